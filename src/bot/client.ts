@@ -1,0 +1,53 @@
+/**
+ * The discord.js Client with only what this bot uses. Interactions reach a bot whatever its
+ * intents, and everything a command needs arrives inside the interaction, so the bot asks for no
+ * intents and caches nothing per guild: memory stays flat however many servers it joins.
+ */
+import { Client, Options } from 'discord.js';
+import type { Config } from '../config.js';
+
+export function createClient(config: Pick<Config, 'discordApiUrl'>): Client {
+  const none = { maxSize: 0 };
+  return new Client({
+    intents: [],
+    rest: {
+      api: config.discordApiUrl,
+      // Interaction replies and edits (webhook routes) are not under Discord's global 50/s, but
+      // @discordjs/rest would queue them as if they were; this bot makes almost no other calls.
+      globalRequestsPerSecond: 500,
+    },
+    makeCache: Options.cacheWithLimits({
+      ApplicationCommandManager: 0,
+      ApplicationEmojiManager: 0,
+      AutoModerationRuleManager: 0,
+      BaseGuildEmojiManager: 0,
+      DMMessageManager: 0,
+      EntitlementManager: 0,
+      GuildBanManager: 0,
+      GuildEmojiManager: 0,
+      GuildForumThreadManager: 0,
+      GuildInviteManager: 0,
+      GuildMemberManager: 0,
+      GuildMessageManager: 0,
+      GuildScheduledEventManager: 0,
+      GuildStickerManager: 0,
+      GuildTextThreadManager: 0,
+      MessageManager: 0,
+      PresenceManager: 0,
+      ReactionManager: 0,
+      ReactionUserManager: 0,
+      StageInstanceManager: 0,
+      ThreadManager: 0,
+      ThreadMemberManager: 0,
+      UserManager: none,
+      VoiceStateManager: 0,
+    }),
+    allowedMentions: { parse: [] },
+    failIfNotExists: false,
+  });
+}
+
+export function inviteUrl(applicationId: string): string {
+  // permissions=0: the bot only answers interactions, which needs no channel permission.
+  return `https://discord.com/oauth2/authorize?client_id=${applicationId}&scope=bot+applications.commands&permissions=0&integration_type=0`;
+}

@@ -1,0 +1,110 @@
+/**
+ * The environment, read and validated once. Nothing else in the project reads process.env.
+ * Every problem names its variable and how to fix it, so a bad start is one plain message.
+ */
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface Config {
+  discordToken: string;
+  discordClientId: string | undefined;
+  discordGuildId: string | undefined;
+  discordApiUrl: string;
+  sdApiBaseUrl: string;
+  sdApiTimeoutMs: number;
+  databaseUrl: string;
+  /** 32 raw bytes, or undefined to use (or create) the key file beside the database. */
+  encryptionKey: Buffer | undefined;
+  clearCacheCooldownS: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+  logFormat: 'json' | 'pretty';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const snowflake = (name: string) =>
+  z
+    .string()
+    .regex(/^\d{17,20}$/, `${name} must be a Discord id (17-20 digits): copy it with Developer Mode on`)
+    .optional();
+
+const httpUrl = (name: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), `${name} must be an http(s) URL, e.g. ${fallback}`)
+    .transform((v) => v.replace(/\/+$/, ''));
+
+const integer = (name: string, fallback: number, min: number, max: number, unit: string) =>
+  z
+    .string()
+    .default(String(fallback))
+    .refine((v) => /^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max, `${name} must be a whole number of ${unit} from ${min} to ${max}`)
+    .transform(Number);
+
+export function decodeEncryptionKey(value: string, name = 'ENCRYPTION_KEY'): Buffer {
+  const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(value.trim()) ? Buffer.from(value.trim(), 'base64') : Buffer.alloc(0);
+  if (bytes.length !== 32) {
+    throw new ConfigError(
+      `${name} must be 32 bytes in base64 (44 characters); make one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`,
+    );
+  }
+  return bytes;
+}
+
+const schema = z.object({
+  DISCORD_TOKEN: z
+    .string({ error: 'DISCORD_TOKEN is not set: put your bot token (Developer Portal > Bot > Reset Token) in .env' })
+    .trim()
+    .min(1, 'DISCORD_TOKEN is empty: put your bot token (Developer Portal > Bot > Reset Token) in .env')
+    .refine((v) => !/\s/.test(v), 'DISCORD_TOKEN contains whitespace: paste the token alone'),
+  DISCORD_CLIENT_ID: snowflake('DISCORD_CLIENT_ID'),
+  DISCORD_GUILD_ID: snowflake('DISCORD_GUILD_ID'),
+  DISCORD_API_URL: httpUrl('DISCORD_API_URL', 'https://discord.com/api'),
+  SD_API_BASE_URL: httpUrl('SD_API_BASE_URL', 'https://modelslab.com/api'),
+  SD_API_TIMEOUT_MS: integer('SD_API_TIMEOUT_MS', 10_000, 100, 120_000, 'milliseconds'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite://data/bot.sqlite')
+    .refine((v) => /^sqlite:\/\/.+/.test(v), 'DATABASE_URL must look like sqlite://data/bot.sqlite (relative) or sqlite:///abs/path.sqlite'),
+  ENCRYPTION_KEY: z.string().optional(),
+  CLEARCACHE_COOLDOWN_S: integer('CLEARCACHE_COOLDOWN_S', 30, 0, 86_400, 'seconds'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional(),
+  NODE_ENV: z.string().optional(),
+});
+
+/** Validates an environment. Throws one ConfigError naming every bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // An empty value in .env means "unset": fall back to the default instead of failing on "".
+  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k === 'DISCORD_TOKEN' || v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  }
+  const e = parsed.data;
+  return {
+    discordToken: e.DISCORD_TOKEN,
+    discordClientId: e.DISCORD_CLIENT_ID,
+    discordGuildId: e.DISCORD_GUILD_ID,
+    discordApiUrl: e.DISCORD_API_URL,
+    sdApiBaseUrl: e.SD_API_BASE_URL,
+    sdApiTimeoutMs: e.SD_API_TIMEOUT_MS,
+    databaseUrl: e.DATABASE_URL,
+    encryptionKey: e.ENCRYPTION_KEY === undefined ? undefined : decodeEncryptionKey(e.ENCRYPTION_KEY),
+    clearCacheCooldownS: e.CLEARCACHE_COOLDOWN_S,
+    logLevel: e.LOG_LEVEL,
+    // JSON lines unless asked otherwise; a development NODE_ENV (npm run dev) gets readable lines.
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV !== undefined && e.NODE_ENV !== 'production' ? 'pretty' : 'json'),
+  };
+}
+
+/** Reads .env (if any) into the environment, then validates it: the one place process.env is read. */
+export function loadConfig(): Config {
+  loadDotenv({ quiet: true });
+  return parseConfig(process.env);
+}

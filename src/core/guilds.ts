@@ -1,0 +1,191 @@
+/**
+ * Per-guild settings over Keyv: the sealed API key, the granted roles, the last clear, and a
+ * bounded audit trail. Writes for one guild go one at a time, so two admins acting at once
+ * never lose each other's change. Store failures surface as StoreError, never as a crash.
+ */
+import type Keyv from 'keyv';
+import { type Sealer, sealedKeyId } from './seal.js';
+
+export interface StoredKey {
+  sealed: string;
+  setBy: string;
+  setAt: number;
+}
+
+export interface LastClear {
+  at: number;
+  by: string;
+  outcome: string;
+  latencyMs: number;
+}
+
+export interface GuildSettings {
+  apiKey?: StoredKey;
+  roles: string[];
+  lastClear?: LastClear;
+}
+
+export type AuditAction = 'key-set' | 'key-remove' | 'clear' | 'role-grant' | 'role-revoke';
+
+export interface AuditEvent {
+  at: number;
+  userId: string;
+  action: AuditAction;
+  /** The outcome of a clear, or the role id of a grant/revoke. */
+  detail?: string;
+  latencyMs?: number;
+}
+
+export type OpenedKey =
+  | { kind: 'none' }
+  | { kind: 'ok'; key: string; setBy: string; setAt: number }
+  | { kind: 'unreadable'; reason: 'other-key' | 'tampered' | 'malformed' };
+
+export const AUDIT_LIMIT = 100;
+
+export class StoreError extends Error {
+  override name = 'StoreError';
+  constructor(operation: string, cause: unknown) {
+    super(`store ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+export const settingsKey = (guildId: string) => `guild:${guildId}`;
+const auditKey = (guildId: string) => `audit:${guildId}`;
+
+export class GuildStore {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly keyv: Keyv,
+    private readonly sealer: Sealer,
+    /** Told every key that is sealed or opened, so the logger can scrub it from any line. */
+    private readonly observeSecret: (secret: string) => void = () => undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async settings(guildId: string): Promise<GuildSettings> {
+    const stored = await this.read<GuildSettings>(settingsKey(guildId));
+    return { roles: [], ...stored };
+  }
+
+  openKey(guildId: string, settings: GuildSettings): OpenedKey {
+    if (!settings.apiKey) return { kind: 'none' };
+    const opened = this.sealer.open(settings.apiKey.sealed, guildId);
+    if (!opened.ok) return { kind: 'unreadable', reason: opened.reason };
+    this.observeSecret(opened.plaintext);
+    return { kind: 'ok', key: opened.plaintext, setBy: settings.apiKey.setBy, setAt: settings.apiKey.setAt };
+  }
+
+  async setKey(guildId: string, key: string, userId: string): Promise<void> {
+    this.observeSecret(key);
+    const apiKey = { sealed: this.sealer.seal(key, guildId), setBy: userId, setAt: this.now() };
+    await this.update(guildId, (s) => [{ ...s, apiKey }, undefined]);
+    await this.record(guildId, { userId, action: 'key-set' });
+  }
+
+  async removeKey(guildId: string, userId: string): Promise<boolean> {
+    const had = await this.update(guildId, ({ apiKey, ...rest }) => [rest, apiKey !== undefined]);
+    if (had) await this.record(guildId, { userId, action: 'key-remove' });
+    return had;
+  }
+
+  async grantRole(guildId: string, roleId: string, userId: string): Promise<'granted' | 'already'> {
+    const result = await this.update(guildId, (s) =>
+      s.roles.includes(roleId) ? [s, 'already' as const] : [{ ...s, roles: [...s.roles, roleId] }, 'granted' as const],
+    );
+    if (result === 'granted') await this.record(guildId, { userId, action: 'role-grant', detail: roleId });
+    return result;
+  }
+
+  async revokeRole(guildId: string, roleId: string, userId: string): Promise<'revoked' | 'not-granted'> {
+    const result = await this.update(guildId, (s) =>
+      s.roles.includes(roleId) ? [{ ...s, roles: s.roles.filter((id) => id !== roleId) }, 'revoked' as const] : [s, 'not-granted' as const],
+    );
+    if (result === 'revoked') await this.record(guildId, { userId, action: 'role-revoke', detail: roleId });
+    return result;
+  }
+
+  async recordClear(guildId: string, userId: string, outcome: string, latencyMs: number): Promise<void> {
+    const at = this.now();
+    await this.update(guildId, (s) => [{ ...s, lastClear: { at, by: userId, outcome, latencyMs } }, undefined]);
+    await this.record(guildId, { userId, action: 'clear', detail: outcome, latencyMs }, at);
+  }
+
+  /** Newest first. */
+  async audit(guildId: string, limit = 10): Promise<AuditEvent[]> {
+    const events = (await this.read<AuditEvent[]>(auditKey(guildId))) ?? [];
+    return events.slice(-limit).reverse();
+  }
+
+  private async record(guildId: string, event: Omit<AuditEvent, 'at'>, at = this.now()): Promise<void> {
+    await this.serial(auditKey(guildId), async () => {
+      const events = (await this.read<AuditEvent[]>(auditKey(guildId))) ?? [];
+      events.push({ at, ...event });
+      await this.write(auditKey(guildId), events.slice(-AUDIT_LIMIT));
+    });
+  }
+
+  /** Read-modify-write of one guild's settings; `change` returns the new settings and a result. */
+  private update<T>(guildId: string, change: (settings: GuildSettings) => [GuildSettings, T]): Promise<T> {
+    return this.serial(settingsKey(guildId), async () => {
+      const before = await this.settings(guildId);
+      const [after, result] = change(before);
+      if (after !== before) await this.write(settingsKey(guildId), after);
+      return result;
+    });
+  }
+
+  /** Runs read-modify-write steps on one record one after another. */
+  private serial<T>(id: string, step: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(id) ?? Promise.resolve();
+    const next = previous.then(step, step);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(id, settled);
+    void settled.then(() => {
+      if (this.queues.get(id) === settled) this.queues.delete(id);
+    });
+    return next;
+  }
+
+  private async read<T>(key: string): Promise<T | undefined> {
+    try {
+      return (await this.keyv.get<T>(key)) ?? undefined;
+    } catch (error) {
+      throw new StoreError('read', error);
+    }
+  }
+
+  private async write(key: string, value: unknown): Promise<void> {
+    let ok: boolean;
+    try {
+      ok = await this.keyv.set(key, value);
+    } catch (error) {
+      throw new StoreError('write', error);
+    }
+    if (!ok) throw new StoreError('write', new Error('the store refused the write'));
+  }
+}
+
+/** Counts stored keys by whether this sealer can open them: the start-up check and rotate-key use it. */
+export async function* sealedKeys(keyv: Keyv): AsyncGenerator<{ guildId: string; settings: GuildSettings }> {
+  if (!keyv.iterator) throw new Error('this store cannot list its records');
+  for await (const [key, value] of keyv.iterator(undefined) as AsyncGenerator<[string, unknown]>) {
+    const guildId = /^(?:.*:)?guild:(\d+)$/.exec(key)?.[1];
+    const settings = value as GuildSettings | undefined;
+    if (guildId && settings?.apiKey) yield { guildId, settings };
+  }
+}
+
+export async function countForeignKeys(keyv: Keyv, sealer: Sealer): Promise<{ total: number; foreign: number }> {
+  let total = 0;
+  let foreign = 0;
+  for await (const { settings } of sealedKeys(keyv)) {
+    total += 1;
+    if (settings.apiKey && sealedKeyId(settings.apiKey.sealed) !== sealer.kid) foreign += 1;
+  }
+  return { total, foreign };
+}

@@ -1,0 +1,196 @@
+/**
+ * The Stable Diffusion API (ModelsLab) client: clearCache(key) -> a typed outcome, never a throw.
+ * The legacy API answers many errors with HTTP 200, so the body decides, whatever the status.
+ * Connection failures and 502/503/504 are retried (twice at most, with backoff and jitter) inside
+ * the one deadline; 4xx answers and JSON errors are final.
+ */
+import { maskKey } from './apikey.js';
+
+export type ClearOutcome =
+  | { kind: 'ok'; message: string }
+  | { kind: 'invalid-key'; message: string }
+  | { kind: 'no-credits'; message: string }
+  | { kind: 'plan'; message: string }
+  | { kind: 'rate-limited'; message: string; retryAfterS: number | undefined }
+  | { kind: 'processing'; message: string; etaS: number | undefined }
+  | { kind: 'api-error'; status: number; message: string }
+  | { kind: 'http-error'; status: number; detail: string }
+  | { kind: 'timeout'; afterMs: number }
+  | { kind: 'network'; detail: string };
+
+export interface ClearResult {
+  outcome: ClearOutcome;
+  latencyMs: number;
+  attempts: number;
+}
+
+export interface SdApiOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  /** Retries after the first attempt for connection failures and 502/503/504. */
+  maxRetries?: number;
+  /** First backoff step; doubles each retry, plus up to as much again in jitter. */
+  backoffMs?: number;
+}
+
+export interface SdApi {
+  clearCache(key: string, signal?: AbortSignal): Promise<ClearResult>;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+const MAX_MESSAGE_CHARS = 900;
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+
+export function createSdApi(options: SdApiOptions): SdApi {
+  const url = `${options.baseUrl}/v5/clear_cache`;
+  const maxRetries = options.maxRetries ?? 2;
+  const backoffMs = options.backoffMs ?? 200;
+
+  async function attempt(key: string, signal: AbortSignal): Promise<ClearOutcome> {
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ key }),
+        signal,
+      });
+      const text = await readLimited(response);
+      return classify(response.status, text, response.headers.get('retry-after'), key);
+    } catch (error) {
+      if (signal.aborted) return { kind: 'timeout', afterMs: options.timeoutMs };
+      return { kind: 'network', detail: describeNetworkError(error) };
+    }
+  }
+
+  return {
+    async clearCache(key, outer) {
+      const started = performance.now();
+      const deadline = AbortSignal.timeout(options.timeoutMs);
+      const signal = outer ? AbortSignal.any([deadline, outer]) : deadline;
+      let attempts = 0;
+      let outcome: ClearOutcome;
+      for (;;) {
+        attempts += 1;
+        outcome = await attempt(key, signal);
+        if (!isRetryable(outcome) || attempts > maxRetries) break;
+        const step = backoffMs * 2 ** (attempts - 1);
+        const wait = step + Math.random() * step;
+        const left = options.timeoutMs - (performance.now() - started);
+        // A retry that cannot finish inside the deadline only turns a clear failure into a timeout.
+        if (left - wait < Math.min(1000, options.timeoutMs / 4)) break;
+        if (!(await sleep(wait, signal))) break;
+      }
+      return { outcome, latencyMs: Math.round(performance.now() - started), attempts };
+    },
+  };
+}
+
+function isRetryable(outcome: ClearOutcome): boolean {
+  return outcome.kind === 'network' || (outcome.kind === 'http-error' && RETRYABLE_STATUS.has(outcome.status));
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function readLimited(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size >= MAX_BODY_BYTES) {
+      await reader.cancel();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (cause && typeof cause.code === 'string') return cause.code;
+  if (cause && typeof cause.message === 'string') return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+type Json = Record<string, unknown>;
+
+/** Turns one HTTP answer into an outcome. Exported for the tests of each API.md case. */
+export function classify(status: number, text: string, retryAfterHeader: string | null, key: string): ClearOutcome {
+  const body = parseObject(text);
+  if (!body) {
+    const what = text.trim() === '' ? 'an empty answer' : /^\s*</.test(text) ? 'an HTML page' : 'an answer that is not JSON';
+    return { kind: 'http-error', status, detail: what };
+  }
+  const message = scrub(readMessage(body), key);
+  const apiStatus = typeof body.status === 'string' ? body.status.toLowerCase() : '';
+  const tips = [body.tip, body.tips].filter((t): t is string => typeof t === 'string').join(' ');
+  const hint = `${message} ${tips}`;
+
+  if (status >= 200 && status < 300 && apiStatus === 'success') return { kind: 'ok', message: message || 'Cache cleared' };
+  if (apiStatus === 'processing') return { kind: 'processing', message, etaS: positiveNumber(body.eta) };
+  const retryAfterS = positiveNumber(body.retry_after) ?? positiveNumber(retryAfterHeader) ?? secondsIn(tips);
+  if (status === 429 || /rate.?limit|too many requests|queued requests/i.test(hint) || (apiStatus !== 'success' && secondsIn(tips) !== undefined)) {
+    return { kind: 'rate-limited', message, retryAfterS };
+  }
+  if (status === 401 || /invalid.{0,10}key|unauthori[sz]ed/i.test(message)) return { kind: 'invalid-key', message };
+  if (status === 402 || /credit|insufficient|balance/i.test(message)) return { kind: 'no-credits', message };
+  if (status === 403 || /premium|subscription|upgrade your plan/i.test(message)) return { kind: 'plan', message };
+  if (status >= 500) return { kind: 'http-error', status, detail: message || 'a server error' };
+  return { kind: 'api-error', status, message: message || `status "${apiStatus || 'none'}" without a message` };
+}
+
+function parseObject(text: string): Json | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `message`, or the legacy `messege`; a string, or field errors like {"key": ["... required."]}. */
+function readMessage(body: Json): string {
+  const raw = body.message ?? body.messege ?? body.error;
+  let text: string;
+  if (typeof raw === 'string') text = raw;
+  else if (Array.isArray(raw)) text = raw.map(String).join(' ');
+  else if (raw !== null && typeof raw === 'object') {
+    text = Object.entries(raw)
+      .map(([field, errors]) => `${field}: ${Array.isArray(errors) ? errors.map(String).join(' ') : String(errors)}`)
+      .join('; ');
+  } else text = '';
+  text = text.replace(/\s+/g, ' ').trim();
+  return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…` : text;
+}
+
+/** An API that echoes the key back must not make us show it. */
+function scrub(text: string, key: string): string {
+  return key.length > 0 && text.includes(key) ? text.split(key).join(maskKey(key)) : text;
+}
+
+function positiveNumber(value: unknown): number | undefined {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.ceil(n) : undefined;
+}
+
+function secondsIn(text: string): number | undefined {
+  const match = /(\d{1,5})\s*(?:seconds?|secs?)\b/i.exec(text);
+  return match ? Number(match[1]) : undefined;
+}

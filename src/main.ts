@@ -1,0 +1,45 @@
+/** The bot process: config, logger, the app; signals and a bounded, clean shutdown. */
+import { DiscordjsErrorCodes } from 'discord.js';
+import { createApp } from './app.js';
+import { runEntry, StartupError } from './cli.js';
+import { loadConfig } from './config.js';
+import { createLogger, SecretSet } from './logger.js';
+
+const SHUTDOWN_BUDGET_MS = 9000;
+
+runEntry('bot', async () => {
+  const config = loadConfig();
+  const secrets = new SecretSet();
+  secrets.add(config.discordToken);
+  const log = createLogger({ level: config.logLevel, format: config.logFormat, secrets });
+  const app = await createApp(config, log, secrets);
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      log.error('shutdown took too long; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_BUDGET_MS).unref();
+    // Interactions in hand get their answer first, within the budget.
+    await app.stop(Math.min(config.sdApiTimeoutMs + 1000, SHUTDOWN_BUDGET_MS - 3000));
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', (s) => void shutdown(s));
+  process.once('SIGINT', (s) => void shutdown(s));
+
+  try {
+    await app.start();
+  } catch (error) {
+    await app.store.close().catch(() => undefined);
+    const { code, status } = error as { code?: unknown; status?: unknown };
+    if (code === DiscordjsErrorCodes.TokenInvalid || status === 401) {
+      throw new StartupError('DISCORD_TOKEN was refused by Discord: copy a fresh token from the Developer Portal (Bot > Reset Token) into .env');
+    }
+    throw new StartupError(`could not connect to Discord at DISCORD_API_URL=${config.discordApiUrl}: ${secrets.scrub((error as Error).message)}`);
+  }
+});

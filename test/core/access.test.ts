@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ADMINISTRATOR, MANAGE_GUILD, checkGrantable, isAdmin, mayRun, parsePermissions } from '../../src/core/access.js';
+
+const member = (permissions: bigint, roleIds: string[] = []) => ({ permissions, roleIds });
+const SEND_MESSAGES = 1n << 11n;
+
+describe('access rules', () => {
+  it('admin means Administrator or Manage Server', () => {
+    expect(isAdmin(member(ADMINISTRATOR))).toBe(true);
+    expect(isAdmin(member(MANAGE_GUILD))).toBe(true);
+    expect(isAdmin(member(SEND_MESSAGES))).toBe(false);
+  });
+
+  it('admin commands admit admins only, granted roles or not', () => {
+    expect(mayRun('admin', member(MANAGE_GUILD), [])).toBe(true);
+    expect(mayRun('admin', member(SEND_MESSAGES, ['r1']), ['r1'])).toBe(false);
+  });
+
+  it('operator commands admit admins and holders of a granted role', () => {
+    expect(mayRun('operator', member(ADMINISTRATOR), [])).toBe(true);
+    expect(mayRun('operator', member(0n, ['r1', 'r2']), ['r2'])).toBe(true);
+    expect(mayRun('operator', member(0n, ['r1']), ['r2'])).toBe(false);
+    expect(mayRun('operator', member(0n, []), [])).toBe(false);
+  });
+
+  it('parses permission strings, and grants nothing for malformed ones', () => {
+    expect(parsePermissions('8')).toBe(8n);
+    expect(parsePermissions('2251799813685247')).toBe(2251799813685247n);
+    for (const bad of ['-8', 'abc', '', '1e3', 8, null, undefined, '8 ']) expect(parsePermissions(bad)).toBe(0n);
+  });
+
+  it('refuses to grant @everyone and managed roles', () => {
+    expect(checkGrantable({ id: 'g1', managed: false }, 'g1')).toMatchObject({ ok: false, reason: expect.stringMatching(/@everyone/) });
+    expect(checkGrantable({ id: 'r1', managed: true }, 'g1')).toMatchObject({ ok: false, reason: expect.stringMatching(/managed/) });
+    expect(checkGrantable({ id: 'r1', managed: false }, 'g1')).toEqual({ ok: true });
+  });
+});

@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AUDIT_LIMIT, GuildStore, countForeignKeys } from '../../src/core/guilds.js';
+import { createSealer } from '../../src/core/seal.js';
+import { type Store, openStore } from '../../src/store.js';
+import { databaseBytes, tempDir } from '../support/temp.js';
+
+const KEY_A = 'guildA-secret-key-0123456789';
+const KEY_B = 'guildB-secret-key-9876543210';
+
+describe('GuildStore on a real sqlite file', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let store: Store;
+  let url: string;
+  const sealer = createSealer(randomBytes(32));
+  const open = async () => {
+    store = await openStore(url);
+    return new GuildStore(store.keyv, sealer);
+  };
+
+  beforeEach(() => {
+    dir = tempDir();
+    url = `sqlite://${dir.path}/nested/folder/bot.sqlite`;
+  });
+  afterEach(async () => {
+    await store?.close().catch(() => undefined);
+    dir.remove();
+  });
+
+  it('creates the folder and the database on first open', async () => {
+    const guilds = await open();
+    expect(await guilds.settings('1')).toEqual({ roles: [] });
+    expect(store.file).toBe(`${dir.path}/nested/folder/bot.sqlite`);
+  });
+
+  it('sets, opens and removes a key, per guild, with who and when', async () => {
+    const guilds = await open();
+    await guilds.setKey('1', KEY_A, 'u1');
+    await guilds.setKey('2', KEY_B, 'u2');
+    const one = guilds.openKey('1', await guilds.settings('1'));
+    expect(one).toMatchObject({ kind: 'ok', key: KEY_A, setBy: 'u1' });
+    expect(guilds.openKey('2', await guilds.settings('2'))).toMatchObject({ kind: 'ok', key: KEY_B, setBy: 'u2' });
+    expect(await guilds.removeKey('1', 'u1')).toBe(true);
+    expect(await guilds.removeKey('1', 'u1')).toBe(false);
+    expect(guilds.openKey('1', await guilds.settings('1'))).toEqual({ kind: 'none' });
+    expect(guilds.openKey('2', await guilds.settings('2'))).toMatchObject({ kind: 'ok', key: KEY_B });
+  });
+
+  it('keeps keys after close and reopen, and never writes them in plaintext', async () => {
+    let guilds = await open();
+    await guilds.setKey('1', KEY_A, 'u1');
+    const bytesWhileOpen = await databaseBytes(store.file);
+    await store.close();
+    guilds = await open();
+    expect(guilds.openKey('1', await guilds.settings('1'))).toMatchObject({ kind: 'ok', key: KEY_A });
+    const bytesAfter = await databaseBytes(store.file);
+    for (const bytes of [bytesWhileOpen, bytesAfter]) {
+      expect(bytes).toContain('guild:1'); // the record is there...
+      expect(bytes).not.toContain(KEY_A); // ...but not the key
+      expect(bytes).not.toContain(Buffer.from(KEY_A).toString('base64').slice(0, 16));
+    }
+  });
+
+  it('grants and revokes roles, idempotently', async () => {
+    const guilds = await open();
+    expect(await guilds.grantRole('1', 'r1', 'u')).toBe('granted');
+    expect(await guilds.grantRole('1', 'r1', 'u')).toBe('already');
+    expect(await guilds.grantRole('2', 'r9', 'u')).toBe('granted');
+    expect((await guilds.settings('1')).roles).toEqual(['r1']);
+    expect(await guilds.revokeRole('1', 'r2', 'u')).toBe('not-granted');
+    expect(await guilds.revokeRole('1', 'r1', 'u')).toBe('revoked');
+    expect((await guilds.settings('1')).roles).toEqual([]);
+    expect((await guilds.settings('2')).roles).toEqual(['r9']);
+  });
+
+  it('loses no change when many happen at once', async () => {
+    const guilds = await open();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => guilds.grantRole('1', `r${i}`, 'u')));
+    expect((await guilds.settings('1')).roles.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`).sort());
+  });
+
+  it('records an audit trail, newest first, bounded to the last 100', async () => {
+    let now = 1_000;
+    store = await openStore(url);
+    const guilds = new GuildStore(store.keyv, sealer, undefined, () => now++);
+    await guilds.setKey('1', KEY_A, 'admin');
+    for (let i = 0; i < AUDIT_LIMIT + 5; i++) await guilds.recordClear('1', `u${i}`, 'ok', i);
+    const last = await guilds.audit('1', 10);
+    expect(last).toHaveLength(10);
+    expect(last[0]).toMatchObject({ action: 'clear', userId: `u${AUDIT_LIMIT + 4}`, detail: 'ok', latencyMs: AUDIT_LIMIT + 4 });
+    expect(last[0]!.at).toBeGreaterThan(last[1]!.at);
+    const all = await guilds.audit('1', 1000);
+    expect(all).toHaveLength(AUDIT_LIMIT);
+    expect(all.some((e) => e.action === 'key-set')).toBe(false); // the oldest was dropped
+    expect((await guilds.settings('1')).lastClear).toMatchObject({ by: `u${AUDIT_LIMIT + 4}`, outcome: 'ok' });
+    expect(await guilds.audit('2')).toEqual([]);
+  });
+
+  it('tells its observer every key it seals or opens', async () => {
+    const seen: string[] = [];
+    store = await openStore(url);
+    const guilds = new GuildStore(store.keyv, sealer, (s) => seen.push(s));
+    await guilds.setKey('1', KEY_A, 'u');
+    guilds.openKey('1', await guilds.settings('1'));
+    expect(seen).toEqual([KEY_A, KEY_A]);
+  });
+
+  it('counts keys sealed under another key', async () => {
+    const guilds = await open();
+    await guilds.setKey('1', KEY_A, 'u');
+    await guilds.setKey('2', KEY_B, 'u');
+    expect(await countForeignKeys(store.keyv, sealer)).toEqual({ total: 2, foreign: 0 });
+    expect(await countForeignKeys(store.keyv, createSealer(randomBytes(32)))).toEqual({ total: 2, foreign: 2 });
+  });
+});
