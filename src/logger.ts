@@ -4,7 +4,7 @@
  * registered (the bot token, each API key it has seen), whatever field, error or dump carries it.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { prettyFactory } from 'pino-pretty';
 
 export type { Logger };
 
@@ -42,9 +42,9 @@ export interface LoggerOptions {
 
 export function createLogger(options: LoggerOptions): Logger {
   const sink: DestinationStream = options.destination ?? pino.destination({ dest: 1, sync: true });
-  const out: DestinationStream =
-    options.format === 'pretty' ? pretty({ destination: sink, sync: true, colorize: false, translateTime: 'SYS:standard', ignore: 'pid,hostname' }) : sink;
-  const scrubbed: DestinationStream = { write: (line: string) => out.write(options.secrets.scrub(line)) };
+  // Scrub the JSON line first, then (for people) format it: both formats pass the same gate.
+  const format = options.format === 'pretty' ? prettyFactory({ colorize: false, translateTime: 'SYS:standard', ignore: 'pid,hostname' }) : (line: string) => line;
+  const scrubbed: DestinationStream = { write: (line: string) => sink.write(format(options.secrets.scrub(line))) };
   return pino(
     {
       level: options.level,

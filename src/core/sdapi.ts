@@ -135,7 +135,7 @@ type Json = Record<string, unknown>;
 export function classify(status: number, text: string, retryAfterHeader: string | null, key: string): ClearOutcome {
   const body = parseObject(text);
   if (!body) {
-    const what = text.trim() === '' ? 'an empty answer' : /^\s*</.test(text) ? 'an HTML page' : 'an answer that is not JSON';
+    const what = text.trim() === '' ? 'an empty answer' : /^\s*</.test(text) ? 'an HTML page' : isJson(text) ? 'JSON it does not document' : 'an answer that is not JSON';
     return { kind: 'http-error', status, detail: what };
   }
   const message = scrub(readMessage(body), key);
@@ -154,6 +154,15 @@ export function classify(status: number, text: string, retryAfterHeader: string 
   if (status === 403 || /premium|subscription|upgrade your plan/i.test(message)) return { kind: 'plan', message };
   if (status >= 500) return { kind: 'http-error', status, detail: message || 'a server error' };
   return { kind: 'api-error', status, message: message || `status "${apiStatus || 'none'}" without a message` };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function parseObject(text: string): Json | undefined {

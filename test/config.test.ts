@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../src/config.js';
+import { BOT_ENTRY, runScript } from './support/bot-env.js';
+import { tempDir } from './support/temp.js';
+
+const TOKEN = 'MTIzNDU2Nzg5.abc.defghijkl';
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
+describe('parseConfig', () => {
+  it('fills every default from a token alone', () => {
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN })).toEqual({
+      discordToken: TOKEN,
+      discordClientId: undefined,
+      discordGuildId: undefined,
+      discordApiUrl: 'https://discord.com/api',
+      sdApiBaseUrl: 'https://modelslab.com/api',
+      sdApiTimeoutMs: 10_000,
+      databaseUrl: 'sqlite://data/bot.sqlite',
+      encryptionKey: undefined,
+      clearCacheCooldownS: 30,
+      logLevel: 'info',
+      logFormat: 'json',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = parseConfig({
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_CLIENT_ID: '123456789012345678',
+      DISCORD_GUILD_ID: '223456789012345678',
+      DISCORD_API_URL: 'http://127.0.0.1:9/api/',
+      SD_API_BASE_URL: 'http://127.0.0.1:8/api',
+      SD_API_TIMEOUT_MS: '2500',
+      DATABASE_URL: 'sqlite:///tmp/x.sqlite',
+      ENCRYPTION_KEY: KEY,
+      CLEARCACHE_COOLDOWN_S: '0',
+      LOG_LEVEL: 'debug',
+      NODE_ENV: 'development',
+    });
+    expect(config).toMatchObject({
+      discordClientId: '123456789012345678',
+      discordGuildId: '223456789012345678',
+      discordApiUrl: 'http://127.0.0.1:9/api',
+      sdApiTimeoutMs: 2500,
+      databaseUrl: 'sqlite:///tmp/x.sqlite',
+      encryptionKey: Buffer.alloc(32, 7),
+      clearCacheCooldownS: 0,
+      logLevel: 'debug',
+      logFormat: 'pretty',
+    });
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, NODE_ENV: 'production' }).logFormat).toBe('json');
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, NODE_ENV: 'development', LOG_FORMAT: 'json' }).logFormat).toBe('json');
+  });
+
+  it('treats an empty optional variable as unset', () => {
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, ENCRYPTION_KEY: '', DISCORD_GUILD_ID: '' })).toMatchObject({ encryptionKey: undefined, discordGuildId: undefined });
+  });
+
+  it('names every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      parseConfig({ SD_API_TIMEOUT_MS: 'soon', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/DISCORD_TOKEN.*SD_API_TIMEOUT_MS.*LOG_LEVEL/s);
+  });
+});
+
+describe.concurrent('starting the bot with a bad environment', () => {
+  const cases: Array<[string, Record<string, string>, RegExp]> = [
+    ['missing DISCORD_TOKEN', {}, /DISCORD_TOKEN is not set/],
+    ['empty DISCORD_TOKEN', { DISCORD_TOKEN: '' }, /DISCORD_TOKEN is empty/],
+    ['DISCORD_TOKEN with spaces', { DISCORD_TOKEN: 'abc def' }, /DISCORD_TOKEN contains whitespace/],
+    ['bad DISCORD_CLIENT_ID', { DISCORD_TOKEN: TOKEN, DISCORD_CLIENT_ID: 'my-bot' }, /DISCORD_CLIENT_ID must be a Discord id/],
+    ['bad DISCORD_GUILD_ID', { DISCORD_TOKEN: TOKEN, DISCORD_GUILD_ID: '12' }, /DISCORD_GUILD_ID must be a Discord id/],
+    ['bad DISCORD_API_URL', { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'discord.com' }, /DISCORD_API_URL must be an http\(s\) URL/],
+    ['bad SD_API_BASE_URL', { DISCORD_TOKEN: TOKEN, SD_API_BASE_URL: 'ftp://x' }, /SD_API_BASE_URL must be an http\(s\) URL/],
+    ['bad SD_API_TIMEOUT_MS', { DISCORD_TOKEN: TOKEN, SD_API_TIMEOUT_MS: '10s' }, /SD_API_TIMEOUT_MS must be a whole number of milliseconds/],
+    ['zero SD_API_TIMEOUT_MS', { DISCORD_TOKEN: TOKEN, SD_API_TIMEOUT_MS: '0' }, /SD_API_TIMEOUT_MS must be a whole number/],
+    ['bad DATABASE_URL', { DISCORD_TOKEN: TOKEN, DATABASE_URL: 'postgres://db/bot' }, /DATABASE_URL must look like sqlite:\/\//],
+    ['short ENCRYPTION_KEY', { DISCORD_TOKEN: TOKEN, ENCRYPTION_KEY: 'c2hvcnQ=' }, /ENCRYPTION_KEY must be 32 bytes in base64/],
+    ['bad CLEARCACHE_COOLDOWN_S', { DISCORD_TOKEN: TOKEN, CLEARCACHE_COOLDOWN_S: '-1' }, /CLEARCACHE_COOLDOWN_S must be a whole number of seconds/],
+    ['bad LOG_LEVEL', { DISCORD_TOKEN: TOKEN, LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of/],
+    ['bad LOG_FORMAT', { DISCORD_TOKEN: TOKEN, LOG_FORMAT: 'xml' }, /LOG_FORMAT must be json or pretty/],
+  ];
+
+  it.each(cases)('%s: one plain line naming it, exit 1', async (_name, env, message) => {
+    const dir = tempDir();
+    try {
+      const result = await runScript(BOT_ENTRY, env, dir.path);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1); // no stack trace
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      if (env.DISCORD_TOKEN) expect(result.stderr + result.stdout).not.toContain(env.DISCORD_TOKEN);
+    } finally {
+      dir.remove();
+    }
+  });
+});

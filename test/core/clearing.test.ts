@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ClearService } from '../../src/core/clearing.js';
+import { GuildStore } from '../../src/core/guilds.js';
+import { createSdApi } from '../../src/core/sdapi.js';
+import { createSealer } from '../../src/core/seal.js';
+import { type Store, openStore } from '../../src/store.js';
+import { type SdApiStandIn, startSdApiStandIn } from '../support/sdapi-standin.js';
+import { tempDir } from '../support/temp.js';
+
+describe('ClearService', () => {
+  let sd: SdApiStandIn;
+  let dir: ReturnType<typeof tempDir>;
+  let store: Store;
+  let guilds: GuildStore;
+  let now: number;
+  const service = (cooldownS = 30) =>
+    new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000, backoffMs: 5 }), guilds, cooldownS, now: () => now });
+  const clear = async (svc: ClearService, guildId = '1') => svc.clear(guildId, 'u1', await guilds.settings(guildId));
+
+  beforeAll(async () => {
+    sd = await startSdApiStandIn();
+  });
+  afterAll(() => sd.close());
+  beforeEach(async () => {
+    now = 1_000_000;
+    sd.setMode('success');
+    sd.setLatency(0);
+    dir = tempDir();
+    store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
+    guilds = new GuildStore(store.keyv, createSealer(randomBytes(32)), undefined, () => now);
+    await guilds.setKey('1', 'key-of-guild-one', 'admin');
+    await guilds.setKey('2', 'key-of-guild-two', 'admin');
+  });
+  afterEach(async () => {
+    await store.close();
+    dir.remove();
+  });
+
+  it('sends nothing without a key', async () => {
+    const before = sd.requests.length;
+    expect(await clear(service(), '3')).toEqual({ kind: 'no-key' });
+    expect(sd.requests.length).toBe(before);
+  });
+
+  it('uses each guild\'s own key and records the clear', async () => {
+    const svc = service();
+    const before = sd.requests.length;
+    await clear(svc, '1');
+    await clear(svc, '2');
+    expect(sd.requests.slice(before).map((r) => r.json)).toEqual([{ key: 'key-of-guild-one' }, { key: 'key-of-guild-two' }]);
+    expect((await guilds.settings('1')).lastClear).toMatchObject({ by: 'u1', outcome: 'ok' });
+    expect((await guilds.audit('1'))[0]).toMatchObject({ action: 'clear', userId: 'u1', detail: 'ok' });
+  });
+
+  it('shares one request between clears of the same guild in flight', async () => {
+    sd.setLatency(150);
+    const svc = service(0);
+    const before = sd.requests.length;
+    const settings = await guilds.settings('1');
+    const [a, b, c] = await Promise.all([svc.clear('1', 'u1', settings), svc.clear('1', 'u2', settings), svc.clear('1', 'u3', settings)]);
+    expect(sd.requests.length - before).toBe(1);
+    expect(a).toMatchObject({ kind: 'done', shared: false, result: { outcome: { kind: 'ok' } } });
+    expect(b).toMatchObject({ kind: 'done', shared: true, result: { outcome: { kind: 'ok' } } });
+    expect(c).toMatchObject({ kind: 'done', shared: true });
+  });
+
+  it('arms a per-guild cooldown when a request is sent; a new key resets it; 0 turns it off', async () => {
+    const svc = service(30);
+    expect(svc.cooldownUntil('1')).toBeUndefined();
+    await clear(svc);
+    expect(svc.cooldownUntil('1')).toBe(now + 30_000);
+    expect(svc.cooldownUntil('2')).toBeUndefined();
+    now += 30_000;
+    expect(svc.cooldownUntil('1')).toBeUndefined();
+    await clear(svc);
+    svc.resetCooldown('1');
+    expect(svc.cooldownUntil('1')).toBeUndefined();
+
+    const off = service(0);
+    await clear(off);
+    expect(off.cooldownUntil('1')).toBeUndefined();
+  });
+
+  it('no-key clears arm no cooldown', async () => {
+    const svc = service(30);
+    await clear(svc, '3');
+    expect(svc.cooldownUntil('3')).toBeUndefined();
+  });
+
+  it('a rate limit with retry_after extends the cooldown to it', async () => {
+    sd.setMode('rate-limited');
+    const svc = service(10);
+    await clear(svc);
+    expect(svc.cooldownUntil('1')).toBe(now + 30_000);
+  });
+
+  it('refuses a key it cannot open, sending nothing', async () => {
+    const other = new GuildStore(store.keyv, createSealer(randomBytes(32)));
+    const before = sd.requests.length;
+    const result = await new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 500 }), guilds: other, cooldownS: 0 }).clear('1', 'u', await other.settings('1'));
+    expect(result).toEqual({ kind: 'unreadable-key', reason: 'other-key' });
+    expect(sd.requests.length).toBe(before);
+  });
+
+  it('still answers when the clear cannot be recorded', async () => {
+    const errors: unknown[] = [];
+    const svc = new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000 }), guilds, cooldownS: 0, onRecordError: (e) => errors.push(e) });
+    const settings = await guilds.settings('1');
+    await store.close();
+    const result = await svc.clear('1', 'u', settings);
+    expect(result).toMatchObject({ kind: 'done', recorded: false, result: { outcome: { kind: 'ok' } } });
+    expect(errors).toHaveLength(1);
+    store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
+  });
+});

@@ -1,0 +1,119 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type ClearOutcome, createSdApi } from '../../src/core/sdapi.js';
+import { type SdApiStandIn, type SdMode, startSdApiStandIn } from '../support/sdapi-standin.js';
+
+const KEY = 'test-key-abcdef123456';
+
+describe('the Stable Diffusion API client, against a loopback API', () => {
+  let sd: SdApiStandIn;
+  const api = () => createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 1500, backoffMs: 10 });
+
+  beforeAll(async () => {
+    sd = await startSdApiStandIn();
+  });
+  afterAll(() => sd.close());
+  beforeEach(() => {
+    sd.setResponder(null);
+    sd.setMode('success');
+    sd.setLatency(0);
+    (sd.requests as unknown[]).length = 0;
+  });
+
+  it('POSTs the key as JSON to {base}/v5/clear_cache and reads the success', async () => {
+    const result = await api().clearCache(KEY);
+    expect(result.outcome).toEqual({ kind: 'ok', message: 'Cache cleared' });
+    expect(result.attempts).toBe(1);
+    const [request] = sd.requests;
+    expect(request).toMatchObject({ method: 'POST', path: '/api/v5/clear_cache', json: { key: KEY } });
+    expect(request!.headers['content-type']).toBe('application/json');
+  });
+
+  const cases: Array<[SdMode, ClearOutcome]> = [
+    ['invalid-key-200', { kind: 'invalid-key', message: 'Invalid Api Key' }],
+    ['invalid-key-401', { kind: 'invalid-key', message: 'Invalid Api Key' }],
+    ['no-credits', { kind: 'no-credits', message: 'Insufficient credits. Please add more credits to continue.' }],
+    ['plan', { kind: 'plan', message: 'This feature requires a premium subscription' }],
+    ['rate-limited', { kind: 'rate-limited', message: 'Rate limit exceeded. Maximum 5 queued requests allowed.', retryAfterS: 30 }],
+    ['rate-limited-legacy', { kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 30 }],
+    ['failed', { kind: 'api-error', status: 200, message: 'Failed, Try Again' }],
+    ['processing', { kind: 'processing', message: 'Your request is being processed', etaS: 30 }],
+    ['messege', { kind: 'api-error', status: 200, message: 'Some legacy error' }],
+    ['validation', { kind: 'api-error', status: 400, message: 'key: The key field is required.' }],
+    ['error-200', { kind: 'api-error', status: 200, message: 'Something went wrong' }],
+    ['html-500', { kind: 'http-error', status: 500, detail: 'an HTML page' }],
+    ['not-json-200', { kind: 'http-error', status: 200, detail: 'an answer that is not JSON' }],
+  ];
+  it.each(cases)('mode %s gives its own outcome, sent once', async (mode, expected) => {
+    sd.setMode(mode);
+    const result = await api().clearCache(KEY);
+    expect(result.outcome).toEqual(expected);
+    expect(sd.requests).toHaveLength(1); // 4xx, JSON errors and 500 are never retried
+  });
+
+  it('retries 502/503/504 twice at most, then reports the last answer', async () => {
+    sd.setMode('html-502', { times: 1 });
+    sd.setMode('empty-504', { times: 5 });
+    const result = await api().clearCache(KEY);
+    expect(result.outcome).toEqual({ kind: 'http-error', status: 504, detail: 'an empty answer' });
+    expect(result.attempts).toBe(3);
+    expect(sd.requests).toHaveLength(3);
+  });
+
+  it('a retry that succeeds is a success', async () => {
+    sd.setMode('html-503', { times: 1 });
+    const result = await api().clearCache(KEY);
+    expect(result).toMatchObject({ outcome: { kind: 'ok' }, attempts: 2 });
+  });
+
+  it('a dropped connection is a network failure, retried', async () => {
+    sd.setMode('drop');
+    const result = await api().clearCache(KEY);
+    expect(result.outcome.kind).toBe('network');
+    expect(result.attempts).toBe(3);
+  });
+
+  it('gives up on a hanging API at the timeout', async () => {
+    sd.setMode('hang');
+    const result = await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 300 }).clearCache(KEY);
+    expect(result.outcome).toEqual({ kind: 'timeout', afterMs: 300 });
+    expect(result.latencyMs).toBeGreaterThanOrEqual(290);
+    expect(result.latencyMs).toBeLessThan(1500);
+  });
+
+  it('retries never outlast the timeout', async () => {
+    sd.setMode('html-502');
+    sd.setLatency(250);
+    const result = await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 600, backoffMs: 200 }).clearCache(KEY);
+    expect(result.latencyMs).toBeLessThan(1200);
+    expect(['http-error', 'timeout']).toContain(result.outcome.kind);
+  });
+
+  it('reports a refused connection', async () => {
+    const port = await freePort();
+    const result = await createSdApi({ baseUrl: `http://127.0.0.1:${port}/api`, timeoutMs: 1000, backoffMs: 5 }).clearCache(KEY);
+    expect(result.outcome).toEqual({ kind: 'network', detail: 'ECONNREFUSED' });
+  });
+
+  it('reads Retry-After and never echoes the key back', async () => {
+    sd.setResponder(() => ({ status: 429, headers: { 'content-type': 'application/json', 'retry-after': '12' }, body: JSON.stringify({ status: 'error', message: `Too many requests for ${KEY}` }) }));
+    const result = await api().clearCache(KEY);
+    expect(result.outcome).toEqual({ kind: 'rate-limited', message: 'Too many requests for ••••3456', retryAfterS: 12 });
+  });
+
+  it('a 200 that is JSON but not the documented success is not a success', async () => {
+    sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' }));
+    expect((await api().clearCache(KEY)).outcome.kind).toBe('api-error');
+    sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '[1,2]' }));
+    expect((await api().clearCache(KEY)).outcome).toEqual({ kind: 'http-error', status: 200, detail: 'JSON it does not document' });
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
