@@ -24,10 +24,10 @@ import {
   makeSnowflake,
   MESSAGE_FLAG_EPHEMERAL,
   MESSAGE_FLAG_LOADING,
-  validateMessageData,
   type MessageBody,
   type UploadedFile,
 } from './discord-payloads.js';
+import { validateMessageData } from './discord-validation.js';
 import type { Topic, Waits } from './wait.js';
 
 export interface RecordedRequest {
@@ -92,7 +92,7 @@ interface Tracked {
   requests: RecordedRequest[];
   firstCallback?: RecordedRequest;
   ackType?: number;
-  original?: APIMessage;
+  original?: APIMessage | undefined;
   followups: Map<string, APIMessage>;
   visible?: VisibleReply;
 }

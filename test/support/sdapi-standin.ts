@@ -14,11 +14,14 @@
  *
  * Every answer body is the one documented in /work/shared/API.md (see SD_ANSWERS). Like the real
  * API, a body that is not JSON or carries no string `key` gets the 'validation' answer whatever the
- * mode (a custom responder sees everything first). `at` times are performance.now() milliseconds.
+ * mode (a custom responder sees everything first). A mode set without `times` replaces that
+ * scope's mode and drops its pending one-shots; one-shots queue in order. Other paths or methods
+ * get an HTML 404. `at` times are performance.now() milliseconds.
  */
 import { createServer, type IncomingMessage, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { createWaits } from './wait.js';
 
 export const SD_MODES = [
   'success', 'invalid-key-200', 'invalid-key-401', 'no-credits', 'plan', 'rate-limited',
@@ -117,7 +120,8 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
-  const waiters = new Set<() => void>();
+  const waits = createWaits('SD stand-in');
+  const arrivals = waits.topic();
 
   /** Takes the mode for this request, using up a one-shot override if one applies. */
   function takeMode(scope: ModeScope): SdMode | undefined {
@@ -176,7 +180,7 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
       answer = mode === 'hang' || mode === 'drop' ? mode : SD_ANSWERS[mode];
     }
     requests.push(record);
-    for (const wake of [...waiters]) wake();
+    waits.notify(arrivals);
 
     if (latencyMs > 0) {
       await new Promise<void>((resolve) => {
@@ -233,27 +237,13 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
       latencyMs = ms;
     },
     waitForRequests(n, timeoutMs = 5_000) {
-      if (requests.length >= n) return Promise.resolve(requests);
-      return new Promise((resolve, reject) => {
-        const wake = (): void => {
-          if (requests.length < n) return;
-          cleanup();
-          resolve(requests);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`SD stand-in: waited ${timeoutMs} ms for ${n} request(s), got ${requests.length}`));
-        }, timeoutMs);
-        const cleanup = (): void => {
-          clearTimeout(timer);
-          waiters.delete(wake);
-        };
-        waiters.add(wake);
-      });
+      const probe = (): readonly SdRecordedRequest[] | undefined => (requests.length >= n ? requests : undefined);
+      return waits.until(arrivals, probe, timeoutMs, `${n} request(s)`, () => `got ${requests.length}`);
     },
     async close() {
       if (closed) return;
       closed = true;
+      waits.closeAll();
       for (const timer of timers) clearTimeout(timer);
       for (const res of hanging) res.destroy();
       for (const socket of sockets) socket.destroy();

@@ -1,0 +1,228 @@
+/**
+ * The gateway half of the Discord stand-in: a `ws` server speaking v10 JSON (no compression).
+ *
+ *   const gateway = createGateway({ token, botUser, applicationId, heartbeatIntervalMs, url, guildIds, guildCreate, onChange });
+ *   httpServer.on('upgrade', gateway.upgrade);
+ *   gateway.dispatch('INTERACTION_CREATE', payload)   // to the current session; false if none
+ *   gateway.dispatch('GUILD_ROLE_DELETE', data, GUILDS_INTENT)   // only if the session asked for it
+ *   gateway.identifies / resumes / connections / heartbeats
+ *   await gateway.disconnect(4000)                   // the client resumes; no code: abrupt drop
+ *
+ * As Discord does: Hello on connect; heartbeat -> ACK; Identify with a wrong token -> close 4004;
+ * READY lists every guild as unavailable; one GUILD_CREATE per guild follows only when the
+ * identify intents include GUILDS; Resume of a known session -> RESUMED (nothing is replayed),
+ * of an unknown one -> op 9 (invalid session, not resumable). A `compress` query parameter is
+ * recorded and ignored: frames are plain JSON text, which discord.js reads either way.
+ */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import {
+  GatewayDispatchEvents,
+  GatewayOpcodes,
+  type APIUser,
+  type ApplicationFlags,
+  type GatewayReadyDispatchData,
+} from 'discord.js';
+
+export const GUILDS_INTENT = 1 << 0;
+
+export interface GatewayIdentify {
+  /** performance.now() when the Identify arrived. */
+  at: number;
+  intents: number;
+  shard: unknown;
+  properties: unknown;
+  accepted: boolean;
+}
+
+export interface GatewayResume {
+  at: number;
+  sessionId: string;
+  seq: number;
+  accepted: boolean;
+}
+
+export interface GatewayOptions {
+  token: string;
+  botUser: APIUser;
+  applicationId: string;
+  heartbeatIntervalMs: number;
+  /** The ws:// URL, known once the HTTP server listens (also READY's resume_gateway_url). */
+  url: () => string;
+  guildIds: () => Iterable<string>;
+  guildCreate: (guildId: string) => unknown;
+  /** Called after every identify, resume and heartbeat, so waits can re-check. */
+  onChange: () => void;
+}
+
+export interface Gateway {
+  readonly identifies: readonly GatewayIdentify[];
+  readonly resumes: readonly GatewayResume[];
+  /** Query strings of every connection, e.g. { v: '10', encoding: 'json' }. */
+  readonly connections: ReadonlyArray<Record<string, string>>;
+  readonly heartbeats: number;
+  upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void;
+  connected(): boolean;
+  dispatch(event: string, data: unknown, requiredIntent?: number): boolean;
+  disconnect(code?: number): Promise<void>;
+  close(): void;
+}
+
+interface Session {
+  id: string;
+  seq: number;
+  intents: number;
+  socket: WebSocket | undefined;
+}
+
+export function createGateway(opts: GatewayOptions): Gateway {
+  const identifies: GatewayIdentify[] = [];
+  const resumes: GatewayResume[] = [];
+  const connections: Array<Record<string, string>> = [];
+  const sessions = new Map<string, Session>();
+  let current: Session | undefined;
+  let heartbeats = 0;
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+
+  const tokenOk = (token: unknown): boolean => typeof token === 'string' && token.replace(/^Bot\s+/i, '') === opts.token;
+
+  function send(session: Session, event: string, data: unknown): boolean {
+    const socket = session.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    session.seq += 1;
+    socket.send(`{"op":0,"t":"${event}","s":${session.seq},"d":${JSON.stringify(data)}}`);
+    return true;
+  }
+
+  function sendOp(socket: WebSocket, op: number, d: unknown): void {
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ op, d, s: null, t: null }));
+  }
+
+  async function streamGuildCreates(session: Session, socket: WebSocket): Promise<void> {
+    let sent = 0;
+    for (const guildId of opts.guildIds()) {
+      if (session.socket !== socket || !send(session, GatewayDispatchEvents.GuildCreate, opts.guildCreate(guildId))) return;
+      // Let heartbeats and REST through while thousands of guilds stream out.
+      if (++sent % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  function identify(socket: WebSocket, d: Record<string, unknown>): Session | undefined {
+    const accepted = tokenOk(d.token);
+    const intents = typeof d.intents === 'number' ? d.intents : Number.NaN;
+    identifies.push({ at: performance.now(), intents, shard: d.shard, properties: d.properties, accepted });
+    opts.onChange();
+    if (!accepted) return void socket.close(4004, 'Authentication failed.');
+    if (!Number.isInteger(intents)) return void socket.close(4013, 'Invalid intent(s).');
+    const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, intents, socket };
+    sessions.set(session.id, session);
+    current = session;
+    const ready: GatewayReadyDispatchData = {
+      v: 10,
+      user: opts.botUser,
+      guilds: Array.from(opts.guildIds(), (id) => ({ id, unavailable: true })),
+      session_id: session.id,
+      resume_gateway_url: opts.url(),
+      shard: [0, 1],
+      application: { id: opts.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' },
+    };
+    send(session, GatewayDispatchEvents.Ready, ready);
+    if (intents & GUILDS_INTENT) void streamGuildCreates(session, socket);
+    return session;
+  }
+
+  function resume(socket: WebSocket, d: Record<string, unknown>): Session | undefined {
+    const sessionId = typeof d.session_id === 'string' ? d.session_id : '';
+    const session = sessions.get(sessionId);
+    resumes.push({ at: performance.now(), sessionId, seq: Number(d.seq), accepted: tokenOk(d.token) && session !== undefined });
+    opts.onChange();
+    if (!tokenOk(d.token)) return void socket.close(4004, 'Authentication failed.');
+    if (!session) return void sendOp(socket, GatewayOpcodes.InvalidSession, false);
+    if (session.socket && session.socket !== socket) session.socket.terminate();
+    session.socket = socket;
+    current = session;
+    send(session, GatewayDispatchEvents.Resumed, {});
+    return session;
+  }
+
+  wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
+    const query = Object.fromEntries(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
+    connections.push(query);
+    if (query.v !== '10') return socket.close(4012, 'Invalid API version');
+    if ((query.encoding ?? 'json') !== 'json') return socket.close(4002, 'This stand-in speaks encoding=json only');
+    let session: Session | undefined;
+    sendOp(socket, GatewayOpcodes.Hello, { heartbeat_interval: opts.heartbeatIntervalMs });
+    socket.on('message', (raw: RawData, isBinary: boolean) => {
+      let payload: { op?: unknown; d?: unknown };
+      try {
+        if (isBinary) throw new Error('binary frame');
+        payload = JSON.parse(rawText(raw)) as { op?: unknown; d?: unknown };
+      } catch {
+        return socket.close(4002, 'Error while decoding payload.');
+      }
+      const d = typeof payload.d === 'object' && payload.d !== null ? (payload.d as Record<string, unknown>) : {};
+      switch (payload.op) {
+        case GatewayOpcodes.Heartbeat:
+          heartbeats += 1;
+          sendOp(socket, GatewayOpcodes.HeartbeatAck, null);
+          return opts.onChange();
+        case GatewayOpcodes.Identify:
+          if (session) return socket.close(4005, 'Already authenticated.');
+          session = identify(socket, d);
+          return;
+        case GatewayOpcodes.Resume:
+          if (session) return socket.close(4005, 'Already authenticated.');
+          session = resume(socket, d);
+          return;
+        case GatewayOpcodes.PresenceUpdate:
+        case GatewayOpcodes.VoiceStateUpdate:
+        case GatewayOpcodes.RequestGuildMembers:
+          if (!session) return socket.close(4003, 'Not authenticated.');
+          return;
+        default:
+          return socket.close(4001, 'Unknown opcode.');
+      }
+    });
+    socket.on('close', () => {
+      if (session?.socket === socket) session.socket = undefined;
+    });
+  });
+
+  return {
+    identifies,
+    resumes,
+    connections,
+    get heartbeats() {
+      return heartbeats;
+    },
+    upgrade(req, socket, head) {
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    },
+    connected: () => current?.socket?.readyState === WebSocket.OPEN,
+    dispatch(event, data, requiredIntent = 0) {
+      if (!current || (current.intents & requiredIntent) !== requiredIntent) return false;
+      return send(current, event, data);
+    },
+    async disconnect(code) {
+      const socket = current?.socket;
+      if (!socket || socket.readyState === WebSocket.CLOSED) return;
+      const closed = once(socket, 'close');
+      if (code === undefined) socket.terminate();
+      else socket.close(code, 'Disconnected by the stand-in');
+      await closed;
+    },
+    close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+    },
+  };
+}
+
+function rawText(raw: RawData): string {
+  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
+  return Buffer.from(raw as ArrayBuffer).toString('utf8');
+}

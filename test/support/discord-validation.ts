@@ -1,0 +1,121 @@
+/**
+ * Discord's own checks on what a bot sends, answered the way Discord answers them: a 400 with
+ * `{"code":50035,"message":"Invalid Form Body","errors":{<path>:{"_errors":[...]}}}`, or 50006
+ * for an empty message. Limits from /work/shared/discord-openapi.json and Discord's docs.
+ *
+ *   validateMessageData(body, mustHaveContent, fileCount?): DiscordError | undefined
+ *   validateCommands(body): DiscordError | undefined      (bulk-overwrite PUT bodies)
+ */
+import { ApplicationCommandType } from 'discord.js';
+import type { MessageBody } from './discord-payloads.js';
+
+type FieldErrors = Record<string, unknown>;
+export interface DiscordError {
+  code: number;
+  message: string;
+  errors?: FieldErrors;
+}
+
+function addError(errors: FieldErrors, path: readonly (string | number)[], code: string, message: string): void {
+  let node = errors;
+  for (const key of path) node = (node[String(key)] ??= {}) as FieldErrors;
+  ((node._errors ??= []) as Array<{ code: string; message: string }>).push({ code, message });
+}
+
+function checkLength(errors: FieldErrors, path: Array<string | number>, value: unknown, max: number, min = 0): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'string') {
+    addError(errors, path, 'STRING_TYPE_CONVERT', 'Could not interpret value as string.');
+    return 0;
+  }
+  const length = [...value].length;
+  if (length > max || length < min) {
+    addError(errors, path, 'BASE_TYPE_BAD_LENGTH', `Must be between ${min} and ${max} in length.`);
+  }
+  return length;
+}
+
+function invalidFormBody(errors: FieldErrors): DiscordError | undefined {
+  return Object.keys(errors).length > 0 ? { code: 50035, message: 'Invalid Form Body', errors } : undefined;
+}
+
+/** Discord's message limits: content 2000, 10 embeds, per-field embed limits, 6000 embed characters in all. */
+export function validateMessageData(body: MessageBody, mustHaveContent: boolean, fileCount = 0): DiscordError | undefined {
+  const errors: FieldErrors = {};
+  checkLength(errors, ['content'], body.content, 2000);
+  const embeds = body.embeds ?? [];
+  if (embeds.length > 10) addError(errors, ['embeds'], 'BASE_TYPE_MAX_LENGTH', 'Must be 10 or fewer in length.');
+  let embedChars = 0;
+  embeds.forEach((embed, i) => {
+    embedChars += checkLength(errors, ['embeds', i, 'title'], embed.title, 256);
+    embedChars += checkLength(errors, ['embeds', i, 'description'], embed.description, 4096);
+    embedChars += checkLength(errors, ['embeds', i, 'footer', 'text'], embed.footer?.text, 2048);
+    embedChars += checkLength(errors, ['embeds', i, 'author', 'name'], embed.author?.name, 256);
+    const fields = embed.fields ?? [];
+    if (fields.length > 25) addError(errors, ['embeds', i, 'fields'], 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
+    fields.forEach((field, j) => {
+      embedChars += checkLength(errors, ['embeds', i, 'fields', j, 'name'], field.name, 256, 1);
+      embedChars += checkLength(errors, ['embeds', i, 'fields', j, 'value'], field.value, 1024, 1);
+    });
+    if (embed.color !== undefined && (embed.color < 0 || embed.color > 0xffffff)) {
+      addError(errors, ['embeds', i, 'color'], 'NUMBER_TYPE_MAX', 'int value should be less than or equal to 16777215.');
+    }
+  });
+  if (embedChars > 6000) addError(errors, ['embeds'], 'MESSAGE_EMBEDS_TOO_LONG', 'Embed size exceeds maximum size of 6000');
+  const invalid = invalidFormBody(errors);
+  if (invalid) return invalid;
+  const empty = !body.content && embeds.length === 0 && (body.components ?? []).length === 0 && fileCount === 0;
+  if (mustHaveContent && empty) return { code: 50006, message: 'Cannot send an empty message' };
+  return undefined;
+}
+
+const COMMAND_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+interface CommandLike {
+  name?: unknown;
+  description?: unknown;
+  type?: unknown;
+  options?: unknown;
+}
+
+function checkCommandShape(errors: FieldErrors, path: Array<string | number>, item: CommandLike, chatInput: boolean): void {
+  if (typeof item.name !== 'string' || !COMMAND_NAME.test(item.name) || (chatInput && item.name !== item.name.toLowerCase())) {
+    addError(errors, [...path, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
+  }
+  if (chatInput) checkLength(errors, [...path, 'description'], item.description ?? '', 100, 1);
+  if (item.options === undefined || item.options === null) return;
+  if (!Array.isArray(item.options)) {
+    addError(errors, [...path, 'options'], 'BASE_TYPE_ARRAY', 'Must be an array.');
+    return;
+  }
+  if (item.options.length > 25) addError(errors, [...path, 'options'], 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
+  const seen = new Set<unknown>();
+  (item.options as CommandLike[]).forEach((option, i) => {
+    if (seen.has(option.name)) {
+      addError(errors, [...path, 'options', i, 'name'], 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS', 'Option name already exists');
+    }
+    seen.add(option.name);
+    checkCommandShape(errors, [...path, 'options', i], option, true);
+  });
+}
+
+/** Checks a bulk-overwrite body: an array of at most 100 commands with valid, unique names. */
+export function validateCommands(body: unknown): DiscordError | undefined {
+  const errors: FieldErrors = {};
+  if (!Array.isArray(body)) {
+    addError(errors, [], 'BASE_TYPE_ARRAY', 'Must be an array.');
+    return invalidFormBody(errors);
+  }
+  if (body.length > 100) addError(errors, [], 'BASE_TYPE_MAX_LENGTH', 'Must be 100 or fewer in length.');
+  const seen = new Set<string>();
+  (body as CommandLike[]).forEach((command, i) => {
+    const type = typeof command.type === 'number' ? command.type : ApplicationCommandType.ChatInput;
+    checkCommandShape(errors, [i], command, type === ApplicationCommandType.ChatInput);
+    const identity = `${type}:${String(command.name)}`;
+    if (seen.has(identity)) {
+      addError(errors, [i, 'name'], 'APPLICATION_COMMANDS_DUPLICATE_NAME', 'Application command names must be unique');
+    }
+    seen.add(identity);
+  });
+  return invalidFormBody(errors);
+}
