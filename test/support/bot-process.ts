@@ -34,9 +34,9 @@ process.once('exit', () => {
   for (const child of alive) child.kill('SIGKILL');
 });
 
-export function startBotProcess(env: Record<string, string>, cwd: string, entry = BOT_ENTRY): BotProcess {
+export function startBotProcess(env: Record<string, string>, cwd: string, entry = BOT_ENTRY, args: string[] = []): BotProcess {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [entry], { env: { ...baseEnv(), ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry, ...args], { env: { ...baseEnv(), ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   alive.add(child);
   let output = '';
   const lines: LogLine[] = [];

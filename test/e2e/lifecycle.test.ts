@@ -1,0 +1,198 @@
+/**
+ * The bot as a process: registration, restarts and crashes, signals, sealing at rest, key rotation
+ * and gateway trouble, all through its entry points.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GuildStore } from '../../src/core/guilds.js';
+import { createSealer } from '../../src/core/seal.js';
+import { openStore } from '../../src/store.js';
+import { startBotProcess } from '../support/bot-process.js';
+import { runScript } from '../support/bot-env.js';
+import { stringOption } from '../support/discord-standin.js';
+import { embedOf, people } from '../support/people.js';
+import { type Rig, TOKEN, startRig } from '../support/rig.js';
+import { databaseBytes } from '../support/temp.js';
+
+const DEPLOY = fileURLToPath(new URL('../../dist/src/deploy-commands.js', import.meta.url));
+const ROTATE = fileURLToPath(new URL('../../dist/src/rotate-key.js', import.meta.url));
+
+let rig: Rig;
+beforeAll(async () => {
+  rig = await startRig({ guilds: 6 });
+});
+afterAll(() => rig?.close());
+
+const setKey = (guildId: string, key: string) =>
+  rig.run({ ...people(rig.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
+const clear = (guildId: string) => rig.run({ ...people(rig.discord, guildId).admin, command: 'clearcache' });
+const keyFile = () => `${rig.dir}/data/encryption.key`;
+
+describe('npm run deploy-commands', () => {
+  it('registers exactly the commands, guild-only, with their options and default permissions', async () => {
+    const result = await runScript(DEPLOY, { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: rig.discord.apiUrl }, rig.dir);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Registered 4 commands globally/);
+    const commands = rig.discord.commands();
+    const byName = Object.fromEntries(commands.map((c) => [c.name, c]));
+    expect(Object.keys(byName).sort()).toEqual(['access', 'apikey', 'audit', 'clearcache']);
+    for (const c of commands) expect(c.contexts).toEqual([0]);
+    expect(byName.apikey!.default_member_permissions).toBe('32');
+    expect(byName.access!.default_member_permissions).toBe('32');
+    expect(byName.audit!.default_member_permissions).toBe('32');
+    expect(byName.clearcache!.default_member_permissions ?? null).toBeNull();
+    expect(byName.apikey!.options?.map((o) => o.name)).toEqual(['set', 'status', 'remove']);
+    expect(byName.apikey!.options?.[0]).toMatchObject({ type: 1, options: [{ name: 'key', type: 3, required: true, max_length: 256 }] });
+    expect(byName.access!.options?.map((o) => [o.name, (o as { options?: Array<{ type: number }> }).options?.[0]?.type])).toEqual([
+      ['grant', 8],
+      ['revoke', 8],
+      ['list', undefined],
+    ]);
+    expect(byName.clearcache!.options ?? []).toEqual([]);
+  });
+
+  it('registers to one server with DISCORD_GUILD_ID', async () => {
+    const guildId = rig.guildIds[0]!;
+    const result = await runScript(DEPLOY, { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: rig.discord.apiUrl, DISCORD_GUILD_ID: guildId }, rig.dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`to server ${guildId}`);
+    expect(rig.discord.commands(guildId).map((c) => c.name).sort()).toEqual(['access', 'apikey', 'audit', 'clearcache']);
+  });
+});
+
+describe('crashes, restarts and signals', () => {
+  it('a key acknowledged to the admin survives kill -9 and a restart, and is never stored in plaintext', async () => {
+    const guildId = rig.guildIds[1]!;
+    const key = `survivor-${randomBytes(12).toString('hex')}`;
+    expect(embedOf(await setKey(guildId, key)).title).toBe('API key saved');
+    await rig.bot.stop('SIGKILL');
+    const bytes = await databaseBytes(rig.dbFile);
+    expect(bytes).toContain(`guild:${guildId}`);
+    expect(bytes).not.toContain(key);
+
+    await rig.startBot();
+    rig.sd.setMode('success');
+    expect(embedOf(await clear(guildId)).title).toBe('Cache cleared');
+    expect(rig.sd.requests.at(-1)?.json).toEqual({ key });
+    expect(rig.bot.output()).not.toContain(key);
+  });
+
+  it('SIGTERM lets the answer in hand finish, then exits 0 within 10 s', async () => {
+    const guildId = rig.guildIds[2]!;
+    await setKey(guildId, 'sigterm-key-123456');
+    rig.sd.setMode('hang');
+    const handle = rig.discord.sendInteraction({ ...people(rig.discord, guildId).admin, command: 'clearcache' });
+    await handle.callback;
+    const started = performance.now();
+    const code = await rig.bot.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(embedOf(await handle.reply()).title).toBe('The API did not answer in time');
+    expect(rig.bot.logs().some((l) => l.msg === 'stopped')).toBe(true);
+    rig.sd.setMode('success');
+    await rig.startBot();
+  });
+
+  it('a wrong ENCRYPTION_KEY stops the start, naming it, and changes nothing', async () => {
+    const before = await databaseBytes(rig.dbFile);
+    const wrong = startBotProcess({ ...rig.env, ENCRYPTION_KEY: randomBytes(32).toString('base64') }, rig.dir);
+    expect(await wrong.exited).toBe(1);
+    expect(wrong.output()).toMatch(/ENCRYPTION_KEY does not open \d+ of the \d+ API keys/);
+    expect(wrong.output()).not.toMatch(/\n\s+at /);
+    expect(await databaseBytes(rig.dbFile)).toBe(before);
+  });
+
+  it('logs gateway disconnects and resumes, and keeps answering', async () => {
+    const sessionsBefore = rig.discord.resumes.length + rig.discord.identifies.length;
+    await rig.discord.disconnect(4000);
+    await rig.discord.waitUntil(() => rig.discord.resumes.length + rig.discord.identifies.length > sessionsBefore, 15_000, 'a resume');
+    await rig.bot.waitForLog((l) => l.msg === 'gateway resumed', 15_000, 'the resumed line');
+    const reconnect = rig.bot.logs().find((l) => l.msg === 'gateway reconnecting' || l.msg === 'gateway disconnected');
+    expect(reconnect?.level).toBeGreaterThanOrEqual(30);
+    const guildId = rig.guildIds[3]!;
+    expect(embedOf(await rig.run({ ...people(rig.discord, guildId).admin, command: 'audit' })).title).toContain('Audit trail');
+  });
+});
+
+describe('npm run rotate-key', () => {
+  it('re-seals every key; interrupted by kill -9 loses none; a rerun finishes; the old key is then refused', async () => {
+    const guildId = rig.guildIds[4]!;
+    const liveKey = `rotate-me-${randomBytes(8).toString('hex')}`;
+    await setKey(guildId, liveKey);
+    await rig.bot.stop('SIGTERM');
+
+    // Many stored keys, so that the kill lands part way through.
+    const oldKey = Buffer.from(readFileSync(keyFile(), 'utf8').trim(), 'base64');
+    const store = await openStore(`sqlite://${rig.dbFile}`);
+    const expected: Record<string, string> = { [guildId]: liveKey };
+    try {
+      const guilds = new GuildStore(store.keyv, createSealer(oldKey));
+      for (let i = 0; i < 3000; i++) {
+        const id = `${9_000_000_000_000_000 + i}`;
+        expected[id] = `bulk-key-${i}-${randomBytes(6).toString('hex')}`;
+        await guilds.setKey(id, expected[id]!, 'u');
+      }
+    } finally {
+      await store.close();
+    }
+
+    const newKey = randomBytes(32);
+    const rotateEnv = { DISCORD_TOKEN: TOKEN, DATABASE_URL: rig.env.DATABASE_URL! };
+    const interrupted = startBotProcess(rotateEnv, rig.dir, ROTATE, ['--new', newKey.toString('base64')]);
+    // Kill it as soon as some keys are under the new key: part way through.
+    const newKid = createSealer(newKey).kid;
+    const watcher = await openStore(`sqlite://${rig.dbFile}`);
+    try {
+      for (let i = 0; i < 400; i++) {
+        const [row] = (await watcher.query(`SELECT count(*) AS n FROM keyv WHERE value LIKE ?`, `%v1.${newKid}.%`)) as Array<{ n: number }>;
+        if ((row?.n ?? 0) > 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    } finally {
+      await watcher.close();
+    }
+    interrupted.child.kill('SIGKILL');
+    expect(await interrupted.exited).toBe('SIGKILL');
+
+    const check = await openStore(`sqlite://${rig.dbFile}`);
+    try {
+      const underOld = new GuildStore(check.keyv, createSealer(oldKey));
+      const underNew = new GuildStore(check.keyv, createSealer(newKey));
+      for (const [id, key] of Object.entries(expected)) {
+        const settings = await underOld.settings(id);
+        const opened = [underOld.openKey(id, settings), underNew.openKey(id, settings)].find((o) => o.kind === 'ok');
+        expect(opened, `server ${id}`).toMatchObject({ kind: 'ok', key });
+      }
+    } finally {
+      await check.close();
+    }
+
+    const rerun = await runScript(ROTATE, rotateEnv, rig.dir, ['--new', newKey.toString('base64')]);
+    expect(rerun.stderr).toBe('');
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toMatch(/Re-sealed \d+ API keys under the new key \(\d+ already were\)/);
+    const [, resealed, already] = /Re-sealed (\d+) .*\((\d+) already/.exec(rerun.stdout)!;
+    expect(Number(already)).toBeGreaterThan(0); // the killed run had done part of the work...
+    expect(Number(resealed)).toBeGreaterThan(0); // ...and the rerun did the rest
+    expect(Number(resealed) + Number(already)).toBeGreaterThanOrEqual(Object.keys(expected).length);
+    expect(readFileSync(keyFile(), 'utf8').trim()).toBe(newKey.toString('base64'));
+
+    const stale = startBotProcess({ ...rig.env, ENCRYPTION_KEY: oldKey.toString('base64') }, rig.dir);
+    expect(await stale.exited).toBe(1);
+    expect(stale.output()).toContain('ENCRYPTION_KEY does not open');
+
+    await rig.startBot();
+    rig.sd.setMode('success');
+    expect(embedOf(await clear(guildId)).title).toBe('Cache cleared');
+    expect(rig.sd.requests.at(-1)?.json).toEqual({ key: liveKey });
+  }, 60_000);
+
+  it('a rotation without --new explains itself', async () => {
+    const result = await runScript(ROTATE, { DISCORD_TOKEN: TOKEN, DATABASE_URL: rig.env.DATABASE_URL! }, rig.dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--new');
+  });
+});
