@@ -1,6 +1,6 @@
 /** /audit: the last 10 things done in this server (key changes, access changes, clears). Admins only. */
 import { SlashCommandBuilder, roleMention, userMention } from 'discord.js';
-import type { AuditEvent } from '../src/core/guilds.js';
+import { type AuditEvent, recentEvents } from '../src/core/guilds.js';
 import type { BotCommand } from '../src/bot/commands.js';
 import { info, outcomeLabel, relative } from '../src/bot/replies.js';
 
@@ -25,7 +25,7 @@ export const command: BotCommand = {
   access: 'admin',
   defer: 'ephemeral',
   async execute(_interaction, ctx) {
-    const events = await ctx.guilds.audit(ctx.guildId, 10);
+    const events = recentEvents(ctx.settings, 10);
     const body = events.length ? events.map((e) => `${relative(e.at)} ${describe(e)}`).join('\n') : 'Nothing yet. Key changes, access changes and clears will show here.';
     return { outcome: 'ok', embeds: [info('Audit trail (newest first)', body)] };
   },

@@ -23,6 +23,8 @@ export interface GuildSettings {
   apiKey?: StoredKey;
   roles: string[];
   lastClear?: LastClear;
+  /** Oldest first, the last AUDIT_LIMIT events. */
+  audit: AuditEvent[];
 }
 
 export type AuditAction = 'key-set' | 'key-remove' | 'clear' | 'role-grant' | 'role-revoke';
@@ -43,6 +45,11 @@ export type OpenedKey =
 
 export const AUDIT_LIMIT = 100;
 
+/** The last `limit` events of a guild, newest first. */
+export function recentEvents(settings: GuildSettings, limit = 10): AuditEvent[] {
+  return settings.audit.slice(-limit).reverse();
+}
+
 export class StoreError extends Error {
   override name = 'StoreError';
   constructor(operation: string, cause: unknown) {
@@ -51,7 +58,6 @@ export class StoreError extends Error {
 }
 
 export const settingsKey = (guildId: string) => `guild:${guildId}`;
-const auditKey = (guildId: string) => `audit:${guildId}`;
 
 export class GuildStore {
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -66,7 +72,7 @@ export class GuildStore {
 
   async settings(guildId: string): Promise<GuildSettings> {
     const stored = await this.read<GuildSettings>(settingsKey(guildId));
-    return { roles: [], ...stored };
+    return { roles: [], audit: [], ...stored };
   }
 
   openKey(guildId: string, settings: GuildSettings): OpenedKey {
@@ -80,57 +86,41 @@ export class GuildStore {
   async setKey(guildId: string, key: string, userId: string): Promise<void> {
     this.observeSecret(key);
     const apiKey = { sealed: this.sealer.seal(key, guildId), setBy: userId, setAt: this.now() };
-    await this.update(guildId, (s) => [{ ...s, apiKey }, undefined]);
-    await this.record(guildId, { userId, action: 'key-set' });
+    await this.update(guildId, (s) => [{ ...s, apiKey }, undefined, { userId, action: 'key-set' }]);
   }
 
   async removeKey(guildId: string, userId: string): Promise<boolean> {
-    const had = await this.update(guildId, ({ apiKey, ...rest }) => [rest, apiKey !== undefined]);
-    if (had) await this.record(guildId, { userId, action: 'key-remove' });
-    return had;
+    return this.update(guildId, ({ apiKey, ...rest }) => (apiKey ? [rest, true, { userId, action: 'key-remove' }] : [rest, false]));
   }
 
   async grantRole(guildId: string, roleId: string, userId: string): Promise<'granted' | 'already'> {
-    const result = await this.update(guildId, (s) =>
-      s.roles.includes(roleId) ? [s, 'already' as const] : [{ ...s, roles: [...s.roles, roleId] }, 'granted' as const],
+    return this.update(guildId, (s) =>
+      s.roles.includes(roleId) ? [s, 'already'] : [{ ...s, roles: [...s.roles, roleId] }, 'granted', { userId, action: 'role-grant', detail: roleId }],
     );
-    if (result === 'granted') await this.record(guildId, { userId, action: 'role-grant', detail: roleId });
-    return result;
   }
 
   async revokeRole(guildId: string, roleId: string, userId: string): Promise<'revoked' | 'not-granted'> {
-    const result = await this.update(guildId, (s) =>
-      s.roles.includes(roleId) ? [{ ...s, roles: s.roles.filter((id) => id !== roleId) }, 'revoked' as const] : [s, 'not-granted' as const],
+    return this.update(guildId, (s) =>
+      s.roles.includes(roleId)
+        ? [{ ...s, roles: s.roles.filter((id) => id !== roleId) }, 'revoked', { userId, action: 'role-revoke', detail: roleId }]
+        : [s, 'not-granted'],
     );
-    if (result === 'revoked') await this.record(guildId, { userId, action: 'role-revoke', detail: roleId });
-    return result;
   }
 
   async recordClear(guildId: string, userId: string, outcome: string, latencyMs: number): Promise<void> {
     const at = this.now();
-    await this.update(guildId, (s) => [{ ...s, lastClear: { at, by: userId, outcome, latencyMs } }, undefined]);
-    await this.record(guildId, { userId, action: 'clear', detail: outcome, latencyMs }, at);
+    await this.update(guildId, (s) => [{ ...s, lastClear: { at, by: userId, outcome, latencyMs } }, undefined, { userId, action: 'clear', detail: outcome, latencyMs }]);
   }
 
-  /** Newest first. */
-  async audit(guildId: string, limit = 10): Promise<AuditEvent[]> {
-    const events = (await this.read<AuditEvent[]>(auditKey(guildId))) ?? [];
-    return events.slice(-limit).reverse();
-  }
-
-  private async record(guildId: string, event: Omit<AuditEvent, 'at'>, at = this.now()): Promise<void> {
-    await this.serial(auditKey(guildId), async () => {
-      const events = (await this.read<AuditEvent[]>(auditKey(guildId))) ?? [];
-      events.push({ at, ...event });
-      await this.write(auditKey(guildId), events.slice(-AUDIT_LIMIT));
-    });
-  }
-
-  /** Read-modify-write of one guild's settings; `change` returns the new settings and a result. */
-  private update<T>(guildId: string, change: (settings: GuildSettings) => [GuildSettings, T]): Promise<T> {
+  /**
+   * Read-modify-write of one guild's record. `change` returns the new settings, a result, and the
+   * audit event to append: the change and its audit line land in one atomic write, or neither does.
+   */
+  private update<T>(guildId: string, change: (settings: GuildSettings) => [GuildSettings, T, Omit<AuditEvent, 'at'>?]): Promise<T> {
     return this.serial(settingsKey(guildId), async () => {
       const before = await this.settings(guildId);
-      const [after, result] = change(before);
+      const [changed, result, event] = change(before);
+      const after = event ? { ...changed, audit: [...before.audit, { at: this.now(), ...event }].slice(-AUDIT_LIMIT) } : changed;
       if (after !== before) await this.write(settingsKey(guildId), after);
       return result;
     });

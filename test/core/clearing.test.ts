@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClearService } from '../../src/core/clearing.js';
-import { GuildStore } from '../../src/core/guilds.js';
+import { GuildStore, recentEvents } from '../../src/core/guilds.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { createSealer } from '../../src/core/seal.js';
 import { type Store, openStore } from '../../src/store.js';
@@ -50,7 +50,7 @@ describe('ClearService', () => {
     await clear(svc, '2');
     expect(sd.requests.slice(before).map((r) => r.json)).toEqual([{ key: 'key-of-guild-one' }, { key: 'key-of-guild-two' }]);
     expect((await guilds.settings('1')).lastClear).toMatchObject({ by: 'u1', outcome: 'ok' });
-    expect((await guilds.audit('1'))[0]).toMatchObject({ action: 'clear', userId: 'u1', detail: 'ok' });
+    expect(recentEvents(await guilds.settings('1'))[0]).toMatchObject({ action: 'clear', userId: 'u1', detail: 'ok' });
   });
 
   it('shares one request between clears of the same guild in flight', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUDIT_LIMIT, GuildStore, countForeignKeys } from '../../src/core/guilds.js';
+import { AUDIT_LIMIT, GuildStore, countForeignKeys, recentEvents } from '../../src/core/guilds.js';
 import { createSealer } from '../../src/core/seal.js';
 import { type Store, openStore } from '../../src/store.js';
 import { databaseBytes, tempDir } from '../support/temp.js';
@@ -29,7 +29,7 @@ describe('GuildStore on a real sqlite file', () => {
 
   it('creates the folder and the database on first open', async () => {
     const guilds = await open();
-    expect(await guilds.settings('1')).toEqual({ roles: [] });
+    expect(await guilds.settings('1')).toEqual({ roles: [], audit: [] });
     expect(store.file).toBe(`${dir.path}/nested/folder/bot.sqlite`);
   });
 
@@ -85,15 +85,15 @@ describe('GuildStore on a real sqlite file', () => {
     const guilds = new GuildStore(store.keyv, sealer, undefined, () => now++);
     await guilds.setKey('1', KEY_A, 'admin');
     for (let i = 0; i < AUDIT_LIMIT + 5; i++) await guilds.recordClear('1', `u${i}`, 'ok', i);
-    const last = await guilds.audit('1', 10);
+    const last = recentEvents(await guilds.settings('1'), 10);
     expect(last).toHaveLength(10);
     expect(last[0]).toMatchObject({ action: 'clear', userId: `u${AUDIT_LIMIT + 4}`, detail: 'ok', latencyMs: AUDIT_LIMIT + 4 });
     expect(last[0]!.at).toBeGreaterThan(last[1]!.at);
-    const all = await guilds.audit('1', 1000);
+    const all = recentEvents(await guilds.settings('1'), 1000);
     expect(all).toHaveLength(AUDIT_LIMIT);
     expect(all.some((e) => e.action === 'key-set')).toBe(false); // the oldest was dropped
     expect((await guilds.settings('1')).lastClear).toMatchObject({ by: `u${AUDIT_LIMIT + 4}`, outcome: 'ok' });
-    expect(await guilds.audit('2')).toEqual([]);
+    expect(recentEvents(await guilds.settings('2'))).toEqual([]);
   });
 
   it('tells its observer every key it seals or opens', async () => {

@@ -1,14 +1,18 @@
 /**
  * A whole world for one end-to-end test file: Discord and API stand-ins, a temp folder with a fresh
- * database, and the bot started from its entry point with env alone.
+ * database, and the bot, either started from its entry point with env alone (startRig) or composed
+ * in this process from the same parts (startInProcessRig, for tests that reach into the store).
  *
  *   const rig = await startRig({ guilds: 3 });
- *   const reply = await rig.run({ guildId: rig.guildIds[0], userId: rig.adminId, command: 'clearcache' });
+ *   const reply = await rig.run({ ...people(rig.discord, rig.guildIds[0]).admin, command: 'clearcache' });
  *   await rig.close();
  */
 import { randomBytes } from 'node:crypto';
+import { type App, createApp } from '../../src/app.js';
+import { parseConfig } from '../../src/config.js';
+import { SecretSet, createLogger } from '../../src/logger.js';
+import { type BotProcess, type LogLine, startBotProcess } from './bot-process.js';
 import { type DiscordStandIn, type InteractionSpec, type VisibleReply, makeSnowflake, startDiscordStandIn } from './discord-standin.js';
-import { type BotProcess, startBotProcess } from './bot-process.js';
 import { type SdApiStandIn, startSdApiStandIn } from './sdapi-standin.js';
 import { tempDir } from './temp.js';
 
@@ -20,22 +24,31 @@ export interface RigOptions {
   sdLatencyMs?: number;
 }
 
-export interface Rig {
+export interface World {
   discord: DiscordStandIn;
   sd: SdApiStandIn;
   dir: string;
   dbFile: string;
   env: Record<string, string>;
   guildIds: string[];
+  /** Sends an interaction and waits for the answer the user sees. */
+  run(spec: InteractionSpec): Promise<VisibleReply>;
+}
+
+export interface Rig extends World {
   bot: BotProcess;
   /** Starts the bot (again) and waits for its ready line. */
   startBot(extraEnv?: Record<string, string>): Promise<BotProcess>;
-  /** Sends an interaction and waits for the answer the user sees. */
-  run(spec: InteractionSpec): Promise<VisibleReply>;
   close(): Promise<void>;
 }
 
-export async function startRig(options: RigOptions = {}): Promise<Rig> {
+export interface InProcessRig extends World {
+  app: App;
+  logs: LogLine[];
+  close(): Promise<void>;
+}
+
+async function startWorld(options: RigOptions): Promise<World & { closeWorld(): Promise<void> }> {
   const guildIds = Array.from({ length: options.guilds ?? 3 }, () => makeSnowflake());
   const discord = await startDiscordStandIn({ token: TOKEN, guilds: guildIds.map((id) => ({ id })) });
   const sd = await startSdApiStandIn({ latencyMs: options.sdLatencyMs ?? 0 });
@@ -50,28 +63,56 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     LOG_LEVEL: 'debug',
     ...options.env,
   };
-  const rig: Rig = {
+  return {
     discord,
     sd,
     dir: dir.path,
     dbFile: `${dir.path}/data/bot.sqlite`,
     env,
     guildIds,
-    bot: undefined as unknown as BotProcess,
-    async startBot(extraEnv = {}) {
-      rig.bot = startBotProcess({ ...env, ...extraEnv }, dir.path);
-      await rig.bot.waitForLog((l) => l.msg === 'ready', 15_000, 'the ready line');
-      return rig.bot;
-    },
-    async run(spec) {
-      return discord.sendInteraction(spec).reply();
-    },
-    async close() {
-      await rig.bot?.stop('SIGKILL').catch(() => undefined);
+    run: (spec) => discord.sendInteraction(spec).reply(),
+    async closeWorld() {
       await Promise.allSettled([discord.close(), sd.close()]);
       dir.remove();
     },
   };
+}
+
+export async function startRig(options: RigOptions = {}): Promise<Rig> {
+  const { closeWorld, ...world } = await startWorld(options);
+  const rig: Rig = {
+    ...world,
+    bot: undefined as unknown as BotProcess,
+    async startBot(extraEnv = {}) {
+      rig.bot = startBotProcess({ ...world.env, ...extraEnv }, world.dir);
+      await rig.bot.waitForLog((l) => l.msg === 'ready', 15_000, 'the ready line');
+      return rig.bot;
+    },
+    async close() {
+      await rig.bot?.stop('SIGKILL').catch(() => undefined);
+      await closeWorld();
+    },
+  };
   await rig.startBot();
   return rig;
+}
+
+export async function startInProcessRig(options: RigOptions = {}): Promise<InProcessRig> {
+  const { closeWorld, ...world } = await startWorld(options);
+  const logs: LogLine[] = [];
+  const secrets = new SecretSet();
+  const config = parseConfig(world.env);
+  secrets.add(config.discordToken);
+  const log = createLogger({ level: config.logLevel, format: 'json', secrets, destination: { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) } });
+  const app = await createApp(config, log, secrets);
+  await app.start();
+  return {
+    ...world,
+    app,
+    logs,
+    async close() {
+      await app.stop(0).catch(() => undefined);
+      await closeWorld();
+    },
+  };
 }
