@@ -51,7 +51,8 @@ function memberOf(interaction: ChatInputCommandInteraction): Member {
   const raw = interaction.member;
   const roles = raw?.roles;
   const roleIds = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : roles ? [...roles.cache.keys()] : [];
-  const permissions = interaction.memberPermissions?.bitfield ?? parsePermissions((raw as { permissions?: unknown } | null)?.permissions);
+  // Through parsePermissions either way: a negative or malformed bitfield grants nothing.
+  const permissions = parsePermissions(interaction.memberPermissions?.bitfield ?? (raw as { permissions?: unknown } | null)?.permissions);
   return { permissions, roleIds };
 }
 

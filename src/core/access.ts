@@ -8,6 +8,8 @@ export type AccessLevel = 'admin' | 'operator';
 // Discord permission bits (https://discord.com/developers/docs/topics/permissions).
 export const ADMINISTRATOR = 1n << 3n;
 export const MANAGE_GUILD = 1n << 5n;
+/** Discord defines about 50 permission bits; a value past 128 bits is not one it sends. */
+const PERMISSION_LIMIT = 1n << 128n;
 
 export interface Member {
   permissions: bigint;
@@ -24,11 +26,10 @@ export function mayRun(level: AccessLevel, member: Member, grantedRoleIds: reado
   return member.roleIds.some((id) => grantedRoleIds.includes(id));
 }
 
-/** Parses Discord's decimal permission string; anything malformed grants nothing. */
+/** Parses Discord's permission bitfield (a decimal string); anything malformed or out of range grants nothing. */
 export function parsePermissions(value: unknown): bigint {
-  if (typeof value === 'bigint') return value >= 0n ? value : 0n;
-  if (typeof value === 'string' && /^\d{1,40}$/.test(value)) return BigInt(value);
-  return 0n;
+  const bits = typeof value === 'bigint' ? value : typeof value === 'string' && /^\d{1,60}$/.test(value) ? BigInt(value) : -1n;
+  return bits >= 0n && bits < PERMISSION_LIMIT ? bits : 0n;
 }
 
 export type GrantCheck = { ok: true } | { ok: false; reason: string };

@@ -243,9 +243,11 @@ export interface MeasureOptions {
   logLevel: string;
   /** Extra node flags for the bot process, before its entry (investigation: --cpu-prof, --trace-gc...). */
   nodeArgs?: string[];
+  /** Our bot's entry (default dist/src/main.js; another build to compare, e.g. a patched copy). */
+  ourEntry?: string;
 }
 
-export async function measureBot(kind: BotKind, workload: Workload, { logLevel, nodeArgs = [] }: MeasureOptions): Promise<BotFigures> {
+export async function measureBot(kind: BotKind, workload: Workload, { logLevel, nodeArgs = [], ourEntry = OUR_ENTRY }: MeasureOptions): Promise<BotFigures> {
   const discord = await startDiscordStandIn({ token: TOKEN, guilds: workload.guilds, callbackDeadlineMs: CALLBACK_DEADLINE_MS });
   const sd = await startSdApiStandIn({ latencyMs: SD_LATENCY_MS });
   const dir = tempDir(`sdbot-bench-${kind}-`);
@@ -269,7 +271,7 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
         LOG_LEVEL: logLevel,
         NODE_ENV: 'production',
       };
-      bot = spawnBot([...nodeArgs, OUR_ENTRY], env, dir.path);
+      bot = spawnBot([...nodeArgs, ourEntry], env, dir.path);
       readyMatch = (text) => text.includes('"msg":"ready"') && (JSON.parse(text) as { msg?: unknown }).msg === 'ready';
     } else {
       const file = join(dataDir, 'keys.sqlite');

@@ -24,6 +24,7 @@
  * Knobs: BENCH_ORDER=ours,reference (or reference,ours)  BENCH_LOG_LEVEL=info (our LOG_LEVEL)
  *        BENCH_JSON=<file> (raw figures and per-interaction times)  BENCH_NODE_ARGS=<flags>
  *        (extra node flags for both bots, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to investigate)
+ *        BENCH_OUR_ENTRY=<file> (another build of our bot instead of dist/src/main.js, for an A/B)
  * Bounded: every wait has a timeout and the whole run gives up after 5 minutes; child processes
  * are killed on every way out.
  */
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   for (const kind of order) {
     process.stdout.write(`running ${kind}... `);
     const t = performance.now();
-    figures[kind] = await measureBot(kind, workload, { logLevel, nodeArgs });
+    figures[kind] = await measureBot(kind, workload, { logLevel, nodeArgs, ...(process.env.BENCH_OUR_ENTRY ? { ourEntry: process.env.BENCH_OUR_ENTRY } : {}) });
     console.log(`${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
   console.log('');

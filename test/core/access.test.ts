@@ -26,7 +26,8 @@ describe('access rules', () => {
   it('parses permission strings, and grants nothing for malformed ones', () => {
     expect(parsePermissions('8')).toBe(8n);
     expect(parsePermissions('2251799813685247')).toBe(2251799813685247n);
-    for (const bad of ['-8', 'abc', '', '1e3', 8, null, undefined, '8 ']) expect(parsePermissions(bad)).toBe(0n);
+    expect(parsePermissions(8n)).toBe(8n);
+    for (const bad of ['-8', 'abc', '', '1e3', 8, null, undefined, '8 ', -8n, 1n << 128n, '9'.repeat(41)]) expect(parsePermissions(bad)).toBe(0n);
   });
 
   it('refuses to grant @everyone and managed roles', () => {

@@ -117,6 +117,23 @@ describe('crashes, restarts and signals', () => {
   });
 });
 
+describe('payloads discord.js itself rejects', () => {
+  it('an interaction with a permission field that is not a number is logged and dropped; the bot stays up', async () => {
+    const guildId = rig.guildIds[5]!;
+    rig.discord.sendInteraction({
+      ...people(rig.discord, guildId).admin,
+      command: 'audit',
+      timeoutMs: 2000,
+      mutate: (payload) => {
+        if (payload.member) payload.member.permissions = 'not-a-number';
+      },
+    });
+    await rig.bot.waitForLog((l) => l.msg === 'unhandled rejection', 5000, 'the logged rejection');
+    expect(rig.bot.child.exitCode).toBeNull();
+    expect(embedOf(await rig.run({ ...people(rig.discord, guildId).admin, command: 'audit' })).title).toContain('Audit trail');
+  });
+});
+
 describe('npm run rotate-key', () => {
   it('re-seals every key; interrupted by kill -9 loses none; a rerun finishes; the old key is then refused', async () => {
     const guildId = rig.guildIds[4]!;

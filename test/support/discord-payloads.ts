@@ -386,6 +386,7 @@ export interface MessageBody {
   attachments?: Array<{ id: string | number; filename?: string; description?: string }> | null;
   flags?: number | null;
   tts?: boolean | null;
+  allowed_mentions?: { parse?: string[]; roles?: string[]; users?: string[]; replied_user?: boolean } | null;
 }
 
 export interface UploadedFile {

@@ -26,6 +26,7 @@ import {
   GatewayDispatchEvents,
   Locale,
   type APIApplication,
+  type APIChatInputApplicationCommandInteraction,
   type APIApplicationCommand,
   type APIRole,
   type APIUser,
@@ -89,6 +90,8 @@ export interface InteractionSpec {
   locale?: Locale;
   /** How long `callback` and `reply()` wait before rejecting (default 15 s). */
   timeoutMs?: number;
+  /** Changes the payload as built, before it is sent: for malformed and unusual interactions. */
+  mutate?: (payload: APIChatInputApplicationCommandInteraction) => void;
 }
 
 export interface DiscordStandIn {
@@ -328,6 +331,7 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
       appPermissions: BigInt(spec.appPermissions ?? DEFAULT_EVERYONE_PERMISSIONS),
       locale: spec.locale ?? Locale.EnglishUS,
     });
+    spec.mutate?.(payload);
     const handle = tracker.track(payload, spec.timeoutMs ?? 15_000);
     tracker.markSent(id, performance.now());
     gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
