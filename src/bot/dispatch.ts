@@ -37,12 +37,7 @@ export function createDispatcher(commands: Map<string, BotCommand>, services: Se
       return task;
     },
     async drain(timeoutMs) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-      });
-      await Promise.race([Promise.allSettled([...running]), timeout]);
-      clearTimeout(timer);
+      await within(Promise.allSettled([...running]), timeoutMs);
     },
   };
 }
@@ -93,7 +88,7 @@ async function dispatch(interaction: ChatInputCommandInteraction, commands: Map<
     }
 
     const load = services.guilds.settings(guildId);
-    let settings = await Promise.race([load, delay(PRE_DEFER_BUDGET_MS)]);
+    let settings = await within(load, PRE_DEFER_BUDGET_MS);
     if (settings === undefined) {
       // The store is slow: acknowledge privately now rather than miss Discord's 3 s.
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -148,6 +143,15 @@ async function dispatch(interaction: ChatInputCommandInteraction, commands: Map<
   }
 }
 
-function delay(ms: number): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+/** The value, or undefined if it takes longer than ms (the promise itself runs on). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
