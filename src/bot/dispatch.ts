@@ -122,22 +122,21 @@ async function dispatch(interaction: ChatInputCommandInteraction, commands: Map<
     outcome = result.outcome;
     await send(result.embeds, command.defer === 'ephemeral');
   } catch (error) {
-    outcome = error instanceof StoreError ? 'store-error' : 'error';
-    if (error instanceof DiscordjsTypeError && String(error.code).startsWith('CommandInteractionOption')) {
-      // Options Discord would never send for our registered commands (stale registration or a forged payload).
-      outcome = 'invalid-input';
-      await send([warning('Options not understood', `The options given to \`/${interaction.commandName}\` do not match this command. Check them and run it again.`)], true).catch(
-        (replyError: unknown) => services.log.warn({ ...line, err: replyError }, 'could not send the error reply'),
-      );
-    } else if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownInteraction) {
+    if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownInteraction) {
       outcome = 'expired';
       services.log.warn({ ...line, err: error }, 'interaction expired before the bot could answer');
-    } else {
-      services.log.error({ ...line, err: error }, outcome === 'store-error' ? 'store unavailable' : 'command failed');
-      await send([outcome === 'store-error' ? storeUnavailable() : unexpectedError()], true).catch((replyError: unknown) =>
-        services.log.warn({ ...line, err: replyError }, 'could not send the error reply'),
-      );
+      return;
     }
+    // Options Discord would never send for our registered commands: a stale registration or a forged payload.
+    const invalidInput = error instanceof DiscordjsTypeError && String(error.code).startsWith('CommandInteractionOption');
+    outcome = invalidInput ? 'invalid-input' : error instanceof StoreError ? 'store-error' : 'error';
+    if (!invalidInput) services.log.error({ ...line, err: error }, outcome === 'store-error' ? 'store unavailable' : 'command failed');
+    const embed = invalidInput
+      ? warning('Options not understood', `The options given to \`/${interaction.commandName}\` do not match this command. Check them and run it again.`)
+      : outcome === 'store-error'
+        ? storeUnavailable()
+        : unexpectedError();
+    await send([embed], true).catch((replyError: unknown) => services.log.warn({ ...line, err: replyError }, 'could not send the error reply'));
   } finally {
     services.log.info({ ...line, outcome, ms: Math.round(performance.now() - started) }, 'interaction');
   }

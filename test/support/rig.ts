@@ -48,7 +48,7 @@ export interface InProcessRig extends World {
   close(): Promise<void>;
 }
 
-async function startWorld(options: RigOptions): Promise<World & { closeWorld(): Promise<void> }> {
+export async function startWorld(options: RigOptions): Promise<World & { closeWorld(): Promise<void> }> {
   const guildIds = Array.from({ length: options.guilds ?? 3 }, () => makeSnowflake());
   const discord = await startDiscordStandIn({ token: TOKEN, guilds: guildIds.map((id) => ({ id })) });
   const sd = await startSdApiStandIn({ latencyMs: options.sdLatencyMs ?? 0 });
