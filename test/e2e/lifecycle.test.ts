@@ -96,6 +96,14 @@ describe('crashes, restarts and signals', () => {
     await rig.startBot();
   });
 
+  it('SIGINT stops it cleanly too; every start logs the invite URL, then ready with the server count', async () => {
+    const invite = rig.bot.logs().find((l) => l.msg === 'invite the bot with this URL');
+    expect(invite?.url).toBe(`https://discord.com/oauth2/authorize?client_id=${rig.discord.applicationId}&scope=bot+applications.commands&permissions=0&integration_type=0`);
+    expect(rig.bot.logs().find((l) => l.msg === 'ready')).toMatchObject({ guilds: 6 });
+    expect(await rig.bot.stop('SIGINT')).toBe(0);
+    await rig.startBot();
+  });
+
   it('a wrong ENCRYPTION_KEY stops the start, naming it, and changes nothing', async () => {
     const before = await databaseBytes(rig.dbFile);
     const wrong = startBotProcess({ ...rig.env, ENCRYPTION_KEY: randomBytes(32).toString('base64') }, rig.dir);
