@@ -126,6 +126,27 @@ describe('a database that refuses writes (read-only, disk full)', () => {
     await query('PRAGMA max_page_count = 1073741823');
   };
 
+  it('slow: the interaction is acknowledged privately within 3 s and answered when the store answers', async () => {
+    const guildId = rig.guildIds[1]!;
+    const { keyv } = rig.app.store;
+    const realGet = keyv.get.bind(keyv);
+    keyv.get = (async (...args: Parameters<typeof realGet>) => {
+      await new Promise((r) => setTimeout(r, 2500));
+      return realGet(...args);
+    }) as typeof keyv.get;
+    try {
+      const handle = rig.discord.sendInteraction({ ...people(rig.discord, guildId).member, command: 'clearcache' });
+      const callback = await handle.callback;
+      expect(callback.at - handle.sentAt).toBeLessThan(2500);
+      expect(callback.body).toMatchObject({ type: 5, data: { flags: 64 } });
+      const reply = await handle.reply(8000);
+      expect(embedOf(reply).title).toBe('Not allowed'); // the refusal stays private
+      expect(isEphemeral(reply)).toBe(true);
+    } finally {
+      keyv.get = realGet;
+    }
+  });
+
   // As root (CI), file modes do not stop writes; sqlite's own limits give the very same errors.
   it.each([
     ['read-only', () => query('PRAGMA query_only = ON'), () => query('PRAGMA query_only = OFF'), /SQLITE_READONLY/],
