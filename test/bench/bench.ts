@@ -3,14 +3,17 @@
  * against fresh stand-ins, and the report. See run.ts for what is measured.
  *
  *   const workload = makeWorkload();
- *   const figures = await measureBot('ours', workload, { logLevel: 'info' });
- *   report({ ours, reference }, 'info', totalMs);
+ *   const ours = await measureBot('ours', workload, { logLevel: 'info' });        // one fresh round
+ *   const reference = await measureBot('reference', workload, { logLevel: 'info' });
+ *   report({ ours: [ours], reference: [reference] }, 'info', await measureLoaderOverhead(), totalMs);
  */
 import { mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import KeyvSqlite from '@keyv/sqlite';
 import { version as discordJsVersion } from 'discord.js';
 import Keyv from 'keyv';
@@ -20,7 +23,7 @@ import { type SdApiStandIn, startSdApiStandIn } from '../support/sdapi-standin.j
 import { tempDir } from '../support/temp.js';
 import { type BotChild, type ProcStats, procStats, spawnBot } from './proc.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUR_ENTRY = join(ROOT, 'dist/src/main.js');
 const REFERENCE_ENTRY = join(ROOT, 'test/bench/reference-bot.ts');
 
@@ -104,7 +107,9 @@ export interface BurstResult {
   failures: string[];
   missedDeadline: string[];
   apiRequests: number;
+  /** CPU used from the first send to the last reply: all threads, and the main thread alone. */
   cpuMs: number;
+  mainCpuMs: number;
 }
 
 export interface BotFigures {
@@ -168,7 +173,7 @@ async function setKeysThroughApikeySet(discord: DiscordStandIn, workload: Worklo
 
 async function clearcacheBurst(discord: DiscordStandIn, sd: SdApiStandIn, bot: BotChild, workload: Workload): Promise<BurstResult> {
   const apiBefore = sd.requests.length;
-  const cpuBefore = procStats(bot.pid).cpuMs;
+  const before = procStats(bot.pid);
   const sent: Array<{ guildId: string; key: string; handle: InteractionHandle }> = [];
   // All at once: one synchronous loop, as a gateway burst arrives.
   for (const { guildId, adminId, key } of workload.keyed) {
@@ -234,7 +239,10 @@ async function clearcacheBurst(discord: DiscordStandIn, sd: SdApiStandIn, bot: B
     failures,
     missedDeadline,
     apiRequests: sd.requests.length - apiBefore,
-    cpuMs: procStats(bot.pid).cpuMs - cpuBefore,
+    ...(() => {
+      const after = procStats(bot.pid);
+      return { cpuMs: after.cpuMs - before.cpuMs, mainCpuMs: after.mainCpuMs - before.mainCpuMs };
+    })(),
   };
 }
 
@@ -251,12 +259,16 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
   const discord = await startDiscordStandIn({ token: TOKEN, guilds: workload.guilds, callbackDeadlineMs: CALLBACK_DEADLINE_MS });
   const sd = await startSdApiStandIn({ latencyMs: SD_LATENCY_MS });
   const dir = tempDir(`sdbot-bench-${kind}-`);
+  // An interrupted benchmark (Ctrl+C, the overall deadline) still removes its temp folder.
+  const removeOnExit = () => dir.remove();
+  process.on('exit', removeOnExit);
   let bot: BotChild | undefined;
   try {
     // The stand-in builds each server's ids and roles on first use; build all 2,000 now so that
     // work is charged to neither bot.
     for (const { id } of workload.guilds) discord.guild(id);
 
+    collectGarbage();
     const dataDir = join(dir.path, 'data');
     mkdirSync(dataDir, { recursive: true });
     let readyMatch: (text: string) => boolean;
@@ -272,7 +284,14 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
         NODE_ENV: 'production',
       };
       bot = spawnBot([...nodeArgs, ourEntry], env, dir.path);
-      readyMatch = (text) => text.includes('"msg":"ready"') && (JSON.parse(text) as { msg?: unknown }).msg === 'ready';
+      readyMatch = (text) => {
+        if (!text.includes('"msg":"ready"')) return false;
+        try {
+          return (JSON.parse(text) as { msg?: unknown }).msg === 'ready';
+        } catch {
+          return false;
+        }
+      };
     } else {
       const file = join(dataDir, 'keys.sqlite');
       await prefillReferenceStore(file, workload);
@@ -295,6 +314,7 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
       await sleep(SETTLE_MS);
     }
 
+    collectGarbage();
     const burst = await clearcacheBurst(discord, sd, bot, workload);
     await sleep(SETTLE_MS);
     const after: ProcStats = procStats(bot.pid);
@@ -327,6 +347,7 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
     await bot?.stop().catch(() => undefined);
     await Promise.allSettled([discord.close(), sd.close()]);
     dir.remove();
+    process.off('exit', removeOnExit);
   }
 }
 
@@ -338,83 +359,165 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
 
-const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? 'n/a' : `${v.toFixed(0)} ms`);
-const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
+const ms = (v: number) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(0)} ms`);
+const mib = (kib: number) => (Number.isNaN(kib) ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`);
 const count = (n: number) => String(n);
 
-function ratio(ours: number | undefined, reference: number | undefined): string {
-  if (ours === undefined || reference === undefined || Number.isNaN(ours) || Number.isNaN(reference)) return 'n/a';
+function median(values: number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function ratio(ours: number, reference: number): string {
+  if (Number.isNaN(ours) || Number.isNaN(reference)) return 'n/a';
   if (reference === 0) return ours === 0 ? '-' : 'inf';
   return `${(ours / reference).toFixed(2)}x`;
 }
 
-export function printHeader(order: readonly BotKind[]): void {
+/** The benchmark process's own garbage (2,000 guild payloads...) collected before a measurement, so its GC pauses do not land in one. */
+export const collectGarbage: () => void = (() => {
+  setFlagsFromString('--expose_gc');
+  return runInNewContext('gc') as () => void;
+})();
+
+export interface LoaderOverhead {
+  plainKiB: number;
+  tsxKiB: number;
+  /** Spawn -> the probe's modules loaded, ms. */
+  plainStartMs: number;
+  tsxStartMs: number;
+}
+
+/**
+ * What `node --import tsx` costs in RSS by itself (its loader runs on a thread of its own): the
+ * same idle script importing the reference's libraries, run both ways.
+ */
+export async function measureLoaderOverhead(): Promise<LoaderOverhead> {
+  const probe = join(ROOT, 'test/bench/probe.mjs');
+  const run = async (args: string[]) => {
+    const child = spawnBot([...args, probe], {}, ROOT);
+    try {
+      const line = await child.waitForLine((text) => text.startsWith('rss '), 20_000, 'the probe line');
+      // The probe idles 1 s after its imports before it prints.
+      return { kib: Number(line.text.split(' ')[1]), startMs: line.at - child.spawnedAt - 1_000 };
+    } finally {
+      await child.stop();
+    }
+  };
+  const plain = await run([]);
+  const tsx = await run(['--import', 'tsx']);
+  return { plainKiB: plain.kib, tsxKiB: tsx.kib, plainStartMs: plain.startMs, tsxStartMs: tsx.startMs };
+}
+
+export function printHeader(rounds: number): void {
   const cpu = cpus();
-  console.log('sd-cache-bot benchmark: ours (node dist/src/main.js) vs a discord.js-guide reference bot (node --import tsx)');
+  console.log('sd-cache-bot benchmark: ours (node dist/src/main.js) vs a discord.js-guide reference bot (node --import tsx test/bench/reference-bot.ts)');
   console.log(
     `machine: ${cpu.length} cpu(s) ${cpu[0]?.model.trim() ?? ''}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ` +
       `node ${process.version} ${process.platform}/${process.arch}, discord.js ${discordJsVersion}`,
   );
   console.log(
     `workload: ${GUILDS} servers x ${CHANNELS} channels x ${ROLES} roles (${MEMBERS} members); ${KEYED} keyed servers; ` +
-      `${KEYED} /clearcache at once; API latency ${SD_LATENCY_MS} ms; seed ${SEED.toString(16)}; order ${order.join(' then ')}`,
+      `${KEYED} /clearcache at once; API latency ${SD_LATENCY_MS} ms; seed ${SEED.toString(16)}; ` +
+      `${rounds} round(s), each bot fresh in each, order alternating`,
   );
 }
 
-export function report(figures: Record<BotKind, BotFigures>, logLevel: string, totalMs: number): void {
-  const { ours, reference } = figures;
-  type Row = [string, (f: BotFigures) => number | undefined, (v: number) => string];
+export function report(rounds: Record<BotKind, BotFigures[]>, logLevel: string, loader: LoaderOverhead | undefined, totalMs: number): void {
+  const { ours, reference } = rounds;
+  const n = ours.length;
+  type Row = [string, (f: BotFigures) => number, (v: number) => string, 'median' | 'sum'];
   const rows: Row[] = [
-    ['spawn -> ready', (f) => f.readyMs, ms],
-    ['CPU time, spawn -> ready', (f) => f.readyCpuMs, ms],
-    ['RSS 1 s after ready', (f) => f.rssReadyKiB, mib],
-    [`ack latency p50 (${KEYED} at once)`, (f) => percentile(f.burst.ackMs, 50), ms],
-    ['ack latency p99', (f) => percentile(f.burst.ackMs, 99), ms],
-    ['ack latency max', (f) => Math.max(...f.burst.ackMs), ms],
-    ['final reply latency p50', (f) => percentile(f.burst.replyMs, 50), ms],
-    ['final reply latency p99', (f) => percentile(f.burst.replyMs, 99), ms],
-    ['final reply latency max', (f) => Math.max(...f.burst.replyMs), ms],
-    ['wall time, first send -> last reply', (f) => f.burst.wallMs, ms],
-    ['CPU time during the burst', (f) => f.burst.cpuMs, ms],
-    ['RSS 1 s after the burst', (f) => f.rssAfterKiB, mib],
-    ['peak RSS (VmHWM)', (f) => f.hwmKiB, mib],
-    ['failed /clearcache', (f) => f.burst.failures.length, count],
-    [`missed the ${CALLBACK_DEADLINE_MS / 1000} s callback deadline`, (f) => f.burst.missedDeadline.length, count],
+    ['spawn -> ready', (f) => f.readyMs, ms, 'median'],
+    ['CPU time, spawn -> ready', (f) => f.readyCpuMs, ms, 'median'],
+    ['RSS 1 s after ready', (f) => f.rssReadyKiB, mib, 'median'],
+    [`ack latency p50 (${KEYED} at once)`, (f) => percentile(f.burst.ackMs, 50), ms, 'median'],
+    ['ack latency p99', (f) => percentile(f.burst.ackMs, 99), ms, 'median'],
+    ['ack latency max', (f) => Math.max(...f.burst.ackMs), ms, 'median'],
+    ['final reply latency p50', (f) => percentile(f.burst.replyMs, 50), ms, 'median'],
+    ['final reply latency p99', (f) => percentile(f.burst.replyMs, 99), ms, 'median'],
+    ['wall time, first send -> last reply', (f) => f.burst.wallMs, ms, 'median'],
+    ['CPU time during the burst, all threads', (f) => f.burst.cpuMs, ms, 'median'],
+    ['CPU time during the burst, main thread', (f) => f.burst.mainCpuMs, ms, 'median'],
+    ['RSS 1 s after the burst', (f) => f.rssAfterKiB, mib, 'median'],
+    ['peak RSS (VmHWM)', (f) => f.hwmKiB, mib, 'median'],
+    [`failed /clearcache (of ${KEYED * n})`, (f) => f.burst.failures.length, count, 'sum'],
+    [`missed the ${CALLBACK_DEADLINE_MS / 1000} s callback deadline (of ${KEYED * n})`, (f) => f.burst.missedDeadline.length, count, 'sum'],
   ];
+  const cell = (values: number[], format: (v: number) => string, how: 'median' | 'sum'): [number, string] => {
+    if (how === 'sum') {
+      const total = values.reduce((a, b) => a + b, 0);
+      return [total, format(total)];
+    }
+    const m = median(values);
+    if (values.length < 2) return [m, format(m)];
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    return [m, `${format(m)} [${format(lo).split(' ')[0]}-${format(hi)}]`];
+  };
+  const head = n > 1 ? ` (median [min-max] of ${n})` : '';
   const table = [
-    ['figure (lower is better)', 'ours', 'reference', 'ours/ref'],
-    ...rows.map(([label, get, format]) => {
-      const a = get(ours);
-      const b = get(reference);
-      return [label, a === undefined ? 'n/a' : format(a), b === undefined ? 'n/a' : format(b), ratio(a, b)];
+    ['figure (lower is better)', `ours${head}`, `reference${head}`, 'ours/ref'],
+    ...rows.map(([label, get, format, how]) => {
+      const [a, aText] = cell(ours.map(get), format, how);
+      const [b, bText] = cell(reference.map(get), format, how);
+      return [label, aText, bText, ratio(a, b)];
     }),
   ];
   const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => (r[c] as string).length)));
-  const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const line = (r: string[]) => r.map((text, c) => (c === 0 ? text.padEnd(widths[c]!) : text.padStart(widths[c]!))).join('  ');
   console.log(line(table[0]!));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of table.slice(1)) console.log(line(r));
   console.log('');
-  console.log(`gateway intents identified: ours ${ours.intents}, reference ${reference.intents}`);
-  console.log(`ready lines: ours ${ours.readyLine.slice(0, 160)}`);
-  console.log(`             reference ${reference.readyLine}`);
+
+  const first = { ours: ours[0]!, reference: reference[0]! };
+  console.log(`gateway intents identified: ours ${first.ours.intents}, reference ${first.reference.intents} (GUILDS = 1)`);
+  console.log(`ready lines: ours ${first.ours.readyLine.slice(0, 100)}...`);
+  console.log(`             reference ${first.reference.readyLine}`);
+  const setup = median(ours.map((f) => f.setupMs ?? Number.NaN));
   console.log(
-    `our key setup: ${KEYED} /apikey set one after another in ${ms(ours.setupMs)} (${((ours.setupMs ?? 0) / KEYED).toFixed(1)} ms each), ` +
-      `${ours.setupFailures.length} failed; the reference's store was filled before it started`,
+    `our key setup: ${KEYED} /apikey set one after another in ${ms(setup)} (median; ${(setup / KEYED).toFixed(1)} ms each), ` +
+      `${ours.reduce((a, f) => a + f.setupFailures.length, 0)} failed; the reference's store is filled before it starts`,
   );
-  console.log(`API requests during the burst: ours ${ours.burst.apiRequests}, reference ${reference.burst.apiRequests} (one per server expected)`);
-  console.log(`our bot ran with LOG_LEVEL=${logLevel}; the reference writes nothing per interaction`);
-  for (const f of [ours, reference]) {
-    const problems = [
-      ...f.setupFailures.map((s) => `setup: ${s}`),
-      ...f.burst.missedDeadline.map((s) => `missed deadline: ${s}`),
-      ...f.burst.failures.map((s) => `failed: ${s}`),
-      ...f.complaints.map((s) => `logged: ${s.slice(0, 300)}`),
-    ];
+  console.log(
+    `API requests per burst: ours ${ours.map((f) => f.burst.apiRequests).join('/')}, reference ${reference.map((f) => f.burst.apiRequests).join('/')} (one per server expected)`,
+  );
+  const perSecond = (f: BotFigures) => {
+    const counts: number[] = [];
+    for (const { reply } of f.burst.samples) if (!Number.isNaN(reply)) counts[Math.floor(reply / 1000)] = (counts[Math.floor(reply / 1000)] ?? 0) + 1;
+    return Array.from(counts, (c) => c ?? 0).join(' ');
+  };
+  console.log(`replies per second after the first send (round 1): ours ${perSecond(first.ours)}; reference ${perSecond(first.reference)}`);
+  console.log('  (@discordjs/rest queues interaction edits under its default global limit of 50 requests/s; our client raises it)');
+  console.log(`our bot ran with LOG_LEVEL=${logLevel} (one JSON line per interaction at info); the reference writes nothing per interaction`);
+  if (loader) {
+    const extra = loader.tsxKiB - loader.plainKiB;
+    const readyRef = median(reference.map((f) => f.rssReadyKiB));
+    const afterRef = median(reference.map((f) => f.rssAfterKiB));
+    const readyMsRef = median(reference.map((f) => f.readyMs));
+    const startExtra = loader.tsxStartMs - loader.plainStartMs;
+    console.log(
+      `running under tsx costs the reference ${mib(extra)} of RSS and ${ms(startExtra)} of start-up by itself ` +
+        `(an idle probe importing its libraries: ${mib(loader.plainKiB)} / ${ms(loader.plainStartMs)} under node, ` +
+        `${mib(loader.tsxKiB)} / ${ms(loader.tsxStartMs)} under node --import tsx); without that, the ratios would be ` +
+        `${ratio(median(ours.map((f) => f.rssReadyKiB)), readyRef - extra)} (RSS after ready), ` +
+        `${ratio(median(ours.map((f) => f.rssAfterKiB)), afterRef - extra)} (RSS after the burst), ` +
+        `${ratio(median(ours.map((f) => f.readyMs)), readyMsRef - startExtra)} (spawn -> ready)`,
+    );
+  }
+  for (const kind of ['ours', 'reference'] as const) {
+    const problems = rounds[kind].flatMap((f, round) => [
+      ...f.setupFailures.map((s) => `round ${round + 1} setup: ${s}`),
+      ...f.burst.missedDeadline.map((s) => `round ${round + 1} missed deadline: ${s}`),
+      ...f.burst.failures.map((s) => `round ${round + 1} failed: ${s}`),
+      ...f.complaints.map((s) => `round ${round + 1} logged: ${s.slice(0, 300)}`),
+    ]);
     if (problems.length === 0) continue;
-    console.log(`\n${f.kind}: ${problems.length} problem line(s), first 10:`);
+    console.log(`\n${kind}: ${problems.length} problem line(s), first 10:`);
     for (const p of problems.slice(0, 10)) console.log(`  ${p}`);
   }
   console.log(`\nbench took ${(totalMs / 1000).toFixed(1)} s`);
 }
-

@@ -6,7 +6,7 @@
  *   const bot = spawnBot(['dist/src/main.js'], env, cwd);
  *   const ready = await bot.waitForLine((l) => l.includes('"msg":"ready"'), 60_000, 'ready');
  *   ready.at - bot.spawnedAt                // ms from spawn to the line
- *   procStats(bot.pid)                      // { rssKiB, hwmKiB, cpuMs }
+ *   procStats(bot.pid)                      // { rssKiB, hwmKiB, cpuMs, mainCpuMs }
  *   await bot.stop();                       // SIGTERM, then SIGKILL after graceMs
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -76,6 +76,7 @@ export function spawnBot(args: string[], env: Record<string, string>, cwd: strin
       for (const watcher of [...watchers]) watcher();
     };
   };
+  child.on('error', (error) => lines.push({ at: performance.now(), text: `spawn error: ${error.message}`, stream: 'stderr' }));
   child.stdout?.on('data', reader('stdout'));
   child.stderr?.on('data', reader('stderr'));
   const output = () => lines.map((l) => l.text).join('\n');
@@ -134,17 +135,28 @@ export interface ProcStats {
   rssKiB: number;
   /** Peak resident set size so far (VmHWM), KiB. */
   hwmKiB: number;
-  /** User + system CPU time so far, ms. */
+  /** User + system CPU time so far, all threads, ms. */
   cpuMs: number;
+  /** The same for the main (JavaScript) thread alone, ms. */
+  mainCpuMs: number;
+}
+
+/** utime + stime of a /proc stat line, ms. */
+function statCpuMs(stat: string): number {
+  // The command name is in parentheses and may hold spaces; utime and stime are fields 14 and 15
+  // of the line, so 11 and 12 after "pid (comm) ".
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond();
 }
 
 export function procStats(pid: number): ProcStats {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  // /proc/<pid>/stat: the command name is in parentheses and may hold spaces; fields count from after it.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of the whole line, so 11 and 12 after "pid (comm)".
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return { rssKiB: kib('VmRSS'), hwmKiB: kib('VmHWM'), cpuMs: (ticks * 1000) / ticksPerSecond() };
+  return {
+    rssKiB: kib('VmRSS'),
+    hwmKiB: kib('VmHWM'),
+    cpuMs: statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8')),
+    // The main thread's task id is the process id.
+    mainCpuMs: statCpuMs(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')),
+  };
 }
