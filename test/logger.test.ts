@@ -40,3 +40,16 @@ describe('log redaction', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 30, guildId: '1', outcome: 'ok', ms: 12, msg: 'interaction' });
   });
 });
+
+describe('SecretSet', () => {
+  it('scrubs every occurrence, also of secrets sharing a prefix or one inside another', () => {
+    const secrets = new SecretSet();
+    secrets.add('abcdef-short');
+    secrets.add('abcdef-short-and-longer');
+    secrets.add('tiny'); // too short to be a key: ignored rather than scrubbing ordinary words
+    expect(secrets.scrub('x abcdef-short-and-longer y abcdef-short z abcdef-shor tiny abcdef-short')).toBe(
+      'x [redacted] y [redacted] z abcdef-shor tiny [redacted]',
+    );
+    expect(secrets.scrub('nothing here')).toBe('nothing here');
+  });
+});

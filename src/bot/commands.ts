@@ -40,8 +40,8 @@ export interface BotCommand {
   access: AccessLevel;
   /** Ephemeral replies are seen only by the caller; public ones by the channel. */
   defer: 'ephemeral' | 'public';
-  /** When the command may next run in this guild (ms since epoch), checked before deferring. */
-  cooldownUntil?(ctx: CommandContext): number | undefined;
+  /** When the command may next run in this guild (ms since epoch), checked before deferring, from memory. */
+  cooldownUntil?(guildId: string, clears: ClearService): number | undefined;
   execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<CommandResult>;
 }
 

@@ -87,29 +87,25 @@ async function dispatch(interaction: ChatInputCommandInteraction, commands: Map<
       return await send([warning('Not allowed', whoMay(command, undefined))], true);
     }
 
-    const load = services.guilds.settings(guildId);
-    let settings = await within(load, PRE_DEFER_BUDGET_MS);
-    if (settings === undefined) {
-      // The store is slow: acknowledge privately now rather than miss Discord's 3 s.
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      deferred = true;
-      settings = await load;
-    }
-    if (!mayRun(command.access, member, settings.roles)) {
-      outcome = 'refused';
-      return await send([warning('Not allowed', whoMay(command, settings))], true);
+    // An admin may run everything: no store read stands between them and the acknowledgement.
+    // Anyone else needs the granted roles, read before deferring so that a refusal stays private.
+    let settings: GuildSettings | undefined;
+    if (!isAdmin(member)) {
+      const load = services.guilds.settings(guildId);
+      settings = await within(load, PRE_DEFER_BUDGET_MS);
+      if (settings === undefined) {
+        // The store is slow: acknowledge privately now rather than miss Discord's 3 s.
+        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+        deferred = true;
+        settings = await load;
+      }
+      if (!mayRun(command.access, member, settings.roles)) {
+        outcome = 'refused';
+        return await send([warning('Not allowed', whoMay(command, settings))], true);
+      }
     }
 
-    const ctx: CommandContext = {
-      guildId,
-      userId: interaction.user.id,
-      member,
-      settings,
-      guilds: services.guilds,
-      clears: services.clears,
-      log: services.log,
-    };
-    const until = command.cooldownUntil?.(ctx);
+    const until = command.cooldownUntil?.(guildId, services.clears);
     if (until !== undefined) {
       outcome = 'cooldown';
       return await send([info('Please wait', `\`/${command.data.name}\` ran in this server moments ago. The next one is possible ${relative(until)}.`)], true);
@@ -118,6 +114,15 @@ async function dispatch(interaction: ChatInputCommandInteraction, commands: Map<
       await interaction.deferReply({ flags: command.defer === 'ephemeral' ? MessageFlags.Ephemeral : undefined });
       deferred = true;
     }
+    const ctx: CommandContext = {
+      guildId,
+      userId: interaction.user.id,
+      member,
+      settings: settings ?? (await services.guilds.settings(guildId)),
+      guilds: services.guilds,
+      clears: services.clears,
+      log: services.log,
+    };
     const result = await command.execute(interaction, ctx);
     outcome = result.outcome;
     await send(result.embeds, command.defer === 'ephemeral');
