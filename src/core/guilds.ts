@@ -160,22 +160,23 @@ export class GuildStore {
   }
 }
 
-/** Counts stored keys by whether this sealer can open them: the start-up check and rotate-key use it. */
-export async function* sealedKeys(keyv: Keyv): AsyncGenerator<{ guildId: string; settings: GuildSettings }> {
+/** Every guild record that holds a sealed key (rotate-key and the start-up check walk them). */
+export async function* sealedKeys(keyv: Keyv): AsyncGenerator<{ guildId: string; settings: GuildSettings & { apiKey: StoredKey } }> {
   if (!keyv.iterator) throw new Error('this store cannot list its records');
   for await (const [key, value] of keyv.iterator(undefined) as AsyncGenerator<[string, unknown]>) {
     const guildId = /^(?:.*:)?guild:(\d+)$/.exec(key)?.[1];
     const settings = value as GuildSettings | undefined;
-    if (guildId && settings?.apiKey) yield { guildId, settings };
+    if (guildId && settings?.apiKey) yield { guildId, settings: { ...settings, apiKey: settings.apiKey } };
   }
 }
 
+/** How many stored keys there are, and how many were sealed under a key other than this sealer's. */
 export async function countForeignKeys(keyv: Keyv, sealer: Sealer): Promise<{ total: number; foreign: number }> {
   let total = 0;
   let foreign = 0;
   for await (const { settings } of sealedKeys(keyv)) {
     total += 1;
-    if (settings.apiKey && sealedKeyId(settings.apiKey.sealed) !== sealer.kid) foreign += 1;
+    if (sealedKeyId(settings.apiKey.sealed) !== sealer.kid) foreign += 1;
   }
   return { total, foreign };
 }

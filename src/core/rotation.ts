@@ -17,8 +17,7 @@ export interface RotationReport {
 export async function resealKeys(keyv: Keyv, from: Sealer, to: Sealer): Promise<RotationReport> {
   const report: RotationReport = { resealed: 0, alreadyNew: 0, unreadable: [] };
   for await (const { guildId, settings } of sealedKeys(keyv)) {
-    const apiKey = settings.apiKey;
-    if (!apiKey) continue;
+    const { apiKey } = settings;
     if (sealedKeyId(apiKey.sealed) === to.kid && to.open(apiKey.sealed, guildId).ok) {
       report.alreadyNew += 1;
       continue;
