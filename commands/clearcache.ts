@@ -11,7 +11,7 @@ export const command: BotCommand = {
   data: new SlashCommandBuilder().setName('clearcache').setDescription("Clear this server's Stable Diffusion API cache (admins and granted roles)"),
   access: 'operator',
   defer: 'public',
-  cooldownUntil: (ctx) => ctx.clears.cooldownUntil(ctx.guildId),
+  cooldownUntil: (guildId, clears) => clears.cooldownUntil(guildId),
   async execute(_interaction, ctx) {
     const attempt = await ctx.clears.clear(ctx.guildId, ctx.userId, ctx.settings);
     return { outcome: attempt.kind === 'done' ? attempt.result.outcome.kind : attempt.kind, embeds: [clearAttemptEmbed(attempt)] };
