@@ -21,7 +21,8 @@ import { type DiscordStandIn, type GuildSpec, type InteractionHandle, startDisco
 import { TOKEN } from '../support/rig.js';
 import { type SdApiStandIn, startSdApiStandIn } from '../support/sdapi-standin.js';
 import { tempDir } from '../support/temp.js';
-import { type BotChild, type ProcStats, procStats, spawnBot } from './proc.js';
+import { type BotProcess, startBotProcess } from '../support/bot-process.js';
+import { type ProcStats, procStats } from './proc.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUR_ENTRY = join(ROOT, 'dist/src/main.js');
@@ -171,7 +172,7 @@ async function setKeysThroughApikeySet(discord: DiscordStandIn, workload: Worklo
   return { ms: performance.now() - started, failures };
 }
 
-async function clearcacheBurst(discord: DiscordStandIn, sd: SdApiStandIn, bot: BotChild, workload: Workload): Promise<BurstResult> {
+async function clearcacheBurst(discord: DiscordStandIn, sd: SdApiStandIn, bot: BotProcess, workload: Workload): Promise<BurstResult> {
   const apiBefore = sd.requests.length;
   const before = procStats(bot.pid);
   const sent: Array<{ guildId: string; key: string; handle: InteractionHandle }> = [];
@@ -262,7 +263,7 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
   // An interrupted benchmark (Ctrl+C, the overall deadline) still removes its temp folder.
   const removeOnExit = () => dir.remove();
   process.on('exit', removeOnExit);
-  let bot: BotChild | undefined;
+  let bot: BotProcess | undefined;
   try {
     // The stand-in builds each server's ids and roles on first use; build all 2,000 now so that
     // work is charged to neither bot.
@@ -283,7 +284,7 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
         LOG_LEVEL: logLevel,
         NODE_ENV: 'production',
       };
-      bot = spawnBot([...nodeArgs, ourEntry], env, dir.path);
+      bot = startBotProcess(env, dir.path, ourEntry, [], nodeArgs);
       readyMatch = (text) => {
         if (!text.includes('"msg":"ready"')) return false;
         try {
@@ -297,7 +298,7 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
       await prefillReferenceStore(file, workload);
       const env = { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: discord.apiUrl, SD_API_BASE_URL: sd.baseUrl, REFERENCE_DB: file };
       // cwd: the project, so that `--import tsx` resolves from its node_modules.
-      bot = spawnBot([...nodeArgs, '--import', 'tsx', REFERENCE_ENTRY], env, ROOT);
+      bot = startBotProcess(env, ROOT, REFERENCE_ENTRY, [], [...nodeArgs, '--import', 'tsx']);
       readyMatch = (text) => text.startsWith('Ready!');
     }
     const ready = await bot.waitForLine(readyMatch, READY_TIMEOUT_MS, `${kind} bot's ready line`);
@@ -333,7 +334,7 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
       kind,
       intents: discord.identifies[0]?.intents ?? Number.NaN,
       readyLine: ready.text,
-      readyMs: ready.at - bot.spawnedAt,
+      readyMs: ready.at - bot.startedAt,
       readyCpuMs,
       rssReadyKiB,
       setupMs,
@@ -344,7 +345,7 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
       complaints,
     };
   } finally {
-    await bot?.stop().catch(() => undefined);
+    await bot?.stop('SIGTERM', 5_000).catch(() => undefined);
     await Promise.allSettled([discord.close(), sd.close()]);
     dir.remove();
     process.off('exit', removeOnExit);
@@ -397,13 +398,13 @@ export interface LoaderOverhead {
 export async function measureLoaderOverhead(): Promise<LoaderOverhead> {
   const probe = join(ROOT, 'test/bench/probe.mjs');
   const run = async (args: string[]) => {
-    const child = spawnBot([...args, probe], {}, ROOT);
+    const child = startBotProcess({}, ROOT, probe, [], args);
     try {
       const line = await child.waitForLine((text) => text.startsWith('rss '), 20_000, 'the probe line');
       // The probe idles 1 s after its imports before it prints.
-      return { kib: Number(line.text.split(' ')[1]), startMs: line.at - child.spawnedAt - 1_000 };
+      return { kib: Number(line.text.split(' ')[1]), startMs: line.at - child.startedAt - 1_000 };
     } finally {
-      await child.stop();
+      await child.stop('SIGTERM', 5_000);
     }
   };
   const plain = await run([]);

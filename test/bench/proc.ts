@@ -1,121 +1,18 @@
 /**
- * Child processes for the benchmark: spawn a bot, watch its output line by line (times taken on
- * arrival, performance.now() of this process), read its memory and CPU from /proc, and make sure
- * no child outlives the benchmark (killed on exit, on SIGINT/SIGTERM, and by `stop`).
+ * What the benchmark reads of a child from /proc: memory and CPU.
  *
- *   const bot = spawnBot(['dist/src/main.js'], env, cwd);
- *   const ready = await bot.waitForLine((l) => l.includes('"msg":"ready"'), 60_000, 'ready');
- *   ready.at - bot.spawnedAt                // ms from spawn to the line
- *   procStats(bot.pid)                      // { rssKiB, hwmKiB, cpuMs, mainCpuMs }
- *   await bot.stop();                       // SIGTERM, then SIGKILL after graceMs
+ *   procStats(bot.pid)   // { rssKiB, hwmKiB, cpuMs, mainCpuMs }
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { killAllBotProcesses } from '../support/bot-process.js';
 
-export interface Line {
-  at: number;
-  text: string;
-  stream: 'stdout' | 'stderr';
-}
-
-export interface BotChild {
-  child: ChildProcess;
-  pid: number;
-  spawnedAt: number;
-  lines: Line[];
-  waitForLine(match: (text: string) => boolean, timeoutMs: number, what: string): Promise<Line>;
-  output(): string;
-  exited: Promise<number | string>;
-  stop(graceMs?: number): Promise<number | string>;
-}
-
-const alive = new Set<ChildProcess>();
-
-function killAll(): void {
-  for (const child of alive) child.kill('SIGKILL');
-}
-process.once('exit', killAll);
+// The benchmark's children are test/support/bot-process.ts ones; a signal to the benchmark kills them too.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    killAll();
+    killAllBotProcesses();
     process.exit(130);
   });
-}
-
-/** Keeps only what node needs from the parent environment; the bots get the rest from `env`. */
-export function baseEnv(): Record<string, string> {
-  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG'];
-  return Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k] as string]));
-}
-
-export function spawnBot(args: string[], env: Record<string, string>, cwd: string): BotChild {
-  const spawnedAt = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...baseEnv(), ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (child.pid === undefined) throw new Error(`could not spawn node ${args.join(' ')}`);
-  alive.add(child);
-  const lines: Line[] = [];
-  const watchers = new Set<() => void>();
-  let ended = false;
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => {
-      ended = true;
-      alive.delete(child);
-      resolve(code ?? signal ?? -1);
-      for (const watcher of [...watchers]) watcher();
-    }),
-  );
-  const reader = (stream: 'stdout' | 'stderr') => {
-    let partial = '';
-    return (chunk: Buffer) => {
-      const at = performance.now();
-      partial += chunk.toString();
-      const complete = partial.split('\n');
-      partial = complete.pop() ?? '';
-      for (const text of complete) lines.push({ at, text, stream });
-      for (const watcher of [...watchers]) watcher();
-    };
-  };
-  child.on('error', (error) => lines.push({ at: performance.now(), text: `spawn error: ${error.message}`, stream: 'stderr' }));
-  child.stdout?.on('data', reader('stdout'));
-  child.stderr?.on('data', reader('stderr'));
-  const output = () => lines.map((l) => l.text).join('\n');
-
-  return {
-    child,
-    pid: child.pid,
-    spawnedAt,
-    lines,
-    output,
-    exited,
-    waitForLine(match, timeoutMs, what) {
-      return new Promise((resolve, reject) => {
-        let scanned = 0;
-        const check = () => {
-          for (; scanned < lines.length; scanned++) {
-            const line = lines[scanned] as Line;
-            if (match(line.text)) return finish(() => resolve(line));
-          }
-          if (ended) finish(() => reject(new Error(`bot exited before ${what}; output:\n${output().slice(-4000)}`)));
-        };
-        const timer = setTimeout(() => finish(() => reject(new Error(`no ${what} within ${timeoutMs} ms; output:\n${output().slice(-4000)}`))), timeoutMs);
-        const finish = (settle: () => void) => {
-          clearTimeout(timer);
-          watchers.delete(check);
-          settle();
-        };
-        watchers.add(check);
-        check();
-      });
-    },
-    async stop(graceMs = 5_000) {
-      if (!ended) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
 }
 
 let clockTicks: number | undefined;

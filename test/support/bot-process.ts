@@ -1,12 +1,14 @@
 /**
- * The bot as users run it: `node dist/src/main.js` in a child process, configured by env alone.
+ * A bot (or any node script) in a child process, as users run it: configured by env alone.
  *
- *   const bot = await startBotProcess({ DISCORD_TOKEN, DISCORD_API_URL, ... }, cwd);
- *   await bot.waitForLog((l) => l.msg === 'ready');
- *   bot.output()            // everything it printed, stdout and stderr
- *   await bot.stop('SIGTERM')  // resolves with the exit code
+ *   const bot = startBotProcess({ DISCORD_TOKEN, DISCORD_API_URL, ... }, cwd);
+ *   await bot.waitForLog((l) => l.msg === 'ready');   // JSON log lines, parsed
+ *   await bot.waitForLine((text) => text.startsWith('Ready!'), 5000, 'ready');   // any line
+ *   bot.output()               // everything it printed, stdout and stderr
+ *   await bot.stop('SIGTERM')  // resolves with the exit code (or the signal's name)
  *
- * Every child is killed when the test process exits, also when a test fails.
+ * Lines carry their arrival time (performance.now() of this process). Every child is killed when
+ * this process exits, also when a test fails.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -18,81 +20,107 @@ export interface LogLine {
   [field: string]: unknown;
 }
 
+export interface OutputLine {
+  at: number;
+  text: string;
+  stream: 'stdout' | 'stderr';
+}
+
 export interface BotProcess {
   child: ChildProcess;
+  pid: number;
   startedAt: number;
+  lines: OutputLine[];
   output(): string;
   logs(): LogLine[];
   waitForLog(match: (line: LogLine) => boolean, timeoutMs?: number, what?: string): Promise<LogLine>;
+  waitForLine(match: (text: string) => boolean, timeoutMs?: number, what?: string): Promise<OutputLine>;
   /** Resolves with the exit code (or the signal name) once the process has ended. */
   exited: Promise<number | string>;
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
 }
 
 const alive = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of alive) child.kill('SIGKILL');
-});
 
-export function startBotProcess(env: Record<string, string>, cwd: string, entry = BOT_ENTRY, args: string[] = []): BotProcess {
+/** Kills every child still running (for an abrupt exit of the parent). */
+export function killAllBotProcesses(): void {
+  for (const child of alive) child.kill('SIGKILL');
+}
+process.once('exit', killAllBotProcesses);
+
+function parseLog(text: string): LogLine | undefined {
+  if (!text.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(text) as LogLine;
+  } catch {
+    return undefined;
+  }
+}
+
+export function startBotProcess(env: Record<string, string>, cwd: string, entry = BOT_ENTRY, args: string[] = [], nodeArgs: string[] = []): BotProcess {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [entry, ...args], { env: { ...baseEnv(), ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, entry, ...args], { env: { ...baseEnv(), ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid === undefined) throw new Error(`could not start node ${entry}`);
   alive.add(child);
-  let output = '';
-  const lines: LogLine[] = [];
+  const lines: OutputLine[] = [];
+  const logs: LogLine[] = [];
   const watchers = new Set<() => void>();
-  let partial = '';
-  const take = (chunk: Buffer) => {
-    const text = chunk.toString();
-    output += text;
-    partial += text;
-    const complete = partial.split('\n');
-    partial = complete.pop() ?? '';
-    for (const raw of complete) {
-      try {
-        const parsed = JSON.parse(raw) as LogLine;
-        if (parsed && typeof parsed === 'object') lines.push(parsed);
-      } catch {
-        // not a JSON log line (stderr text): kept in output()
-      }
-    }
-    for (const watcher of watchers) watcher();
-  };
-  child.stdout?.on('data', take);
-  child.stderr?.on('data', take);
+  let ended = false;
   const exited = new Promise<number | string>((resolve) =>
     child.once('exit', (code, signal) => {
+      ended = true;
       alive.delete(child);
       resolve(code ?? signal ?? -1);
-      for (const watcher of watchers) watcher();
+      for (const watcher of [...watchers]) watcher();
     }),
   );
-  let ended = false;
-  void exited.then(() => (ended = true));
+  const reader = (stream: OutputLine['stream']) => {
+    let partial = '';
+    return (chunk: Buffer) => {
+      const at = performance.now();
+      partial += chunk.toString();
+      const complete = partial.split('\n');
+      partial = complete.pop() ?? '';
+      for (const text of complete) {
+        lines.push({ at, text, stream });
+        const log = parseLog(text);
+        if (log) logs.push(log);
+      }
+      for (const watcher of [...watchers]) watcher();
+    };
+  };
+  child.stdout?.on('data', reader('stdout'));
+  child.stderr?.on('data', reader('stderr'));
+  const output = () => lines.map((l) => `${l.text}\n`).join('');
+
+  function waitFor<T>(find: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = find();
+        if (found !== undefined) return finish(() => resolve(found));
+        if (ended) finish(() => reject(new Error(`the process exited before ${what}; output:\n${output().slice(-4000)}`)));
+      };
+      const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; output:\n${output().slice(-4000)}`))), timeoutMs);
+      const finish = (settle: () => void) => {
+        clearTimeout(timer);
+        watchers.delete(check);
+        settle();
+      };
+      watchers.add(check);
+      check();
+    });
+  }
 
   return {
     child,
+    pid: child.pid,
     startedAt,
-    output: () => output,
-    logs: () => lines,
+    lines,
+    output,
+    logs: () => logs,
     exited,
-    waitForLog(match, timeoutMs = 15_000, what = 'a log line') {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = lines.find(match);
-          if (found) return finish(() => resolve(found));
-          if (ended) finish(() => reject(new Error(`bot exited before ${what}; output:\n${output}`)));
-        };
-        const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; output:\n${output}`))), timeoutMs);
-        const finish = (settle: () => void) => {
-          clearTimeout(timer);
-          watchers.delete(check);
-          settle();
-        };
-        watchers.add(check);
-        check();
-      });
-    },
+    waitForLog: (match, timeoutMs = 15_000, what = 'a log line') => waitFor(() => logs.find(match), timeoutMs, what),
+    waitForLine: (match, timeoutMs = 15_000, what = 'a line') => waitFor(() => lines.find((l) => match(l.text)), timeoutMs, what),
     async stop(signal = 'SIGTERM', timeoutMs = 12_000) {
       if (!ended) child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
