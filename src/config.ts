@@ -50,7 +50,7 @@ export function decodeEncryptionKey(value: string, name = 'ENCRYPTION_KEY'): Buf
   const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(value.trim()) ? Buffer.from(value.trim(), 'base64') : Buffer.alloc(0);
   if (bytes.length !== 32) {
     throw new ConfigError(
-      `${name} must be 32 bytes in base64 (44 characters); make one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`,
+      `${name} must be 32 bytes in base64 (44 characters); make one with: openssl rand -base64 32`,
     );
   }
   return bytes;
