@@ -35,8 +35,9 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet)
     const storedKeys = await assertKeyOpensStore(store.keyv, sealer, store.file);
 
     const guilds = new GuildStore(store.keyv, sealer, (secret) => secrets.add(secret));
+    const api = createSdApi({ baseUrl: config.sdApiBaseUrl, timeoutMs: config.sdApiTimeoutMs });
     const clears = new ClearService({
-      api: createSdApi({ baseUrl: config.sdApiBaseUrl, timeoutMs: config.sdApiTimeoutMs }),
+      api,
       guilds,
       cooldownS: config.clearCacheCooldownS,
       onRecordError: (err, guildId) => log.error({ err, guildId }, 'could not record a clear in the audit trail'),
@@ -67,6 +68,7 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet)
         );
         await client.login(config.discordToken);
         await ready;
+        void api.warmUp();
       },
       async stop(drainMs) {
         await dispatcher.drain(drainMs);

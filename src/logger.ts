@@ -56,10 +56,18 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const sink: DestinationStream = options.destination ?? pino.destination({ dest: 1, sync: true });
+  // Asynchronous writes: a slow reader of standard output (a pipe, journald) never stalls the bot's
+  // event loop. What is still buffered is written out when the process exits.
+  let sink = options.destination;
+  if (!sink) {
+    const stdout = pino.destination({ dest: 1, sync: false });
+    process.once('exit', () => stdout.flushSync());
+    sink = stdout;
+  }
+  const out = sink;
   // Scrub the JSON line first, then (for people) format it: both formats pass the same gate.
   const format = options.format === 'pretty' ? prettyFactory({ colorize: false, translateTime: 'SYS:standard', ignore: 'pid,hostname' }) : (line: string) => line;
-  const scrubbed: DestinationStream = { write: (line: string) => sink.write(format(options.secrets.scrub(line))) };
+  const scrubbed: DestinationStream = { write: (line: string) => out.write(format(options.secrets.scrub(line))) };
   return pino(
     {
       level: options.level,

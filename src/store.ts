@@ -114,6 +114,7 @@ export async function openStore(databaseUrl: string): Promise<Store> {
         retire(previous);
       } else if (current !== next) retire(next);
     }
+    if (/^\s*SELECT/i.test(sql)) return current!.query(sql, ...params);
     try {
       return await current!.query(sql, ...params);
     } finally {

@@ -35,6 +35,8 @@ export interface SdApiOptions {
 
 export interface SdApi {
   clearCache(key: string, signal?: AbortSignal): Promise<ClearResult>;
+  /** Loads the HTTP client (Node loads fetch on first use), so the first clear does not pay for it. */
+  warmUp(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -63,6 +65,9 @@ export function createSdApi(options: SdApiOptions): SdApi {
   }
 
   return {
+    async warmUp() {
+      await fetch('data:,').then((r) => r.arrayBuffer()).catch(() => undefined);
+    },
     async clearCache(key, outer) {
       const started = performance.now();
       const deadline = AbortSignal.timeout(options.timeoutMs);
