@@ -104,6 +104,14 @@ describe('crashes, restarts and signals', () => {
     await rig.startBot();
   });
 
+  it('a token Discord refuses stops the start, naming DISCORD_TOKEN and not printing it', async () => {
+    const wrongToken = `${TOKEN.slice(0, -6)}wrong1`;
+    const bot = startBotProcess({ ...rig.env, DISCORD_TOKEN: wrongToken }, rig.dir);
+    expect(await bot.exited).toBe(1);
+    expect(bot.output()).toContain('DISCORD_TOKEN was refused by Discord');
+    expect(bot.output()).not.toContain(wrongToken);
+  });
+
   it('a wrong ENCRYPTION_KEY stops the start, naming it, and changes nothing', async () => {
     const before = await databaseBytes(rig.dbFile);
     const wrong = startBotProcess({ ...rig.env, ENCRYPTION_KEY: randomBytes(32).toString('base64') }, rig.dir);
