@@ -15,14 +15,13 @@ import {
 } from 'discord.js';
 import type { ClearService } from '../core/clearing.js';
 import type { GuildSettings, GuildStore } from '../core/guilds.js';
-import type { AccessLevel, Member } from '../core/access.js';
+import type { AccessLevel } from '../core/access.js';
 import type { Logger } from '../logger.js';
 
 /** What the dispatcher hands a command: everything it needs, loaded once, nothing global. */
 export interface CommandContext {
   guildId: string;
   userId: string;
-  member: Member;
   settings: GuildSettings;
   guilds: GuildStore;
   clears: ClearService;

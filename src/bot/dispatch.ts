@@ -117,7 +117,6 @@ async function dispatch(interaction: ChatInputCommandInteraction, commands: Map<
     const ctx: CommandContext = {
       guildId,
       userId: interaction.user.id,
-      member,
       settings: settings ?? (await services.guilds.settings(guildId)),
       guilds: services.guilds,
       clears: services.clears,

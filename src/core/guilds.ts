@@ -109,18 +109,18 @@ export class GuildStore {
 
   async recordClear(guildId: string, userId: string, outcome: string, latencyMs: number): Promise<void> {
     const at = this.now();
-    await this.update(guildId, (s) => [{ ...s, lastClear: { at, by: userId, outcome, latencyMs } }, undefined, { userId, action: 'clear', detail: outcome, latencyMs }]);
+    await this.update(guildId, (s) => [{ ...s, lastClear: { at, by: userId, outcome, latencyMs } }, undefined, { at, userId, action: 'clear', detail: outcome, latencyMs }]);
   }
 
   /**
    * Read-modify-write of one guild's record. `change` returns the new settings, a result, and the
    * audit event to append: the change and its audit line land in one atomic write, or neither does.
    */
-  private update<T>(guildId: string, change: (settings: GuildSettings) => [GuildSettings, T, Omit<AuditEvent, 'at'>?]): Promise<T> {
+  private update<T>(guildId: string, change: (settings: GuildSettings) => [GuildSettings, T, (Omit<AuditEvent, 'at'> & { at?: number })?]): Promise<T> {
     return this.serial(settingsKey(guildId), async () => {
       const before = await this.settings(guildId);
       const [changed, result, event] = change(before);
-      const after = event ? { ...changed, audit: [...before.audit, { at: this.now(), ...event }].slice(-AUDIT_LIMIT) } : changed;
+      const after = event ? { ...changed, audit: [...before.audit, { ...event, at: event.at ?? this.now() }].slice(-AUDIT_LIMIT) } : changed;
       if (after !== before) await this.write(settingsKey(guildId), after);
       return result;
     });

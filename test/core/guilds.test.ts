@@ -92,7 +92,7 @@ describe('GuildStore on a real sqlite file', () => {
     const all = recentEvents(await guilds.settings('1'), 1000);
     expect(all).toHaveLength(AUDIT_LIMIT);
     expect(all.some((e) => e.action === 'key-set')).toBe(false); // the oldest was dropped
-    expect((await guilds.settings('1')).lastClear).toMatchObject({ by: `u${AUDIT_LIMIT + 4}`, outcome: 'ok' });
+    expect((await guilds.settings('1')).lastClear).toMatchObject({ by: `u${AUDIT_LIMIT + 4}`, outcome: 'ok', at: last[0]!.at });
     expect(recentEvents(await guilds.settings('2'))).toEqual([]);
   });
 
