@@ -2,34 +2,36 @@
  * /access grant role | revoke role | list: the roles, beyond admins, whose members may run
  * /clearcache. Admins only.
  */
-import { type APIRole, type ChatInputCommandInteraction, Routes, SlashCommandBuilder, roleMention } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { roleMention } from '@discordjs/formatters';
 import { checkGrantable } from '../src/core/access.js';
-import type { BotCommand, CommandContext, CommandResult } from '../src/bot/commands.js';
-import { failure, info, success, warning } from '../src/bot/replies.js';
+import type { Command, CommandContext, CommandResult, GuildInput } from '../src/interactions/command.js';
+import { roleOption } from '../src/interactions/input.js';
+import { failure, info, success, warning, withField } from '../src/interactions/replies.js';
 
 const missingRole: CommandResult = { outcome: 'invalid-input', embeds: [warning('No role given', 'Pick a role in the `role` option.')] };
 
-async function grant(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<CommandResult> {
-  const role = interaction.options.getRole('role');
+async function grant(guildId: string, input: GuildInput, ctx: CommandContext): Promise<CommandResult> {
+  const role = roleOption(input, 'role');
   if (!role) return missingRole;
-  const check = checkGrantable(role, ctx.guildId);
+  const check = checkGrantable(role, guildId);
   if (!check.ok) return { outcome: 'invalid-input', embeds: [warning('Role not granted', check.reason)] };
-  const result = await ctx.guilds.grantRole(ctx.guildId, role.id, ctx.userId);
+  const result = await ctx.guilds.grantRole(guildId, role.id, input.caller.id);
   return result === 'already'
     ? { outcome: 'ok', embeds: [info('Already granted', `${roleMention(role.id)} can already run \`/clearcache\`.`)] }
     : { outcome: 'ok', embeds: [success('Access granted', `Members of ${roleMention(role.id)} can now run \`/clearcache\`.`)] };
 }
 
-async function revoke(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<CommandResult> {
-  const role = interaction.options.getRole('role');
+async function revoke(guildId: string, input: GuildInput, ctx: CommandContext): Promise<CommandResult> {
+  const role = roleOption(input, 'role');
   if (!role) return missingRole;
-  const result = await ctx.guilds.revokeRole(ctx.guildId, role.id, ctx.userId);
+  const result = await ctx.guilds.revokeRole(guildId, role.id, input.caller.id);
   return result === 'not-granted'
     ? { outcome: 'ok', embeds: [info('Not granted', `${roleMention(role.id)} did not have access, so nothing changed.`)] }
     : { outcome: 'ok', embeds: [success('Access revoked', `Members of ${roleMention(role.id)} can no longer run \`/clearcache\` (unless they are admins).`)] };
 }
 
-async function list(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<CommandResult> {
+async function list(guildId: string, ctx: CommandContext): Promise<CommandResult> {
   const granted = ctx.settings.roles;
   if (granted.length === 0) {
     return { outcome: 'ok', embeds: [info('No roles granted', 'Only admins can run `/clearcache`. Give a role access with `/access grant`.')] };
@@ -37,22 +39,21 @@ async function list(interaction: ChatInputCommandInteraction, ctx: CommandContex
   // Roles deleted from the server since they were granted are dropped from the list, so it stays true.
   let existing: Set<string> | undefined;
   try {
-    const roles = (await interaction.client.rest.get(Routes.guildRoles(ctx.guildId))) as APIRole[];
-    existing = new Set(roles.map((r) => r.id));
+    existing = await ctx.discord.guildRoleIds(guildId);
   } catch (error) {
-    ctx.log.warn({ guildId: ctx.guildId, err: error }, 'could not fetch the server roles for /access list');
+    ctx.log.warn({ guildId, err: error }, 'could not fetch the server roles for /access list');
   }
   const deleted = existing ? granted.filter((id) => !existing.has(id)) : [];
-  for (const id of deleted) await ctx.guilds.revokeRole(ctx.guildId, id, interaction.client.user.id);
+  for (const id of deleted) await ctx.guilds.revokeRole(guildId, id, ctx.applicationId);
   const live = granted.filter((id) => !deleted.includes(id));
   const lines = live.map((id) => `• ${roleMention(id)}`);
-  const reply = info('Roles that can run /clearcache', `${lines.join('\n') || 'None.'}\n\nAdmins (Administrator or Manage Server) always can.`);
-  if (deleted.length) reply.addFields({ name: 'Cleaned up', value: `${deleted.length} granted role(s) no longer exist in this server and were removed from the list.` });
-  if (!existing) reply.addFields({ name: 'Note', value: 'Could not check the list against the server\'s current roles just now.' });
+  let reply = info('Roles that can run /clearcache', `${lines.join('\n') || 'None.'}\n\nAdmins (Administrator or Manage Server) always can.`);
+  if (deleted.length) reply = withField(reply, 'Cleaned up', `${deleted.length} granted role(s) no longer exist in this server and were removed from the list.`);
+  if (!existing) reply = withField(reply, 'Note', "Could not check the list against the server's current roles just now.");
   return { outcome: 'ok', embeds: [reply] };
 }
 
-export const command: BotCommand = {
+export const command: Command = {
   data: new SlashCommandBuilder()
     .setName('access')
     .setDescription('Choose which roles, beyond admins, may run /clearcache (admins only)')
@@ -70,15 +71,16 @@ export const command: BotCommand = {
     )
     .addSubcommand((s) => s.setName('list').setDescription('List the roles that may run /clearcache')),
   access: 'admin',
-  defer: 'ephemeral',
-  async execute(interaction, ctx) {
-    switch (interaction.options.getSubcommand(false)) {
+  visibility: 'ephemeral',
+  async execute(input, ctx) {
+    const guildId = input.guildId;
+    switch (input.subcommand) {
       case 'grant':
-        return grant(interaction, ctx);
+        return grant(guildId, input, ctx);
       case 'revoke':
-        return revoke(interaction, ctx);
+        return revoke(guildId, input, ctx);
       case 'list':
-        return list(interaction, ctx);
+        return list(guildId, ctx);
       default:
         return { outcome: 'invalid-input', embeds: [failure('Unknown subcommand', 'Use `/access grant`, `/access revoke` or `/access list`.')] };
     }

@@ -2,26 +2,28 @@
  * /apikey set key:<key> | status | remove: the server's Stable Diffusion API key. Admins only.
  * The key is sealed at rest and only ever shown masked.
  */
-import { SlashCommandBuilder, userMention } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { userMention } from '@discordjs/formatters';
 import { MAX_KEY_LENGTH, checkApiKey, maskKey } from '../src/core/apikey.js';
-import type { BotCommand, CommandContext, CommandResult } from '../src/bot/commands.js';
-import { failure, info, outcomeLabel, stamp, success, warning } from '../src/bot/replies.js';
+import type { Command, CommandContext, CommandResult } from '../src/interactions/command.js';
+import { stringOption } from '../src/interactions/input.js';
+import { failure, info, outcomeLabel, stamp, success, warning, withField } from '../src/interactions/replies.js';
 
-function storedMask(ctx: CommandContext): string | undefined {
-  const opened = ctx.guilds.openKey(ctx.guildId, ctx.settings);
+function storedMask(guildId: string, ctx: CommandContext): string | undefined {
+  const opened = ctx.guilds.openKey(guildId, ctx.settings);
   if (opened.kind === 'ok') return maskKey(opened.key);
   return opened.kind === 'unreadable' ? '(cannot be opened with the current ENCRYPTION_KEY)' : undefined;
 }
 
-async function set(key: string | null, ctx: CommandContext): Promise<CommandResult> {
+async function set(guildId: string, userId: string, key: string | undefined, ctx: CommandContext): Promise<CommandResult> {
   const checked = checkApiKey(key);
   if (!checked.ok) {
     const kept = ctx.settings.apiKey ? ' The key stored before is unchanged.' : '';
     return { outcome: 'invalid-input', embeds: [warning('Key not saved', `${checked.reason}${kept}`)] };
   }
-  const previous = storedMask(ctx);
-  await ctx.guilds.setKey(ctx.guildId, checked.key, ctx.userId);
-  ctx.clears.resetCooldown(ctx.guildId);
+  const previous = storedMask(guildId, ctx);
+  await ctx.guilds.setKey(guildId, checked.key, userId);
+  await ctx.clears.resetCooldown(guildId);
   const replaced = previous ? ` It replaces the previous key ${previous}.` : '';
   return {
     outcome: 'ok',
@@ -29,29 +31,26 @@ async function set(key: string | null, ctx: CommandContext): Promise<CommandResu
   };
 }
 
-function status(ctx: CommandContext): CommandResult {
+function status(guildId: string, ctx: CommandContext): CommandResult {
   const { apiKey, lastClear } = ctx.settings;
   if (!apiKey) {
     return { outcome: 'ok', embeds: [info('No API key set', 'This server has no Stable Diffusion API key. Store one with `/apikey set`; keys are on your ModelsLab dashboard.')] };
   }
-  const reply = info('API key set', `Key ${storedMask(ctx)}, set by ${userMention(apiKey.setBy)} on ${stamp(apiKey.setAt)}.`);
-  reply.addFields({
-    name: 'Last clear',
-    value: lastClear
-      ? `${outcomeLabel(lastClear.outcome)}, by ${userMention(lastClear.by)} on ${stamp(lastClear.at)} (${lastClear.latencyMs} ms)`
-      : 'none yet: run `/clearcache`',
-  });
-  return { outcome: 'ok', embeds: [reply] };
+  const reply = info('API key set', `Key ${storedMask(guildId, ctx)}, set by ${userMention(apiKey.setBy)} on ${stamp(apiKey.setAt)}.`);
+  const last = lastClear
+    ? `${outcomeLabel(lastClear.outcome)}, by ${userMention(lastClear.by)} on ${stamp(lastClear.at)} (${lastClear.latencyMs} ms)`
+    : 'none yet: run `/clearcache`';
+  return { outcome: 'ok', embeds: [withField(reply, 'Last clear', last)] };
 }
 
-async function remove(ctx: CommandContext): Promise<CommandResult> {
-  const removed = await ctx.guilds.removeKey(ctx.guildId, ctx.userId);
+async function remove(guildId: string, userId: string, ctx: CommandContext): Promise<CommandResult> {
+  const removed = await ctx.guilds.removeKey(guildId, userId);
   return removed
     ? { outcome: 'ok', embeds: [success('API key removed', 'The key is deleted from the bot. `/clearcache` will do nothing until an admin runs `/apikey set` again.')] }
     : { outcome: 'ok', embeds: [info('No API key to remove', 'This server had no key stored.')] };
 }
 
-export const command: BotCommand = {
+export const command: Command = {
   data: new SlashCommandBuilder()
     .setName('apikey')
     .setDescription("Manage this server's Stable Diffusion API key (admins only)")
@@ -64,15 +63,16 @@ export const command: BotCommand = {
     .addSubcommand((s) => s.setName('status').setDescription('Show whether a key is set (masked), who set it, and the last clear'))
     .addSubcommand((s) => s.setName('remove').setDescription("Delete this server's stored API key")),
   access: 'admin',
-  defer: 'ephemeral',
-  async execute(interaction, ctx) {
-    switch (interaction.options.getSubcommand(false)) {
+  visibility: 'ephemeral',
+  async execute(input, ctx) {
+    const guildId = input.guildId;
+    switch (input.subcommand) {
       case 'set':
-        return set(interaction.options.getString('key'), ctx);
+        return set(guildId, input.caller.id, stringOption(input, 'key'), ctx);
       case 'status':
-        return status(ctx);
+        return status(guildId, ctx);
       case 'remove':
-        return remove(ctx);
+        return remove(guildId, input.caller.id, ctx);
       default:
         return { outcome: 'invalid-input', embeds: [failure('Unknown subcommand', 'Use `/apikey set`, `/apikey status` or `/apikey remove`.')] };
     }

@@ -1,8 +1,9 @@
 /** /audit: the last 10 things done in this server (key changes, access changes, clears). Admins only. */
-import { SlashCommandBuilder, roleMention, userMention } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { roleMention, userMention } from '@discordjs/formatters';
 import { type AuditEvent, recentEvents } from '../src/core/guilds.js';
-import type { BotCommand } from '../src/bot/commands.js';
-import { info, outcomeLabel, relative } from '../src/bot/replies.js';
+import type { Command } from '../src/interactions/command.js';
+import { info, outcomeLabel, relative } from '../src/interactions/replies.js';
 
 function describe(event: AuditEvent): string {
   const who = userMention(event.userId);
@@ -20,11 +21,11 @@ function describe(event: AuditEvent): string {
   }
 }
 
-export const command: BotCommand = {
+export const command: Command = {
   data: new SlashCommandBuilder().setName('audit').setDescription('Show the last 10 key, access and cache events in this server (admins only)'),
   access: 'admin',
-  defer: 'ephemeral',
-  async execute(_interaction, ctx) {
+  visibility: 'ephemeral',
+  async execute(_input, ctx) {
     const events = recentEvents(ctx.settings, 10);
     const body = events.length ? events.map((e) => `${relative(e.at)} ${describe(e)}`).join('\n') : 'Nothing yet. Key changes, access changes and clears will show here.';
     return { outcome: 'ok', embeds: [info('Audit trail (newest first)', body)] };

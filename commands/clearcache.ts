@@ -3,17 +3,19 @@
  * roles; one clear per server at a time, then a cooldown. The answer is public: the whole server
  * shares the account.
  */
-import { SlashCommandBuilder } from 'discord.js';
-import type { BotCommand } from '../src/bot/commands.js';
-import { clearAttemptEmbed } from '../src/bot/replies.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import type { Command } from '../src/interactions/command.js';
+import { clearAttemptEmbed } from '../src/interactions/replies.js';
 
-export const command: BotCommand = {
+export const command: Command = {
   data: new SlashCommandBuilder().setName('clearcache').setDescription("Clear this server's Stable Diffusion API cache (admins and granted roles)"),
   access: 'operator',
-  defer: 'public',
-  cooldownUntil: (guildId, clears) => clears.cooldownUntil(guildId),
-  async execute(_interaction, ctx) {
-    const attempt = await ctx.clears.clear(ctx.guildId, ctx.userId, ctx.settings);
-    return { outcome: attempt.kind === 'done' ? attempt.result.outcome.kind : attempt.kind, embeds: [clearAttemptEmbed(attempt)] };
+  visibility: 'public',
+  cooldownUntil: (guildId, ctx) => ctx.clears.cooldownUntil(guildId),
+  async execute(input, ctx) {
+    const attempt = await ctx.clears.clear(input.guildId, input.caller.id, ctx.settings);
+    const outcome = attempt.kind === 'done' ? attempt.result.outcome.kind : attempt.kind;
+    // Lost a race for the cooldown, or another process's clear ran long: a notice for the caller only.
+    return { outcome, embeds: [clearAttemptEmbed(attempt)], ephemeral: attempt.kind === 'cooldown' || attempt.kind === 'busy' };
   },
 };

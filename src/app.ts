@@ -1,78 +1,76 @@
 /**
- * The bot, composed: store -> key check -> core services -> commands -> Discord client. main.ts
- * runs it as a process; tests run the same thing in-process.
+ * The bot, composed: store -> key check -> core services -> commands -> the road -> the way in.
+ * main.ts runs it as a process; tests run the same thing in-process.
  */
-import { type Client, Events } from 'discord.js';
-import { loadCommands } from './bot/commands.js';
-import { createClient, inviteUrl } from './bot/client.js';
-import { type Dispatcher, createDispatcher } from './bot/dispatch.js';
 import type { Config } from './config.js';
 import { ClearService } from './core/clearing.js';
 import { GuildStore } from './core/guilds.js';
 import { createSdApi } from './core/sdapi.js';
 import { createSealer } from './core/seal.js';
+import { type Gateway, createGateway } from './gateway/gateway.js';
+import { inviteUrl } from './gateway/client.js';
+import { loadCommands } from './interactions/command.js';
+import { type Road, createRoad } from './interactions/pipeline.js';
 import { assertKeyOpensStore, resolveEncryptionKey } from './keyfile.js';
 import type { Logger, SecretSet } from './logger.js';
-import { type Store, openStore } from './store.js';
+import { createRest, discordPort } from './rest.js';
+import { type Store, openStore } from './store/index.js';
 
 export interface App {
-  client: Client;
   store: Store;
   guilds: GuildStore;
-  dispatcher: Dispatcher;
-  /** Logs in; resolves when the gateway session is ready. */
+  road: Road;
+  gateway: Gateway;
+  /** Connects the way in; resolves when the bot is accepting interactions. */
   start(): Promise<void>;
-  /** Lets interactions in hand finish (up to drainMs), then closes the gateway and the store. */
+  /** Lets interactions in hand finish (up to drainMs), then closes the way in and the store. */
   stop(drainMs: number): Promise<void>;
 }
 
-export async function createApp(config: Config, log: Logger, secrets: SecretSet): Promise<App> {
+export interface AppHooks {
+  /** The way in failed for good (e.g. the gateway refused the token): the process should end. */
+  onFatal(reason: string): void;
+}
+
+export async function createApp(config: Config, log: Logger, secrets: SecretSet, hooks: AppHooks): Promise<App> {
   const store = await openStore(config.databaseUrl);
   try {
-    const sealing = resolveEncryptionKey(config.encryptionKey, store.file);
+    const sealing = resolveEncryptionKey(config.encryptionKey, store.file ?? store.where);
     if (sealing.created) log.info({ file: sealing.file }, 'generated ENCRYPTION_KEY into this file (mode 0600): back it up, the stored API keys cannot be opened without it');
     const sealer = createSealer(sealing.key);
-    const storedKeys = await assertKeyOpensStore(store.keyv, sealer, store.file);
+    const census = await assertKeyOpensStore(store, sealer, store.where);
+    for (const { guildId, reason } of census.damaged) {
+      log.error({ guildId, reason }, "a server's record is damaged: that server gets an error until it is repaired; the others work");
+    }
 
-    const guilds = new GuildStore(store.keyv, sealer, (secret) => secrets.add(secret));
+    const guilds = new GuildStore(store, sealer, (secret) => secrets.add(secret));
     const api = createSdApi({ baseUrl: config.sdApiBaseUrl, timeoutMs: config.sdApiTimeoutMs });
     const clears = new ClearService({
       api,
       guilds,
+      records: store,
       cooldownS: config.clearCacheCooldownS,
-      onRecordError: (err, guildId) => log.error({ err, guildId }, 'could not record a clear in the audit trail'),
+      apiTimeoutMs: config.sdApiTimeoutMs,
+      onRecordError: (err, guildId) => log.error({ err, guildId }, 'could not record a clear'),
     });
-    const dispatcher = createDispatcher(await loadCommands(), { guilds, clears, log });
-    const client = createClient(config);
-
-    client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
-    client.on(Events.ShardDisconnect, (event, shard) => log.warn({ shard, code: event.code }, 'gateway disconnected'));
-    client.on(Events.ShardReconnecting, (shard) => log.info({ shard }, 'gateway reconnecting'));
-    client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'gateway resumed'));
-    client.on(Events.ShardError, (err, shard) => log.warn({ shard, err }, 'gateway error'));
-    client.on(Events.Error, (err) => log.error({ err }, 'client error'));
-    client.on(Events.Warn, (message) => log.warn({ message }, 'client warning'));
+    const road = createRoad(await loadCommands(), { guilds, clears, discord: discordPort(createRest(config)), log });
+    const way = createGateway(config, road, log, hooks.onFatal);
 
     return {
-      client,
       store,
       guilds,
-      dispatcher,
+      road,
+      gateway: way,
       async start() {
-        const ready = new Promise<void>((resolve) =>
-          client.once(Events.ClientReady, (c) => {
-            log.info({ url: inviteUrl(c.application.id) }, 'invite the bot with this URL');
-            log.info({ user: c.user.tag, guilds: c.guilds.cache.size, storedKeys, database: store.file }, 'ready');
-            resolve();
-          }),
-        );
-        await client.login(config.discordToken);
-        await ready;
+        await way.start();
+        const { client } = way;
+        log.info({ url: inviteUrl(client.application!.id) }, 'invite the bot with this URL');
+        log.info({ user: client.user?.tag, guilds: client.guilds.cache.size, storedKeys: census.total, database: store.where }, 'ready');
         void api.warmUp();
       },
       async stop(drainMs) {
-        await dispatcher.drain(drainMs);
-        await client.destroy().catch((err: unknown) => log.warn({ err }, 'closing the gateway failed'));
+        await road.drain(drainMs);
+        await way.stop().catch((err: unknown) => log.warn({ err }, 'closing the gateway failed'));
         await clears.drain();
         await store.close().catch((err: unknown) => log.warn({ err }, 'closing the store failed'));
       },

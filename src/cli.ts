@@ -1,6 +1,6 @@
 /** Runs a process entry: an expected start-up failure is one plain line on stderr and exit 1, no stack. */
 import { ConfigError } from './config.js';
-import { StoreOpenError } from './store.js';
+import { StoreOpenError } from './store/index.js';
 
 export class StartupError extends Error {
   override name = 'StartupError';

@@ -1,5 +1,5 @@
 /** npm run deploy-commands: registers the slash commands, globally or to DISCORD_GUILD_ID. */
-import { deployCommands } from './bot/deploy.js';
+import { deployCommands } from './interactions/deploy.js';
 import { runEntry } from './cli.js';
 import { loadConfig } from './config.js';
 

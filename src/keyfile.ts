@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type Keyv from 'keyv';
 import { ConfigError, decodeEncryptionKey } from './config.js';
-import { countForeignKeys } from './core/guilds.js';
+import { type KeyCensus, keyCensus } from './core/guilds.js';
+import type { RecordStore } from './core/records.js';
 import type { Sealer } from './core/seal.js';
 
 export interface ResolvedKey {
@@ -41,16 +41,17 @@ export function resolveEncryptionKey(configured: Buffer | undefined, databaseFil
   return { key, file, created: true };
 }
 
-/** Stops the start when stored keys were sealed under another key. */
-export async function assertKeyOpensStore(keyv: Keyv, sealer: Sealer, where: string): Promise<number> {
-  const { total, foreign } = await countForeignKeys(keyv, sealer);
+/** Stops the start when stored keys were sealed under another key; damaged records are reported, not fatal. */
+export async function assertKeyOpensStore(records: RecordStore, sealer: Sealer, where: string): Promise<KeyCensus> {
+  const census = await keyCensus(records, sealer);
+  const { total, foreign } = census;
   if (foreign > 0) {
     throw new ConfigError(
       `ENCRYPTION_KEY does not open ${foreign} of the ${total} API keys stored in ${where}: they were sealed under another key. ` +
         'Set ENCRYPTION_KEY to the key they were sealed with, or finish the rotation with npm run rotate-key. Nothing was changed.',
     );
   }
-  return total;
+  return census;
 }
 
 /** Replaces the key file in one step (write beside, then rename), so it is never half written. */

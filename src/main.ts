@@ -12,10 +12,16 @@ runEntry('bot', async () => {
   const secrets = new SecretSet();
   secrets.add(config.discordToken);
   const log = createLogger({ level: config.logLevel, format: config.logFormat, secrets });
-  const app = await createApp(config, log, secrets);
+  let stopping = false;
+  const fatal = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`bot: ${secrets.scrub(reason)}\n`);
+    void app.stop(0).finally(() => process.exit(1));
+  };
+  const app = await createApp(config, log, secrets, { onFatal: fatal });
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 
-  let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;

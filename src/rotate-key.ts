@@ -8,7 +8,7 @@ import { decodeEncryptionKey, loadConfig } from './config.js';
 import { resealKeys } from './core/rotation.js';
 import { createSealer } from './core/seal.js';
 import { replaceKeyFile, resolveEncryptionKey } from './keyfile.js';
-import { openStore } from './store.js';
+import { openStore } from './store/index.js';
 
 runEntry('rotate-key', async () => {
   const { values } = parseArgs({ options: { new: { type: 'string' } }, strict: true });
@@ -17,8 +17,8 @@ runEntry('rotate-key', async () => {
   const config = loadConfig();
   const store = await openStore(config.databaseUrl);
   try {
-    const current = resolveEncryptionKey(config.encryptionKey, store.file, false);
-    const report = await resealKeys(store.keyv, createSealer(current.key), createSealer(next));
+    const current = resolveEncryptionKey(config.encryptionKey, store.file ?? store.where, false);
+    const report = await resealKeys(store, createSealer(current.key), createSealer(next));
     process.stdout.write(`Re-sealed ${report.resealed} API keys under the new key (${report.alreadyNew} already were).\n`);
     if (report.unreadable.length > 0) {
       throw new StartupError(

@@ -5,7 +5,8 @@ import { ConfigError } from '../src/config.js';
 import { GuildStore } from '../src/core/guilds.js';
 import { createSealer } from '../src/core/seal.js';
 import { assertKeyOpensStore, keyFileFor, resolveEncryptionKey } from '../src/keyfile.js';
-import { openStore } from '../src/store.js';
+import { openStore } from '../src/store/index.js';
+import { sqliteConnection } from './support/sqlite.js';
 import { tempDir } from './support/temp.js';
 
 describe('the sealing key', () => {
@@ -40,13 +41,37 @@ describe('the sealing key', () => {
     const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
     try {
       const sealer = createSealer(randomBytes(32));
-      await new GuildStore(store.keyv, sealer).setKey('1', 'some-key-123456', 'u');
-      expect(await assertKeyOpensStore(store.keyv, sealer, 'db')).toBe(1);
-      const wrong = assertKeyOpensStore(store.keyv, createSealer(randomBytes(32)), 'db');
+      await new GuildStore(store, sealer).setKey('1', 'some-key-123456', 'u');
+      expect(await assertKeyOpensStore(store, sealer, 'db')).toEqual({ total: 1, foreign: 0, damaged: [] });
+      const wrong = assertKeyOpensStore(store, createSealer(randomBytes(32)), 'db');
       await expect(wrong).rejects.toBeInstanceOf(ConfigError);
       await expect(wrong).rejects.toThrow(/ENCRYPTION_KEY does not open 1 of the 1 API keys/);
     } finally {
       await store.close();
+    }
+  });
+
+  it('reports damaged records by server instead of stopping the start or blaming the key', async () => {
+    const file = `${dir.path}/bot.sqlite`;
+    const store = await openStore(`sqlite://${file}`);
+    const sealer = createSealer(randomBytes(32));
+    try {
+      const guilds = new GuildStore(store, sealer);
+      for (const id of ['1', '2', '3']) await guilds.setKey(id, `healthy-key-${id}-abcdef`, 'u');
+    } finally {
+      await store.close();
+    }
+    const other = sqliteConnection(file);
+    await other.run(`UPDATE keyv SET value = '{"value":{"roles":[' WHERE key = 'sdbot:guild:2'`);
+    await other.run(`UPDATE keyv SET value = '{"value":{"apiKey":{"sealed":"garbage","setBy":"u","setAt":1},"roles":[],"audit":[]}}' WHERE key = 'sdbot:guild:3'`);
+    await other.close();
+
+    const reopened = await openStore(`sqlite://${file}`);
+    try {
+      const census = await assertKeyOpensStore(reopened, sealer, 'db');
+      expect(census).toEqual({ total: 1, foreign: 0, damaged: [{ guildId: '2', reason: 'not JSON' }, { guildId: '3', reason: 'the sealed key is malformed' }] });
+    } finally {
+      await reopened.close();
     }
   });
 });

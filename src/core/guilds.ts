@@ -1,9 +1,10 @@
 /**
- * Per-guild settings over Keyv: the sealed API key, the granted roles, the last clear, and a
- * bounded audit trail. Writes for one guild go one at a time, so two admins acting at once
- * never lose each other's change. Store failures surface as StoreError, never as a crash.
+ * Per-guild settings: the sealed API key, the granted roles, the last clear, and a bounded audit
+ * trail, in one record. Every change is a compare-and-set on the store's server, so changes made
+ * at once, in one process or several, all land; a change and its audit line are one write.
+ * Store failures surface as StoreError, a record that cannot be read as DamagedRecordError.
  */
-import type Keyv from 'keyv';
+import { DamagedRecordError, type RecordStore, guarded, updateRecord } from './records.js';
 import { type Sealer, sealedKeyId } from './seal.js';
 
 export interface StoredKey {
@@ -50,20 +51,30 @@ export function recentEvents(settings: GuildSettings, limit = 10): AuditEvent[] 
   return settings.audit.slice(-limit).reverse();
 }
 
-export class StoreError extends Error {
-  override name = 'StoreError';
-  constructor(operation: string, cause: unknown) {
-    super(`store ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+export const settingsKey = (guildId: string) => `guild:${guildId}`;
+const GUILD_PREFIX = 'guild:';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The record as the bot writes it, or DamagedRecordError: a damaged record is named, never guessed at. */
+export function decodeSettings(key: string, value: unknown): GuildSettings {
+  if (value === undefined) return { roles: [], audit: [] };
+  if (!isObject(value)) throw new DamagedRecordError(key, 'not an object');
+  const { apiKey, roles = [], lastClear, audit = [] } = value;
+  if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) throw new DamagedRecordError(key, 'roles is not a list of ids');
+  if (!Array.isArray(audit)) throw new DamagedRecordError(key, 'audit is not a list');
+  if (apiKey !== undefined && !(isObject(apiKey) && typeof apiKey.sealed === 'string' && sealedKeyId(apiKey.sealed) !== undefined)) {
+    throw new DamagedRecordError(key, 'the sealed key is malformed');
   }
+  if (lastClear !== undefined && !isObject(lastClear)) throw new DamagedRecordError(key, 'lastClear is not an object');
+  return { ...value, roles, audit } as GuildSettings;
 }
 
-export const settingsKey = (guildId: string) => `guild:${guildId}`;
+type Change<R> = (settings: GuildSettings) => [GuildSettings, R, (Omit<AuditEvent, 'at'> & { at?: number })?];
 
 export class GuildStore {
-  private readonly queues = new Map<string, Promise<unknown>>();
-
   constructor(
-    private readonly keyv: Keyv,
+    private readonly records: RecordStore,
     private readonly sealer: Sealer,
     /** Told every key that is sealed or opened, so the logger can scrub it from any line. */
     private readonly observeSecret: (secret: string) => void = () => undefined,
@@ -71,8 +82,9 @@ export class GuildStore {
   ) {}
 
   async settings(guildId: string): Promise<GuildSettings> {
-    const stored = await this.read<GuildSettings>(settingsKey(guildId));
-    return { roles: [], audit: [], ...stored };
+    const key = settingsKey(guildId);
+    const { value } = await guarded('read', () => this.records.read(key));
+    return decodeSettings(key, value);
   }
 
   openKey(guildId: string, settings: GuildSettings): OpenedKey {
@@ -90,7 +102,11 @@ export class GuildStore {
   }
 
   async removeKey(guildId: string, userId: string): Promise<boolean> {
-    return this.update(guildId, ({ apiKey, ...rest }) => (apiKey ? [rest, true, { userId, action: 'key-remove' }] : [rest, false]));
+    return this.update(guildId, (s) => {
+      if (!s.apiKey) return [s, false];
+      const { apiKey: _removed, ...rest } = s;
+      return [rest, true, { userId, action: 'key-remove' }];
+    });
   }
 
   async grantRole(guildId: string, roleId: string, userId: string): Promise<'granted' | 'already'> {
@@ -113,70 +129,58 @@ export class GuildStore {
   }
 
   /**
-   * Read-modify-write of one guild's record. `change` returns the new settings, a result, and the
-   * audit event to append: the change and its audit line land in one atomic write, or neither does.
+   * Read-modify-write of one guild's record: `change` returns the new settings, a result, and the
+   * audit event to append; the change and its audit line land in one conditional write, or neither.
    */
-  private update<T>(guildId: string, change: (settings: GuildSettings) => [GuildSettings, T, (Omit<AuditEvent, 'at'> & { at?: number })?]): Promise<T> {
-    return this.serial(settingsKey(guildId), async () => {
-      const before = await this.settings(guildId);
+  private update<R>(guildId: string, change: Change<R>): Promise<R> {
+    const key = settingsKey(guildId);
+    return updateRecord(this.records, key, (value) => decodeSettings(key, value), (before) => {
       const [changed, result, event] = change(before);
-      const after = event ? { ...changed, audit: [...before.audit, { ...event, at: event.at ?? this.now() }].slice(-AUDIT_LIMIT) } : changed;
-      if (after !== before) await this.write(settingsKey(guildId), after);
-      return result;
+      if (changed === before && !event) return { result };
+      const next = event ? { ...changed, audit: [...before.audit, { ...event, at: event.at ?? this.now() }].slice(-AUDIT_LIMIT) } : changed;
+      return { next, result };
     });
-  }
-
-  /** Runs read-modify-write steps on one record one after another. */
-  private serial<T>(id: string, step: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(id) ?? Promise.resolve();
-    const next = previous.then(step, step);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(id, settled);
-    void settled.then(() => {
-      if (this.queues.get(id) === settled) this.queues.delete(id);
-    });
-    return next;
-  }
-
-  private async read<T>(key: string): Promise<T | undefined> {
-    try {
-      return (await this.keyv.get<T>(key)) ?? undefined;
-    } catch (error) {
-      throw new StoreError('read', error);
-    }
-  }
-
-  private async write(key: string, value: unknown): Promise<void> {
-    let ok: boolean;
-    try {
-      ok = await this.keyv.set(key, value);
-    } catch (error) {
-      throw new StoreError('write', error);
-    }
-    if (!ok) throw new StoreError('write', new Error('the store refused the write'));
   }
 }
 
-/** Every guild record that holds a sealed key (rotate-key and the start-up check walk them). */
-export async function* sealedKeys(keyv: Keyv): AsyncGenerator<{ guildId: string; settings: GuildSettings & { apiKey: StoredKey } }> {
-  if (!keyv.iterator) throw new Error('this store cannot list its records');
-  for await (const [key, value] of keyv.iterator(undefined) as AsyncGenerator<[string, unknown]>) {
-    const guildId = /^(?:.*:)?guild:(\d+)$/.exec(key)?.[1];
-    const settings = value as GuildSettings | undefined;
-    if (guildId && settings?.apiKey) yield { guildId, settings: { ...settings, apiKey: settings.apiKey } };
+export type GuildRecord =
+  | { guildId: string; settings: GuildSettings }
+  | { guildId: string; damaged: string };
+
+/** Every guild record, a damaged one reported with its reason rather than stopping the walk. */
+export async function* guildRecords(records: RecordStore): AsyncGenerator<GuildRecord> {
+  for await (const scanned of records.scan(GUILD_PREFIX)) {
+    const guildId = scanned.key.slice(GUILD_PREFIX.length);
+    if (!/^\d+$/.test(guildId)) continue;
+    if ('damaged' in scanned) {
+      yield { guildId, damaged: scanned.damaged };
+      continue;
+    }
+    try {
+      yield { guildId, settings: decodeSettings(scanned.key, scanned.value) };
+    } catch (error) {
+      yield { guildId, damaged: (error as DamagedRecordError).reason };
+    }
   }
 }
 
-/** How many stored keys there are, and how many were sealed under a key other than this sealer's. */
-export async function countForeignKeys(keyv: Keyv, sealer: Sealer): Promise<{ total: number; foreign: number }> {
-  let total = 0;
-  let foreign = 0;
-  for await (const { settings } of sealedKeys(keyv)) {
-    total += 1;
-    if (sealedKeyId(settings.apiKey.sealed) !== sealer.kid) foreign += 1;
+export interface KeyCensus {
+  total: number;
+  /** Sealed under a key other than this sealer's. */
+  foreign: number;
+  /** Guild ids whose record cannot be read, with why. */
+  damaged: Array<{ guildId: string; reason: string }>;
+}
+
+/** How many stored keys there are, how many were sealed under another key, and which records are damaged. */
+export async function keyCensus(records: RecordStore, sealer: Sealer): Promise<KeyCensus> {
+  const census: KeyCensus = { total: 0, foreign: 0, damaged: [] };
+  for await (const record of guildRecords(records)) {
+    if ('damaged' in record) census.damaged.push({ guildId: record.guildId, reason: record.damaged });
+    else if (record.settings.apiKey) {
+      census.total += 1;
+      if (sealedKeyId(record.settings.apiKey.sealed) !== sealer.kid) census.foreign += 1;
+    }
   }
-  return { total, foreign };
+  return census;
 }

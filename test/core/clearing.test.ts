@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClearService } from '../../src/core/clearing.js';
 import { GuildStore, recentEvents } from '../../src/core/guilds.js';
+import { StoreError } from '../../src/core/records.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { createSealer } from '../../src/core/seal.js';
-import { type Store, openStore } from '../../src/store.js';
+import { type Store, openStore } from '../../src/store/index.js';
 import { type SdApiStandIn, startSdApiStandIn } from '../support/sdapi-standin.js';
 import { tempDir } from '../support/temp.js';
 
@@ -15,7 +16,7 @@ describe('ClearService', () => {
   let guilds: GuildStore;
   let now: number;
   const service = (cooldownS = 30) =>
-    new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000, backoffMs: 5 }), guilds, cooldownS, now: () => now });
+    new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000, backoffMs: 5 }), guilds, records: store, cooldownS, apiTimeoutMs: 2000, now: () => now });
   const clear = async (svc: ClearService, guildId = '1') => svc.clear(guildId, 'u1', await guilds.settings(guildId));
 
   beforeAll(async () => {
@@ -28,7 +29,7 @@ describe('ClearService', () => {
     sd.setLatency(0);
     dir = tempDir();
     store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
-    guilds = new GuildStore(store.keyv, createSealer(randomBytes(32)), undefined, () => now);
+    guilds = new GuildStore(store, createSealer(randomBytes(32)), undefined, () => now);
     await guilds.setKey('1', 'key-of-guild-one', 'admin');
     await guilds.setKey('2', 'key-of-guild-two', 'admin');
   });
@@ -67,50 +68,114 @@ describe('ClearService', () => {
 
   it('arms a per-guild cooldown when a request is sent; a new key resets it; 0 turns it off', async () => {
     const svc = service(30);
-    expect(svc.cooldownUntil('1')).toBeUndefined();
+    expect(await svc.cooldownUntil('1')).toBeUndefined();
     await clear(svc);
-    expect(svc.cooldownUntil('1')).toBe(now + 30_000);
-    expect(svc.cooldownUntil('2')).toBeUndefined();
+    expect(await svc.cooldownUntil('1')).toBe(now + 30_000);
+    expect(await svc.cooldownUntil('2')).toBeUndefined();
     now += 30_000;
-    expect(svc.cooldownUntil('1')).toBeUndefined();
+    expect(await svc.cooldownUntil('1')).toBeUndefined();
     await clear(svc);
-    svc.resetCooldown('1');
-    expect(svc.cooldownUntil('1')).toBeUndefined();
+    await svc.resetCooldown('1');
+    expect(await svc.cooldownUntil('1')).toBeUndefined();
 
     const off = service(0);
     await clear(off);
-    expect(off.cooldownUntil('1')).toBeUndefined();
+    expect(await off.cooldownUntil('1')).toBeUndefined();
   });
 
   it('no-key clears arm no cooldown', async () => {
     const svc = service(30);
     await clear(svc, '3');
-    expect(svc.cooldownUntil('3')).toBeUndefined();
+    expect(await svc.cooldownUntil('3')).toBeUndefined();
   });
 
   it('a rate limit with retry_after extends the cooldown to it', async () => {
     sd.setMode('rate-limited');
     const svc = service(10);
     await clear(svc);
-    expect(svc.cooldownUntil('1')).toBe(now + 30_000);
+    expect(await svc.cooldownUntil('1')).toBe(now + 30_000);
   });
 
   it('refuses a key it cannot open, sending nothing', async () => {
-    const other = new GuildStore(store.keyv, createSealer(randomBytes(32)));
+    const other = new GuildStore(store, createSealer(randomBytes(32)));
     const before = sd.requests.length;
-    const result = await new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 500 }), guilds: other, cooldownS: 0 }).clear('1', 'u', await other.settings('1'));
+    const result = await new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 500 }), guilds: other, records: store, cooldownS: 0, apiTimeoutMs: 500 }).clear('1', 'u', await other.settings('1'));
     expect(result).toEqual({ kind: 'unreadable-key', reason: 'other-key' });
     expect(sd.requests.length).toBe(before);
   });
 
   it('still answers when the clear cannot be recorded', async () => {
     const errors: unknown[] = [];
-    const svc = new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000 }), guilds, cooldownS: 0, onRecordError: (e) => errors.push(e) });
-    const settings = await guilds.settings('1');
-    await store.close();
-    const result = await svc.clear('1', 'u', settings);
+    const svc = new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000 }), guilds, records: store, cooldownS: 0, apiTimeoutMs: 2000, onRecordError: (e) => errors.push(e) });
+    guilds.recordClear = async () => {
+      throw new StoreError('write', new Error('SQLITE_FULL'));
+    };
+    const result = await svc.clear('1', 'u', await guilds.settings('1'));
     expect(result).toMatchObject({ kind: 'done', recorded: false, result: { outcome: { kind: 'ok' } } });
     expect(errors).toHaveLength(1);
-    store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
+  });
+});
+
+describe('ClearService across processes (two connections to one SQLite file)', () => {
+  let sd: SdApiStandIn;
+  let dir: ReturnType<typeof tempDir>;
+  const stores: Store[] = [];
+  const sealer = createSealer(randomBytes(32));
+  const node = async (cooldownS: number, apiTimeoutMs = 2000) => {
+    const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
+    stores.push(store);
+    const guilds = new GuildStore(store, sealer);
+    return { store, guilds, clears: new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: apiTimeoutMs }), guilds, records: store, cooldownS, apiTimeoutMs, pollMs: 10 }) };
+  };
+
+  beforeAll(async () => {
+    sd = await startSdApiStandIn();
+  });
+  afterAll(() => sd.close());
+  beforeEach(() => {
+    dir = tempDir();
+    sd.setMode('success');
+    sd.setLatency(0);
+  });
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+    dir.remove();
+  });
+
+  it('one request for clears of one guild started at once in two processes; both get its outcome', async () => {
+    const [a, b] = [await node(0), await node(0)];
+    await a.guilds.setKey('1', 'shared-guild-key-1234', 'u');
+    sd.setLatency(200);
+    const before = sd.requests.length;
+    const [one, two] = await Promise.all([a.clears.clear('1', 'u1', await a.guilds.settings('1')), b.clears.clear('1', 'u2', await b.guilds.settings('1'))]);
+    expect(sd.requests.length - before).toBe(1);
+    expect([one, two].map((r) => r.kind)).toEqual(['done', 'done']);
+    expect([one, two].filter((r) => r.kind === 'done' && r.shared)).toHaveLength(1);
+    expect(recentEvents(await a.guilds.settings('1')).filter((e) => e.action === 'clear')).toHaveLength(1);
+  });
+
+  it('a cooldown armed in one process holds in the other, and a new key set in either ends it', async () => {
+    const [a, b] = [await node(30), await node(30)];
+    await a.guilds.setKey('1', 'cooldown-guild-key-99', 'u');
+    await a.clears.clear('1', 'u', await a.guilds.settings('1'));
+    const until = await b.clears.cooldownUntil('1');
+    expect(until).toBeGreaterThan(Date.now() + 25_000);
+    expect(await b.clears.clear('1', 'u', await b.guilds.settings('1'))).toEqual({ kind: 'cooldown', until });
+    await b.clears.resetCooldown('1');
+    expect(await a.clears.cooldownUntil('1')).toBeUndefined();
+  });
+
+  it('a holder that died mid-clear blocks the guild only until its deadline', async () => {
+    const [a, b] = [await node(0, 300), await node(0, 300)];
+    await a.guilds.setKey('1', 'orphaned-guild-key-77', 'u');
+    // What a process killed after taking the guild leaves behind: a running clear that never finishes.
+    const now = Date.now();
+    expect(await a.store.write('clear:1', { token: 'dead', startedAt: now, holdUntil: now + 400, cooldownUntil: 0 }, undefined)).toBe(true);
+    const before = sd.requests.length;
+    const started = performance.now();
+    const result = await b.clears.clear('1', 'u', await b.guilds.settings('1'));
+    expect(result).toMatchObject({ kind: 'done', shared: false, result: { outcome: { kind: 'ok' } } });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(350);
+    expect(sd.requests.length - before).toBe(1);
   });
 });

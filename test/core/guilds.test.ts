@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUDIT_LIMIT, GuildStore, countForeignKeys, recentEvents } from '../../src/core/guilds.js';
+import { AUDIT_LIMIT, GuildStore, keyCensus, recentEvents } from '../../src/core/guilds.js';
 import { createSealer } from '../../src/core/seal.js';
-import { type Store, openStore } from '../../src/store.js';
+import { type Store, openStore } from '../../src/store/index.js';
 import { databaseBytes, tempDir } from '../support/temp.js';
 
 const KEY_A = 'guildA-secret-key-0123456789';
@@ -15,7 +15,7 @@ describe('GuildStore on a real sqlite file', () => {
   const sealer = createSealer(randomBytes(32));
   const open = async () => {
     store = await openStore(url);
-    return new GuildStore(store.keyv, sealer);
+    return new GuildStore(store, sealer);
   };
 
   beforeEach(() => {
@@ -49,11 +49,11 @@ describe('GuildStore on a real sqlite file', () => {
   it('keeps keys after close and reopen, and never writes them in plaintext', async () => {
     let guilds = await open();
     await guilds.setKey('1', KEY_A, 'u1');
-    const bytesWhileOpen = await databaseBytes(store.file);
+    const bytesWhileOpen = await databaseBytes(store.file!);
     await store.close();
     guilds = await open();
     expect(guilds.openKey('1', await guilds.settings('1'))).toMatchObject({ kind: 'ok', key: KEY_A });
-    const bytesAfter = await databaseBytes(store.file);
+    const bytesAfter = await databaseBytes(store.file!);
     for (const bytes of [bytesWhileOpen, bytesAfter]) {
       expect(bytes).toContain('guild:1'); // the record is there...
       expect(bytes).not.toContain(KEY_A); // ...but not the key
@@ -79,10 +79,24 @@ describe('GuildStore on a real sqlite file', () => {
     expect((await guilds.settings('1')).roles.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`).sort());
   });
 
+  it('loses no change, and no audit line, when two processes change one server at once', async () => {
+    const guilds = await open();
+    const second = await openStore(url);
+    try {
+      const other = new GuildStore(second, sealer);
+      await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? guilds : other).grantRole('1', `r${i}`, `u${i}`)));
+      const settings = await guilds.settings('1');
+      expect(settings.roles.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`).sort());
+      expect(settings.audit.filter((e) => e.action === 'role-grant').map((e) => e.detail).sort()).toEqual(settings.roles.sort());
+    } finally {
+      await second.close();
+    }
+  });
+
   it('records an audit trail, newest first, bounded to the last 100', async () => {
     let now = 1_000;
     store = await openStore(url);
-    const guilds = new GuildStore(store.keyv, sealer, undefined, () => now++);
+    const guilds = new GuildStore(store, sealer, undefined, () => now++);
     await guilds.setKey('1', KEY_A, 'admin');
     for (let i = 0; i < AUDIT_LIMIT + 5; i++) await guilds.recordClear('1', `u${i}`, 'ok', i);
     const last = recentEvents(await guilds.settings('1'), 10);
@@ -99,7 +113,7 @@ describe('GuildStore on a real sqlite file', () => {
   it('tells its observer every key it seals or opens', async () => {
     const seen: string[] = [];
     store = await openStore(url);
-    const guilds = new GuildStore(store.keyv, sealer, (s) => seen.push(s));
+    const guilds = new GuildStore(store, sealer, (s) => seen.push(s));
     await guilds.setKey('1', KEY_A, 'u');
     guilds.openKey('1', await guilds.settings('1'));
     expect(seen).toEqual([KEY_A, KEY_A]);
@@ -109,7 +123,7 @@ describe('GuildStore on a real sqlite file', () => {
     const guilds = await open();
     await guilds.setKey('1', KEY_A, 'u');
     await guilds.setKey('2', KEY_B, 'u');
-    expect(await countForeignKeys(store.keyv, sealer)).toEqual({ total: 2, foreign: 0 });
-    expect(await countForeignKeys(store.keyv, createSealer(randomBytes(32)))).toEqual({ total: 2, foreign: 2 });
+    expect(await keyCensus(store, sealer)).toEqual({ total: 2, foreign: 0, damaged: [] });
+    expect(await keyCensus(store, createSealer(randomBytes(32)))).toEqual({ total: 2, foreign: 2, damaged: [] });
   });
 });

@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GuildStore } from '../../src/core/guilds.js';
 import { createSealer } from '../../src/core/seal.js';
-import { openStore } from '../../src/store.js';
+import { openStore } from '../../src/store/index.js';
+import { sqliteConnection } from '../support/sqlite.js';
 import { startBotProcess } from '../support/bot-process.js';
 import { runScript } from '../support/bot-env.js';
-import { stringOption } from '../support/discord-standin.js';
+import { roleOption, stringOption } from '../support/discord-standin.js';
 import { embedOf, people } from '../support/people.js';
 import { type Rig, TOKEN, startRig } from '../support/rig.js';
 import { databaseBytes } from '../support/temp.js';
@@ -80,6 +81,20 @@ describe('crashes, restarts and signals', () => {
     expect(rig.bot.output()).not.toContain(key);
   });
 
+  it('a role granted before a restart still lets its members clear after it (roles come from the interaction, not a cache)', async () => {
+    const guildId = rig.guildIds[1]!;
+    const as = people(rig.discord, guildId);
+    const role = rig.discord.addRole(guildId, { name: 'Cache keepers' });
+    const grant = await rig.run({ ...as.admin, command: 'access', subcommand: 'grant', options: [roleOption('role', role.id)] });
+    expect(embedOf(grant).title).toBe('Access granted');
+    await rig.bot.stop('SIGTERM');
+    await rig.startBot();
+    rig.sd.setMode('success');
+    const holder = as.withRoles('300000000000000077', role.id);
+    expect(embedOf(await rig.run({ ...holder, command: 'clearcache' })).title).toBe('Cache cleared');
+    expect(embedOf(await rig.run({ ...as.member, command: 'clearcache' })).title).toBe('Not allowed');
+  });
+
   it('SIGTERM lets the answer in hand finish, then exits 0 within 10 s', async () => {
     const guildId = rig.guildIds[2]!;
     await setKey(guildId, 'sigterm-key-123456');
@@ -133,20 +148,29 @@ describe('crashes, restarts and signals', () => {
   });
 });
 
-describe('payloads discord.js itself rejects', () => {
-  it('an interaction with a permission field that is not a number is logged and dropped; the bot stays up', async () => {
+describe('gateway trouble and odd payloads', () => {
+  it('an interaction with a permission field that is not a number is refused as not an admin; the bot stays up', async () => {
     const guildId = rig.guildIds[5]!;
-    rig.discord.sendInteraction({
-      ...people(rig.discord, guildId).admin,
-      command: 'audit',
-      timeoutMs: 2000,
-      mutate: (payload) => {
-        if (payload.member) payload.member.permissions = 'not-a-number';
-      },
-    });
-    await rig.bot.waitForLog((l) => l.msg === 'unhandled rejection', 5000, 'the logged rejection');
+    const reply = await rig.discord
+      .sendInteraction({
+        ...people(rig.discord, guildId).admin,
+        command: 'audit',
+        mutate: (payload) => {
+          if (payload.member) payload.member.permissions = 'not-a-number';
+        },
+      })
+      .reply();
+    expect(embedOf(reply).title).toBe('Not allowed');
     expect(rig.bot.child.exitCode).toBeNull();
     expect(embedOf(await rig.run({ ...people(rig.discord, guildId).admin, command: 'audit' })).title).toContain('Audit trail');
+  });
+
+  it('a fatal gateway close (4004: the token was reset) ends the process with exit code 1 and a line naming DISCORD_TOKEN', async () => {
+    await rig.discord.disconnect(4004);
+    expect(await rig.bot.exited).toBe(1);
+    expect(rig.bot.output()).toContain('DISCORD_TOKEN was refused by the gateway (close code 4004)');
+    expect(rig.bot.output()).not.toContain(TOKEN);
+    await rig.startBot();
   });
 });
 
@@ -162,7 +186,7 @@ describe('npm run rotate-key', () => {
     const store = await openStore(`sqlite://${rig.dbFile}`);
     const expected: Record<string, string> = { [guildId]: liveKey };
     try {
-      const guilds = new GuildStore(store.keyv, createSealer(oldKey));
+      const guilds = new GuildStore(store, createSealer(oldKey));
       for (let i = 0; i < 3000; i++) {
         const id = `${9_000_000_000_000_000 + i}`;
         expected[id] = `bulk-key-${i}-${randomBytes(6).toString('hex')}`;
@@ -177,10 +201,10 @@ describe('npm run rotate-key', () => {
     const interrupted = startBotProcess(rotateEnv, rig.dir, ROTATE, ['--new', newKey.toString('base64')]);
     // Kill it as soon as some keys are under the new key: part way through.
     const newKid = createSealer(newKey).kid;
-    const watcher = await openStore(`sqlite://${rig.dbFile}`);
+    const watcher = sqliteConnection(rig.dbFile);
     try {
       for (let i = 0; i < 400; i++) {
-        const [row] = (await watcher.query(`SELECT count(*) AS n FROM keyv WHERE value LIKE ?`, `%v1.${newKid}.%`)) as Array<{ n: number }>;
+        const [row] = await watcher.all<{ n: number }>(`SELECT count(*) AS n FROM keyv WHERE value LIKE ?`, `%v1.${newKid}.%`);
         if ((row?.n ?? 0) > 0) break;
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -192,8 +216,8 @@ describe('npm run rotate-key', () => {
 
     const check = await openStore(`sqlite://${rig.dbFile}`);
     try {
-      const underOld = new GuildStore(check.keyv, createSealer(oldKey));
-      const underNew = new GuildStore(check.keyv, createSealer(newKey));
+      const underOld = new GuildStore(check, createSealer(oldKey));
+      const underNew = new GuildStore(check, createSealer(newKey));
       for (const [id, key] of Object.entries(expected)) {
         const settings = await underOld.settings(id);
         const opened = [underOld.openKey(id, settings), underNew.openKey(id, settings)].find((o) => o.kind === 'ok');

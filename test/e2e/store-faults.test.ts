@@ -1,62 +1,111 @@
 /**
- * When the store fails (file removed, locked, damaged, read-only, full), the command answers with a
- * clear error embed and a log line, the bot stays up, and it works again once the store is back.
- * Each fault is made for real on a real sqlite file.
+ * When the store fails (file removed, replaced, locked, damaged, read-only, full), the command
+ * answers with a clear error embed and a log line, and the bot stays up. Backups taken with
+ * `npm run backup` while the bot runs are consistent; `npm run restore` with the bot stopped puts
+ * one back whole. Each fault is made for real on a real SQLite file.
  */
-import { copyFileSync, openSync, renameSync, rmSync, writeSync, closeSync } from 'node:fs';
-import sqlite3 from 'sqlite3';
+import { closeSync, copyFileSync, existsSync, openSync, rmSync, writeSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type KeyvSqlite from '@keyv/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../support/bot-env.js';
 import { stringOption } from '../support/discord-standin.js';
 import { embedOf, isEphemeral, people } from '../support/people.js';
 import { type InProcessRig, type Rig, type World, startInProcessRig, startRig } from '../support/rig.js';
+import { sqliteConnection } from '../support/sqlite.js';
+
+const BACKUP = fileURLToPath(new URL('../../dist/src/backup.js', import.meta.url));
+const RESTORE = fileURLToPath(new URL('../../dist/src/restore.js', import.meta.url));
 
 const setKey = (world: World, guildId: string, key: string) =>
   world.run({ ...people(world.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
 const status = (world: World, guildId: string) => world.run({ ...people(world.discord, guildId).admin, command: 'apikey', subcommand: 'status' });
 
-/** Another process's connection to the same file, as a backup tool or a stray sqlite3 shell would have. */
-function otherConnection(file: string) {
-  const db = new sqlite3.Database(file);
-  const run = (sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, (e) => (e ? reject(e) : resolve())));
-  return { run, close: () => new Promise<void>((resolve) => db.close(() => resolve())) };
-}
-
-describe('a running bot whose database file is removed, locked or damaged', () => {
+describe('backups and restores of a running bot', () => {
   let rig: Rig;
   beforeAll(async () => {
     rig = await startRig({ guilds: 4 });
   });
   afterAll(() => rig?.close());
+  const tool = (entry: string, file: string) => runScript(entry, { DISCORD_TOKEN: 'unused', DATABASE_URL: rig.env.DATABASE_URL! }, rig.dir, [file]);
 
-  async function expectStoreError(guildId: string) {
-    const reply = await setKey(rig, guildId, 'during-the-fault-1234');
+  it('npm run backup while the bot runs holds what is still in the write-ahead log; restore with the bot stopped puts it back whole', async () => {
+    const guildId = rig.guildIds[0]!;
+    await setKey(rig, guildId, 'in-the-backup-123456');
+    // Still in the write-ahead log: a plain copy of bot.sqlite alone does not have this key.
+    copyFileSync(rig.dbFile, `${rig.dir}/plain-copy.sqlite`);
+    const plain = sqliteConnection(`${rig.dir}/plain-copy.sqlite`);
+    expect(await plain.all(`SELECT key FROM keyv WHERE key = 'sdbot:guild:${guildId}'`)).toEqual([]);
+    await plain.close();
+    const backed = await tool(BACKUP, `${rig.dir}/backup.sqlite`);
+    expect(backed.stderr).toBe('');
+    expect(backed.stdout).toMatch(/^Backed up \d+ records from .* to .*backup\.sqlite/);
+
+    await setKey(rig, guildId, 'after-the-backup-7890');
+    expect(embedOf(await status(rig, guildId)).description).toContain('••••7890');
+    await rig.bot.stop('SIGTERM');
+    const restored = await tool(RESTORE, `${rig.dir}/backup.sqlite`);
+    expect(restored.stderr).toBe('');
+    expect(restored.stdout).toMatch(/^Restored \d+ records/);
+    await rig.startBot();
+    expect(embedOf(await status(rig, guildId)).description).toContain('••••3456');
+  });
+
+  it('a backup over an existing file, or of a file that is not the bot database, is refused plainly', async () => {
+    const taken = await tool(BACKUP, rig.dbFile);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/already exists: pick a new file name/);
+    const junk = `${rig.dir}/junk.sqlite`;
+    const fd = openSync(junk, 'w');
+    writeSync(fd, 'not a database at all');
+    closeSync(fd);
+    const refused = await tool(RESTORE, junk);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/is not a database of this bot|is damaged/);
+  });
+
+  it('a file replaced while the bot runs: every command says restart, and the bot never writes its old data over the new file', async () => {
+    const guildId = rig.guildIds[1]!;
+    await setKey(rig, guildId, 'before-the-swap-11111');
+    expect((await tool(BACKUP, `${rig.dir}/swap.sqlite`)).code).toBe(0);
+    await setKey(rig, guildId, 'only-in-old-file-22222');
+    // Put the backup in place while the bot still runs (what the README says not to do).
+    expect((await tool(RESTORE, `${rig.dir}/swap.sqlite`)).code).toBe(0);
+
+    const reply = await setKey(rig, guildId, 'written-after-swap-33333');
     expect(embedOf(reply).title).toBe('Storage unavailable');
     expect(isEphemeral(reply)).toBe(true);
-    await rig.bot.waitForLog((l) => l.msg === 'store unavailable' && l.guildId === guildId, 5000, 'the store error line');
-    expect(rig.bot.child.exitCode).toBeNull(); // still up
-  }
+    const line = await rig.bot.waitForLog((l) => l.msg === 'store unavailable' && l.guildId === guildId, 5000, 'the store error line');
+    expect(JSON.stringify(line)).toMatch(/was replaced while the bot was running.*Restart the bot/);
+    expect(embedOf(await status(rig, guildId)).title).toBe('Storage unavailable');
 
-  it('file removed: a clear error, and it works again once the file is back', async () => {
-    const guildId = rig.guildIds[0]!;
+    await rig.bot.stop('SIGTERM');
+    await rig.startBot();
+    expect(embedOf(await status(rig, guildId)).description).toContain('••••1111');
+  });
+
+  it('a file removed while the bot runs is never recreated empty: an error until it is back and the bot restarted', async () => {
+    const guildId = rig.guildIds[2]!;
     await setKey(rig, guildId, 'before-removal-123456');
-    const backup = `${rig.dir}/backup.sqlite`;
-    const other = otherConnection(rig.dbFile);
-    await other.run('PRAGMA wal_checkpoint(TRUNCATE)');
-    await other.close();
-    copyFileSync(rig.dbFile, backup);
+    await rig.bot.stop('SIGTERM');
+    expect((await tool(BACKUP, `${rig.dir}/removed.sqlite`)).code).toBe(0);
+    await rig.startBot();
 
     rmSync(rig.dbFile);
-    await expectStoreError(guildId);
-    await expectStoreError(guildId); // and not recreated empty meanwhile
+    expect(embedOf(await setKey(rig, guildId, 'during-the-fault-1234')).title).toBe('Storage unavailable');
+    expect(embedOf(await status(rig, guildId)).title).toBe('Storage unavailable');
+    expect(existsSync(rig.dbFile)).toBe(false);
+    expect(rig.bot.child.exitCode).toBeNull();
 
-    renameSync(backup, rig.dbFile);
+    await rig.bot.stop('SIGTERM');
+    expect((await tool(RESTORE, `${rig.dir}/removed.sqlite`)).code).toBe(0);
+    await rig.startBot();
     expect(embedOf(await status(rig, guildId)).description).toContain('••••3456');
-    expect(embedOf(await setKey(rig, guildId, 'after-restore-654321')).title).toBe('API key saved');
   });
 
   it('file locked by another process: a clear error after the busy timeout, then it works', async () => {
-    const guildId = rig.guildIds[1]!;
-    const other = otherConnection(rig.dbFile);
+    const guildId = rig.guildIds[3]!;
+    const other = sqliteConnection(rig.dbFile);
     await other.run('BEGIN EXCLUSIVE');
     try {
       const handle = rig.discord.sendInteraction({ ...people(rig.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', 'locked-out-key-1234')] });
@@ -70,46 +119,67 @@ describe('a running bot whose database file is removed, locked or damaged', () =
     expect(embedOf(await setKey(rig, guildId, 'unlocked-key-5678')).title).toBe('API key saved');
   });
 
-  it('file damaged: a clear error, and it works again once a backup is put back', async () => {
-    const guildId = rig.guildIds[2]!;
+  it('file damaged in place: a clear error and the bot stays up; restoring a backup (bot stopped) brings it back', async () => {
+    const guildId = rig.guildIds[3]!;
     await setKey(rig, guildId, 'before-damage-abcdef');
-    const other = otherConnection(rig.dbFile);
+    expect((await tool(BACKUP, `${rig.dir}/undamaged.sqlite`)).code).toBe(0);
+    const other = sqliteConnection(rig.dbFile);
     await other.run('PRAGMA wal_checkpoint(TRUNCATE)');
     await other.close();
-    const backup = `${rig.dir}/backup2.sqlite`;
-    copyFileSync(rig.dbFile, backup);
-
     const fd = openSync(rig.dbFile, 'r+');
     writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, 0);
     closeSync(fd);
-    const reply = await status(rig, guildId);
-    expect(embedOf(reply).title).toBe('Storage unavailable');
+    expect(embedOf(await status(rig, guildId)).title).toBe('Storage unavailable');
     expect(rig.bot.child.exitCode).toBeNull();
 
-    copyFileSync(backup, rig.dbFile);
+    await rig.bot.stop('SIGKILL');
+    expect((await tool(RESTORE, `${rig.dir}/undamaged.sqlite`)).code).toBe(0);
+    await rig.startBot();
     expect(embedOf(await status(rig, guildId)).description).toContain('••••cdef');
-  });
-
-  it('a damaged record: a clear error for that server only', async () => {
-    const [damaged, healthy] = [rig.guildIds[3]!, rig.guildIds[0]!];
-    await setKey(rig, damaged, 'record-key-000111');
-    const other = otherConnection(rig.dbFile);
-    await other.run(`UPDATE keyv SET value = '{"value":{"roles":[' WHERE key = 'sdbot:guild:${damaged}'`);
-    await other.close();
-    expect(embedOf(await status(rig, damaged)).title).toBe('Storage unavailable');
-    expect(embedOf(await status(rig, healthy)).title).toBe('API key set');
-    expect(embedOf(await setKey(rig, damaged, 'fresh-key-000222')).title).toBe('Storage unavailable');
   });
 });
 
-describe('a database that refuses writes (read-only, disk full)', () => {
+describe('a damaged record', () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig({ guilds: 3 });
+  });
+  afterAll(() => rig?.close());
+
+  it('gives an error for that server only, named in the log; the bot starts with it and says which server', async () => {
+    const [damaged, malformed, healthy] = rig.guildIds as [string, string, string];
+    for (const id of rig.guildIds) await setKey(rig, id, `record-key-${id.slice(-6)}`);
+    const other = sqliteConnection(rig.dbFile);
+    await other.run(`UPDATE keyv SET value = '{"value":{"roles":[' WHERE key = 'sdbot:guild:${damaged}'`);
+    await other.run(`UPDATE keyv SET value = '{"value":{"apiKey":{"sealed":"v2.nonsense","setBy":"1","setAt":1},"roles":[],"audit":[]}}' WHERE key = 'sdbot:guild:${malformed}'`);
+    await other.close();
+
+    for (const id of [damaged, malformed]) {
+      const reply = await status(rig, id);
+      expect(embedOf(reply).title).toBe("This server's settings cannot be read");
+      expect(isEphemeral(reply)).toBe(true);
+      expect(embedOf(await setKey(rig, id, 'fresh-key-000222')).title).toBe("This server's settings cannot be read");
+    }
+    expect(rig.bot.logs().find((l) => l.msg === 'damaged record' && l.guildId === damaged)).toMatchObject({ level: 50, record: `guild:${damaged}`, reason: 'not JSON' });
+    expect(embedOf(await status(rig, healthy)).title).toBe('API key set');
+
+    await rig.bot.stop('SIGTERM');
+    await rig.startBot();
+    const reported = rig.bot.logs().filter((l) => /record is damaged/.test(l.msg)).map((l) => l.guildId);
+    expect(reported.sort()).toEqual([damaged, malformed].sort());
+    expect(embedOf(await status(rig, healthy)).title).toBe('API key set');
+  });
+});
+
+describe('a database that refuses writes (read-only, disk full), or is slow', () => {
   let rig: InProcessRig;
   beforeAll(async () => {
     rig = await startInProcessRig({ guilds: 2 });
   });
   afterAll(() => rig?.close());
 
-  const query = (sql: string, ...params: unknown[]) => rig.app.store.query(sql, ...params);
+  /** SQL on the bot's own connection, through the adapter's public query. */
+  const query = (sql: string, ...params: unknown[]) => (rig.app.store.keyv.store as KeyvSqlite).query(sql, ...params) as Promise<unknown[]>;
   /** No page left: cap the file at its size, then fill every free byte. */
   async function fillDisk() {
     await query('PRAGMA max_page_count = 1');
@@ -126,14 +196,14 @@ describe('a database that refuses writes (read-only, disk full)', () => {
     await query('PRAGMA max_page_count = 1073741823');
   };
 
-  it('slow: the interaction is acknowledged privately within 3 s and answered when the store answers', async () => {
+  it('slow: the interaction is deferred privately within 3 s and answered when the store answers', async () => {
     const guildId = rig.guildIds[1]!;
-    const { keyv } = rig.app.store;
-    const realGet = keyv.get.bind(keyv);
-    keyv.get = (async (...args: Parameters<typeof realGet>) => {
+    const { store } = rig.app;
+    const realRead = store.read.bind(store);
+    store.read = async (key) => {
       await new Promise((r) => setTimeout(r, 2500));
-      return realGet(...args);
-    }) as typeof keyv.get;
+      return realRead(key);
+    };
     try {
       const handle = rig.discord.sendInteraction({ ...people(rig.discord, guildId).member, command: 'clearcache' });
       const callback = await handle.callback;
@@ -143,7 +213,7 @@ describe('a database that refuses writes (read-only, disk full)', () => {
       expect(embedOf(reply).title).toBe('Not allowed'); // the refusal stays private
       expect(isEphemeral(reply)).toBe(true);
     } finally {
-      keyv.get = realGet;
+      store.read = realRead;
     }
   });
 

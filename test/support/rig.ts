@@ -104,7 +104,7 @@ export async function startInProcessRig(options: RigOptions = {}): Promise<InPro
   const config = parseConfig(world.env);
   secrets.add(config.discordToken);
   const log = createLogger({ level: config.logLevel, format: 'json', secrets, destination: { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) } });
-  const app = await createApp(config, log, secrets);
+  const app = await createApp(config, log, secrets, { onFatal: (reason) => logs.push({ level: 60, msg: `fatal: ${reason}` }) });
   await app.start();
   return {
     ...world,

@@ -1,47 +1,59 @@
 /**
- * What a command module is, and the loader: every file in commands/ exports `command`, a module
- * that declares its access level and how it defers; the dispatcher enforces both. A new command
+ * What a command module is, and the loader: every file in commands/ exports `command`, which
+ * declares its access level and who sees its answer; the road enforces both. A command takes
+ * parsed input and returns a result: it never sees how the interaction travelled. A new command
  * is one new file.
  */
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  type APIEmbed,
   ApplicationIntegrationType,
-  type ChatInputCommandInteraction,
-  type EmbedBuilder,
   InteractionContextType,
   PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord.js';
+} from 'discord-api-types/v10';
+import type { AccessLevel } from '../core/access.js';
 import type { ClearService } from '../core/clearing.js';
 import type { GuildSettings, GuildStore } from '../core/guilds.js';
-import type { AccessLevel } from '../core/access.js';
 import type { Logger } from '../logger.js';
+import type { GuildInput } from './input.js';
 
-/** What the dispatcher hands a command: everything it needs, loaded once, nothing global. */
+export type { CommandInput, GuildInput } from './input.js';
+
+/** What the bot asks of Discord beyond answering (REST, with the bot token). */
+export interface DiscordPort {
+  /** The ids of a guild's roles as they are now. */
+  guildRoleIds(guildId: string): Promise<Set<string>>;
+}
+
+/** What the road hands a command: everything it needs, loaded once, nothing global. */
 export interface CommandContext {
-  guildId: string;
-  userId: string;
   settings: GuildSettings;
   guilds: GuildStore;
   clears: ClearService;
+  discord: DiscordPort;
+  /** The application's id: who acts when the bot changes something by itself. */
+  applicationId: string;
   log: Logger;
 }
 
 export interface CommandResult {
-  embeds: EmbedBuilder[];
-  /** One word for the interaction's log line: 'ok', 'refused', an API outcome... */
+  embeds: APIEmbed[];
+  /** One word for the interaction's log line: 'ok', 'invalid-input', an API outcome... */
   outcome: string;
+  /** Show only to the caller even if the command's answers are public (unless already deferred publicly). */
+  ephemeral?: boolean;
 }
 
-export interface BotCommand {
+export interface Command {
   data: { name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
   access: AccessLevel;
-  /** Ephemeral replies are seen only by the caller; public ones by the channel. */
-  defer: 'ephemeral' | 'public';
-  /** When the command may next run in this guild (ms since epoch), checked before deferring, from memory. */
-  cooldownUntil?(guildId: string, clears: ClearService): number | undefined;
-  execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<CommandResult>;
+  /** Who sees the answer: only the caller, or the channel. Refusals and errors are always private. */
+  visibility: 'ephemeral' | 'public';
+  /** When the command may next run in this guild (ms since epoch), or undefined; checked before execute. */
+  cooldownUntil?(guildId: string, ctx: CommandContext): Promise<number | undefined>;
+  execute(input: GuildInput, ctx: CommandContext): Promise<CommandResult>;
 }
 
 export const COMMANDS_DIR = fileURLToPath(new URL('../../commands/', import.meta.url));
@@ -50,27 +62,27 @@ export class CommandModuleError extends Error {
   override name = 'CommandModuleError';
 }
 
-function isBotCommand(value: unknown): value is BotCommand {
-  const c = value as Partial<BotCommand> | undefined;
+function isCommand(value: unknown): value is Command {
+  const c = value as Partial<Command> | undefined;
   return (
     typeof c === 'object' &&
     c !== null &&
     typeof c.data?.name === 'string' &&
     typeof c.data.toJSON === 'function' &&
     (c.access === 'admin' || c.access === 'operator') &&
-    (c.defer === 'ephemeral' || c.defer === 'public') &&
+    (c.visibility === 'ephemeral' || c.visibility === 'public') &&
     typeof c.execute === 'function'
   );
 }
 
 /** Loads commands/ (built .js, or .ts under tsx and vitest), checking each module's shape. */
-export async function loadCommands(dir = COMMANDS_DIR): Promise<Map<string, BotCommand>> {
+export async function loadCommands(dir = COMMANDS_DIR): Promise<Map<string, Command>> {
   const files = (await readdir(dir)).filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts')).sort();
-  const commands = new Map<string, BotCommand>();
+  const commands = new Map<string, Command>();
   for (const file of files) {
     const module = (await import(pathToFileURL(`${dir}/${file}`).href)) as { command?: unknown };
-    if (!isBotCommand(module.command)) {
-      throw new CommandModuleError(`commands/${file} must export \`command\` with data, access ('admin' | 'operator'), defer and execute`);
+    if (!isCommand(module.command)) {
+      throw new CommandModuleError(`commands/${file} must export \`command\` with data, access ('admin' | 'operator'), visibility ('ephemeral' | 'public') and execute`);
     }
     if (commands.has(module.command.data.name)) throw new CommandModuleError(`commands/${file}: /${module.command.data.name} is defined twice`);
     commands.set(module.command.data.name, module.command);
@@ -83,7 +95,7 @@ export async function loadCommands(dir = COMMANDS_DIR): Promise<Map<string, BotC
  * is guild-only; admin commands are hidden from members without Manage Server by default; operator
  * commands stay visible to all, since Discord cannot know our granted roles (checked at run time).
  */
-export function registrationPayload(commands: Map<string, BotCommand>): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+export function registrationPayload(commands: Map<string, Command>): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   return [...commands.values()].map((c) => ({
     ...c.data.toJSON(),
     contexts: [InteractionContextType.Guild],

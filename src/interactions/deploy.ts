@@ -1,7 +1,8 @@
 /** Registers the slash commands: globally, or to one server (DISCORD_GUILD_ID) while developing. */
-import { REST, Routes, type APIApplication, type RESTPutAPIApplicationCommandsResult } from 'discord.js';
+import { type APIApplication, type RESTPutAPIApplicationCommandsResult, Routes } from 'discord-api-types/v10';
 import type { Config } from '../config.js';
-import { loadCommands, registrationPayload } from './commands.js';
+import { createRest } from '../rest.js';
+import { loadCommands, registrationPayload } from './command.js';
 
 export interface DeployResult {
   applicationId: string;
@@ -10,7 +11,7 @@ export interface DeployResult {
 }
 
 export async function deployCommands(config: Pick<Config, 'discordToken' | 'discordApiUrl' | 'discordClientId' | 'discordGuildId'>): Promise<DeployResult> {
-  const rest = new REST({ api: config.discordApiUrl }).setToken(config.discordToken);
+  const rest = createRest(config);
   const applicationId = config.discordClientId ?? ((await rest.get(Routes.currentApplication())) as APIApplication).id;
   const body = registrationPayload(await loadCommands());
   const route = config.discordGuildId ? Routes.applicationGuildCommands(applicationId, config.discordGuildId) : Routes.applicationCommands(applicationId);

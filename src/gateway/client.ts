@@ -5,17 +5,13 @@
  */
 import { Client, Options } from 'discord.js';
 import type { Config } from '../config.js';
+import { REST_OPTIONS } from '../rest.js';
 
 export function createClient(config: Pick<Config, 'discordApiUrl'>): Client {
   const none = { maxSize: 0 };
   return new Client({
     intents: [],
-    rest: {
-      api: config.discordApiUrl,
-      // Interaction replies and edits (webhook routes) are not under Discord's global 50/s, but
-      // @discordjs/rest would queue them as if they were; this bot makes almost no other calls.
-      globalRequestsPerSecond: 500,
-    },
+    rest: { api: config.discordApiUrl, ...REST_OPTIONS },
     makeCache: Options.cacheWithLimits({
       ApplicationCommandManager: 0,
       ApplicationEmojiManager: 0,

@@ -1,8 +1,10 @@
 /**
- * The embeds: success, failure, info and refusal share one look, and one function turns every
- * clear outcome into words an admin can act on.
+ * Every word the bot answers with: success, failure, info and refusal embeds share one look, the
+ * refusals the road gives live here with the rest, and one function turns every clear outcome
+ * into words an admin can act on. Embeds are plain API objects: both ways in send them as they are.
  */
-import { EmbedBuilder, time, TimestampStyles } from 'discord.js';
+import { TimestampStyles, time } from '@discordjs/formatters';
+import type { APIEmbed } from 'discord-api-types/v10';
 import type { ClearAttempt } from '../core/clearing.js';
 import type { ClearOutcome } from '../core/sdapi.js';
 
@@ -11,10 +13,13 @@ const DESCRIPTION_LIMIT = 4096;
 
 export type Tone = keyof typeof COLORS;
 
-export function embed(tone: Tone, title: string, description: string): EmbedBuilder {
+export function embed(tone: Tone, title: string, description: string, fields?: Array<{ name: string; value: string }>): APIEmbed {
   const text = description.length > DESCRIPTION_LIMIT ? `${description.slice(0, DESCRIPTION_LIMIT - 1)}…` : description;
-  return new EmbedBuilder().setColor(COLORS[tone]).setTitle(title.slice(0, 256)).setDescription(text);
+  return { color: COLORS[tone], title: title.slice(0, 256), description: text, ...(fields?.length ? { fields } : {}) };
 }
+
+/** The same embed with one more field. */
+export const withField = (base: APIEmbed, name: string, value: string): APIEmbed => ({ ...base, fields: [...(base.fields ?? []), { name, value }] });
 
 export const success = (title: string, description: string) => embed('success', title, description);
 export const failure = (title: string, description: string) => embed('failure', title, description);
@@ -49,11 +54,11 @@ export function outcomeLabel(kind: string): string {
   return labels[kind] ?? kind;
 }
 
-export function clearOutcomeEmbed(outcome: ClearOutcome, latencyMs: number, now = Date.now()): EmbedBuilder {
+export function clearOutcomeEmbed(outcome: ClearOutcome, latencyMs: number, now = Date.now()): APIEmbed {
   const said = (message: string, fallback: string) => (message ? `The API says:\n${quote(message)}\n\n` : fallback);
   switch (outcome.kind) {
     case 'ok':
-      return success('Cache cleared', quote(outcome.message)).setFooter({ text: `API answered in ${latencyMs} ms` });
+      return { ...success('Cache cleared', quote(outcome.message)), footer: { text: `API answered in ${latencyMs} ms` } };
     case 'invalid-key':
       return failure('The API refused this server\'s key', `${said(outcome.message, '')}The stored key is invalid or was revoked. ${SET_KEY_HINT}`);
     case 'no-credits':
@@ -83,7 +88,7 @@ export function clearOutcomeEmbed(outcome: ClearOutcome, latencyMs: number, now 
 }
 
 /** The reply for any /clearcache attempt, including the ones that never reached the API. */
-export function clearAttemptEmbed(attempt: ClearAttempt): EmbedBuilder {
+export function clearAttemptEmbed(attempt: ClearAttempt): APIEmbed {
   switch (attempt.kind) {
     case 'no-key':
       return warning('No API key set', `This server has no Stable Diffusion API key yet, so nothing was sent. ${SET_KEY_HINT}`);
@@ -97,8 +102,12 @@ export function clearAttemptEmbed(attempt: ClearAttempt): EmbedBuilder {
       const reply = clearOutcomeEmbed(attempt.result.outcome, attempt.result.latencyMs);
       const notes = [attempt.shared ? 'Another clear for this server was already running; this is its result.' : '', attempt.recorded ? '' : 'This clear could not be written to the audit trail.'];
       const note = notes.filter(Boolean).join(' ');
-      return note ? reply.addFields({ name: 'Note', value: note }) : reply;
+      return note ? withField(reply, 'Note', note) : reply;
     }
+    case 'cooldown':
+      return cooldown('clearcache', attempt.until);
+    case 'busy':
+      return info('A clear is already running', 'Another clear for this server is still running, so nothing more was sent. Its result will show where it was asked for; run `/clearcache` again in a minute if you need to.');
   }
 }
 
@@ -106,3 +115,31 @@ export const storeUnavailable = () =>
   failure('Storage unavailable', 'The bot cannot read or write its database right now, so nothing was changed or sent. The bot\'s host has been told in the logs; try again in a few minutes.');
 
 export const unexpectedError = () => failure('Something went wrong', 'The bot hit an unexpected error and logged it for its host. Nothing else was affected; try again in a moment.');
+
+export const damagedRecord = () =>
+  failure(
+    "This server's settings cannot be read",
+    "The bot's database holds a damaged record for this server, so nothing was changed or sent. The bot's host has been told in the logs (the line names this server).",
+  );
+
+// ---------------------------------------------------------------- refusals the road gives
+
+const ADMINS = 'server admins (Administrator or Manage Server)';
+
+export const notAllowed = (command: string, access: 'admin' | 'operator', grantedRoleIds: readonly string[] = []) => {
+  if (access === 'admin') return warning('Not allowed', `Only ${ADMINS} can use \`/${command}\`.`);
+  const granted = grantedRoleIds.length ? ` and members of ${grantedRoleIds.map((id) => `<@&${id}>`).join(', ')}` : '';
+  return warning('Not allowed', `Only ${ADMINS}${granted} can use \`/${command}\`. An admin can give a role access with \`/access grant\`.`);
+};
+
+export const serversOnly = (command: string) =>
+  info('Servers only', `\`/${command}\` works inside a server, where the bot keeps that server's API key. Run it in a server channel.`);
+
+export const unknownCommand = (command: string) =>
+  warning('Unknown command', `This bot has no \`/${command}\` any more. The bot's host should run \`npm run deploy-commands\` to refresh the list.`);
+
+export const cooldown = (command: string, until: number) =>
+  info('Please wait', `\`/${command}\` ran in this server moments ago. The next one is possible ${relative(until)}.`);
+
+export const optionsNotUnderstood = (command: string) =>
+  warning('Options not understood', `The options given to \`/${command}\` do not match this command. Check them and run it again.`);

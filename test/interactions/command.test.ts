@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CommandModuleError, loadCommands, registrationPayload } from '../../src/bot/commands.js';
+import { CommandModuleError, loadCommands, registrationPayload } from '../../src/interactions/command.js';
 import { tempDir } from '../support/temp.js';
 
 describe('the command loader', () => {
@@ -19,13 +19,13 @@ describe('the command loader', () => {
   });
 
   it('names a module that does not declare what a command must', async () => {
-    writeFileSync(`${dir.path}/broken.js`, "export const command = { data: { name: 'x', toJSON: () => ({}) }, access: 'everyone', defer: 'public', execute() {} };\n");
+    writeFileSync(`${dir.path}/broken.js`, "export const command = { data: { name: 'x', toJSON: () => ({}) }, access: 'everyone', visibility: 'public', execute() {} };\n");
     await expect(loadCommands(dir.path)).rejects.toThrow(CommandModuleError);
     await expect(loadCommands(dir.path)).rejects.toThrow(/commands\/broken\.js must export `command`/);
   });
 
   it('refuses two modules with one name', async () => {
-    const module = "export const command = { data: { name: 'twin', toJSON: () => ({}) }, access: 'admin', defer: 'public', execute() {} };\n";
+    const module = "export const command = { data: { name: 'twin', toJSON: () => ({}) }, access: 'admin', visibility: 'public', execute() {} };\n";
     writeFileSync(`${dir.path}/a.js`, module);
     writeFileSync(`${dir.path}/b.js`, module);
     await expect(loadCommands(dir.path)).rejects.toThrow(/twin is defined twice/);

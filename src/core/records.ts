@@ -1,0 +1,73 @@
+/**
+ * What the core needs from a store, and nothing more: read a record with its version, write it only
+ * if it is still at that version (compare-and-set), and walk records by prefix. Every backend
+ * (SQLite, PostgreSQL, Redis) offers this on its own server, so one read-modify-write loop here is
+ * atomic across every process that shares the store.
+ */
+
+/** A record as read: its value, and the version a conditional write must still find. */
+export interface Versioned {
+  value: unknown;
+  /** Opaque; undefined when there is no record. */
+  version: string | undefined;
+}
+
+export type Scanned = { key: string; value: unknown } | { key: string; damaged: string };
+
+export interface RecordStore {
+  /** Throws DamagedRecordError when the record cannot be decoded. */
+  read(key: string): Promise<Versioned>;
+  /** Writes `value` (undefined deletes) if the record is still at `version`; false when another write came first. */
+  write(key: string, value: unknown, version: string | undefined): Promise<boolean>;
+  /** Every record whose key starts with `prefix`; a record that cannot be decoded is reported, not thrown. */
+  scan(prefix: string): AsyncIterable<Scanned>;
+}
+
+export class StoreError extends Error {
+  override name = 'StoreError';
+  constructor(operation: string, cause: unknown) {
+    super(`store ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** A record that is there but cannot be read (not JSON, or not the shape the bot writes). */
+export class DamagedRecordError extends Error {
+  override name = 'DamagedRecordError';
+  constructor(
+    readonly key: string,
+    readonly reason: string,
+  ) {
+    super(`the record ${key} is damaged (${reason})`);
+  }
+}
+
+/** Past this many lost races in a row something is wrong (a writer loop), not merely busy. */
+const MAX_ATTEMPTS = 50;
+
+export type Change<T, R> = (current: T) => { next: T | undefined; result: R } | { result: R };
+
+/**
+ * Read-modify-write of one record, retried until no other writer came in between. `change` must be
+ * pure: it may run more than once. Returning no `next` writes nothing.
+ */
+export async function updateRecord<T, R>(store: RecordStore, key: string, decode: (value: unknown) => T, change: Change<T, R>): Promise<R> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await guarded('read', () => store.read(key));
+    const outcome = change(decode(current.value));
+    if (!('next' in outcome)) return outcome.result;
+    if (await guarded('write', () => store.write(key, outcome.next, current.version))) return outcome.result;
+    if (attempt >= MAX_ATTEMPTS) throw new StoreError('write', new Error(`${key} kept changing under ${MAX_ATTEMPTS} attempts`));
+    // Someone else wrote first: back off a little (more each time) so the writers interleave.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, attempt * 2)));
+  }
+}
+
+/** Store failures surface as StoreError; a damaged record stays itself so it can be named. */
+export async function guarded<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof StoreError || error instanceof DamagedRecordError) throw error;
+    throw new StoreError(operation, error);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The gateway way in: the discord.js Client (no intents, no caches) feeds every application command
+ * to the road, raw as Discord sent it, and answers through REST. Fatal gateway closes (a refused
+ * token, disallowed intents...) stop the process with a line naming the cause, so a supervisor sees
+ * a failure rather than a clean exit.
+ */
+import { performance } from 'node:perf_hooks';
+import { type Client, Events, GatewayCloseCodes, GatewayDispatchEvents } from 'discord.js';
+import type { Config } from '../config.js';
+import type { InteractionRef } from '../interactions/input.js';
+import type { Road } from '../interactions/pipeline.js';
+import type { Logger } from '../logger.js';
+import { restTransport } from '../rest.js';
+import { createClient } from './client.js';
+
+/**
+ * The answer goes out as the reply itself when ready this soon after arrival, else a deferral:
+ * half of Discord's 3 s, leaving the rest for the callback to reach Discord from a busy host.
+ */
+export const GATEWAY_ANSWER_BUDGET_MS = 1500;
+
+export interface Gateway {
+  client: Client;
+  /** Logs in; resolves when every shard is ready. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** What a fatal close code means for the person hosting the bot. */
+export function fatalCloseReason(code: number): string {
+  switch (code) {
+    case GatewayCloseCodes.AuthenticationFailed:
+      return 'DISCORD_TOKEN was refused by the gateway (close code 4004): copy a fresh token from the Developer Portal (Bot > Reset Token)';
+    case GatewayCloseCodes.DisallowedIntents:
+    case GatewayCloseCodes.InvalidIntents:
+      return `the gateway refused the intents (close code ${code}); this bot asks for none, so check that it runs unmodified`;
+    case GatewayCloseCodes.ShardingRequired:
+      return 'Discord requires sharding for this bot (close code 4011): set SHARD_COUNT=auto';
+    case GatewayCloseCodes.InvalidShard:
+      return 'the gateway refused the shard (close code 4010): check SHARD_COUNT and SHARD_IDS';
+    default:
+      return `the gateway closed the session for good (close code ${code})`;
+  }
+}
+
+export function createGateway(config: Config, road: Road, log: Logger, onFatal: (reason: string) => void): Gateway {
+  const client = createClient(config);
+  // The raw dispatch: the road parses what it needs, so no discord.js interaction object is used.
+  client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: { type?: unknown; id?: string; token?: string; application_id?: string }) => {
+    const arrivedAt = performance.now();
+    if (data.type !== 2) return; // components, autocomplete, modals: this bot registers none
+    const ref: InteractionRef = { id: String(data.id), token: String(data.token), applicationId: String(data.application_id) };
+    void road.handle(data, restTransport(client.rest, ref, GATEWAY_ANSWER_BUDGET_MS), arrivedAt);
+  });
+  client.on(Events.ShardDisconnect, (event, shard) => {
+    log.error({ shard, code: event.code }, 'gateway closed for good');
+    onFatal(fatalCloseReason(event.code));
+  });
+  client.on(Events.ShardReconnecting, (shard) => log.info({ shard }, 'gateway reconnecting'));
+  client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'gateway resumed'));
+  client.on(Events.ShardError, (err, shard) => log.warn({ shard, err }, 'gateway error'));
+  client.on(Events.Error, (err) => log.error({ err }, 'client error'));
+  client.on(Events.Warn, (message) => log.warn({ message }, 'client warning'));
+
+  return {
+    client,
+    async start() {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(config.discordToken);
+      await ready;
+    },
+    async stop() {
+      await client.destroy();
+    },
+  };
+}

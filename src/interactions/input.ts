@@ -1,0 +1,133 @@
+/**
+ * From an application command interaction as Discord sends it (through the gateway or over HTTP)
+ * to the plain input a command takes: the subcommand, the options by name, the resolved roles of
+ * role options, the caller's permissions and roles as Discord computed them for this interaction
+ * (never a cache), the guild and the locale. Nothing in the payload is trusted beyond its shape.
+ */
+import { parsePermissions } from '../core/access.js';
+
+export interface ResolvedRole {
+  id: string;
+  name: string;
+  managed: boolean;
+}
+
+export interface Caller {
+  id: string;
+  /** From the interaction's member data: a malformed bitfield grants nothing. */
+  permissions: bigint;
+  roleIds: readonly string[];
+}
+
+export interface CommandInput {
+  name: string;
+  subcommand: string | undefined;
+  /** String, integer, number and boolean options; role, user and channel options as their ids. */
+  options: ReadonlyMap<string, string | number | boolean>;
+  /** Role options, resolved by Discord. */
+  roles: ReadonlyMap<string, ResolvedRole>;
+  /** Undefined outside a server (a DM). */
+  guildId: string | undefined;
+  caller: Caller;
+  /** The caller's Discord locale, e.g. `en-US`, `de`. */
+  locale: string;
+}
+
+/** The input of a command run in a server: the only kind the road hands to a command. */
+export type GuildInput = CommandInput & { guildId: string };
+
+/** Which interaction this is, for the way in to answer it. */
+export interface InteractionRef {
+  id: string;
+  token: string;
+  applicationId: string;
+}
+
+export type ParsedCommand = { ok: true; ref: InteractionRef; input: CommandInput } | { ok: false; reason: string };
+
+/** An option present but not of the kind the command declares: a stale registration or a forged payload. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isId = (v: unknown): v is string => typeof v === 'string' && /^\d{1,20}$/.test(v);
+const text = (v: unknown, max = 100): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+
+const SUBCOMMAND = 1;
+const GROUP = 2;
+const ROLE = 8;
+
+/** An APPLICATION_COMMAND interaction (type 2) of a chat input command, or why not. */
+export function parseCommand(raw: unknown): ParsedCommand {
+  if (!isObject(raw) || raw.type !== 2) return { ok: false, reason: 'not an application command' };
+  const { id, token, application_id: applicationId, data, guild_id: guildId, member, user, locale } = raw;
+  if (!isId(id) || !text(token, 500) || !isId(applicationId)) return { ok: false, reason: 'no interaction id, token or application id' };
+  if (!isObject(data) || !text(data.name, 32)) return { ok: false, reason: 'no command name' };
+  const ref = { id, token, applicationId };
+
+  const who = isObject(member) && isObject(member.user) ? member.user : user;
+  if (!isObject(who) || !isId(who.id)) return { ok: false, reason: 'no user' };
+  const inGuild = isId(guildId) && isObject(member);
+  const caller: Caller = {
+    id: who.id,
+    permissions: inGuild ? parsePermissions(member.permissions) : 0n,
+    roleIds: inGuild && Array.isArray(member.roles) ? member.roles.filter(isId) : [],
+  };
+
+  let options: unknown = data.options;
+  let subcommand: string | undefined;
+  const first = Array.isArray(options) ? (options[0] as unknown) : undefined;
+  if (isObject(first) && first.type === GROUP && Array.isArray(first.options)) {
+    const sub = first.options[0] as unknown;
+    if (isObject(sub) && text(sub.name, 32)) {
+      subcommand = `${String(first.name)} ${sub.name}`;
+      options = sub.options;
+    }
+  } else if (isObject(first) && first.type === SUBCOMMAND && text(first.name, 32)) {
+    subcommand = first.name;
+    options = first.options;
+  }
+
+  const values = new Map<string, string | number | boolean>();
+  const roles = new Map<string, ResolvedRole>();
+  const resolved = isObject(data.resolved) && isObject(data.resolved.roles) ? data.resolved.roles : {};
+  for (const option of Array.isArray(options) ? (options as unknown[]) : []) {
+    if (!isObject(option) || !text(option.name, 32)) continue;
+    const value = option.value;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
+    values.set(option.name, value);
+    const role = option.type === ROLE ? resolved[String(value)] : undefined;
+    if (isObject(role) && isId(role.id)) roles.set(option.name, { id: role.id, name: typeof role.name === 'string' ? role.name : '', managed: role.managed === true });
+  }
+
+  return {
+    ok: true,
+    ref,
+    input: {
+      name: data.name,
+      subcommand,
+      options: values,
+      roles,
+      guildId: inGuild ? guildId : undefined,
+      caller,
+      locale: typeof locale === 'string' && locale.length <= 10 ? locale : 'en-US',
+    },
+  };
+}
+
+/** A string option, or undefined when absent; present with another type is an InputError. */
+export function stringOption(input: CommandInput, name: string): string | undefined {
+  const value = input.options.get(name);
+  if (value === undefined || typeof value === 'string') return value;
+  throw new InputError(`option ${name} is not a string`);
+}
+
+/** A role option with Discord's resolved role, or undefined when absent; unresolved is an InputError. */
+export function roleOption(input: CommandInput, name: string): ResolvedRole | undefined {
+  if (!input.options.has(name)) return undefined;
+  const role = input.roles.get(name);
+  if (!role) throw new InputError(`option ${name} is not a resolved role`);
+  return role;
+}

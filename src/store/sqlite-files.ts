@@ -1,0 +1,81 @@
+/**
+ * Consistent copies of the SQLite database, and putting one back. A plain `cp` of the live file can
+ * miss what is still in its write-ahead log, and copying over the file of a running bot mixes the
+ * two; these go through SQLite itself (VACUUM INTO reads one consistent snapshot, even while the bot
+ * writes) and replace the file whole, with its stale -wal and -shm removed.
+ */
+import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import sqlite3 from 'sqlite3';
+import { StoreOpenError } from './sqlite.js';
+
+function open(file: string, mode: number): Promise<sqlite3.Database> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(file, mode, (error) => (error ? reject(error) : resolve(db)));
+  });
+}
+const all = (db: sqlite3.Database, sql: string, ...params: unknown[]) =>
+  new Promise<Array<Record<string, unknown>>>((resolve, reject) => db.all(sql, params, (e: Error | null, rows: Array<Record<string, unknown>>) => (e ? reject(e) : resolve(rows))));
+const close = (db: sqlite3.Database) => new Promise<void>((resolve) => db.close(() => resolve()));
+
+/** How many records a database file holds, after SQLite checked every page of it. */
+async function inspect(file: string): Promise<number> {
+  const db = await open(file, sqlite3.OPEN_READONLY);
+  try {
+    const [check] = await all(db, 'PRAGMA integrity_check');
+    if (check?.integrity_check !== 'ok') throw new StoreOpenError(`${file} is damaged (${String(check?.integrity_check)})`);
+    const [count] = await all(db, 'SELECT count(*) AS n FROM keyv');
+    return Number(count?.n ?? 0);
+  } catch (error) {
+    if (error instanceof StoreOpenError) throw error;
+    throw new StoreOpenError(`${file} is not a database of this bot (${(error as Error).message})`);
+  } finally {
+    await close(db);
+  }
+}
+
+function syncFolder(path: string): void {
+  const fd = openSync(dirname(path), 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes a consistent copy of `file` to `destination` (which must not exist); returns the records copied. */
+export async function backupDatabase(file: string, destination: string): Promise<number> {
+  if (!existsSync(file)) throw new StoreOpenError(`there is no database at ${file}: check DATABASE_URL`);
+  if (existsSync(destination)) throw new StoreOpenError(`${destination} already exists: pick a new file name`);
+  const db = await open(file, sqlite3.OPEN_READWRITE);
+  try {
+    await all(db, 'PRAGMA busy_timeout = 3000');
+    await all(db, 'VACUUM INTO ?', destination);
+  } finally {
+    await close(db);
+  }
+  return inspect(destination);
+}
+
+/**
+ * Puts a backup in place of `file`, whole: the bot must be stopped. The backup is checked first,
+ * copied beside the database and renamed over it; the old -wal and -shm go, so nothing of the
+ * replaced database is replayed into the restored one. Returns the records restored.
+ */
+export async function restoreDatabase(file: string, backup: string): Promise<number> {
+  if (!existsSync(backup)) throw new StoreOpenError(`there is no backup at ${backup}`);
+  const records = await inspect(backup);
+  const staging = `${file}.restoring`;
+  copyFileSync(backup, staging);
+  const fd = openSync(staging, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  rmSync(`${file}-wal`, { force: true });
+  rmSync(`${file}-shm`, { force: true });
+  renameSync(staging, file);
+  syncFolder(file);
+  return records;
+}

@@ -1,0 +1,118 @@
+/**
+ * SQLite through @keyv/sqlite, used by its public API: one connection, WAL mode (an acknowledged
+ * write survives kill -9, readers never wait for the writer), a busy timeout, and a conditional
+ * write in one statement (`... RETURNING`), so processes on this host sharing the file never lose
+ * each other's changes.
+ *
+ * The file is watched for one thing: being removed or replaced (another inode at its path). Then
+ * every operation fails plainly until the bot is restarted, instead of writing into a file nobody
+ * will read again or mixing a restored file with this connection's view of the old one.
+ */
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv from 'keyv';
+import { NAMESPACE, type RawBackend } from './store.js';
+
+export class StoreOpenError extends Error {
+  override name = 'StoreOpenError';
+}
+
+const BUSY_TIMEOUT_MS = 3000;
+/** Reads look at the file's identity at most this often; writes look every time (cheap: one stat). */
+const READ_CHECK_MS = 1000;
+const TABLE = 'keyv';
+
+/** `sqlite://relative/path` or `sqlite:///absolute/path` to an absolute file path. */
+export function sqliteFile(databaseUrl: string): string {
+  return resolve(databaseUrl.replace(/^sqlite:\/\//, ''));
+}
+
+const identity = (file: string): string | undefined => {
+  try {
+    const s = statSync(file);
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    return undefined;
+  }
+};
+
+export async function openSqlite(databaseUrl: string): Promise<RawBackend> {
+  const file = sqliteFile(databaseUrl);
+  try {
+    // sqlite does not create the folder, and fails late (SQLITE_CANTOPEN) when it is missing.
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (error) {
+    throw new StoreOpenError(`DATABASE_URL: cannot create the folder ${dirname(file)} (${(error as Error).message}); pick a writable path`);
+  }
+  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, table: TABLE, busyTimeout: BUSY_TIMEOUT_MS, iterationLimit: 500 });
+  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true, emitErrors: false });
+  const query = (sql: string, ...params: unknown[]) => adapter.query(sql, ...params) as Promise<Array<Record<string, unknown>>>;
+  try {
+    // The table exists once the adapter has connected; then the journal settings of this connection.
+    await query('PRAGMA journal_mode=WAL');
+    await query('PRAGMA synchronous=NORMAL');
+  } catch (error) {
+    await adapter.disconnect().catch(() => undefined);
+    throw new StoreOpenError(`DATABASE_URL: cannot open the database ${file} (${(error as Error).message}); check the path and its permissions`);
+  }
+
+  const known = identity(file);
+  let fenced: string | undefined;
+  let checkedAt = Date.now();
+  const check = (write: boolean) => {
+    if (fenced) throw new Error(fenced);
+    const now = Date.now();
+    if (!write && now - checkedAt < READ_CHECK_MS) return;
+    checkedAt = now;
+    const current = identity(file);
+    if (current === known) return;
+    fenced =
+      `the database file ${file} was ${current === undefined ? 'removed' : 'replaced'} while the bot was running, so nothing more is read or written. ` +
+      'Restart the bot to use the file now at that path (to restore a backup, stop the bot and use npm run restore)';
+    throw new Error(fenced);
+  };
+
+  const rawKey = (key: string) => `${NAMESPACE}:${key}`;
+  return {
+    kind: 'sqlite',
+    where: file,
+    file,
+    keyv,
+    rawKey,
+    async get(key) {
+      check(false);
+      const rows = await query(`SELECT value FROM ${TABLE} WHERE key = ?`, key);
+      const value = rows[0]?.value;
+      return typeof value === 'string' ? value : undefined;
+    },
+    async compareAndSet(key, expected, next) {
+      check(true);
+      let rows: unknown[];
+      if (expected === undefined && next === undefined) return (await query(`SELECT 1 FROM ${TABLE} WHERE key = ?`, key)).length === 0;
+      if (expected === undefined) rows = await query(`INSERT INTO ${TABLE} (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING RETURNING 1`, key, next);
+      else if (next === undefined) rows = await query(`DELETE FROM ${TABLE} WHERE key = ? AND value = ? RETURNING 1`, key, expected);
+      else rows = await query(`UPDATE ${TABLE} SET value = ? WHERE key = ? AND value = ? RETURNING 1`, next, key, expected);
+      return rows.length === 1;
+    },
+    async *scan(prefix) {
+      // Pages in key order from the last key seen, so records written meanwhile never shift the walk.
+      let after = '';
+      for (;;) {
+        check(false);
+        const rows = await query(`SELECT key, value FROM ${TABLE} WHERE key >= ? AND key < ? AND key > ? ORDER BY key LIMIT 500`, prefix, `${prefix}\uffff`, after);
+        for (const row of rows) if (typeof row.key === 'string' && typeof row.value === 'string') yield [row.key, row.value] as [string, string];
+        const last = rows.at(-1)?.key;
+        if (rows.length < 500 || typeof last !== 'string') return;
+        after = last;
+      }
+    },
+    async ping() {
+      check(false);
+      await query('SELECT 1');
+    },
+    async close() {
+      await adapter.disconnect();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * A store is keyv over one backend (SQLite by default, PostgreSQL or Redis by DATABASE_URL), with
+ * the records in keyv's own format, plus the one thing keyv does not offer: a write that lands only
+ * if the record is unchanged (compare-and-set), done by the backend's own server in one step.
+ */
+import type Keyv from 'keyv';
+import { DamagedRecordError, type RecordStore, type Scanned, type Versioned } from '../core/records.js';
+
+/** keyv's namespace for every record of the bot. */
+export const NAMESPACE = 'sdbot';
+
+export type StoreKind = 'sqlite' | 'postgres' | 'redis';
+
+export interface Store extends RecordStore {
+  readonly kind: StoreKind;
+  /** Where the data lives, fit for a log line: a file path, or a URL without its password. */
+  readonly where: string;
+  /** The database file (SQLite only): the key file lives beside it. */
+  readonly file: string | undefined;
+  /** The keyv instance over the same backend (records in keyv's format, namespace `sdbot`). */
+  readonly keyv: Keyv;
+  /** Resolves when the backend answers a trivial query (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What each backend does in its own terms: raw (serialized) values under raw keys. */
+export interface RawBackend {
+  readonly kind: StoreKind;
+  readonly where: string;
+  readonly file: string | undefined;
+  readonly keyv: Keyv;
+  get(rawKey: string): Promise<string | undefined>;
+  /** Sets (or deletes, when `next` is undefined) only if the value is still `expected` (undefined: absent). */
+  compareAndSet(rawKey: string, expected: string | undefined, next: string | undefined): Promise<boolean>;
+  /** Every [rawKey, rawValue] whose raw key starts with `rawPrefix`. Errors throw. */
+  scan(rawPrefix: string): AsyncIterable<[string, string]>;
+  /** The raw key for a record key, and back. */
+  rawKey(key: string): string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The record layer every backend shares: keyv's serialization, damaged records named, not thrown at random. */
+export function storeOver(backend: RawBackend): Store {
+  const { keyv } = backend;
+  const serialize = keyv.serialize ?? JSON.stringify;
+  const deserialize = keyv.deserialize ?? JSON.parse;
+  const decode = async (key: string, raw: string): Promise<unknown> => {
+    let data: unknown;
+    try {
+      data = await deserialize(raw);
+    } catch {
+      throw new DamagedRecordError(key, 'not JSON');
+    }
+    if (typeof data !== 'object' || data === null || !('value' in data)) throw new DamagedRecordError(key, 'not a keyv record');
+    return (data as { value: unknown }).value;
+  };
+  const encode = async (value: unknown) => String(await serialize({ value }));
+  const prefixLength = backend.rawKey('').length;
+
+  return {
+    kind: backend.kind,
+    where: backend.where,
+    file: backend.file,
+    keyv,
+    async read(key): Promise<Versioned> {
+      const raw = await backend.get(backend.rawKey(key));
+      return raw === undefined ? { value: undefined, version: undefined } : { value: await decode(key, raw), version: raw };
+    },
+    async write(key, value, version) {
+      return backend.compareAndSet(backend.rawKey(key), version, value === undefined ? undefined : await encode(value));
+    },
+    async *scan(prefix): AsyncIterable<Scanned> {
+      for await (const [rawKey, raw] of backend.scan(backend.rawKey(prefix))) {
+        const key = rawKey.slice(prefixLength);
+        let value: unknown;
+        try {
+          value = await decode(key, raw);
+        } catch (error) {
+          yield { key, damaged: (error as DamagedRecordError).reason };
+          continue;
+        }
+        yield { key, value };
+      }
+    },
+    ping: () => backend.ping(),
+    close: () => backend.close(),
+  };
+}

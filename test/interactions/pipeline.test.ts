@@ -1,0 +1,236 @@
+/**
+ * The road without any transport: interactions as Discord sends them, a transport that records
+ * what would travel, commands made for the purpose, and the real store on a temp SQLite file.
+ */
+import { randomBytes } from 'node:crypto';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import type { APIInteractionResponse } from 'discord-api-types/v10';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ClearService } from '../../src/core/clearing.js';
+import { GuildStore } from '../../src/core/guilds.js';
+import { DamagedRecordError, StoreError } from '../../src/core/records.js';
+import { createSdApi } from '../../src/core/sdapi.js';
+import { createSealer } from '../../src/core/seal.js';
+import type { Command } from '../../src/interactions/command.js';
+import { stringOption } from '../../src/interactions/input.js';
+import { type AnswerMessage, type Road, type Transport, createRoad } from '../../src/interactions/pipeline.js';
+import { info } from '../../src/interactions/replies.js';
+import { SecretSet, createLogger } from '../../src/logger.js';
+import { type Store, openStore } from '../../src/store/index.js';
+import type { LogLine } from '../support/bot-process.js';
+import { GUILD_ID, commandPayload } from '../support/input.js';
+import { tempDir } from '../support/temp.js';
+
+const SECRET = `secret-${randomBytes(8).toString('hex')}`;
+let delayMs = 0;
+let failure: Error | undefined;
+
+const make = (name: string, access: Command['access'], visibility: Command['visibility']): Command => ({
+  data: new SlashCommandBuilder().setName(name).setDescription(name),
+  access,
+  visibility,
+  async execute(input) {
+    await new Promise((r) => setTimeout(r, delayMs));
+    if (failure) throw failure;
+    return { outcome: 'ok', embeds: [info(`Hello from /${name}`, `option: ${stringOption(input, 'text') ?? '-'}`)] };
+  },
+});
+const commands = new Map<string, Command>([
+  ['private', make('private', 'admin', 'ephemeral')],
+  ['public', make('public', 'operator', 'public')],
+]);
+
+interface Recorded {
+  responses: APIInteractionResponse[];
+  edits: AnswerMessage[];
+}
+function recorder(budgetMs = 1500, respondError?: Error): Transport & Recorded {
+  const responses: APIInteractionResponse[] = [];
+  const edits: AnswerMessage[] = [];
+  return {
+    budgetMs,
+    responses,
+    edits,
+    async respond(response) {
+      if (respondError) throw respondError;
+      responses.push(response);
+    },
+    async edit(message) {
+      edits.push(message);
+    },
+  };
+}
+
+let dir: ReturnType<typeof tempDir>;
+let store: Store;
+let guilds: GuildStore;
+let road: Road;
+const logs: LogLine[] = [];
+
+beforeAll(async () => {
+  dir = tempDir();
+  store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
+  guilds = new GuildStore(store, createSealer(randomBytes(32)));
+  const secrets = new SecretSet();
+  secrets.add(SECRET);
+  const log = createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
+  const clears = new ClearService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds, records: store, cooldownS: 0, apiTimeoutMs: 500 });
+  road = createRoad(commands, { guilds, clears, discord: { guildRoleIds: async () => new Set() }, log });
+  await guilds.grantRole(GUILD_ID, '600000000000000001', 'admin');
+});
+afterAll(async () => {
+  await store.close();
+  dir.remove();
+});
+beforeEach(() => {
+  delayMs = 0;
+  failure = undefined;
+});
+
+const titleOf = (m: { embeds?: Array<{ title?: string }> } | undefined) => m?.embeds?.[0]?.title;
+
+describe('one request when the answer is ready in time', () => {
+  it('answers with the reply itself (type 4), private for a private command', async () => {
+    const t = recorder();
+    await road.handle(commandPayload({ command: 'private', admin: true, options: [{ name: 'text', type: 3, value: 'hi' }] }), t);
+    expect(t.responses).toHaveLength(1);
+    expect(t.responses[0]).toMatchObject({ type: 4, data: { flags: 64, allowed_mentions: { parse: [] } } });
+    expect(t.responses[0]!.type === 4 && t.responses[0]!.data?.embeds?.[0]?.description).toBe('option: hi');
+    expect(t.edits).toEqual([]);
+  });
+
+  it('a public command answers without the ephemeral flag', async () => {
+    const t = recorder();
+    await road.handle(commandPayload({ command: 'public', admin: true }), t);
+    expect(t.responses).toEqual([{ type: 4, data: { embeds: [expect.objectContaining({ title: 'Hello from /public' })], allowed_mentions: { parse: [] } } }]);
+  });
+});
+
+describe('a deferral, then an edit, when the answer is slower than the budget', () => {
+  it('defers privately for a private command and edits the answer in; nothing is answered twice', async () => {
+    delayMs = 250;
+    const t = recorder(50);
+    await road.handle(commandPayload({ command: 'private', admin: true }), t);
+    expect(t.responses).toEqual([{ type: 5, data: { flags: 64 } }]);
+    expect(t.edits).toHaveLength(1);
+    expect(titleOf(t.edits[0])).toBe('Hello from /private');
+  });
+
+  it('defers publicly once access is settled for a public command', async () => {
+    delayMs = 250;
+    const t = recorder(50);
+    await road.handle(commandPayload({ command: 'public', admin: true }), t);
+    expect(t.responses).toEqual([{ type: 5, data: {} }]);
+    expect(titleOf(t.edits[0])).toBe('Hello from /public');
+  });
+
+  it('defers privately while the store is slow, so that a refusal stays private', async () => {
+    const realRead = store.read.bind(store);
+    store.read = async (key) => {
+      await new Promise((r) => setTimeout(r, 200));
+      return realRead(key);
+    };
+    try {
+      const t = recorder(50);
+      await road.handle(commandPayload({ command: 'public' }), t);
+      expect(t.responses).toEqual([{ type: 5, data: { flags: 64 } }]);
+      expect(titleOf(t.edits[0])).toBe('Not allowed');
+    } finally {
+      store.read = realRead;
+    }
+  });
+
+  it('a budget already spent on arrival defers at once', async () => {
+    const t = recorder(1500);
+    await road.handle(commandPayload({ command: 'private', admin: true }), t, performance.now() - 2000);
+    expect(t.responses).toEqual([{ type: 5, data: { flags: 64 } }]);
+    expect(t.edits).toHaveLength(1);
+  });
+});
+
+describe('refusals are private and run nothing', () => {
+  it.each([
+    ['an unknown command', { command: 'gone', admin: true }, 'Unknown command'],
+    ['a DM', { command: 'private', guildId: null }, 'Servers only'],
+    ['an admin command from a member', { command: 'private' }, 'Not allowed'],
+    ['an operator command from a member without a granted role', { command: 'public', roles: ['600000000000000009'] }, 'Not allowed'],
+  ])('%s', async (_label, spec, title) => {
+    const t = recorder();
+    await road.handle(commandPayload(spec), t);
+    expect(t.responses).toHaveLength(1);
+    expect(t.responses[0]).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(titleOf(t.responses[0]!.type === 4 ? t.responses[0]!.data : undefined)).toBe(title);
+  });
+
+  it('a granted role is read from the interaction itself: its holder runs the command', async () => {
+    const t = recorder();
+    await road.handle(commandPayload({ command: 'public', roles: ['600000000000000001'] }), t);
+    expect(titleOf(t.responses[0]!.type === 4 ? t.responses[0]!.data : undefined)).toBe('Hello from /public');
+  });
+
+  it('permissions Discord never sends grant nothing', async () => {
+    for (const permissions of ['0x28', '8.0', ' 8', '-8', 8, ['8'], null]) {
+      const raw = commandPayload({ command: 'private' }) as { member: { permissions: unknown } };
+      raw.member.permissions = permissions;
+      const t = recorder();
+      await road.handle(raw, t);
+      expect(titleOf(t.responses[0]!.type === 4 ? t.responses[0]!.data : undefined), String(permissions)).toBe('Not allowed');
+    }
+  });
+});
+
+describe('errors are classified in one place', () => {
+  it.each([
+    ['the store', new StoreError('read', new Error('SQLITE_BUSY')), 'Storage unavailable', 'store unavailable'],
+    ['a damaged record', new DamagedRecordError('guild:1', 'not JSON'), "This server's settings cannot be read", 'damaged record'],
+    ['anything else', new Error(`kaboom with ${SECRET}`), 'Something went wrong', 'command failed'],
+  ])('%s: a private error reply and one error line, with no secret', async (_label, error, title, msg) => {
+    failure = error;
+    const t = recorder();
+    await road.handle(commandPayload({ command: 'public', admin: true }), t);
+    expect(t.responses[0]).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(titleOf(t.responses[0]!.type === 4 ? t.responses[0]!.data : undefined)).toBe(title);
+    expect(logs.findLast((l) => l.level === 50)).toMatchObject({ msg, command: 'public', guildId: GUILD_ID });
+    expect(JSON.stringify(logs)).not.toContain(SECRET);
+  });
+
+  it('an option of the wrong kind is "options not understood", not a crash', async () => {
+    const t = recorder();
+    await road.handle(commandPayload({ command: 'private', admin: true, options: [{ name: 'text', type: 4, value: 7 }] }), t);
+    expect(titleOf(t.responses[0]!.type === 4 ? t.responses[0]!.data : undefined)).toBe('Options not understood');
+  });
+
+  it('an interaction that expired before the answer is logged as such; the next one works', async () => {
+    const expired = Object.assign(new Error('Unknown interaction'), { code: 10062 });
+    await road.handle(commandPayload({ command: 'private', admin: true }), recorder(1500, expired));
+    expect(logs.findLast((l) => l.msg === 'interaction')).toMatchObject({ command: 'private', ack: 'expired', outcome: 'ok' });
+    const t = recorder();
+    await road.handle(commandPayload({ command: 'private', admin: true }), t);
+    expect(t.responses).toHaveLength(1);
+  });
+
+  it('a payload that is not an application command is ignored with a warning', async () => {
+    const t = recorder();
+    await road.handle({ type: 2, id: 'x' }, t);
+    expect(t.responses).toEqual([]);
+    expect(logs.findLast((l) => l.level === 40)).toMatchObject({ msg: 'interaction not understood; ignored' });
+  });
+});
+
+it('logs one line per interaction: command, server, user, outcome, how it was acknowledged, latency', async () => {
+  await road.handle(commandPayload({ command: 'private', admin: true, subcommand: undefined }), recorder());
+  expect(logs.findLast((l) => l.msg === 'interaction')).toEqual({ level: 30, time: expect.any(Number), msg: 'interaction', command: 'private', guildId: GUILD_ID, userId: expect.any(String), outcome: 'ok', ack: 'reply', ms: expect.any(Number) });
+});
+
+it('drain waits for the interactions in hand, up to its limit', async () => {
+  delayMs = 300;
+  const t = recorder(50);
+  void road.handle(commandPayload({ command: 'private', admin: true }), t);
+  let started = performance.now();
+  await road.drain(30);
+  expect(performance.now() - started).toBeLessThan(200);
+  started = performance.now();
+  await road.drain(5000);
+  expect(t.edits).toHaveLength(1);
+  expect(performance.now() - started).toBeLessThan(1000);
+});
