@@ -32,7 +32,17 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet)
     const sealing = resolveEncryptionKey(config.encryptionKey, store.file);
     if (sealing.created) log.info({ file: sealing.file }, 'generated ENCRYPTION_KEY into this file (mode 0600): back it up, the stored API keys cannot be opened without it');
     const sealer = createSealer(sealing.key);
-    const storedKeys = await assertKeyOpensStore(store.keyv, sealer, store.file);
+    const checked = await assertKeyOpensStore(store.keyv, sealer, store.file);
+    const storedKeys = checked.total;
+    if (checked.unopened.length > 0) {
+      log.warn(
+        { count: checked.unopened.length, servers: checked.unopened.slice(0, 20) },
+        'these servers have a stored API key that ENCRYPTION_KEY cannot open: their admins must set it again with /apikey set',
+      );
+    }
+    if (checked.leftoverPendingFile) {
+      log.warn({ file: checked.leftoverPendingFile }, 'a finished key rotation left a copy of the current key in this file: delete it once ENCRYPTION_KEY or the key file holds that key');
+    }
 
     const guilds = new GuildStore(store.keyv, sealer, (secret) => secrets.add(secret));
     const api = createSdApi({ baseUrl: config.sdApiBaseUrl, timeoutMs: config.sdApiTimeoutMs });

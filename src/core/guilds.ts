@@ -170,13 +170,26 @@ export async function* sealedKeys(keyv: Keyv): AsyncGenerator<{ guildId: string;
   }
 }
 
-/** How many stored keys there are, and how many were sealed under a key other than this sealer's. */
-export async function countForeignKeys(keyv: Keyv, sealer: Sealer): Promise<{ total: number; foreign: number }> {
+export interface KeyCensus {
+  total: number;
+  /** Servers whose stored key is not sealed under this sealer's key (another key, or not a sealed value). */
+  foreign: string[];
+  /** The most stored keys sealed under any one other key. */
+  largestOtherKey: number;
+}
+
+/** How the stored keys divide among the keys that sealed them, by key id alone (nothing is opened). */
+export async function countForeignKeys(keyv: Keyv, sealer: Sealer): Promise<KeyCensus> {
   let total = 0;
-  let foreign = 0;
-  for await (const { settings } of sealedKeys(keyv)) {
+  const foreign: string[] = [];
+  const others = new Map<string, number>();
+  for await (const { guildId, settings } of sealedKeys(keyv)) {
     total += 1;
-    if (sealedKeyId(settings.apiKey.sealed) !== sealer.kid) foreign += 1;
+    const { sealed } = settings.apiKey;
+    const kid = typeof sealed === 'string' ? sealedKeyId(sealed) : undefined;
+    if (kid === sealer.kid) continue;
+    foreign.push(guildId);
+    if (kid !== undefined) others.set(kid, (others.get(kid) ?? 0) + 1);
   }
-  return { total, foreign };
+  return { total, foreign, largestOtherKey: Math.max(0, ...others.values()) };
 }

@@ -105,11 +105,16 @@ describe('GuildStore on a real sqlite file', () => {
     expect(seen).toEqual([KEY_A, KEY_A]);
   });
 
-  it('counts keys sealed under another key', async () => {
+  it('counts keys sealed under another key, by key id, and names their servers', async () => {
     const guilds = await open();
     await guilds.setKey('1', KEY_A, 'u');
     await guilds.setKey('2', KEY_B, 'u');
-    expect(await countForeignKeys(store.keyv, sealer)).toEqual({ total: 2, foreign: 0 });
-    expect(await countForeignKeys(store.keyv, createSealer(randomBytes(32)))).toEqual({ total: 2, foreign: 2 });
+    expect(await countForeignKeys(store.keyv, sealer)).toEqual({ total: 2, foreign: [], largestOtherKey: 0 });
+    const other = createSealer(randomBytes(32));
+    expect(await countForeignKeys(store.keyv, other)).toEqual({ total: 2, foreign: ['1', '2'], largestOtherKey: 2 });
+    await new GuildStore(store.keyv, other).setKey('3', KEY_A, 'u');
+    await store.keyv.set('guild:4', { roles: [], audit: [], apiKey: { sealed: 'not-sealed', setBy: 'u', setAt: 1 } });
+    const census = await countForeignKeys(store.keyv, sealer);
+    expect({ ...census, foreign: census.foreign.toSorted() }).toEqual({ total: 4, foreign: ['3', '4'], largestOtherKey: 1 });
   });
 });
