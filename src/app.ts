@@ -11,7 +11,7 @@ import { type Gateway, createGateway } from './gateway/gateway.js';
 import { inviteUrl } from './gateway/client.js';
 import { loadCommands } from './interactions/command.js';
 import { type Road, createRoad } from './interactions/pipeline.js';
-import { assertKeyOpensStore, resolveEncryptionKey } from './keyfile.js';
+import { assertKeyOpensStore, keyAnchor, resolveEncryptionKey } from './keyfile.js';
 import type { Logger, SecretSet } from './logger.js';
 import { createRest, discordPort } from './rest.js';
 import { type Store, openStore } from './store/index.js';
@@ -35,12 +35,21 @@ export interface AppHooks {
 export async function createApp(config: Config, log: Logger, secrets: SecretSet, hooks: AppHooks): Promise<App> {
   const store = await openStore(config.databaseUrl);
   try {
-    const sealing = resolveEncryptionKey(config.encryptionKey, store.file ?? store.where);
+    const sealing = resolveEncryptionKey(config.encryptionKey, keyAnchor(store));
     if (sealing.created) log.info({ file: sealing.file }, 'generated ENCRYPTION_KEY into this file (mode 0600): back it up, the stored API keys cannot be opened without it');
     const sealer = createSealer(sealing.key);
-    const census = await assertKeyOpensStore(store, sealer, store.where);
+    const census = await assertKeyOpensStore(store, sealer, keyAnchor(store));
     for (const { guildId, reason } of census.damaged) {
       log.error({ guildId, reason }, "a server's record is damaged: that server gets an error until it is repaired; the others work");
+    }
+    if (census.unopened.length > 0) {
+      log.warn(
+        { count: census.unopened.length, servers: census.unopened.slice(0, 20) },
+        'these servers have a stored API key that ENCRYPTION_KEY cannot open: their admins must set it again with /apikey set',
+      );
+    }
+    if (census.leftoverPendingFile) {
+      log.warn({ file: census.leftoverPendingFile }, 'a finished key rotation left a copy of the current key in this file: delete it once ENCRYPTION_KEY or the key file holds that key');
     }
 
     const guilds = new GuildStore(store, sealer, (secret) => secrets.add(secret));

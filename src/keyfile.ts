@@ -1,15 +1,16 @@
 /**
  * Where the sealing key comes from: ENCRYPTION_KEY when set, else a 0600 file beside the database,
- * made on first start. And the check that it opens what the store holds: a wrong key stops the
- * bot before it could send a wrongly opened key anywhere; nothing stored is touched.
+ * made on first start. The new key of a rotation in progress waits in a second file beside it.
+ * And the check that the key opens what the store holds: a wrong key, or a rotation left half
+ * done, stops the bot before it could touch a stored key; nothing stored is changed.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { ConfigError, decodeEncryptionKey } from './config.js';
-import { type KeyCensus, keyCensus } from './core/guilds.js';
+import { keyCensus } from './core/guilds.js';
 import type { RecordStore } from './core/records.js';
-import type { Sealer } from './core/seal.js';
+import { type Sealer, keyId } from './core/seal.js';
 
 export interface ResolvedKey {
   key: Buffer;
@@ -18,21 +19,37 @@ export interface ResolvedKey {
   created: boolean;
 }
 
+/**
+ * The path whose folder holds the key files: beside a SQLite database; for a database server
+ * (where ENCRYPTION_KEY is required) a rotation's new key waits in ./data.
+ */
+export function keyAnchor(store: { file: string | undefined }): string {
+  return store.file ?? resolve('data', 'store');
+}
+
 export function keyFileFor(databaseFile: string): string {
   return join(dirname(databaseFile), 'encryption.key');
+}
+
+/** The new key of an unfinished rotation: written before any record is re-sealed. */
+export function pendingKeyFileFor(databaseFile: string): string {
+  return `${keyFileFor(databaseFile)}.next`;
+}
+
+/** The file's text, or undefined when there is no such file. */
+function readIfPresent(file: string, unreadable: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ConfigError(`${unreadable} (${(error as Error).message})`);
+  }
 }
 
 export function resolveEncryptionKey(configured: Buffer | undefined, databaseFile: string, create = true): ResolvedKey {
   if (configured) return { key: configured, file: undefined, created: false };
   const file = keyFileFor(databaseFile);
-  let text: string | undefined;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new ConfigError(`ENCRYPTION_KEY is not set and the key file ${file} cannot be read (${(error as Error).message})`);
-    }
-  }
+  const text = readIfPresent(file, `ENCRYPTION_KEY is not set and the key file ${file} cannot be read`);
   if (text !== undefined) return { key: decodeEncryptionKey(text, `ENCRYPTION_KEY (from the key file ${file})`), file, created: false };
   if (!create) throw new ConfigError(`ENCRYPTION_KEY is not set and there is no key file at ${file}: set ENCRYPTION_KEY to the key the store was sealed with`);
   const key = randomBytes(32);
@@ -41,22 +58,83 @@ export function resolveEncryptionKey(configured: Buffer | undefined, databaseFil
   return { key, file, created: true };
 }
 
-/** Stops the start when stored keys were sealed under another key; damaged records are reported, not fatal. */
-export async function assertKeyOpensStore(records: RecordStore, sealer: Sealer, where: string): Promise<KeyCensus> {
-  const census = await keyCensus(records, sealer);
-  const { total, foreign } = census;
-  if (foreign > 0) {
+export interface PendingKey {
+  key: Buffer;
+  file: string;
+}
+
+export function readPendingKey(databaseFile: string): PendingKey | undefined {
+  const file = pendingKeyFileFor(databaseFile);
+  const text = readIfPresent(file, `the new key of an unfinished rotation cannot be read from ${file}`);
+  return text === undefined ? undefined : { key: decodeEncryptionKey(text, `the new key of an unfinished rotation (${file})`), file };
+}
+
+/** Makes a rename or removal in this folder survive a power cut, where the platform allows it. */
+function syncFolder(folder: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(folder, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some platforms cannot open or sync a folder; the rename itself is still atomic there.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Writes a key file (0600) in one step: written and synced beside it, then renamed over it. */
+export function writeKeyFile(file: string, key: Buffer): void {
+  const temporary = `${file}.tmp`;
+  rmSync(temporary, { force: true }); // a leftover of a run killed while writing
+  const fd = openSync(temporary, 'wx', 0o600);
+  try {
+    writeSync(fd, `${key.toString('base64')}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, file);
+  syncFolder(dirname(file));
+}
+
+export function removeKeyFile(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  syncFolder(dirname(file));
+}
+
+export interface StoreKeyCheck {
+  total: number;
+  /** Servers whose stored key this key cannot open (sealed under some stray key). */
+  unopened: string[];
+  /** Servers whose record cannot be read at all, and why. */
+  damaged: Array<{ guildId: string; reason: string }>;
+  /** The file a finished rotation left behind (it holds the current key). */
+  leftoverPendingFile: string | undefined;
+}
+
+/**
+ * Stops the start when a rotation is unfinished, or when another key sealed more of the stored
+ * keys than this one: then this key is the wrong one (or the old one). A few keys this one cannot
+ * open are damage: reported, and their servers set them again.
+ */
+export async function assertKeyOpensStore(records: RecordStore, sealer: Sealer, databaseFile: string): Promise<StoreKeyCheck> {
+  const pending = readPendingKey(databaseFile);
+  if (pending && keyId(pending.key) !== sealer.kid) {
     throw new ConfigError(
-      `ENCRYPTION_KEY does not open ${foreign} of the ${total} API keys stored in ${where}: they were sealed under another key. ` +
+      `a key rotation is not finished: its new key is in ${pending.file}. Run npm run rotate-key to finish it (no --new needed); ` +
+        'if ENCRYPTION_KEY is set, then set it to the key in that file. Nothing was changed.',
+    );
+  }
+  const { total, foreign, largestOtherKey, damaged } = await keyCensus(records, sealer);
+  if (largestOtherKey > total - foreign.length) {
+    throw new ConfigError(
+      `ENCRYPTION_KEY does not open ${foreign.length} of the ${total} API keys stored in ${databaseFile}: they were sealed under another key. ` +
         'Set ENCRYPTION_KEY to the key they were sealed with, or finish the rotation with npm run rotate-key. Nothing was changed.',
     );
   }
-  return census;
-}
-
-/** Replaces the key file in one step (write beside, then rename), so it is never half written. */
-export function replaceKeyFile(file: string, key: Buffer): void {
-  const temporary = `${file}.new`;
-  writeFileSync(temporary, `${key.toString('base64')}\n`, { mode: 0o600 });
-  renameSync(temporary, file);
+  return { total, unopened: foreign, damaged, leftoverPendingFile: pending?.file };
 }

@@ -1,37 +1,112 @@
 /**
- * npm run rotate-key -- --new <base64>: re-seals every stored API key under a new ENCRYPTION_KEY.
- * Reads the current key and the store as the bot does. Stop the bot first; safe to rerun.
+ * npm run rotate-key -- --new <base64>: re-seals every stored API key under a new key. Stop the bot first.
+ * The order is what makes kill -9 harmless at any point: open every record (nothing written);
+ * save the new key beside the database (encryption.key.next, 0600); re-seal; close the store;
+ * replace the key file; remove the saved new key. While that file exists, a run finishes the
+ * rotation to its key whatever --new says.
  */
 import { parseArgs } from 'node:util';
 import { StartupError, runEntry } from './cli.js';
 import { decodeEncryptionKey, loadConfig } from './config.js';
-import { resealKeys } from './core/rotation.js';
-import { createSealer } from './core/seal.js';
-import { replaceKeyFile, resolveEncryptionKey } from './keyfile.js';
+import { type DamagedKey, checkKeys, largestOtherKeyGroup, resealKeys } from './core/rotation.js';
+import { createSealer, keyId } from './core/seal.js';
+import { keyAnchor, pendingKeyFileFor, readPendingKey, removeKeyFile, resolveEncryptionKey, writeKeyFile } from './keyfile.js';
 import { openStore } from './store/index.js';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+const REASONS: Record<DamagedKey['reason'], string> = {
+  'other-key': 'sealed under another key',
+  tampered: 'altered, it does not open',
+  malformed: 'not a sealed value',
+};
+
+function describe(damaged: DamagedKey[]): string {
+  const shown = damaged.slice(0, 20).map(({ guildId, reason, kid }) => `server ${guildId} (${REASONS[reason]}${kid ? `, key id ${kid}` : ''})`);
+  return shown.join(', ') + (damaged.length > 20 ? ` and ${damaged.length - 20} more` : '');
+}
 
 runEntry('rotate-key', async () => {
   const { values } = parseArgs({ options: { new: { type: 'string' } }, strict: true });
-  if (!values.new) throw new StartupError('give the new key: npm run rotate-key -- --new <32 bytes in base64>');
-  const next = decodeEncryptionKey(values.new, '--new');
+  const given = values.new === undefined ? undefined : decodeEncryptionKey(values.new, '--new');
   const config = loadConfig();
   const store = await openStore(config.databaseUrl);
+  let open = true;
+  const close = async () => {
+    if (open) {
+      open = false;
+      await store.close();
+    }
+  };
   try {
-    const current = resolveEncryptionKey(config.encryptionKey, store.file ?? store.where, false);
-    const report = await resealKeys(store, createSealer(current.key), createSealer(next));
-    process.stdout.write(`Re-sealed ${report.resealed} API keys under the new key (${report.alreadyNew} already were).\n`);
-    if (report.unreadable.length > 0) {
+    const current = resolveEncryptionKey(config.encryptionKey, keyAnchor(store), false);
+    const source = current.file ? `the key file ${current.file}` : 'ENCRYPTION_KEY';
+    const from = createSealer(current.key);
+    const pendingFile = pendingKeyFileFor(keyAnchor(store));
+    const pending = readPendingKey(keyAnchor(store));
+    // A saved new key that is already the current one is what a finished rotation leaves behind.
+    const finishing = pending !== undefined && keyId(pending.key) !== from.kid;
+
+    let next: Buffer;
+    if (finishing) {
+      next = pending.key;
+      say(`Finishing the unfinished rotation to the new key saved in ${pending.file}.`);
+      if (given && keyId(given) !== keyId(next)) say('The --new key was not used: when this is done, run npm run rotate-key again with it to rotate once more.');
+    } else if (!given && pending) {
+      if (current.file) removeKeyFile(pending.file);
+      say(
+        current.file
+          ? `No rotation to finish: the key file already holds the key saved in ${pending.file}; that copy was removed.`
+          : `No rotation to finish: ENCRYPTION_KEY is already the key saved in ${pending.file}. Delete that file once ENCRYPTION_KEY is saved where the bot reads it.`,
+      );
+      return;
+    } else if (!given) {
+      throw new StartupError('give the new key: npm run rotate-key -- --new "$(openssl rand -base64 32)"');
+    } else if (keyId(given) === from.kid) {
+      throw new StartupError(`--new is the key already in use (${source}): give another one. Nothing was changed.`);
+    } else {
+      next = given;
+    }
+    const to = createSealer(next);
+
+    const check = await checkKeys(store, from, to);
+    const good = check.toReseal + check.alreadyNew;
+    say(`Checked ${check.total} stored API keys: ${check.toReseal} to re-seal, ${check.alreadyNew} already under the new key, ${check.damaged.length} that cannot be opened.`);
+    if ((good === 0 && check.total > 0) || largestOtherKeyGroup(check.damaged, to.kid) > good) {
       throw new StartupError(
-        `${report.unreadable.length} stored keys open under neither the current ENCRYPTION_KEY nor the new one (servers ${report.unreadable.join(', ')}); they were left untouched`,
+        `${source} opens only ${good} of the ${check.total} stored API keys; not ${describe(check.damaged)}. ` +
+          'Set ENCRYPTION_KEY to the key they were sealed with and run again. Nothing was changed.',
       );
     }
+
+    if (!finishing) {
+      writeKeyFile(pendingFile, next);
+      say(`The new key is saved in ${pendingFile} (mode 0600) until the rotation is done. If this run stops part way, run npm run rotate-key again: it finishes the rotation to that key, whatever --new says.`);
+    }
+    const report = await resealKeys(store, from, to);
+    say(`Re-sealed ${report.resealed} API keys under the new key (${report.alreadyNew} already were).`);
+    // Closing checkpoints the store's log into the database file: the re-sealed keys are on disk before the key file moves on.
+    await close();
+
     if (current.file) {
-      replaceKeyFile(current.file, next);
-      process.stdout.write(`The key file ${current.file} now holds the new key. Restart the bot.\n`);
+      writeKeyFile(current.file, next);
+      removeKeyFile(pendingFile);
+      say(`The key file ${current.file} now holds the new key. Start the bot.`);
     } else {
-      process.stdout.write('Now set ENCRYPTION_KEY to the new key and restart the bot; started with the old key it will refuse to run.\n');
+      say(
+        `The new key is in ${pendingFile} (mode 0600): set ENCRYPTION_KEY to its contents where the bot reads it (.env or the service's environment), ` +
+          'start the bot, then delete that file. Started with the old key, the bot refuses to run.',
+      );
+    }
+    if (report.damaged.length > 0) {
+      const one = report.damaged.length === 1;
+      process.stderr.write(
+        `rotate-key: the rotation is done, but ${report.damaged.length} stored API ${one ? 'key cannot be opened and was left as it is' : 'keys cannot be opened and were left as they are'}: ${describe(report.damaged)}. ` +
+          'The bot still starts; the admins of those servers set their key again with /apikey set.\n',
+      );
+      process.exitCode = 2;
     }
   } finally {
-    await store.close();
+    await close();
   }
 });

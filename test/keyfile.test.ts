@@ -1,12 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config.js';
 import { GuildStore } from '../src/core/guilds.js';
 import { createSealer } from '../src/core/seal.js';
-import { assertKeyOpensStore, keyFileFor, resolveEncryptionKey } from '../src/keyfile.js';
+import {
+  assertKeyOpensStore,
+  keyFileFor,
+  pendingKeyFileFor,
+  readPendingKey,
+  removeKeyFile,
+  resolveEncryptionKey,
+  writeKeyFile,
+} from '../src/keyfile.js';
 import { openStore } from '../src/store/index.js';
-import { sqliteConnection } from './support/sqlite.js';
 import { tempDir } from './support/temp.js';
 
 describe('the sealing key', () => {
@@ -42,8 +49,8 @@ describe('the sealing key', () => {
     try {
       const sealer = createSealer(randomBytes(32));
       await new GuildStore(store, sealer).setKey('1', 'some-key-123456', 'u');
-      expect(await assertKeyOpensStore(store, sealer, 'db')).toEqual({ total: 1, foreign: 0, damaged: [] });
-      const wrong = assertKeyOpensStore(store, createSealer(randomBytes(32)), 'db');
+      expect(await assertKeyOpensStore(store, sealer, store.file!)).toEqual({ total: 1, unopened: [], damaged: [], leftoverPendingFile: undefined });
+      const wrong = assertKeyOpensStore(store, createSealer(randomBytes(32)), store.file!);
       await expect(wrong).rejects.toBeInstanceOf(ConfigError);
       await expect(wrong).rejects.toThrow(/ENCRYPTION_KEY does not open 1 of the 1 API keys/);
     } finally {
@@ -51,27 +58,61 @@ describe('the sealing key', () => {
     }
   });
 
-  it('reports damaged records by server instead of stopping the start or blaming the key', async () => {
-    const file = `${dir.path}/bot.sqlite`;
-    const store = await openStore(`sqlite://${file}`);
-    const sealer = createSealer(randomBytes(32));
+  it('starts past a few keys it cannot open (damaged, or under a stray key), naming their servers', async () => {
+    const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
     try {
+      const sealer = createSealer(randomBytes(32));
       const guilds = new GuildStore(store, sealer);
-      for (const id of ['1', '2', '3']) await guilds.setKey(id, `healthy-key-${id}-abcdef`, 'u');
+      for (const id of ['1', '2', '3']) await guilds.setKey(id, `key-of-${id}-123456`, 'u');
+      await new GuildStore(store, createSealer(randomBytes(32))).setKey('4', 'stray-key-123456', 'u');
+      await store.keyv.set('guild:5', { roles: [], audit: [], apiKey: { sealed: 'plaintext-123456', setBy: 'u', setAt: 1 } });
+      const checked = await assertKeyOpensStore(store, sealer, store.file!);
+      expect({ ...checked, unopened: checked.unopened.toSorted() }).toEqual({ total: 5, unopened: ['4', '5'], damaged: [], leftoverPendingFile: undefined });
+      // More keys under one other key than under this one: this key is the wrong one.
+      const other = createSealer(randomBytes(32));
+      for (const id of ['6', '7', '8', '9']) await new GuildStore(store, other).setKey(id, `key-of-${id}-123456`, 'u');
+      await expect(assertKeyOpensStore(store, sealer, store.file!)).rejects.toThrow(/ENCRYPTION_KEY does not open 6 of the 9 API keys/);
     } finally {
       await store.close();
     }
-    const other = sqliteConnection(file);
-    await other.run(`UPDATE keyv SET value = '{"value":{"roles":[' WHERE key = 'sdbot:guild:2'`);
-    await other.run(`UPDATE keyv SET value = '{"value":{"apiKey":{"sealed":"garbage","setBy":"u","setAt":1},"roles":[],"audit":[]}}' WHERE key = 'sdbot:guild:3'`);
-    await other.close();
+  });
 
-    const reopened = await openStore(`sqlite://${file}`);
+  it('stops the start while a rotation is unfinished, naming the saved key and the command; a finished one only leaves its file', async () => {
+    const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
     try {
-      const census = await assertKeyOpensStore(reopened, sealer, 'db');
-      expect(census).toEqual({ total: 1, foreign: 0, damaged: [{ guildId: '2', reason: 'not JSON' }, { guildId: '3', reason: 'the sealed key is malformed' }] });
+      const current = randomBytes(32);
+      const sealer = createSealer(current);
+      await new GuildStore(store, sealer).setKey('1', 'some-key-123456', 'u');
+      const pending = pendingKeyFileFor(store.file!);
+      writeKeyFile(pending, randomBytes(32));
+      const refused = assertKeyOpensStore(store, sealer, store.file!);
+      await expect(refused).rejects.toBeInstanceOf(ConfigError);
+      await expect(refused).rejects.toThrow(`a key rotation is not finished: its new key is in ${pending}. Run npm run rotate-key to finish it`);
+
+      writeKeyFile(pending, current);
+      expect(await assertKeyOpensStore(store, sealer, store.file!)).toEqual({ total: 1, unopened: [], damaged: [], leftoverPendingFile: pending });
     } finally {
-      await reopened.close();
+      await store.close();
     }
+  });
+
+  it('writes a key file in one step, 0600, over a leftover of a killed write; removing it is idempotent', () => {
+    const file = pendingKeyFileFor(`${dir.path}/bot.sqlite`);
+    expect(file).toBe(`${keyFileFor(`${dir.path}/bot.sqlite`)}.next`);
+    expect(readPendingKey(`${dir.path}/bot.sqlite`)).toBeUndefined();
+    writeFileSync(`${file}.tmp`, 'half a ke', { mode: 0o644 });
+    const key = randomBytes(32);
+    writeKeyFile(file, key);
+    expect(readPendingKey(`${dir.path}/bot.sqlite`)).toEqual({ key, file });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir.path)).toEqual(['encryption.key.next']);
+    removeKeyFile(file);
+    removeKeyFile(file);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('refuses a damaged saved rotation key, naming it', () => {
+    writeFileSync(pendingKeyFileFor(`${dir.path}/bot.sqlite`), 'garbage\n');
+    expect(() => readPendingKey(`${dir.path}/bot.sqlite`)).toThrow(/the new key of an unfinished rotation \(.*encryption\.key\.next\) must be 32 bytes/);
   });
 });

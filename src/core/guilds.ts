@@ -63,9 +63,8 @@ export function decodeSettings(key: string, value: unknown): GuildSettings {
   const { apiKey, roles = [], lastClear, audit = [] } = value;
   if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) throw new DamagedRecordError(key, 'roles is not a list of ids');
   if (!Array.isArray(audit)) throw new DamagedRecordError(key, 'audit is not a list');
-  if (apiKey !== undefined && !(isObject(apiKey) && typeof apiKey.sealed === 'string' && sealedKeyId(apiKey.sealed) !== undefined)) {
-    throw new DamagedRecordError(key, 'the sealed key is malformed');
-  }
+  // A sealed value that is not one stays readable: the key then does not open, and an admin can set it again.
+  if (apiKey !== undefined && !(isObject(apiKey) && typeof apiKey.sealed === 'string')) throw new DamagedRecordError(key, 'apiKey is malformed');
   if (lastClear !== undefined && !isObject(lastClear)) throw new DamagedRecordError(key, 'lastClear is not an object');
   return { ...value, roles, audit } as GuildSettings;
 }
@@ -165,22 +164,32 @@ export async function* guildRecords(records: RecordStore): AsyncGenerator<GuildR
 }
 
 export interface KeyCensus {
+  /** Readable records that hold a key. */
   total: number;
-  /** Sealed under a key other than this sealer's. */
-  foreign: number;
-  /** Guild ids whose record cannot be read, with why. */
+  /** Servers whose stored key is not sealed under this sealer's key. */
+  foreign: string[];
+  /** The most stored keys sealed under any one other key. */
+  largestOtherKey: number;
+  /** Servers whose record cannot be read at all, with why. */
   damaged: Array<{ guildId: string; reason: string }>;
 }
 
-/** How many stored keys there are, how many were sealed under another key, and which records are damaged. */
+/** How the stored keys divide among the keys that sealed them, by key id alone (nothing is opened). */
 export async function keyCensus(records: RecordStore, sealer: Sealer): Promise<KeyCensus> {
-  const census: KeyCensus = { total: 0, foreign: 0, damaged: [] };
+  const census: KeyCensus = { total: 0, foreign: [], largestOtherKey: 0, damaged: [] };
+  const others = new Map<string, number>();
   for await (const record of guildRecords(records)) {
-    if ('damaged' in record) census.damaged.push({ guildId: record.guildId, reason: record.damaged });
-    else if (record.settings.apiKey) {
-      census.total += 1;
-      if (sealedKeyId(record.settings.apiKey.sealed) !== sealer.kid) census.foreign += 1;
+    if ('damaged' in record) {
+      census.damaged.push({ guildId: record.guildId, reason: record.damaged });
+      continue;
     }
+    if (!record.settings.apiKey) continue;
+    census.total += 1;
+    const kid = sealedKeyId(record.settings.apiKey.sealed);
+    if (kid === sealer.kid) continue;
+    census.foreign.push(record.guildId);
+    if (kid !== undefined) others.set(kid, (others.get(kid) ?? 0) + 1);
   }
+  census.largestOtherKey = Math.max(0, ...others.values());
   return census;
 }

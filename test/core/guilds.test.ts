@@ -119,11 +119,17 @@ describe('GuildStore on a real sqlite file', () => {
     expect(seen).toEqual([KEY_A, KEY_A]);
   });
 
-  it('counts keys sealed under another key', async () => {
+  it('counts keys sealed under another key, by key id, names their servers, and reports damaged records', async () => {
     const guilds = await open();
     await guilds.setKey('1', KEY_A, 'u');
     await guilds.setKey('2', KEY_B, 'u');
-    expect(await keyCensus(store, sealer)).toEqual({ total: 2, foreign: 0, damaged: [] });
-    expect(await keyCensus(store, createSealer(randomBytes(32)))).toEqual({ total: 2, foreign: 2, damaged: [] });
+    expect(await keyCensus(store, sealer)).toEqual({ total: 2, foreign: [], largestOtherKey: 0, damaged: [] });
+    const other = createSealer(randomBytes(32));
+    expect(await keyCensus(store, other)).toEqual({ total: 2, foreign: ['1', '2'], largestOtherKey: 2, damaged: [] });
+    await new GuildStore(store, other).setKey('3', KEY_A, 'u');
+    await store.keyv.set('guild:4', { roles: [], audit: [], apiKey: { sealed: 'not-sealed', setBy: 'u', setAt: 1 } });
+    await store.keyv.set('guild:5', { roles: 'not a list' });
+    const census = await keyCensus(store, sealer);
+    expect({ ...census, foreign: census.foreign.toSorted() }).toEqual({ total: 4, foreign: ['3', '4'], largestOtherKey: 1, damaged: [{ guildId: '5', reason: 'roles is not a list of ids' }] });
   });
 });

@@ -1,15 +1,10 @@
 /**
- * The bot as a process: registration, restarts and crashes, signals, sealing at rest, key rotation
- * and gateway trouble, all through its entry points.
+ * The bot as a process: registration, restarts and crashes, signals, sealing at rest and gateway
+ * trouble, all through its entry points. Key rotation has its own file (rotate-key.test.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GuildStore } from '../../src/core/guilds.js';
-import { createSealer } from '../../src/core/seal.js';
-import { openStore } from '../../src/store/index.js';
-import { sqliteConnection } from '../support/sqlite.js';
 import { startBotProcess } from '../support/bot-process.js';
 import { runScript } from '../support/bot-env.js';
 import { roleOption, stringOption } from '../support/discord-standin.js';
@@ -18,7 +13,6 @@ import { type Rig, TOKEN, startRig } from '../support/rig.js';
 import { databaseBytes } from '../support/temp.js';
 
 const DEPLOY = fileURLToPath(new URL('../../dist/src/deploy-commands.js', import.meta.url));
-const ROTATE = fileURLToPath(new URL('../../dist/src/rotate-key.js', import.meta.url));
 
 let rig: Rig;
 beforeAll(async () => {
@@ -29,7 +23,6 @@ afterAll(() => rig?.close());
 const setKey = (guildId: string, key: string) =>
   rig.run({ ...people(rig.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
 const clear = (guildId: string) => rig.run({ ...people(rig.discord, guildId).admin, command: 'clearcache' });
-const keyFile = () => `${rig.dir}/data/encryption.key`;
 
 describe('npm run deploy-commands', () => {
   it('registers exactly the commands, guild-only, with their options and default permissions', async () => {
@@ -171,85 +164,5 @@ describe('gateway trouble and odd payloads', () => {
     expect(rig.bot.output()).toContain('DISCORD_TOKEN was refused by the gateway (close code 4004)');
     expect(rig.bot.output()).not.toContain(TOKEN);
     await rig.startBot();
-  });
-});
-
-describe('npm run rotate-key', () => {
-  it('re-seals every key; interrupted by kill -9 loses none; a rerun finishes; the old key is then refused', async () => {
-    const guildId = rig.guildIds[4]!;
-    const liveKey = `rotate-me-${randomBytes(8).toString('hex')}`;
-    await setKey(guildId, liveKey);
-    await rig.bot.stop('SIGTERM');
-
-    // Many stored keys, so that the kill lands part way through.
-    const oldKey = Buffer.from(readFileSync(keyFile(), 'utf8').trim(), 'base64');
-    const store = await openStore(`sqlite://${rig.dbFile}`);
-    const expected: Record<string, string> = { [guildId]: liveKey };
-    try {
-      const guilds = new GuildStore(store, createSealer(oldKey));
-      for (let i = 0; i < 3000; i++) {
-        const id = `${9_000_000_000_000_000 + i}`;
-        expected[id] = `bulk-key-${i}-${randomBytes(6).toString('hex')}`;
-        await guilds.setKey(id, expected[id]!, 'u');
-      }
-    } finally {
-      await store.close();
-    }
-
-    const newKey = randomBytes(32);
-    const rotateEnv = { DISCORD_TOKEN: TOKEN, DATABASE_URL: rig.env.DATABASE_URL! };
-    const interrupted = startBotProcess(rotateEnv, rig.dir, ROTATE, ['--new', newKey.toString('base64')]);
-    // Kill it as soon as some keys are under the new key: part way through.
-    const newKid = createSealer(newKey).kid;
-    const watcher = sqliteConnection(rig.dbFile);
-    try {
-      for (let i = 0; i < 400; i++) {
-        const [row] = await watcher.all<{ n: number }>(`SELECT count(*) AS n FROM keyv WHERE value LIKE ?`, `%v1.${newKid}.%`);
-        if ((row?.n ?? 0) > 0) break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    } finally {
-      await watcher.close();
-    }
-    interrupted.child.kill('SIGKILL');
-    expect(await interrupted.exited).toBe('SIGKILL');
-
-    const check = await openStore(`sqlite://${rig.dbFile}`);
-    try {
-      const underOld = new GuildStore(check, createSealer(oldKey));
-      const underNew = new GuildStore(check, createSealer(newKey));
-      for (const [id, key] of Object.entries(expected)) {
-        const settings = await underOld.settings(id);
-        const opened = [underOld.openKey(id, settings), underNew.openKey(id, settings)].find((o) => o.kind === 'ok');
-        expect(opened, `server ${id}`).toMatchObject({ kind: 'ok', key });
-      }
-    } finally {
-      await check.close();
-    }
-
-    const rerun = await runScript(ROTATE, rotateEnv, rig.dir, ['--new', newKey.toString('base64')]);
-    expect(rerun.stderr).toBe('');
-    expect(rerun.code).toBe(0);
-    expect(rerun.stdout).toMatch(/Re-sealed \d+ API keys under the new key \(\d+ already were\)/);
-    const [, resealed, already] = /Re-sealed (\d+) .*\((\d+) already/.exec(rerun.stdout)!;
-    expect(Number(already)).toBeGreaterThan(0); // the killed run had done part of the work...
-    expect(Number(resealed)).toBeGreaterThan(0); // ...and the rerun did the rest
-    expect(Number(resealed) + Number(already)).toBeGreaterThanOrEqual(Object.keys(expected).length);
-    expect(readFileSync(keyFile(), 'utf8').trim()).toBe(newKey.toString('base64'));
-
-    const stale = startBotProcess({ ...rig.env, ENCRYPTION_KEY: oldKey.toString('base64') }, rig.dir);
-    expect(await stale.exited).toBe(1);
-    expect(stale.output()).toContain('ENCRYPTION_KEY does not open');
-
-    await rig.startBot();
-    rig.sd.setMode('success');
-    expect(embedOf(await clear(guildId)).title).toBe('Cache cleared');
-    expect(rig.sd.requests.at(-1)?.json).toEqual({ key: liveKey });
-  }, 60_000);
-
-  it('a rotation without --new explains itself', async () => {
-    const result = await runScript(ROTATE, { DISCORD_TOKEN: TOKEN, DATABASE_URL: rig.env.DATABASE_URL! }, rig.dir);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('--new');
   });
 });

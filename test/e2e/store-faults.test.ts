@@ -146,7 +146,7 @@ describe('a damaged record', () => {
   });
   afterAll(() => rig?.close());
 
-  it('gives an error for that server only, named in the log; the bot starts with it and says which server', async () => {
+  it('a record that cannot be read gives an error for that server only, named in the log; the bot starts with it and says which server', async () => {
     const [damaged, malformed, healthy] = rig.guildIds as [string, string, string];
     for (const id of rig.guildIds) await setKey(rig, id, `record-key-${id.slice(-6)}`);
     const other = sqliteConnection(rig.dbFile);
@@ -154,19 +154,22 @@ describe('a damaged record', () => {
     await other.run(`UPDATE keyv SET value = '{"value":{"apiKey":{"sealed":"v2.nonsense","setBy":"1","setAt":1},"roles":[],"audit":[]}}' WHERE key = 'sdbot:guild:${malformed}'`);
     await other.close();
 
-    for (const id of [damaged, malformed]) {
-      const reply = await status(rig, id);
-      expect(embedOf(reply).title).toBe("This server's settings cannot be read");
-      expect(isEphemeral(reply)).toBe(true);
-      expect(embedOf(await setKey(rig, id, 'fresh-key-000222')).title).toBe("This server's settings cannot be read");
-    }
+    const reply = await status(rig, damaged);
+    expect(embedOf(reply).title).toBe("This server's settings cannot be read");
+    expect(isEphemeral(reply)).toBe(true);
+    expect(embedOf(await setKey(rig, damaged, 'fresh-key-000222')).title).toBe("This server's settings cannot be read");
     expect(rig.bot.logs().find((l) => l.msg === 'damaged record' && l.guildId === damaged)).toMatchObject({ level: 50, record: `guild:${damaged}`, reason: 'not JSON' });
     expect(embedOf(await status(rig, healthy)).title).toBe('API key set');
 
+    // A malformed sealed value is a key that does not open: the admin is told, and can set it again.
+    expect(embedOf(await status(rig, malformed)).description).toContain('cannot be opened');
+    expect(embedOf(await rig.run({ ...people(rig.discord, malformed).admin, command: 'clearcache' })).title).toBe('The stored key cannot be opened');
+
     await rig.bot.stop('SIGTERM');
     await rig.startBot();
-    const reported = rig.bot.logs().filter((l) => /record is damaged/.test(l.msg)).map((l) => l.guildId);
-    expect(reported.sort()).toEqual([damaged, malformed].sort());
+    expect(rig.bot.logs().filter((l) => /record is damaged/.test(l.msg)).map((l) => l.guildId)).toEqual([damaged]);
+    expect(rig.bot.logs().find((l) => /ENCRYPTION_KEY cannot open/.test(l.msg))).toMatchObject({ count: 1, servers: [malformed] });
+    expect(embedOf(await setKey(rig, malformed, 'replaced-key-000333')).title).toBe('API key saved');
     expect(embedOf(await status(rig, healthy)).title).toBe('API key set');
   });
 });
