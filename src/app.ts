@@ -1,35 +1,50 @@
 /**
- * The bot, composed: store -> key check -> core services -> commands -> the road -> the way in.
+ * The bot, composed: store -> key check -> core services -> commands -> the road -> the way in
+ * (the gateway, or Discord's HTTP interactions endpoint) and the HTTP server beside it.
  * main.ts runs it as a process; tests run the same thing in-process.
  */
+import { type APIApplication, Routes } from 'discord-api-types/v10';
 import type { Config } from './config.js';
 import { ClearService } from './core/clearing.js';
 import { GuildStore } from './core/guilds.js';
 import { createSdApi } from './core/sdapi.js';
 import { createSealer } from './core/seal.js';
-import { type Gateway, createGateway } from './gateway/gateway.js';
-import { inviteUrl } from './gateway/client.js';
+import type { Gateway } from './gateway/gateway.js';
+import { interactionsHandler } from './http/interactions.js';
+import { type HttpServer, createHttpServer } from './http/server.js';
+import { publicKeyFromHex } from './http/verify.js';
 import { loadCommands } from './interactions/command.js';
-import { type Road, createRoad } from './interactions/pipeline.js';
+import { type Road, createRoad, within } from './interactions/pipeline.js';
 import { assertKeyOpensStore, keyAnchor, resolveEncryptionKey } from './keyfile.js';
 import type { Logger, SecretSet } from './logger.js';
 import { createRest, discordPort } from './rest.js';
 import { type Store, openStore } from './store/index.js';
+import { StartupError } from './cli.js';
 
 export interface App {
   store: Store;
   guilds: GuildStore;
   road: Road;
-  gateway: Gateway;
+  /** The gateway way in (gateway mode). */
+  gateway: Gateway | undefined;
+  /** The HTTP server (http mode, or gateway mode with HTTP_PORT set). */
+  http: HttpServer | undefined;
+  /** The port the HTTP server listens on, once started. */
+  httpPort: number | undefined;
   /** Connects the way in; resolves when the bot is accepting interactions. */
   start(): Promise<void>;
-  /** Lets interactions in hand finish (up to drainMs), then closes the way in and the store. */
+  /** Stops taking work, lets interactions in hand finish (up to drainMs), then closes everything. */
   stop(drainMs: number): Promise<void>;
 }
 
 export interface AppHooks {
   /** The way in failed for good (e.g. the gateway refused the token): the process should end. */
   onFatal(reason: string): void;
+}
+
+/** The invite link: the bot only answers interactions, which needs no channel permission. */
+export function inviteUrl(applicationId: string): string {
+  return `https://discord.com/oauth2/authorize?client_id=${applicationId}&scope=bot+applications.commands&permissions=0&integration_type=0`;
 }
 
 export async function createApp(config: Config, log: Logger, secrets: SecretSet, hooks: AppHooks): Promise<App> {
@@ -62,28 +77,68 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
       apiTimeoutMs: config.sdApiTimeoutMs,
       onRecordError: (err, guildId) => log.error({ err, guildId }, 'could not record a clear'),
     });
-    const road = createRoad(await loadCommands(), { guilds, clears, discord: discordPort(createRest(config)), log });
-    const way = createGateway(config, road, log, hooks.onFatal);
+    const rest = createRest(config);
+    const road = createRoad(await loadCommands(), { guilds, clears, discord: discordPort(rest), log });
 
-    return {
+    // The gateway module (and with it the discord.js client) loads only when it is the way in.
+    const gateway = config.interactionsMode === 'gateway' ? (await import('./gateway/gateway.js')).createGateway(config, road, log, hooks.onFatal) : undefined;
+    let accepting = false;
+    const http =
+      config.httpPort === undefined
+        ? undefined
+        : createHttpServer({
+            host: config.httpHost,
+            port: config.httpPort,
+            log,
+            ready: async () => accepting && (await within(store.ping().then(() => true), 1000)) === true,
+            routes:
+              config.interactionsMode === 'http'
+                ? { 'POST /interactions': interactionsHandler({ publicKey: publicKeyFromHex(config.discordPublicKey!), road, rest, log, draining: () => !accepting }) }
+                : {},
+          });
+
+    const app: App = {
       store,
       guilds,
       road,
-      gateway: way,
+      gateway,
+      http,
+      httpPort: undefined,
       async start() {
-        await way.start();
-        const { client } = way;
-        log.info({ url: inviteUrl(client.application!.id) }, 'invite the bot with this URL');
-        log.info({ user: client.user?.tag, guilds: client.guilds.cache.size, storedKeys: census.total, database: store.where }, 'ready');
+        // Listening first: /readyz answers 503 until the bot takes work.
+        if (http) app.httpPort = await http.listen();
+        let applicationId: string;
+        let ready: Record<string, unknown>;
+        if (gateway) {
+          await gateway.start();
+          const { client } = gateway;
+          applicationId = client.application!.id;
+          ready = { mode: 'gateway', user: client.user?.tag, guilds: client.guilds.cache.size };
+        } else {
+          // No gateway: one REST call checks the token, and that the public key is this application's.
+          const application = (await rest.get(Routes.currentApplication())) as APIApplication;
+          if (application.verify_key.toLowerCase() !== config.discordPublicKey) {
+            throw new StartupError(`DISCORD_PUBLIC_KEY is not the public key of the application this DISCORD_TOKEN belongs to (${application.name}): copy it from Developer Portal > General Information`);
+          }
+          applicationId = application.id;
+          ready = { mode: 'http', application: application.name };
+        }
+        accepting = true;
+        log.info({ url: inviteUrl(applicationId) }, 'invite the bot with this URL');
+        log.info({ ...ready, storedKeys: census.total, database: store.where, ...(app.httpPort !== undefined ? { http: `${config.httpHost}:${app.httpPort}` } : {}) }, 'ready');
         void api.warmUp();
       },
       async stop(drainMs) {
+        accepting = false;
+        http?.drain();
         await road.drain(drainMs);
-        await way.stop().catch((err: unknown) => log.warn({ err }, 'closing the gateway failed'));
+        await gateway?.stop().catch((err: unknown) => log.warn({ err }, 'closing the gateway failed'));
+        await http?.close();
         await clears.drain();
         await store.close().catch((err: unknown) => log.warn({ err }, 'closing the store failed'));
       },
     };
+    return app;
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;

@@ -20,6 +20,13 @@ export interface Config {
   clearCacheCooldownS: number;
   logLevel: (typeof LOG_LEVELS)[number];
   logFormat: 'json' | 'pretty';
+  /** How interactions reach the bot: the gateway (a websocket), or Discord POSTing them to our HTTP endpoint. */
+  interactionsMode: 'gateway' | 'http';
+  /** The application's Ed25519 public key (hex): every request to /interactions must be signed with it. */
+  discordPublicKey: string | undefined;
+  httpHost: string;
+  /** The HTTP server's port: always in http mode, only when set in gateway mode (for /livez, /readyz). */
+  httpPort: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +83,18 @@ const schema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional(),
   NODE_ENV: z.string().optional(),
+  INTERACTIONS_MODE: z.enum(['gateway', 'http'], { error: 'INTERACTIONS_MODE must be gateway or http' }).default('gateway'),
+  DISCORD_PUBLIC_KEY: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F]{64}$/, 'DISCORD_PUBLIC_KEY must be the 64 hex characters of Developer Portal > General Information > Public Key')
+    .optional(),
+  HTTP_HOST: z.string().trim().min(1).default('0.0.0.0'),
+  HTTP_PORT: z
+    .string()
+    .refine((v) => /^\d+$/.test(v.trim()) && Number(v) <= 65_535, 'HTTP_PORT must be a TCP port from 1 to 65535 (0: any free port, logged at start)')
+    .transform(Number)
+    .optional(),
 });
 
 /** Validates an environment. Throws one ConfigError naming every bad variable. */
@@ -87,6 +106,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => issue.message).join('; '));
   }
   const e = parsed.data;
+  if (e.INTERACTIONS_MODE === 'http' && e.DISCORD_PUBLIC_KEY === undefined) {
+    throw new ConfigError('DISCORD_PUBLIC_KEY is not set: INTERACTIONS_MODE=http needs the public key from Developer Portal > General Information');
+  }
   return {
     discordToken: e.DISCORD_TOKEN,
     discordClientId: e.DISCORD_CLIENT_ID,
@@ -100,6 +122,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     // JSON lines unless asked otherwise; a development NODE_ENV (npm run dev) gets readable lines.
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV !== undefined && e.NODE_ENV !== 'production' ? 'pretty' : 'json'),
+    interactionsMode: e.INTERACTIONS_MODE,
+    discordPublicKey: e.DISCORD_PUBLIC_KEY?.toLowerCase(),
+    httpHost: e.HTTP_HOST,
+    httpPort: e.HTTP_PORT ?? (e.INTERACTIONS_MODE === 'http' ? 3000 : undefined),
   };
 }
 

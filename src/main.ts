@@ -1,5 +1,4 @@
 /** The bot process: config, logger, the app; signals and a bounded, clean shutdown. */
-import { DiscordjsErrorCodes } from 'discord.js';
 import { createApp } from './app.js';
 import { runEntry, StartupError } from './cli.js';
 import { loadConfig } from './config.js';
@@ -43,8 +42,12 @@ runEntry('bot', async () => {
   } catch (error) {
     await app.store.close().catch(() => undefined);
     const { code, status } = error as { code?: unknown; status?: unknown };
-    if (code === DiscordjsErrorCodes.TokenInvalid || status === 401) {
+    if (error instanceof StartupError) throw error;
+    if (code === 'TokenInvalid' || status === 401) {
       throw new StartupError('DISCORD_TOKEN was refused by Discord: copy a fresh token from the Developer Portal (Bot > Reset Token) into .env');
+    }
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      throw new StartupError(`HTTP_PORT ${config.httpPort} on HTTP_HOST ${config.httpHost} cannot be used (${String(code)}): pick a free port`);
     }
     throw new StartupError(`could not connect to Discord at DISCORD_API_URL=${config.discordApiUrl}: ${secrets.scrub((error as Error).message)}`);
   }

@@ -42,8 +42,3 @@ export function createClient(config: Pick<Config, 'discordApiUrl'>): Client {
     failIfNotExists: false,
   });
 }
-
-export function inviteUrl(applicationId: string): string {
-  // permissions=0: the bot only answers interactions, which needs no channel permission.
-  return `https://discord.com/oauth2/authorize?client_id=${applicationId}&scope=bot+applications.commands&permissions=0&integration_type=0`;
-}

@@ -50,6 +50,7 @@ import {
   type InteractionOption,
   type UploadedFile,
 } from './discord-payloads.js';
+import { type Delivered, type Signer, createSigner, deliver } from './discord-http.js';
 import { createWaits } from './wait.js';
 
 export { makeSnowflake, roleOption, stringOption, userOption, type GuildSpec, type GuildState, type InteractionOption } from './discord-payloads.js';
@@ -67,6 +68,12 @@ export interface DiscordStandInOptions {
   callbackDeadlineMs?: number;
   /** Delay before every REST answer. */
   restLatencyMs?: number;
+}
+
+/** What Discord does when the Interactions Endpoint URL is saved: a PING, and a request with a bad signature. */
+export interface EndpointCheck {
+  ping: Delivered;
+  badSignature: Delivered;
 }
 
 export interface InteractionSpec {
@@ -111,7 +118,17 @@ export interface DiscordStandIn {
   deleteRole(guildId: string, roleId: string): boolean;
   /** Registered commands: global ones, or a guild's. */
   commands(guildId?: string): APIApplicationCommand[];
+  /** Delivers through the gateway, or (once an endpoint URL is set) as a signed POST to it. */
   sendInteraction(spec: InteractionSpec): InteractionHandle;
+  /** The application's public key (hex), for DISCORD_PUBLIC_KEY: deliveries are signed with its pair. */
+  readonly publicKey: string;
+  readonly signer: Signer;
+  /** Sets (or clears) the Interactions Endpoint URL: interactions then go there, signed, instead of the gateway. */
+  setInteractionsEndpoint(url: string | undefined): void;
+  /** The check Discord runs when the endpoint URL is saved. */
+  checkEndpoint(url: string): Promise<EndpointCheck>;
+  /** Every signed delivery's HTTP answer, in order. */
+  readonly deliveries: ReadonlyArray<{ id: string; sentAt: number } & Delivered>;
   /** Drops the bot's socket: with a close code (4000: the client resumes), or abruptly (no code). */
   disconnect(code?: number): Promise<void>;
   /** Resolves with the first answered request that matches (past or future). */
@@ -138,6 +155,9 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
   const sockets = new Set<Socket>();
   let gatewayUrl = '';
   let closed = false;
+  const signer = createSigner();
+  let endpointUrl: string | undefined;
+  const deliveries: Array<{ id: string; sentAt: number } & Delivered> = [];
 
   const waits = createWaits('Discord stand-in');
   const changes = waits.topic();
@@ -220,13 +240,13 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
       bot_require_code_grant: false,
       bot: botUser,
       owner: makeUser(makeSnowflake(), 'owner'),
-      verify_key: randomBytes(32).toString('hex'),
+      verify_key: signer.publicKeyHex,
       team: null,
       flags: 0 as ApplicationFlags,
       flags_new: '0',
       approximate_guild_count: specs.size,
       redirect_uris: [],
-      interactions_endpoint_url: null,
+      interactions_endpoint_url: endpointUrl ?? null,
       role_connections_verification_url: null,
     };
   }
@@ -296,7 +316,7 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
   // ---------------------------------------------------------------- interactions
 
   function sendInteraction(spec: InteractionSpec): InteractionHandle {
-    if (!gateway.connected()) throw new Error('Discord stand-in: no gateway session is connected; log the client in first');
+    if (!endpointUrl && !gateway.connected()) throw new Error('Discord stand-in: no gateway session is connected; log the client in first');
     const guildId = spec.dm ? undefined : (spec.guildId ?? specs.keys().next().value);
     if (!spec.dm && guildId === undefined) throw new Error('Discord stand-in: no guild to send the interaction in');
     const guild = guildId === undefined ? undefined : guildState(guildId);
@@ -333,9 +353,36 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
     });
     spec.mutate?.(payload);
     const handle = tracker.track(payload, spec.timeoutMs ?? 15_000);
+    if (endpointUrl) {
+      deliverSigned(endpointUrl, payload);
+      return handle;
+    }
     tracker.markSent(id, performance.now());
     gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
     return handle;
+  }
+
+  /** As Discord over HTTP: the response to the signed POST is the interaction's callback. */
+  function deliverSigned(url: string, payload: APIChatInputApplicationCommandInteraction): void {
+    const body = JSON.stringify(payload);
+    const sentAt = performance.now();
+    tracker.markSent(payload.id, sentAt);
+    deliver(url, body, signer.headers(body)).then(
+      (answer) => {
+        deliveries.push({ id: payload.id, sentAt, ...answer });
+        const path = `${API_PREFIX}/interactions/${payload.id}/${payload.token}/callback`;
+        const record: RecordedRequest = { method: 'POST', path, route: path.slice(API_PREFIX.length), query: {}, headers: answer.headers, body: answer.body, files: [], at: answer.at, status: 0 };
+        requests.push(record);
+        // Only a 200 with an interaction response counts; anything else fails the interaction, as on Discord.
+        record.status = answer.status === 200 ? tracker.callback(record, payload.id, payload.token).status : answer.status;
+        tracker.answered(payload.token);
+        waits.notify(changes);
+      },
+      (error: unknown) => {
+        deliveries.push({ id: payload.id, sentAt, status: 0, headers: {}, body: String(error), at: performance.now() });
+        waits.notify(changes);
+      },
+    );
   }
 
   return {
@@ -371,6 +418,18 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
     },
     commands: (guildId) => registry.list(guildId),
     sendInteraction,
+    publicKey: signer.publicKeyHex,
+    signer,
+    deliveries,
+    setInteractionsEndpoint(url) {
+      endpointUrl = url;
+    },
+    async checkEndpoint(url) {
+      const ping = JSON.stringify({ id: makeSnowflake(), application_id: applicationId, type: 1, token: randomBytes(24).toString('base64url'), version: 1 });
+      const bad = { ...signer.headers(ping) };
+      bad['x-signature-ed25519'] = `${bad['x-signature-ed25519']!.slice(0, -2)}${bad['x-signature-ed25519']!.endsWith('00') ? '11' : '00'}`;
+      return { ping: await deliver(url, ping, signer.headers(ping)), badSignature: await deliver(url, ping, bad) };
+    },
     disconnect: (code) => gateway.disconnect(code),
     waitForRequest(match, timeoutMs = 5_000, what = 'matching request') {
       return waits.until(changes, () => requests.find((r) => r.status !== 0 && match(r)), timeoutMs, what);

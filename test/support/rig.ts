@@ -22,6 +22,8 @@ export interface RigOptions {
   guilds?: number;
   env?: Record<string, string>;
   sdLatencyMs?: number;
+  /** How interactions reach the bot: the gateway (default), or signed POSTs to its HTTP endpoint. */
+  mode?: 'gateway' | 'http';
 }
 
 export interface World {
@@ -37,6 +39,8 @@ export interface World {
 
 export interface Rig extends World {
   bot: BotProcess;
+  /** The bot's /interactions URL when it runs its HTTP server. */
+  endpoint: string | undefined;
   /** Starts the bot (again) and waits for its ready line. */
   startBot(extraEnv?: Record<string, string>): Promise<BotProcess>;
   close(): Promise<void>;
@@ -61,6 +65,7 @@ export async function startWorld(options: RigOptions): Promise<World & { closeWo
     CLEARCACHE_COOLDOWN_S: '0',
     DATABASE_URL: `sqlite://${dir.path}/data/bot.sqlite`,
     LOG_LEVEL: 'debug',
+    ...(options.mode === 'http' ? { INTERACTIONS_MODE: 'http', DISCORD_PUBLIC_KEY: discord.publicKey, HTTP_HOST: '127.0.0.1', HTTP_PORT: '0' } : {}),
     ...options.env,
   };
   return {
@@ -83,9 +88,13 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const rig: Rig = {
     ...world,
     bot: undefined as unknown as BotProcess,
+    endpoint: undefined,
     async startBot(extraEnv = {}) {
       rig.bot = startBotProcess({ ...world.env, ...extraEnv }, world.dir);
-      await rig.bot.waitForLog((l) => l.msg === 'ready', 15_000, 'the ready line');
+      const ready = await rig.bot.waitForLog((l) => l.msg === 'ready', 15_000, 'the ready line');
+      // In http mode Discord delivers to the endpoint: point the stand-in at the port the bot took.
+      rig.endpoint = typeof ready.http === 'string' ? `http://${ready.http}/interactions` : undefined;
+      if (ready.mode === 'http') world.discord.setInteractionsEndpoint(rig.endpoint);
       return rig.bot;
     },
     async close() {

@@ -1,0 +1,88 @@
+/**
+ * `POST /interactions`: Discord's HTTP way in. The signature is checked before the body is read as
+ * JSON (401 for anything unsigned, badly signed or stale; 413 past 1 MiB; 400 for a signed body that
+ * is not an interaction); a PING is answered `{"type":1}`; an application command takes the same
+ * road as through the gateway, answering in the HTTP response itself (the reply, or a deferral
+ * followed by an edit through REST). Components, autocomplete and modals are not this bot's: 400.
+ */
+import { performance } from 'node:perf_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KeyObject } from 'node:crypto';
+import type { REST } from '@discordjs/rest';
+import { InteractionResponseType, InteractionType } from 'discord-api-types/v10';
+import type { Road, Transport } from '../interactions/pipeline.js';
+import type { Logger } from '../logger.js';
+import { editOriginal } from '../rest.js';
+import { readBody, sendJson } from './server.js';
+import { signatureHeaders, verifySignature } from './verify.js';
+
+/**
+ * The answer is the HTTP response itself when ready this soon after the request arrived, else a
+ * deferral: Discord waits 3 s for the response, and the answer needs no further request to travel.
+ */
+export const HTTP_ANSWER_BUDGET_MS = 2000;
+
+export interface InteractionsEndpoint {
+  publicKey: KeyObject;
+  road: Road;
+  rest: REST;
+  log: Logger;
+  /** True once the bot drains: new interactions get 503. */
+  draining(): boolean;
+}
+
+const UNHANDLED: Record<number, string> = {
+  [InteractionType.MessageComponent]: 'message components',
+  [InteractionType.ApplicationCommandAutocomplete]: 'autocomplete',
+  [InteractionType.ModalSubmit]: 'modals',
+};
+
+export function interactionsHandler(endpoint: InteractionsEndpoint) {
+  const { log } = endpoint;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const signature = req.headers['x-signature-ed25519'];
+    const timestamp = req.headers['x-signature-timestamp'];
+    const headers = signatureHeaders(signature, timestamp);
+    if (!headers.ok) {
+      req.resume();
+      return sendJson(res, 401, { error: 'invalid request signature' });
+    }
+    const read = await readBody(req);
+    if (!read.ok) {
+      if (read.status === 413) res.setHeader('connection', 'close');
+      return sendJson(res, read.status, { error: read.status === 413 ? 'body too large' : read.status === 503 ? 'busy' : 'bad request' });
+    }
+    const arrivedAt = performance.now();
+    if (!verifySignature(endpoint.publicKey, signature as string, timestamp as string, read.body)) {
+      return sendJson(res, 401, { error: 'invalid request signature' });
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(read.body.toString('utf8'));
+    } catch {
+      return sendJson(res, 400, { error: 'the body is not JSON' });
+    }
+    const type = (raw as { type?: unknown } | null)?.type;
+    if (type === InteractionType.Ping) return sendJson(res, 200, { type: InteractionResponseType.Pong });
+    if (type !== InteractionType.ApplicationCommand) {
+      const what = typeof type === 'number' ? UNHANDLED[type] : undefined;
+      log.warn({ type }, what ? `an interaction of a kind this bot does not use (${what}); answered 400` : 'a signed request that is not an interaction; answered 400');
+      return sendJson(res, 400, { error: what ? `this bot does not handle ${what}` : 'not an interaction' });
+    }
+    if (endpoint.draining()) return sendJson(res, 503, { error: 'shutting down' });
+
+    const { id, token, application_id: applicationId } = raw as { id?: unknown; token?: unknown; application_id?: unknown };
+    const ref = { id: String(id), token: String(token), applicationId: String(applicationId) };
+    const transport: Transport = {
+      budgetMs: HTTP_ANSWER_BUDGET_MS,
+      async respond(response) {
+        if (res.destroyed || res.headersSent) throw new Error('the HTTP request was closed before the answer');
+        sendJson(res, 200, response);
+      },
+      edit: (message) => editOriginal(endpoint.rest, ref, message),
+    };
+    await endpoint.road.handle(raw, transport, arrivedAt);
+    // The road ignores what it cannot parse; the request must still get an answer.
+    if (!res.headersSent) sendJson(res, 400, { error: 'not an application command the bot understands' });
+  };
+}
