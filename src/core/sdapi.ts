@@ -143,7 +143,7 @@ export function classify(status: number, text: string, retryAfterHeader: string 
     const what = text.trim() === '' ? 'an empty answer' : /^\s*</.test(text) ? 'an HTML page' : isJson(text) ? 'JSON it does not document' : 'an answer that is not JSON';
     return { kind: 'http-error', status, detail: what };
   }
-  const message = scrub(readMessage(body), key);
+  const message = readMessage(body, key);
   const apiStatus = typeof body.status === 'string' ? body.status.toLowerCase() : '';
   const tips = [body.tip, body.tips].filter((t): t is string => typeof t === 'string').join(' ');
   const hint = `${message} ${tips}`;
@@ -179,8 +179,8 @@ function parseObject(text: string): Json | undefined {
   }
 }
 
-/** `message`, or the legacy `messege`; a string, or field errors like {"key": ["... required."]}. */
-function readMessage(body: Json): string {
+/** `message`, or the legacy `messege`; a string, or field errors like {"key": ["... required."]}. Key-free, then cut. */
+function readMessage(body: Json, key: string): string {
   const raw = body.message ?? body.messege ?? body.error;
   let text: string;
   if (typeof raw === 'string') text = raw;
@@ -190,13 +190,37 @@ function readMessage(body: Json): string {
       .map(([field, errors]) => `${field}: ${Array.isArray(errors) ? errors.map(String).join(' ') : String(errors)}`)
       .join('; ');
   } else text = '';
-  text = text.replace(/\s+/g, ' ').trim();
+  // Masked before the cut: a key straddling the cut would otherwise escape the mask.
+  text = scrub(text.replace(/\s+/g, ' ').trim(), key);
   return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…` : text;
 }
 
-/** An API that echoes the key back must not make us show it. */
+/** The shortest run of a key's characters that counts as part of the key when an API echoes it. */
+const KEY_FRAGMENT = 8;
+
+/**
+ * An API that echoes the key must not make us show it: the whole key becomes its mask, and any
+ * other run of 8+ characters found in the key (a cut, a prefix, a quoted slice) becomes ••••.
+ */
 function scrub(text: string, key: string): string {
-  return key.length > 0 && text.includes(key) ? text.split(key).join(maskKey(key)) : text;
+  // A key shorter than a fragment (stored before keys had a minimum) is masked where it is whole.
+  if (key.length < KEY_FRAGMENT) return key && text.includes(key) ? text.split(key).join(maskKey(key)) : text;
+  const grams = new Set<string>();
+  for (let i = 0; i + KEY_FRAGMENT <= key.length; i++) grams.add(key.slice(i, i + KEY_FRAGMENT));
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i + KEY_FRAGMENT <= text.length; ) {
+    if (!grams.has(text.slice(i, i + KEY_FRAGMENT))) {
+      i += 1;
+      continue;
+    }
+    // Grow the match while it is still somewhere in the key: the longest fragment starting here.
+    let end = i + KEY_FRAGMENT;
+    while (end < text.length && key.includes(text.slice(i, end + 1))) end += 1;
+    out += text.slice(copied, i) + (text.slice(i, end) === key ? maskKey(key) : '••••');
+    copied = i = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 function positiveNumber(value: unknown): number | undefined {

@@ -101,6 +101,36 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
     expect(result.outcome).toEqual({ kind: 'rate-limited', message: 'Too many requests for ••••3456', retryAfterS: 12 });
   });
 
+  describe('an API message that echoes the key', () => {
+    // A 256-character key, the longest /apikey set accepts, with no repeats that could hide a leak.
+    const LONG_KEY = Array.from({ length: 256 }, (_, i) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[(i * 7) % 62]! + (i % 10)).join('').slice(0, 256);
+    const leaks = (text: string, key: string) => Array.from({ length: key.length - 7 }, (_, i) => key.slice(i, i + 8)).filter((part) => text.includes(part));
+    const answerWith = (message: string) => sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'error', message }) }));
+
+    it('keeps no part of a key that straddles the 900-character cut', async () => {
+      answerWith(`${'x'.repeat(840)} ${LONG_KEY} trailing words`);
+      const { outcome } = await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 1500 }).clearCache(LONG_KEY);
+      expect(outcome.kind).toBe('api-error');
+      const message = (outcome as { message: string }).message;
+      expect(message.length).toBeLessThanOrEqual(900);
+      expect(leaks(message, LONG_KEY)).toEqual([]);
+    });
+
+    it('masks a short key stored before keys had a minimum length, where it appears whole', async () => {
+      answerWith('bad key abc123 given');
+      const { outcome } = await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 1500 }).clearCache('abc123');
+      expect(outcome).toMatchObject({ message: 'bad key •••• given' });
+    });
+
+    it('masks any fragment of 8 or more characters of the key, wherever it appears', async () => {
+      answerWith(`key ${LONG_KEY.slice(3, 11)} and ${LONG_KEY.slice(100, 180)}, also ${LONG_KEY.slice(-20)}; short ${LONG_KEY.slice(40, 47)} stays`);
+      const { outcome } = await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 1500 }).clearCache(LONG_KEY);
+      const message = (outcome as { message: string }).message;
+      expect(leaks(message, LONG_KEY)).toEqual([]);
+      expect(message).toBe(`key •••• and ••••, also ••••; short ${LONG_KEY.slice(40, 47)} stays`);
+    });
+  });
+
   it('a 200 that is JSON but not the documented success is not a success', async () => {
     sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' }));
     expect((await api().clearCache(KEY)).outcome.kind).toBe('api-error');
