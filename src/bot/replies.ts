@@ -71,6 +71,9 @@ export function clearOutcomeEmbed(outcome: ClearOutcome, latencyMs: number, now 
     case 'api-error':
       return failure('The API reported an error', `${said(outcome.message, '')}HTTP status ${outcome.status}. If this keeps happening, check the account on modelslab.com.`);
     case 'http-error':
+      if (outcome.status >= 300 && outcome.status < 400) {
+        return failure('The API redirected the request', `It answered HTTP ${outcome.status}, ${outcome.detail}. The bot's host should check \`SD_API_BASE_URL\`: the API may have moved.`);
+      }
       return failure(
         'The API is having trouble',
         `It answered HTTP ${outcome.status} with ${outcome.detail}, not the expected JSON. This is on the API's side: try again in a few minutes.`,

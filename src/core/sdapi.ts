@@ -2,7 +2,7 @@
  * The Stable Diffusion API (ModelsLab) client: clearCache(key) -> a typed outcome, never a throw.
  * The legacy API answers many errors with HTTP 200, so the body decides, whatever the status.
  * Connection failures and 502/503/504 are retried (twice at most, with backoff and jitter) inside
- * the one deadline; 4xx answers and JSON errors are final.
+ * the one deadline; 4xx answers, JSON errors and redirects (never followed) are final.
  */
 import { maskKey } from './apikey.js';
 
@@ -42,6 +42,7 @@ export interface SdApi {
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_MESSAGE_CHARS = 900;
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
+const REDIRECT_DETAIL = 'a redirect to another address, which was not followed so that the key goes nowhere else';
 
 export function createSdApi(options: SdApiOptions): SdApi {
   const url = `${options.baseUrl}/v5/clear_cache`;
@@ -55,7 +56,13 @@ export function createSdApi(options: SdApiOptions): SdApi {
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ key }),
         signal,
+        // Never followed: a 307/308 would re-POST the key to wherever it points, and a loop costs ~20 requests.
+        redirect: 'manual',
       });
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        return { kind: 'http-error', status: response.status, detail: REDIRECT_DETAIL };
+      }
       const text = await readLimited(response);
       return classify(response.status, text, response.headers.get('retry-after'), key);
     } catch (error) {

@@ -131,6 +131,34 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
     });
   });
 
+  describe('redirects', () => {
+    it('a 307 to another origin is an error, and the key is not sent there', async () => {
+      const elsewhere = await startSdApiStandIn();
+      try {
+        sd.setResponder(() => ({ status: 307, headers: { location: `${elsewhere.baseUrl}/v5/clear_cache` }, body: '' }));
+        const result = await api().clearCache(KEY);
+        expect(result.outcome).toEqual({ kind: 'http-error', status: 307, detail: expect.stringMatching(/redirect.*not followed/) });
+        expect(sd.requests).toHaveLength(1); // a redirect is final: no retry
+        expect(elsewhere.requests).toHaveLength(0);
+      } finally {
+        await elsewhere.close();
+      }
+    });
+
+    it('a redirect loop costs one request', async () => {
+      sd.setResponder(() => ({ status: 308, headers: { location: `${sd.baseUrl}/v5/clear_cache` }, body: '' }));
+      const result = await api().clearCache(KEY);
+      expect(result.outcome).toMatchObject({ kind: 'http-error', status: 308 });
+      expect(result.attempts).toBe(1);
+      expect(sd.requests).toHaveLength(1);
+    });
+
+    it('a 302 with a JSON body is still a redirect, never a success', async () => {
+      sd.setResponder(() => ({ status: 302, headers: { location: '/elsewhere', 'content-type': 'application/json' }, body: '{"status":"success","message":"Cache cleared"}' }));
+      expect((await api().clearCache(KEY)).outcome).toMatchObject({ kind: 'http-error', status: 302 });
+    });
+  });
+
   it('a 200 that is JSON but not the documented success is not a success', async () => {
     sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' }));
     expect((await api().clearCache(KEY)).outcome.kind).toBe('api-error');
