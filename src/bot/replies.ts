@@ -62,7 +62,8 @@ export function clearOutcomeEmbed(outcome: ClearOutcome, latencyMs: number, now 
       return failure('Not included in your plan', `${said(outcome.message, '')}The account's plan does not allow clearing the cache. Upgrade it on modelslab.com.`);
     case 'rate-limited': {
       const when = outcome.retryAfterS ? `Try again ${relative(now + outcome.retryAfterS * 1000)}.` : 'Wait a minute, then try again.';
-      return warning('Rate limited by the API', `${said(outcome.message, '')}The account has too many requests queued. ${when}`);
+      const capped = outcome.retryAfterCapped ? ' (The API asked for a longer wait; the bot waits a day at most.)' : '';
+      return warning('Rate limited by the API', `${said(outcome.message, '')}The account has too many requests queued. ${when}${capped}`);
     }
     case 'processing': {
       const eta = outcome.etaS ? ` It expects to finish ${relative(now + outcome.etaS * 1000)}.` : '';

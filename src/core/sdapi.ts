@@ -11,7 +11,8 @@ export type ClearOutcome =
   | { kind: 'invalid-key'; message: string }
   | { kind: 'no-credits'; message: string }
   | { kind: 'plan'; message: string }
-  | { kind: 'rate-limited'; message: string; retryAfterS: number | undefined }
+  /** retryAfterCapped: the API asked for longer than MAX_WAIT_S, and got MAX_WAIT_S. */
+  | { kind: 'rate-limited'; message: string; retryAfterS: number | undefined; retryAfterCapped?: true }
   | { kind: 'processing'; message: string; etaS: number | undefined }
   | { kind: 'api-error'; status: number; message: string }
   | { kind: 'http-error'; status: number; detail: string }
@@ -42,6 +43,10 @@ export interface SdApi {
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_MESSAGE_CHARS = 900;
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
+/** A day: the longest wait or ETA worth believing (1e12 s would block a server for millennia). */
+export const MAX_WAIT_S = 86_400;
+/** Far deeper than any answer the API documents, far shallower than what overflows the stack. */
+const MAX_JSON_DEPTH = 32;
 const REDIRECT_DETAIL = 'a redirect to another address, which was not followed so that the key goes nowhere else';
 
 export function createSdApi(options: SdApiOptions): SdApi {
@@ -64,10 +69,19 @@ export function createSdApi(options: SdApiOptions): SdApi {
         return { kind: 'http-error', status: response.status, detail: REDIRECT_DETAIL };
       }
       const text = await readLimited(response);
-      return classify(response.status, text, response.headers.get('retry-after'), key);
+      return classifySafely(response.status, text, response.headers.get('retry-after'), key);
     } catch (error) {
       if (signal.aborted) return { kind: 'timeout', afterMs: options.timeoutMs };
       return { kind: 'network', detail: describeNetworkError(error) };
+    }
+  }
+
+  /** An answer we fail to read is the answer's fault: never a connection failure, never retried. */
+  function classifySafely(status: number, text: string, retryAfter: string | null, key: string): ClearOutcome {
+    try {
+      return classify(status, text, retryAfter, key);
+    } catch {
+      return { kind: 'http-error', status, detail: 'an answer the bot could not read' };
     }
   }
 
@@ -145,6 +159,7 @@ type Json = Record<string, unknown>;
 
 /** Turns one HTTP answer into an outcome. Exported for the tests of each API.md case. */
 export function classify(status: number, text: string, retryAfterHeader: string | null, key: string): ClearOutcome {
+  if (/^\s*[[{]/.test(text) && depthOver(text, MAX_JSON_DEPTH)) return { kind: 'http-error', status, detail: 'JSON nested too deeply to read' };
   const body = parseObject(text);
   if (!body) {
     const what = text.trim() === '' ? 'an empty answer' : /^\s*</.test(text) ? 'an HTML page' : isJson(text) ? 'JSON it does not document' : 'an answer that is not JSON';
@@ -156,16 +171,38 @@ export function classify(status: number, text: string, retryAfterHeader: string 
   const hint = `${message} ${tips}`;
 
   if (status >= 200 && status < 300 && apiStatus === 'success') return { kind: 'ok', message: message || 'Cache cleared' };
-  if (apiStatus === 'processing') return { kind: 'processing', message, etaS: positiveNumber(body.eta) };
-  const retryAfterS = positiveNumber(body.retry_after) ?? positiveNumber(retryAfterHeader) ?? secondsIn(tips);
+  if (apiStatus === 'processing') {
+    const eta = positiveNumber(body.eta);
+    return { kind: 'processing', message, etaS: eta !== undefined && eta <= MAX_WAIT_S ? eta : undefined };
+  }
+  const asked = positiveNumber(body.retry_after) ?? positiveNumber(retryAfterHeader) ?? secondsIn(tips);
   if (status === 429 || /rate.?limit|too many requests|queued requests/i.test(hint) || (apiStatus !== 'success' && secondsIn(tips) !== undefined)) {
-    return { kind: 'rate-limited', message, retryAfterS };
+    return asked !== undefined && asked > MAX_WAIT_S
+      ? { kind: 'rate-limited', message, retryAfterS: MAX_WAIT_S, retryAfterCapped: true }
+      : { kind: 'rate-limited', message, retryAfterS: asked };
   }
   if (status === 401 || /invalid.{0,10}key|unauthori[sz]ed/i.test(message)) return { kind: 'invalid-key', message };
   if (status === 402 || /credit|insufficient|balance/i.test(message)) return { kind: 'no-credits', message };
   if (status === 403 || /premium|subscription|upgrade your plan/i.test(message)) return { kind: 'plan', message };
   if (status >= 500) return { kind: 'http-error', status, detail: message || 'a server error' };
   return { kind: 'api-error', status, message: message || `status "${apiStatus || 'none'}" without a message` };
+}
+
+/** Whether brackets outside strings nest deeper than max: checked before parsing, without recursion. */
+function depthOver(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth -= 1;
+  }
+  return false;
 }
 
 function isJson(text: string): boolean {
@@ -191,15 +228,20 @@ function readMessage(body: Json, key: string): string {
   const raw = body.message ?? body.messege ?? body.error;
   let text: string;
   if (typeof raw === 'string') text = raw;
-  else if (Array.isArray(raw)) text = raw.map(String).join(' ');
+  else if (Array.isArray(raw)) text = words(raw);
   else if (raw !== null && typeof raw === 'object') {
     text = Object.entries(raw)
-      .map(([field, errors]) => `${field}: ${Array.isArray(errors) ? errors.map(String).join(' ') : String(errors)}`)
+      .map(([field, errors]) => `${field}: ${Array.isArray(errors) ? words(errors) : words([errors])}`)
       .join('; ');
   } else text = '';
   // Masked before the cut: a key straddling the cut would otherwise escape the mask.
   text = scrub(text.replace(/\s+/g, ' ').trim(), key);
   return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…` : text;
+}
+
+/** Strings, numbers and booleans of a list, as words; nested lists and objects are not words. */
+function words(list: unknown[]): string {
+  return list.filter((item) => ['string', 'number', 'boolean'].includes(typeof item)).map(String).join(' ');
 }
 
 /** The shortest run of a key's characters that counts as part of the key when an API echoes it. */

@@ -159,6 +159,42 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
     });
   });
 
+  describe('answers out of bounds', () => {
+    const answer = (status: number, body: string, headers: Record<string, string> = {}) =>
+      sd.setResponder(() => ({ status, headers: { 'content-type': 'application/json', ...headers }, body }));
+
+    it.each([
+      ['retry_after 1e12', JSON.stringify({ status: 'error', message: 'Rate limit exceeded', retry_after: 1e12 }), {}],
+      ['retry_after 1e300', '{"status":"error","message":"Rate limit exceeded","retry_after":1e300}', {}],
+      ['a Retry-After header of 1e11 s', JSON.stringify({ status: 'error', message: 'Rate limit exceeded' }), { 'retry-after': '99999999999' }],
+    ])('%s is capped at a day, and the outcome says it was', async (_name, body, headers) => {
+      answer(429, body, headers);
+      expect((await api().clearCache(KEY)).outcome).toEqual({ kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 86_400, retryAfterCapped: true });
+    });
+
+    it('a retry_after within a day is kept as it is', async () => {
+      answer(429, JSON.stringify({ status: 'error', message: 'Rate limit exceeded', retry_after: 86_400 }));
+      expect((await api().clearCache(KEY)).outcome).toEqual({ kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 86_400 });
+    });
+
+    it('an eta past a day is dropped rather than shown', async () => {
+      answer(200, '{"status":"processing","message":"Working","eta":1e300}');
+      expect((await api().clearCache(KEY)).outcome).toEqual({ kind: 'processing', message: 'Working', etaS: undefined });
+    });
+
+    it.each([
+      ['a nested message', `{"status":"error","message":${'['.repeat(30_000)}${']'.repeat(30_000)}}`],
+      ['nested field errors', `{"status":"error","message":{"key":${'['.repeat(30_000)}${']'.repeat(30_000)}}}`],
+      ['a nested object anywhere', `{"status":"success","message":"Cache cleared","extra":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`],
+    ])('%s nested thousands deep is an invalid answer, sent once, not a connection failure', async (_name, body) => {
+      answer(200, body);
+      const result = await api().clearCache(KEY);
+      expect(result.outcome).toEqual({ kind: 'http-error', status: 200, detail: 'JSON nested too deeply to read' });
+      expect(result.attempts).toBe(1);
+      expect(sd.requests).toHaveLength(1);
+    });
+  });
+
   it('a 200 that is JSON but not the documented success is not a success', async () => {
     sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' }));
     expect((await api().clearCache(KEY)).outcome.kind).toBe('api-error');
