@@ -21,9 +21,12 @@ export const failure = (title: string, description: string) => embed('failure', 
 export const info = (title: string, description: string) => embed('info', title, description);
 export const warning = (title: string, description: string) => embed('warning', title, description);
 
-/** Shows a message from outside (the API) as a quote that cannot break out into markdown. */
+/**
+ * Shows a message from outside (the API) as a quote that cannot break out into markdown: no
+ * formatting, no masked [text](url) links, no <links>, mentions or timestamps, no headers.
+ */
 export function quote(text: string): string {
-  const clean = text.replace(/[`*_~|>\\]/g, (c) => `\\${c}`).replace(/\n+/g, ' ');
+  const clean = text.replace(/[`*_~|>\\[\]()<#]/g, (c) => `\\${c}`).replace(/\n+/g, ' ');
   return `> ${clean}`;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clearOutcomeEmbed } from '../../src/bot/replies.js';
+import { clearOutcomeEmbed, quote } from '../../src/bot/replies.js';
 
 const described = (outcome: Parameters<typeof clearOutcomeEmbed>[0]) => clearOutcomeEmbed(outcome, 10).toJSON();
 
@@ -19,5 +19,24 @@ describe('clear outcome words', () => {
     expect(reply.description).toContain('HTTP 308');
     expect(reply.description).toContain('SD_API_BASE_URL');
     expect(reply.description).not.toContain("on the API's side");
+  });
+});
+
+describe('quote', () => {
+  it('leaves no masked link clickable', () => {
+    const quoted = quote('Visit [free credits](https://evil.example/claim) now, or [here]( https://x.example )');
+    expect(quoted).toBe('> Visit \\[free credits\\]\\(https://evil.example/claim\\) now, or \\[here\\]\\( https://x.example \\)');
+    // No "[text](" remains with an unescaped bracket: Discord needs one to make a link.
+    expect(quoted).not.toMatch(/(^|[^\\])\[[^\]]*(^|[^\\])\]\(/);
+  });
+
+  it('cannot open headers, angle-bracket links, mentions or timestamps', () => {
+    expect(quote('# Big <https://evil.example> <@123> <t:1:R>')).toBe('> \\# Big \\<https://evil.example\\> \\<@123\\> \\<t:1:R\\>');
+  });
+
+  it('keeps plain words as they are, on one line', () => {
+    expect(quote('Cache cleared')).toBe('> Cache cleared');
+    expect(quote('Rate limit exceeded.\n\nMaximum 5 queued requests allowed.')).toBe('> Rate limit exceeded. Maximum 5 queued requests allowed.');
+    expect(quote('*bold* _it_ `code` ~~s~~ ||spoiler|| > q')).toBe('> \\*bold\\* \\_it\\_ \\`code\\` \\~\\~s\\~\\~ \\|\\|spoiler\\|\\| \\> q');
   });
 });
