@@ -151,8 +151,9 @@ async function readLimited(response: Response): Promise<string> {
 function describeNetworkError(error: unknown): string {
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   if (cause && typeof cause.code === 'string') return cause.code;
-  if (cause && typeof cause.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
+  const text = cause && typeof cause.message === 'string' ? cause.message : error instanceof Error ? error.message : String(error);
+  // fetch names the URL in some errors (one with credentials, for one): the detail is shown publicly.
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1');
 }
 
 type Json = Record<string, unknown>;

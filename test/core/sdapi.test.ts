@@ -95,6 +95,15 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
     expect(result.outcome).toEqual({ kind: 'network', detail: 'ECONNREFUSED' });
   });
 
+  it('never shows the credentials of a base URL that carries them', async () => {
+    const withCredentials = sd.baseUrl.replace('http://', 'http://someone:Pa55-w0rd-xyz@');
+    const result = await createSdApi({ baseUrl: withCredentials, timeoutMs: 1000, backoffMs: 5 }).clearCache(KEY);
+    expect(result.outcome.kind).toBe('network');
+    const detail = (result.outcome as { detail: string }).detail;
+    expect(detail).not.toContain('Pa55-w0rd-xyz');
+    expect(detail).not.toContain('someone');
+  });
+
   it('reads Retry-After and never echoes the key back', async () => {
     sd.setResponder(() => ({ status: 429, headers: { 'content-type': 'application/json', 'retry-after': '12' }, body: JSON.stringify({ status: 'error', message: `Too many requests for ${KEY}` }) }));
     const result = await api().clearCache(KEY);
