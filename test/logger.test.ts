@@ -44,12 +44,55 @@ describe('log redaction', () => {
 describe('SecretSet', () => {
   it('scrubs every occurrence, also of secrets sharing a prefix or one inside another', () => {
     const secrets = new SecretSet();
-    secrets.add('abcdef-short');
-    secrets.add('abcdef-short-and-longer');
-    secrets.add('tiny'); // too short to be a key: ignored rather than scrubbing ordinary words
-    expect(secrets.scrub('x abcdef-short-and-longer y abcdef-short z abcdef-shor tiny abcdef-short')).toBe(
-      'x [redacted] y [redacted] z abcdef-shor tiny [redacted]',
+    secrets.add('abcdef-short-0001');
+    secrets.add('abcdef-short-0001.and-longer');
+    expect(secrets.add('tiny-key-1')).toBe(false); // too short to be a key: ignored rather than scrubbing ordinary words
+    expect(secrets.scrub('x abcdef-short-0001.and-longer y abcdef-short-0001 z abcdef-short-000 tiny-key-1 abcdef-short-0001')).toBe(
+      'x [redacted] y [redacted] z abcdef-short-000 tiny-key-1 [redacted]',
     );
     expect(secrets.scrub('nothing here')).toBe('nothing here');
+  });
+
+  it('replaces a secret only where it stands as a whole word', () => {
+    const secrets = new SecretSet();
+    secrets.add('Gx8kVQ2mZp4Lr7Tn');
+    expect(secrets.scrub('key=Gx8kVQ2mZp4Lr7Tn&x (Gx8kVQ2mZp4Lr7Tn) "Gx8kVQ2mZp4Lr7Tn". /Gx8kVQ2mZp4Lr7Tn/')).toBe('key=[redacted]&x ([redacted]) "[redacted]". /[redacted]/');
+    for (const inside of ['xGx8kVQ2mZp4Lr7Tn', 'Gx8kVQ2mZp4Lr7Tn9', '-Gx8kVQ2mZp4Lr7Tn', 'Gx8kVQ2mZp4Lr7Tn_b']) expect(secrets.scrub(inside)).toBe(inside);
+  });
+});
+
+describe('a value a server controls cannot damage other lines', () => {
+  // Such keys are refused by checkApiKey now, but one stored before, or any other registered value,
+  // must still not reach the structure or the ids of other servers' lines.
+  const HOSTILE = ['{"level":30,', '123456789012345678', '"msg":"interaction"', 'authorizing_integration_owners', ',"guildId":"', 'interaction', '30,"time"'];
+
+  it.each(['json', 'pretty'] as const)('no registered value breaks a %s line, erases an id or a field name', (format) => {
+    const { log, lines } = capture(format);
+    const secrets = new SecretSet();
+    for (const value of HOSTILE) secrets.add(value);
+    const hostile = createLogger({ level: 'info', format, secrets, destination: { write: (line: string) => void lines.push(line) } });
+    hostile.info({ guildId: '123456789012345678', userId: '223456789012345678', outcome: 'ok', ms: 12, authorizing_integration_owners: 1 }, 'interaction');
+    log.info({ guildId: '123456789012345678' }, 'interaction');
+    for (const line of lines) {
+      expect(line).toContain('123456789012345678');
+      expect(line).not.toContain('[redacted]');
+    }
+    if (format === 'json') {
+      expect(JSON.parse(lines[0]!)).toMatchObject({ level: 30, guildId: '123456789012345678', userId: '223456789012345678', outcome: 'ok', ms: 12, authorizing_integration_owners: 1, msg: 'interaction' });
+    }
+  });
+
+  it('a secret that appears as a field name or next to JSON punctuation leaves the line valid JSON', () => {
+    const lines: string[] = [];
+    const secrets = new SecretSet();
+    const key = 'Gx8kVQ2mZp4Lr7Tn0001';
+    secrets.add(key);
+    const log = createLogger({ level: 'info', format: 'json', secrets, destination: { write: (line: string) => void lines.push(line) } });
+    log.info({ [key]: key, list: [key, `${key}"`, `"${key}\\`], nested: { body: JSON.stringify({ key }) }, big: 2n ** 70n }, `msg ${key}`);
+    const line = lines[0]!;
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    expect(line).not.toContain(key);
+    expect(parsed).toMatchObject({ '[redacted]': '[redacted]', list: ['[redacted]', '[redacted]"', '"[redacted]\\'], nested: { body: '{"key":"[redacted]"}' }, msg: 'msg [redacted]' });
+    expect(line).toContain('"big":1180591620717411303424'); // untouched, byte for byte
   });
 });

@@ -72,7 +72,7 @@ describe('a running bot whose database file is removed, locked or damaged', () =
 
   it('file damaged: a clear error, and it works again once a backup is put back', async () => {
     const guildId = rig.guildIds[2]!;
-    await setKey(rig, guildId, 'before-damage-abcdef');
+    await setKey(rig, guildId, 'before-damage-0abcdef');
     const other = otherConnection(rig.dbFile);
     await other.run('PRAGMA wal_checkpoint(TRUNCATE)');
     await other.close();
