@@ -29,24 +29,76 @@ export function isSecretShaped(secret: string): boolean {
   return secret.length >= 32 || (/[A-Za-z]/.test(secret) && /\d/.test(secret));
 }
 
-/** The secrets that must never leave the process in a log line. */
+/**
+ * The secrets that must never leave the process in a log line: pinned ones (the bot token) for
+ * good, and the API keys seen, up to a capacity, the least recently seen dropped first. A key is
+ * seen again whenever it is opened to be used, so a dropped one is back before it can be logged.
+ */
 export class SecretSet {
   // Indexed by their first word: scrubbing a line costs one lookup per word, however many secrets.
   private readonly byHead = new Map<string, string[]>();
+  private readonly pinned = new Set<string>();
+  // Insertion order is recency: re-adding moves a key to the end, eviction takes from the front.
+  private readonly seen = new Map<string, true>();
 
-  /** Registers a secret; false when it is not secret-shaped (see isSecretShaped) and so ignored. */
+  constructor(private readonly capacity = 10_000) {}
+
+  /** How many secrets are held (pinned and seen). */
+  get size(): number {
+    return this.pinned.size + this.seen.size;
+  }
+
+  /** Registers a secret for the life of the process; false when it is not secret-shaped. */
+  pin(secret: string | undefined): boolean {
+    if (!secret || !isSecretShaped(secret)) return false;
+    if (this.pinned.has(secret)) return true;
+    if (!this.seen.delete(secret)) this.index(secret); // a key already seen is indexed already
+    this.pinned.add(secret);
+    return true;
+  }
+
+  /** Registers a key just seen; false when it is not secret-shaped (see isSecretShaped) and so ignored. */
   add(secret: string | undefined): boolean {
     if (!secret || !isSecretShaped(secret)) return false;
-    // As written, and as it appears inside JSON text held in a string (quotes and backslashes escaped).
-    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {
+    if (this.pinned.has(secret)) return true;
+    if (this.seen.delete(secret)) {
+      this.seen.set(secret, true);
+      return true;
+    }
+    this.index(secret);
+    this.seen.set(secret, true);
+    for (const oldest of this.seen.keys()) {
+      if (this.seen.size <= this.capacity) break;
+      this.seen.delete(oldest);
+      this.unindex(oldest);
+    }
+    return true;
+  }
+
+  /** As written, and as it appears inside JSON text held in a string (quotes and backslashes escaped). */
+  private forms(secret: string): Set<string> {
+    return new Set([secret, JSON.stringify(secret).slice(1, -1)]);
+  }
+
+  private index(secret: string): void {
+    for (const form of this.forms(secret)) {
       const head = firstWord(form, 0);
       const list = this.byHead.get(head) ?? [];
-      if (list.includes(form)) continue;
-      list.push(form);
+      list.push(form); // a form shared by two secrets is listed twice, so dropping one keeps the other
       list.sort((a, b) => b.length - a.length);
       this.byHead.set(head, list);
     }
-    return true;
+  }
+
+  private unindex(secret: string): void {
+    for (const form of this.forms(secret)) {
+      const head = firstWord(form, 0);
+      const list = this.byHead.get(head);
+      const at = list?.indexOf(form) ?? -1;
+      if (!list || at < 0) continue;
+      list.splice(at, 1);
+      if (list.length === 0) this.byHead.delete(head);
+    }
   }
 
   /** Replaces each secret that stands as a whole word in text (not inside a longer word). */

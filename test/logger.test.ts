@@ -61,6 +61,42 @@ describe('SecretSet', () => {
   });
 });
 
+describe('SecretSet size and cost', () => {
+  const key = (i: number) => `sk-bench${String(i).padStart(6, '0')}abcdef0123456789`;
+
+  it('holds at most its capacity of seen keys, dropping the least recently seen; pinned ones stay', () => {
+    const secrets = new SecretSet(3);
+    secrets.pin(TOKEN);
+    for (const i of [1, 2, 3]) secrets.add(key(i));
+    secrets.add(key(1)); // seen again: now the most recent
+    secrets.add(key(4));
+    secrets.add(key(5));
+    expect(secrets.size).toBe(4);
+    const line = [TOKEN, ...[1, 2, 3, 4, 5].map(key)].join(' ');
+    expect(secrets.scrub(line)).toBe(`[redacted] [redacted] ${key(2)} ${key(3)} [redacted] [redacted]`);
+    secrets.add(key(2)); // opened again before use: scrubbed again
+    expect(secrets.scrub(key(2))).toBe('[redacted]');
+  });
+
+  it('scrubbing costs about the same with one key or thousands sharing a prefix', () => {
+    const line = JSON.stringify({ msg: Array.from({ length: 200 }, (_, i) => key(100_000 + i)).join(' ') });
+    const cost = (secrets: SecretSet) => {
+      const runs: number[] = [];
+      for (let r = 0; r < 15; r++) {
+        const started = performance.now();
+        for (let n = 0; n < 5; n++) secrets.scrubLine(line);
+        runs.push(performance.now() - started);
+      }
+      return runs.sort((a, b) => a - b)[7]!;
+    };
+    const one = new SecretSet();
+    one.add(key(0));
+    const many = new SecretSet();
+    for (let i = 0; i < 5_000; i++) many.add(key(i));
+    expect(cost(many)).toBeLessThan(cost(one) * 5 + 2);
+  });
+});
+
 describe('a value a server controls cannot damage other lines', () => {
   // Such keys are refused by checkApiKey now, but one stored before, or any other registered value,
   // must still not reach the structure or the ids of other servers' lines.
