@@ -122,10 +122,48 @@ export class SecretSet {
     return copied === 0 ? text : out + text.slice(copied);
   }
 
-  /** Scrubs a JSON log line's strings; numbers and structure are left as they are. */
+  /** Scrubs a JSON log line's strings of secrets and Discord tokens; numbers and structure are left as they are. */
   scrubLine(line: string): string {
-    return mapJsonStrings(line, (text) => this.scrub(text));
+    return mapJsonStrings(line, (text) => this.scrub(maskDiscordTokens(text)));
   }
+}
+
+/**
+ * The token in an interaction or webhook path (/interactions/{id}/{token}/callback,
+ * /webhooks/{app}/{token}/messages/...) answers as the bot for 15 minutes: masked wherever it appears.
+ */
+const DISCORD_TOKEN_PATH = /\b(interactions|webhooks)\/([^/\s"'?#\\]+)\/([^/\s"'?#\\]+)/g;
+
+export function maskDiscordTokens(text: string): string {
+  return text.includes('interactions/') || text.includes('webhooks/') ? text.replace(DISCORD_TOKEN_PATH, `$1/$2/${MASK}`) : text;
+}
+
+/** Fields of discord.js REST errors that carry whole bodies: our reply (requestBody) and Discord's answer (rawError). */
+const BODY_FIELDS = ['requestBody', 'rawError'];
+
+/** pino's error serializer, minus request and answer bodies, with Discord tokens masked in url, message and stack. */
+function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error);
+  return serialized === error ? error : clean(serialized as unknown as Record<string, unknown>, 0);
+}
+
+function clean(record: Record<string, unknown>, depth: number): Record<string, unknown> {
+  for (const field of BODY_FIELDS) delete record[field];
+  for (const field of ['url', 'message', 'stack']) {
+    const value = record[field];
+    if (typeof value === 'string') record[field] = maskDiscordTokens(value);
+  }
+  // Nested errors (AggregateError's list, an error kept in a field) were serialized by pino too:
+  // clean those copies, never an object of the caller's.
+  if (depth < 4) {
+    const serializedProto = Object.getPrototypeOf(record) as unknown;
+    for (const value of Object.values(record)) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (item !== null && typeof item === 'object' && Object.getPrototypeOf(item) === serializedProto) clean(item as Record<string, unknown>, depth + 1);
+      }
+    }
+  }
+  return record;
 }
 
 function firstWord(text: string, from: number): string {
@@ -196,7 +234,7 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: undefined,
       redact: { paths: REDACT_PATHS, censor: MASK },
-      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+      serializers: { err: serializeError, error: serializeError },
     },
     scrubbed,
   );

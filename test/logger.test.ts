@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { DiscordAPIError, HTTPError } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { SecretSet, createLogger } from '../src/logger.js';
 
@@ -130,5 +132,47 @@ describe('a value a server controls cannot damage other lines', () => {
     expect(line).not.toContain(key);
     expect(parsed).toMatchObject({ '[redacted]': '[redacted]', list: ['[redacted]', '[redacted]"', '"[redacted]\\'], nested: { body: '{"key":"[redacted]"}' }, msg: 'msg [redacted]' });
     expect(line).toContain('"big":1180591620717411303424'); // untouched, byte for byte
+  });
+});
+
+describe('interaction and webhook tokens, and request bodies, in logged errors', () => {
+  // Shaped like Discord's: "interaction:<id>:<random>" in base64url, a few hundred characters.
+  const INTERACTION_TOKEN = `aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4O${randomBytes(150).toString('base64url')}`;
+  const APP_ID = '123456789012345678';
+  const REPLY_TEXT = 'the words of a private reply';
+  const fragments = (token: string) => Array.from({ length: token.length - 11 }, (_, i) => token.slice(i, i + 12));
+
+  function errors() {
+    const callback = `https://discord.com/api/v10/interactions/987654321098765432/${INTERACTION_TOKEN}/callback?with_response=false`;
+    const edit = `https://discord.com/api/v10/webhooks/${APP_ID}/${INTERACTION_TOKEN}/messages/@original`;
+    const body = { body: { type: 4, data: { content: REPLY_TEXT, embeds: [{ description: REPLY_TEXT }] } }, files: undefined };
+    const apiError = new DiscordAPIError({ code: 10062, message: 'Unknown interaction' }, 10062, 404, 'POST', callback, body);
+    const httpError = new HTTPError(503, 'Service Unavailable', 'PATCH', edit, body);
+    const wrapped = new Error(`could not edit ${edit}`, { cause: apiError });
+    return { apiError, httpError, wrapped, edit };
+  }
+
+  it.each(['json', 'pretty'] as const)('a %s line keeps the method, status and the path with the token masked, and drops the bodies', (format) => {
+    const { log, lines } = capture(format);
+    const { apiError, httpError, wrapped, edit } = errors();
+    log.error({ err: apiError, guildId: '1' }, 'command failed');
+    log.error(httpError);
+    log.error({ err: wrapped }, 'reply failed');
+    log.warn({ route: edit, message: `PATCH ${edit} took too long` }, `retrying ${edit}`);
+    log.error({ err: new AggregateError([apiError], 'several failed') }, 'aggregate');
+    const output = lines.join('');
+    expect(apiError.requestBody.json).toBeDefined(); // the error itself is left as it was
+    expect(fragments(INTERACTION_TOKEN).filter((part) => output.includes(part))).toEqual([]);
+    expect(output).not.toContain(REPLY_TEXT);
+    expect(output).toContain('/interactions/987654321098765432/[redacted]/callback');
+    expect(output).toContain(`/webhooks/${APP_ID}/[redacted]/messages/@original`);
+    expect(output).toContain('Unknown interaction');
+    if (format === 'json') {
+      const first = JSON.parse(lines[0]!) as { err: Record<string, unknown> };
+      expect(first.err).toMatchObject({ type: 'DiscordAPIError', code: 10062, status: 404, method: 'POST', url: expect.stringContaining('/[redacted]/callback') });
+      expect(first.err).not.toHaveProperty('requestBody');
+      expect(first.err).not.toHaveProperty('rawError');
+      expect(JSON.parse(lines[1]!)).toMatchObject({ err: { type: 'HTTPError', status: 503, method: 'PATCH' } });
+    }
   });
 });
