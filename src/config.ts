@@ -44,7 +44,15 @@ const httpUrl = (name: string, fallback: string) =>
     .string()
     .default(fallback)
     .refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), `${name} must be an http(s) URL, e.g. ${fallback}`)
+    // A URL is shown in errors and replies: credentials in it would be shown too. The message never echoes the value.
+    .refine((v) => !hasCredentials(v), `${name} must not contain a user name or password (user:pass@host): remove them, e.g. ${fallback}`)
     .transform((v) => v.replace(/\/+$/, ''));
+
+function hasCredentials(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const { username, password } = new URL(url);
+  return username !== '' || password !== '';
+}
 
 const integer = (name: string, fallback: number, min: number, max: number, unit: string) =>
   z

@@ -9,7 +9,7 @@ const SHUTDOWN_BUDGET_MS = 9000;
 runEntry('bot', async () => {
   const config = loadConfig();
   const secrets = new SecretSet();
-  secrets.add(config.discordToken);
+  secrets.pin(config.discordToken);
   const log = createLogger({ level: config.logLevel, format: config.logFormat, secrets });
   let stopping = false;
   const fatal = (reason: string) => {

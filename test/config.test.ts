@@ -20,6 +20,10 @@ describe('parseConfig', () => {
       clearCacheCooldownS: 30,
       logLevel: 'info',
       logFormat: 'json',
+      interactionsMode: 'gateway',
+      discordPublicKey: undefined,
+      httpHost: '0.0.0.0',
+      httpPort: undefined,
     });
   });
 
@@ -52,8 +56,40 @@ describe('parseConfig', () => {
     expect(parseConfig({ DISCORD_TOKEN: TOKEN, NODE_ENV: 'development', LOG_FORMAT: 'json' }).logFormat).toBe('json');
   });
 
+  it('reads the way in: gateway by default, http with its public key, host and port', () => {
+    const publicKey = 'AB'.repeat(32);
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, HTTP_PORT: '8080' })).toMatchObject({ interactionsMode: 'gateway', httpPort: 8080, httpHost: '0.0.0.0' });
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, INTERACTIONS_MODE: 'http', DISCORD_PUBLIC_KEY: publicKey })).toMatchObject({
+      interactionsMode: 'http',
+      discordPublicKey: publicKey.toLowerCase(),
+      httpPort: 3000,
+    });
+    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, INTERACTIONS_MODE: 'http' })).toThrow(/DISCORD_PUBLIC_KEY is not set/);
+    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, INTERACTIONS_MODE: 'http', DISCORD_PUBLIC_KEY: 'abc' })).toThrow(/DISCORD_PUBLIC_KEY must be the 64 hex characters/);
+    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, INTERACTIONS_MODE: 'websocket' })).toThrow(/INTERACTIONS_MODE must be gateway or http/);
+    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, HTTP_PORT: '70000' })).toThrow(/HTTP_PORT must be a TCP port/);
+  });
+
   it('treats an empty optional variable as unset', () => {
     expect(parseConfig({ DISCORD_TOKEN: TOKEN, ENCRYPTION_KEY: '', DISCORD_GUILD_ID: '' })).toMatchObject({ encryptionKey: undefined, discordGuildId: undefined });
+  });
+
+  it.each(['SD_API_BASE_URL', 'DISCORD_API_URL'])('refuses credentials in %s, without echoing them', (name) => {
+    for (const url of ['https://someone:Pa55-w0rd-xyz@api.example/api', 'https://:Pa55-w0rd-xyz@api.example', 'https://Pa55-w0rd-xyz@api.example/api', 'https://someone:Pa55-w0rd-xyz@api.example:8443/api']) {
+      let error: unknown;
+      try {
+        parseConfig({ DISCORD_TOKEN: TOKEN, [name]: url });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, url).toBeInstanceOf(ConfigError);
+      const message = (error as Error).message;
+      expect(message).toMatch(new RegExp(`${name} must not contain a user name or password`));
+      expect(message).not.toContain('Pa55-w0rd-xyz');
+      expect(message).not.toContain('someone');
+    }
+    // An @ in the path is not a credential.
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, [name]: 'https://api.example/@team/api' })).toBeDefined();
   });
 
   it('names every bad variable in one error', () => {
@@ -77,6 +113,8 @@ describe.concurrent('starting the bot with a bad environment', () => {
     ['bad DISCORD_GUILD_ID', { DISCORD_TOKEN: TOKEN, DISCORD_GUILD_ID: '12' }, /DISCORD_GUILD_ID must be a Discord id/],
     ['bad DISCORD_API_URL', { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'discord.com' }, /DISCORD_API_URL must be an http\(s\) URL/],
     ['bad SD_API_BASE_URL', { DISCORD_TOKEN: TOKEN, SD_API_BASE_URL: 'ftp://x' }, /SD_API_BASE_URL must be an http\(s\) URL/],
+    ['SD_API_BASE_URL with credentials', { DISCORD_TOKEN: TOKEN, SD_API_BASE_URL: 'https://user:Pa55-w0rd-xyz@modelslab.com/api' }, /SD_API_BASE_URL must not contain a user name or password/],
+    ['DISCORD_API_URL with credentials', { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'https://user:Pa55-w0rd-xyz@discord.com/api' }, /DISCORD_API_URL must not contain a user name or password/],
     ['bad SD_API_TIMEOUT_MS', { DISCORD_TOKEN: TOKEN, SD_API_TIMEOUT_MS: '10s' }, /SD_API_TIMEOUT_MS must be a whole number of milliseconds/],
     ['zero SD_API_TIMEOUT_MS', { DISCORD_TOKEN: TOKEN, SD_API_TIMEOUT_MS: '0' }, /SD_API_TIMEOUT_MS must be a whole number/],
     ['bad DATABASE_URL', { DISCORD_TOKEN: TOKEN, DATABASE_URL: 'postgres://db/bot' }, /DATABASE_URL must look like sqlite:\/\//],
@@ -95,6 +133,7 @@ describe.concurrent('starting the bot with a bad environment', () => {
       expect(result.stderr.trim().split('\n')).toHaveLength(1); // no stack trace
       expect(result.stderr).not.toMatch(/\n\s+at /);
       if (env.DISCORD_TOKEN) expect(result.stderr + result.stdout).not.toContain(env.DISCORD_TOKEN);
+      expect(result.stderr + result.stdout).not.toContain('Pa55-w0rd-xyz');
     } finally {
       dir.remove();
     }

@@ -26,10 +26,15 @@ export function mayRun(level: AccessLevel, member: Member, grantedRoleIds: reado
   return member.roleIds.some((id) => grantedRoleIds.includes(id));
 }
 
-/** Parses Discord's permission bitfield (a decimal string); anything malformed or out of range grants nothing. */
+/**
+ * Reads the permissions of an interaction payload, which Discord sends as a string of decimal
+ * digits. Anything else grants nothing: "0x28", " 8", "Administrator", ["8"], numbers and bigints
+ * (discord.js's parsed bitfield accepts all of these, so it is never what this reads).
+ */
 export function parsePermissions(value: unknown): bigint {
-  const bits = typeof value === 'bigint' ? value : typeof value === 'string' && /^\d{1,60}$/.test(value) ? BigInt(value) : -1n;
-  return bits >= 0n && bits < PERMISSION_LIMIT ? bits : 0n;
+  if (typeof value !== 'string' || !/^\d{1,40}$/.test(value)) return 0n;
+  const bits = BigInt(value);
+  return bits < PERMISSION_LIMIT ? bits : 0n;
 }
 
 export type GrantCheck = { ok: true } | { ok: false; reason: string };

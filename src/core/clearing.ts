@@ -28,6 +28,8 @@ interface ClearState {
   cooldownUntil: number;
   /** Set once the clear finished: what every waiter shows. */
   done?: { result: ClearResult; recorded: boolean };
+  /** A new key was stored while this clear ran: it arms no cooldown when it finishes. */
+  keyChanged?: true;
 }
 
 export interface ClearServiceOptions {
@@ -77,9 +79,11 @@ export class ClearService {
   /** A new key is a different request: the API's duplicate filter does not apply, so neither does ours. */
   async resetCooldown(guildId: string): Promise<void> {
     const key = clearStateKey(guildId);
-    await updateRecord(this.options.records, key, decodeState, (state) =>
-      state && state.cooldownUntil > 0 && !this.running(state) ? { next: { ...state, cooldownUntil: 0 }, result: undefined } : { result: undefined },
-    );
+    await updateRecord(this.options.records, key, decodeState, (state) => {
+      if (!state) return { result: undefined };
+      if (this.running(state)) return state.keyChanged ? { result: undefined } : { next: { ...state, keyChanged: true }, result: undefined };
+      return state.cooldownUntil > 0 ? { next: { ...state, cooldownUntil: 0 }, result: undefined } : { result: undefined };
+    });
   }
 
   /** Settles when every clear this process is running has finished (for a graceful shutdown). */
@@ -146,7 +150,9 @@ export class ClearService {
     const cooldownUntil = this.options.cooldownS > 0 ? Math.max(mine.cooldownUntil, retryAt) : 0;
     try {
       await updateRecord(this.options.records, clearStateKey(guildId), decodeState, (state) =>
-        state?.token === mine.token ? { next: { ...state, cooldownUntil, done: { result, recorded } }, result: undefined } : { result: undefined },
+        state?.token === mine.token
+          ? { next: { ...state, cooldownUntil: state.keyChanged ? 0 : cooldownUntil, done: { result, recorded } }, result: undefined }
+          : { result: undefined },
       );
     } catch (error) {
       // Waiters elsewhere then see the hold expire and try themselves; this caller has its outcome.

@@ -2,7 +2,7 @@
  * The Stable Diffusion API (ModelsLab) client: clearCache(key) -> a typed outcome, never a throw.
  * The legacy API answers many errors with HTTP 200, so the body decides, whatever the status.
  * Connection failures and 502/503/504 are retried (twice at most, with backoff and jitter) inside
- * the one deadline; 4xx answers and JSON errors are final.
+ * the one deadline; 4xx answers, JSON errors and redirects (never followed) are final.
  */
 import { maskKey } from './apikey.js';
 
@@ -11,7 +11,8 @@ export type ClearOutcome =
   | { kind: 'invalid-key'; message: string }
   | { kind: 'no-credits'; message: string }
   | { kind: 'plan'; message: string }
-  | { kind: 'rate-limited'; message: string; retryAfterS: number | undefined }
+  /** retryAfterCapped: the API asked for longer than MAX_WAIT_S, and got MAX_WAIT_S. */
+  | { kind: 'rate-limited'; message: string; retryAfterS: number | undefined; retryAfterCapped?: true }
   | { kind: 'processing'; message: string; etaS: number | undefined }
   | { kind: 'api-error'; status: number; message: string }
   | { kind: 'http-error'; status: number; detail: string }
@@ -42,6 +43,11 @@ export interface SdApi {
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_MESSAGE_CHARS = 900;
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
+/** A day: the longest wait or ETA worth believing (1e12 s would block a server for millennia). */
+export const MAX_WAIT_S = 86_400;
+/** Far deeper than any answer the API documents, far shallower than what overflows the stack. */
+const MAX_JSON_DEPTH = 32;
+const REDIRECT_DETAIL = 'a redirect to another address, which was not followed so that the key goes nowhere else';
 
 export function createSdApi(options: SdApiOptions): SdApi {
   const url = `${options.baseUrl}/v5/clear_cache`;
@@ -55,12 +61,27 @@ export function createSdApi(options: SdApiOptions): SdApi {
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ key }),
         signal,
+        // Never followed: a 307/308 would re-POST the key to wherever it points, and a loop costs ~20 requests.
+        redirect: 'manual',
       });
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        return { kind: 'http-error', status: response.status, detail: REDIRECT_DETAIL };
+      }
       const text = await readLimited(response);
-      return classify(response.status, text, response.headers.get('retry-after'), key);
+      return classifySafely(response.status, text, response.headers.get('retry-after'), key);
     } catch (error) {
       if (signal.aborted) return { kind: 'timeout', afterMs: options.timeoutMs };
       return { kind: 'network', detail: describeNetworkError(error) };
+    }
+  }
+
+  /** An answer we fail to read is the answer's fault: never a connection failure, never retried. */
+  function classifySafely(status: number, text: string, retryAfter: string | null, key: string): ClearOutcome {
+    try {
+      return classify(status, text, retryAfter, key);
+    } catch {
+      return { kind: 'http-error', status, detail: 'an answer the bot could not read' };
     }
   }
 
@@ -130,35 +151,59 @@ async function readLimited(response: Response): Promise<string> {
 function describeNetworkError(error: unknown): string {
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   if (cause && typeof cause.code === 'string') return cause.code;
-  if (cause && typeof cause.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
+  const text = cause && typeof cause.message === 'string' ? cause.message : error instanceof Error ? error.message : String(error);
+  // fetch names the URL in some errors (one with credentials, for one): the detail is shown publicly.
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1');
 }
 
 type Json = Record<string, unknown>;
 
 /** Turns one HTTP answer into an outcome. Exported for the tests of each API.md case. */
 export function classify(status: number, text: string, retryAfterHeader: string | null, key: string): ClearOutcome {
+  if (/^\s*[[{]/.test(text) && depthOver(text, MAX_JSON_DEPTH)) return { kind: 'http-error', status, detail: 'JSON nested too deeply to read' };
   const body = parseObject(text);
   if (!body) {
     const what = text.trim() === '' ? 'an empty answer' : /^\s*</.test(text) ? 'an HTML page' : isJson(text) ? 'JSON it does not document' : 'an answer that is not JSON';
     return { kind: 'http-error', status, detail: what };
   }
-  const message = scrub(readMessage(body), key);
+  const message = readMessage(body, key);
   const apiStatus = typeof body.status === 'string' ? body.status.toLowerCase() : '';
   const tips = [body.tip, body.tips].filter((t): t is string => typeof t === 'string').join(' ');
   const hint = `${message} ${tips}`;
 
   if (status >= 200 && status < 300 && apiStatus === 'success') return { kind: 'ok', message: message || 'Cache cleared' };
-  if (apiStatus === 'processing') return { kind: 'processing', message, etaS: positiveNumber(body.eta) };
-  const retryAfterS = positiveNumber(body.retry_after) ?? positiveNumber(retryAfterHeader) ?? secondsIn(tips);
+  if (apiStatus === 'processing') {
+    const eta = positiveNumber(body.eta);
+    return { kind: 'processing', message, etaS: eta !== undefined && eta <= MAX_WAIT_S ? eta : undefined };
+  }
+  const asked = positiveNumber(body.retry_after) ?? positiveNumber(retryAfterHeader) ?? secondsIn(tips);
   if (status === 429 || /rate.?limit|too many requests|queued requests/i.test(hint) || (apiStatus !== 'success' && secondsIn(tips) !== undefined)) {
-    return { kind: 'rate-limited', message, retryAfterS };
+    return asked !== undefined && asked > MAX_WAIT_S
+      ? { kind: 'rate-limited', message, retryAfterS: MAX_WAIT_S, retryAfterCapped: true }
+      : { kind: 'rate-limited', message, retryAfterS: asked };
   }
   if (status === 401 || /invalid.{0,10}key|unauthori[sz]ed/i.test(message)) return { kind: 'invalid-key', message };
   if (status === 402 || /credit|insufficient|balance/i.test(message)) return { kind: 'no-credits', message };
   if (status === 403 || /premium|subscription|upgrade your plan/i.test(message)) return { kind: 'plan', message };
   if (status >= 500) return { kind: 'http-error', status, detail: message || 'a server error' };
   return { kind: 'api-error', status, message: message || `status "${apiStatus || 'none'}" without a message` };
+}
+
+/** Whether brackets outside strings nest deeper than max: checked before parsing, without recursion. */
+function depthOver(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth -= 1;
+  }
+  return false;
 }
 
 function isJson(text: string): boolean {
@@ -179,24 +224,53 @@ function parseObject(text: string): Json | undefined {
   }
 }
 
-/** `message`, or the legacy `messege`; a string, or field errors like {"key": ["... required."]}. */
-function readMessage(body: Json): string {
+/** `message`, or the legacy `messege`; a string, or field errors like {"key": ["... required."]}. Key-free, then cut. */
+function readMessage(body: Json, key: string): string {
   const raw = body.message ?? body.messege ?? body.error;
   let text: string;
   if (typeof raw === 'string') text = raw;
-  else if (Array.isArray(raw)) text = raw.map(String).join(' ');
+  else if (Array.isArray(raw)) text = words(raw);
   else if (raw !== null && typeof raw === 'object') {
     text = Object.entries(raw)
-      .map(([field, errors]) => `${field}: ${Array.isArray(errors) ? errors.map(String).join(' ') : String(errors)}`)
+      .map(([field, errors]) => `${field}: ${Array.isArray(errors) ? words(errors) : words([errors])}`)
       .join('; ');
   } else text = '';
-  text = text.replace(/\s+/g, ' ').trim();
+  // Masked before the cut: a key straddling the cut would otherwise escape the mask.
+  text = scrub(text.replace(/\s+/g, ' ').trim(), key);
   return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…` : text;
 }
 
-/** An API that echoes the key back must not make us show it. */
+/** Strings, numbers and booleans of a list, as words; nested lists and objects are not words. */
+function words(list: unknown[]): string {
+  return list.filter((item) => ['string', 'number', 'boolean'].includes(typeof item)).map(String).join(' ');
+}
+
+/** The shortest run of a key's characters that counts as part of the key when an API echoes it. */
+const KEY_FRAGMENT = 8;
+
+/**
+ * An API that echoes the key must not make us show it: the whole key becomes its mask, and any
+ * other run of 8+ characters found in the key (a cut, a prefix, a quoted slice) becomes ••••.
+ */
 function scrub(text: string, key: string): string {
-  return key.length > 0 && text.includes(key) ? text.split(key).join(maskKey(key)) : text;
+  // A key shorter than a fragment (stored before keys had a minimum) is masked where it is whole.
+  if (key.length < KEY_FRAGMENT) return key && text.includes(key) ? text.split(key).join(maskKey(key)) : text;
+  const grams = new Set<string>();
+  for (let i = 0; i + KEY_FRAGMENT <= key.length; i++) grams.add(key.slice(i, i + KEY_FRAGMENT));
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i + KEY_FRAGMENT <= text.length; ) {
+    if (!grams.has(text.slice(i, i + KEY_FRAGMENT))) {
+      i += 1;
+      continue;
+    }
+    // Grow the match while it is still somewhere in the key: the longest fragment starting here.
+    let end = i + KEY_FRAGMENT;
+    while (end < text.length && key.includes(text.slice(i, end + 1))) end += 1;
+    out += text.slice(copied, i) + (text.slice(i, end) === key ? maskKey(key) : '••••');
+    copied = i = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 function positiveNumber(value: unknown): number | undefined {

@@ -26,9 +26,12 @@ export const failure = (title: string, description: string) => embed('failure', 
 export const info = (title: string, description: string) => embed('info', title, description);
 export const warning = (title: string, description: string) => embed('warning', title, description);
 
-/** Shows a message from outside (the API) as a quote that cannot break out into markdown. */
+/**
+ * Shows a message from outside (the API) as a quote that cannot break out into markdown: no
+ * formatting, no masked [text](url) links, no <links>, mentions or timestamps, no headers.
+ */
 export function quote(text: string): string {
-  const clean = text.replace(/[`*_~|>\\]/g, (c) => `\\${c}`).replace(/\n+/g, ' ');
+  const clean = text.replace(/[`*_~|>\\[\]()<#]/g, (c) => `\\${c}`).replace(/\n+/g, ' ');
   return `> ${clean}`;
 }
 
@@ -67,7 +70,8 @@ export function clearOutcomeEmbed(outcome: ClearOutcome, latencyMs: number, now 
       return failure('Not included in your plan', `${said(outcome.message, '')}The account's plan does not allow clearing the cache. Upgrade it on modelslab.com.`);
     case 'rate-limited': {
       const when = outcome.retryAfterS ? `Try again ${relative(now + outcome.retryAfterS * 1000)}.` : 'Wait a minute, then try again.';
-      return warning('Rate limited by the API', `${said(outcome.message, '')}The account has too many requests queued. ${when}`);
+      const capped = outcome.retryAfterCapped ? ' (The API asked for a longer wait; the bot waits a day at most.)' : '';
+      return warning('Rate limited by the API', `${said(outcome.message, '')}The account has too many requests queued. ${when}${capped}`);
     }
     case 'processing': {
       const eta = outcome.etaS ? ` It expects to finish ${relative(now + outcome.etaS * 1000)}.` : '';
@@ -76,6 +80,9 @@ export function clearOutcomeEmbed(outcome: ClearOutcome, latencyMs: number, now 
     case 'api-error':
       return failure('The API reported an error', `${said(outcome.message, '')}HTTP status ${outcome.status}. If this keeps happening, check the account on modelslab.com.`);
     case 'http-error':
+      if (outcome.status >= 300 && outcome.status < 400) {
+        return failure('The API redirected the request', `It answered HTTP ${outcome.status}, ${outcome.detail}. The bot's host should check \`SD_API_BASE_URL\`: the API may have moved.`);
+      }
       return failure(
         'The API is having trouble',
         `It answered HTTP ${outcome.status} with ${outcome.detail}, not the expected JSON. This is on the API's side: try again in a few minutes.`,

@@ -23,11 +23,22 @@ describe('access rules', () => {
     expect(mayRun('operator', member(0n, []), [])).toBe(false);
   });
 
-  it('parses permission strings, and grants nothing for malformed ones', () => {
+  it('parses permission strings of decimal digits', () => {
     expect(parsePermissions('8')).toBe(8n);
+    expect(parsePermissions('0008')).toBe(8n);
     expect(parsePermissions('2251799813685247')).toBe(2251799813685247n);
-    expect(parsePermissions(8n)).toBe(8n);
-    for (const bad of ['-8', 'abc', '', '1e3', 8, null, undefined, '8 ', -8n, 1n << 128n, '9'.repeat(41)]) expect(parsePermissions(bad)).toBe(0n);
+    expect(parsePermissions(((1n << 128n) - 1n).toString())).toBe((1n << 128n) - 1n);
+  });
+
+  it('grants nothing for any payload Discord never sends, however discord.js would read it', () => {
+    const neverSent: unknown[] = [
+      '0x28', '0X8', '0b1000', '0o10', ' 8', '8 ', '+8', '-8', '8.0', '1e3', '8n', '1_000', '８', 'Administrator', 'ManageGuild', '', 'abc',
+      ['8'], ['0x20'], { bitfield: 8n }, 8, 40, 8n, 40n, -8n, true, null, undefined, (1n << 128n).toString(), '9'.repeat(41),
+    ];
+    for (const value of neverSent) {
+      expect(parsePermissions(value), String(value)).toBe(0n);
+      expect(isAdmin(member(parsePermissions(value)))).toBe(false);
+    }
   });
 
   it('refuses to grant @everyone and managed roles', () => {

@@ -83,6 +83,16 @@ describe('ClearService', () => {
     expect(await off.cooldownUntil('1')).toBeUndefined();
   });
 
+  it('a new key stored while a clear is still running ends the cooldown that clear would arm', async () => {
+    sd.setLatency(150);
+    const svc = service(30);
+    const running = clear(svc);
+    await new Promise((r) => setTimeout(r, 50));
+    await svc.resetCooldown('1');
+    await running;
+    expect(await svc.cooldownUntil('1')).toBeUndefined();
+  });
+
   it('no-key clears arm no cooldown', async () => {
     const svc = service(30);
     await clear(svc, '3');

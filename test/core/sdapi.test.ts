@@ -95,10 +95,113 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
     expect(result.outcome).toEqual({ kind: 'network', detail: 'ECONNREFUSED' });
   });
 
+  it('never shows the credentials of a base URL that carries them', async () => {
+    const withCredentials = sd.baseUrl.replace('http://', 'http://someone:Pa55-w0rd-xyz@');
+    const result = await createSdApi({ baseUrl: withCredentials, timeoutMs: 1000, backoffMs: 5 }).clearCache(KEY);
+    expect(result.outcome.kind).toBe('network');
+    const detail = (result.outcome as { detail: string }).detail;
+    expect(detail).not.toContain('Pa55-w0rd-xyz');
+    expect(detail).not.toContain('someone');
+  });
+
   it('reads Retry-After and never echoes the key back', async () => {
     sd.setResponder(() => ({ status: 429, headers: { 'content-type': 'application/json', 'retry-after': '12' }, body: JSON.stringify({ status: 'error', message: `Too many requests for ${KEY}` }) }));
     const result = await api().clearCache(KEY);
     expect(result.outcome).toEqual({ kind: 'rate-limited', message: 'Too many requests for ••••3456', retryAfterS: 12 });
+  });
+
+  describe('an API message that echoes the key', () => {
+    // A 256-character key, the longest /apikey set accepts, with no repeats that could hide a leak.
+    const LONG_KEY = Array.from({ length: 256 }, (_, i) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[(i * 7) % 62]! + (i % 10)).join('').slice(0, 256);
+    const leaks = (text: string, key: string) => Array.from({ length: key.length - 7 }, (_, i) => key.slice(i, i + 8)).filter((part) => text.includes(part));
+    const answerWith = (message: string) => sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'error', message }) }));
+
+    it('keeps no part of a key that straddles the 900-character cut', async () => {
+      answerWith(`${'x'.repeat(840)} ${LONG_KEY} trailing words`);
+      const { outcome } = await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 1500 }).clearCache(LONG_KEY);
+      expect(outcome.kind).toBe('api-error');
+      const message = (outcome as { message: string }).message;
+      expect(message.length).toBeLessThanOrEqual(900);
+      expect(leaks(message, LONG_KEY)).toEqual([]);
+    });
+
+    it('masks a short key stored before keys had a minimum length, where it appears whole', async () => {
+      answerWith('bad key abc123 given');
+      const { outcome } = await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 1500 }).clearCache('abc123');
+      expect(outcome).toMatchObject({ message: 'bad key •••• given' });
+    });
+
+    it('masks any fragment of 8 or more characters of the key, wherever it appears', async () => {
+      answerWith(`key ${LONG_KEY.slice(3, 11)} and ${LONG_KEY.slice(100, 180)}, also ${LONG_KEY.slice(-20)}; short ${LONG_KEY.slice(40, 47)} stays`);
+      const { outcome } = await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 1500 }).clearCache(LONG_KEY);
+      const message = (outcome as { message: string }).message;
+      expect(leaks(message, LONG_KEY)).toEqual([]);
+      expect(message).toBe(`key •••• and ••••, also ••••; short ${LONG_KEY.slice(40, 47)} stays`);
+    });
+  });
+
+  describe('redirects', () => {
+    it('a 307 to another origin is an error, and the key is not sent there', async () => {
+      const elsewhere = await startSdApiStandIn();
+      try {
+        sd.setResponder(() => ({ status: 307, headers: { location: `${elsewhere.baseUrl}/v5/clear_cache` }, body: '' }));
+        const result = await api().clearCache(KEY);
+        expect(result.outcome).toEqual({ kind: 'http-error', status: 307, detail: expect.stringMatching(/redirect.*not followed/) });
+        expect(sd.requests).toHaveLength(1); // a redirect is final: no retry
+        expect(elsewhere.requests).toHaveLength(0);
+      } finally {
+        await elsewhere.close();
+      }
+    });
+
+    it('a redirect loop costs one request', async () => {
+      sd.setResponder(() => ({ status: 308, headers: { location: `${sd.baseUrl}/v5/clear_cache` }, body: '' }));
+      const result = await api().clearCache(KEY);
+      expect(result.outcome).toMatchObject({ kind: 'http-error', status: 308 });
+      expect(result.attempts).toBe(1);
+      expect(sd.requests).toHaveLength(1);
+    });
+
+    it('a 302 with a JSON body is still a redirect, never a success', async () => {
+      sd.setResponder(() => ({ status: 302, headers: { location: '/elsewhere', 'content-type': 'application/json' }, body: '{"status":"success","message":"Cache cleared"}' }));
+      expect((await api().clearCache(KEY)).outcome).toMatchObject({ kind: 'http-error', status: 302 });
+    });
+  });
+
+  describe('answers out of bounds', () => {
+    const answer = (status: number, body: string, headers: Record<string, string> = {}) =>
+      sd.setResponder(() => ({ status, headers: { 'content-type': 'application/json', ...headers }, body }));
+
+    it.each([
+      ['retry_after 1e12', JSON.stringify({ status: 'error', message: 'Rate limit exceeded', retry_after: 1e12 }), {}],
+      ['retry_after 1e300', '{"status":"error","message":"Rate limit exceeded","retry_after":1e300}', {}],
+      ['a Retry-After header of 1e11 s', JSON.stringify({ status: 'error', message: 'Rate limit exceeded' }), { 'retry-after': '99999999999' }],
+    ])('%s is capped at a day, and the outcome says it was', async (_name, body, headers) => {
+      answer(429, body, headers);
+      expect((await api().clearCache(KEY)).outcome).toEqual({ kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 86_400, retryAfterCapped: true });
+    });
+
+    it('a retry_after within a day is kept as it is', async () => {
+      answer(429, JSON.stringify({ status: 'error', message: 'Rate limit exceeded', retry_after: 86_400 }));
+      expect((await api().clearCache(KEY)).outcome).toEqual({ kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 86_400 });
+    });
+
+    it('an eta past a day is dropped rather than shown', async () => {
+      answer(200, '{"status":"processing","message":"Working","eta":1e300}');
+      expect((await api().clearCache(KEY)).outcome).toEqual({ kind: 'processing', message: 'Working', etaS: undefined });
+    });
+
+    it.each([
+      ['a nested message', `{"status":"error","message":${'['.repeat(30_000)}${']'.repeat(30_000)}}`],
+      ['nested field errors', `{"status":"error","message":{"key":${'['.repeat(30_000)}${']'.repeat(30_000)}}}`],
+      ['a nested object anywhere', `{"status":"success","message":"Cache cleared","extra":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`],
+    ])('%s nested thousands deep is an invalid answer, sent once, not a connection failure', async (_name, body) => {
+      answer(200, body);
+      const result = await api().clearCache(KEY);
+      expect(result.outcome).toEqual({ kind: 'http-error', status: 200, detail: 'JSON nested too deeply to read' });
+      expect(result.attempts).toBe(1);
+      expect(sd.requests).toHaveLength(1);
+    });
   });
 
   it('a 200 that is JSON but not the documented success is not a success', async () => {

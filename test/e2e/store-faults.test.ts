@@ -121,7 +121,7 @@ describe('backups and restores of a running bot', () => {
 
   it('file damaged in place: a clear error and the bot stays up; restoring a backup (bot stopped) brings it back', async () => {
     const guildId = rig.guildIds[3]!;
-    await setKey(rig, guildId, 'before-damage-abcdef');
+    await setKey(rig, guildId, 'before-damage-0abcdef');
     expect((await tool(BACKUP, `${rig.dir}/undamaged.sqlite`)).code).toBe(0);
     const other = sqliteConnection(rig.dbFile);
     await other.run('PRAGMA wal_checkpoint(TRUNCATE)');

@@ -41,7 +41,7 @@ beforeAll(async () => {
   world = await startWorld({ guilds: 1 });
   store = await openStore(world.env.DATABASE_URL!);
   const secrets = new SecretSet();
-  secrets.add(TOKEN);
+  secrets.pin(TOKEN);
   const log = createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
   const guilds = new GuildStore(store, createSealer(randomBytes(32)));
   const clears = new ClearService({ api: createSdApi({ baseUrl: world.sd.baseUrl, timeoutMs: 1000 }), guilds, records: store, cooldownS: 0, apiTimeoutMs: 1000 });

@@ -111,7 +111,7 @@ export async function startInProcessRig(options: RigOptions = {}): Promise<InPro
   const logs: LogLine[] = [];
   const secrets = new SecretSet();
   const config = parseConfig(world.env);
-  secrets.add(config.discordToken);
+  secrets.pin(config.discordToken);
   const log = createLogger({ level: config.logLevel, format: 'json', secrets, destination: { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) } });
   const app = await createApp(config, log, secrets, { onFatal: (reason) => logs.push({ level: 60, msg: `fatal: ${reason}` }) });
   await app.start();

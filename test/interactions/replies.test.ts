@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { clearOutcomeEmbed, quote } from '../../src/interactions/replies.js';
+
+const described = (outcome: Parameters<typeof clearOutcomeEmbed>[0]) => clearOutcomeEmbed(outcome, 10);
+
+describe('clear outcome words', () => {
+  it('a wait the API asked for past a day shows as a day, and says it was capped', () => {
+    const now = 1_800_000_000_000;
+    const reply = clearOutcomeEmbed({ kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 86_400, retryAfterCapped: true }, 10, now);
+    expect(reply.description).toContain(`<t:${now / 1000 + 86_400}:R>`);
+    expect(reply.description).toMatch(/asked for a longer wait; the bot waits a day at most/);
+    const plain = clearOutcomeEmbed({ kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 30 }, 10, now);
+    expect(plain.description).not.toMatch(/a day at most/);
+  });
+
+  it('a redirect is named as one, and points the host at SD_API_BASE_URL', () => {
+    const reply = described({ kind: 'http-error', status: 308, detail: 'a redirect to another address, which was not followed so that the key goes nowhere else' });
+    expect(reply.title).toBe('The API redirected the request');
+    expect(reply.description).toContain('HTTP 308');
+    expect(reply.description).toContain('SD_API_BASE_URL');
+    expect(reply.description).not.toContain("on the API's side");
+  });
+});
+
+describe('quote', () => {
+  it('leaves no masked link clickable', () => {
+    const quoted = quote('Visit [free credits](https://evil.example/claim) now, or [here]( https://x.example )');
+    expect(quoted).toBe('> Visit \\[free credits\\]\\(https://evil.example/claim\\) now, or \\[here\\]\\( https://x.example \\)');
+    // No "[text](" remains with an unescaped bracket: Discord needs one to make a link.
+    expect(quoted).not.toMatch(/(^|[^\\])\[[^\]]*(^|[^\\])\]\(/);
+  });
+
+  it('cannot open headers, angle-bracket links, mentions or timestamps', () => {
+    expect(quote('# Big <https://evil.example> <@123> <t:1:R>')).toBe('> \\# Big \\<https://evil.example\\> \\<@123\\> \\<t:1:R\\>');
+  });
+
+  it('keeps plain words as they are, on one line', () => {
+    expect(quote('Cache cleared')).toBe('> Cache cleared');
+    expect(quote('Rate limit exceeded.\n\nMaximum 5 queued requests allowed.')).toBe('> Rate limit exceeded. Maximum 5 queued requests allowed.');
+    expect(quote('*bold* _it_ `code` ~~s~~ ||spoiler|| > q')).toBe('> \\*bold\\* \\_it\\_ \\`code\\` \\~\\~s\\~\\~ \\|\\|spoiler\\|\\| \\> q');
+  });
+});
