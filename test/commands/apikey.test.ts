@@ -1,0 +1,233 @@
+/** /apikey run directly: plain input, a real store on a temp SQLite file, the API stand-in on loopback. */
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { command } from '../../commands/apikey.js';
+import { MAX_KEY_LENGTH } from '../../src/core/apikey.js';
+import { GuildStore } from '../../src/core/guilds.js';
+import { createSealer } from '../../src/core/seal.js';
+import { InputError } from '../../src/interactions/input.js';
+import { type CommandWorld, START, everything, openCommandWorld } from '../support/command-context.js';
+import { GUILD_ID, USER_ID, guildInput } from '../support/input.js';
+import { type SdApiStandIn, startSdApiStandIn } from '../support/sdapi-standin.js';
+import { databaseBytes } from '../support/temp.js';
+
+const KEY = 'sk-live-0123456789abcdef';
+const OLD_KEY = 'old-key-9876543210-wxyz';
+const OTHER_ADMIN = '300000000000000002';
+const OTHER_GUILD = '100000000000000002';
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+const set = (key?: string | number, userId = USER_ID) =>
+  guildInput({ name: 'apikey', subcommand: 'set', userId, ...(key === undefined ? {} : { options: { key } }) });
+const status = () => guildInput({ name: 'apikey', subcommand: 'status' });
+const remove = (userId = USER_ID) => guildInput({ name: 'apikey', subcommand: 'remove', userId });
+
+let sd: SdApiStandIn;
+let world: CommandWorld;
+
+beforeAll(async () => {
+  sd = await startSdApiStandIn();
+});
+afterAll(() => sd.close());
+beforeEach(async () => {
+  sd.setMode('success');
+  world = await openCommandWorld(sd, { cooldownS: 30 });
+});
+afterEach(() => world.close());
+
+describe('/apikey set', () => {
+  it('stores the key sealed, answers with it masked, and records who set it and when', async () => {
+    const result = await world.run(command, set(KEY));
+
+    expect(result.outcome).toBe('ok');
+    expect(result.embeds).toHaveLength(1);
+    expect(result.embeds[0]).toMatchObject({ title: 'API key saved', description: expect.stringContaining('••••cdef') });
+    expect(result.embeds[0]!.description).not.toContain('replaces');
+    expect(everything(result)).not.toContain(KEY);
+
+    const settings = await world.settings();
+    expect(settings.apiKey).toMatchObject({ setBy: USER_ID, setAt: START });
+    expect(settings.apiKey!.sealed).not.toContain(KEY);
+    expect(world.guilds.openKey(GUILD_ID, settings)).toMatchObject({ kind: 'ok', key: KEY });
+    expect(settings.audit).toEqual([{ at: START, userId: USER_ID, action: 'key-set' }]);
+    expect(await databaseBytes(world.dbFile)).not.toContain(KEY);
+  });
+
+  it('replacing a key names the previous one, masked, and keeps only the new one', async () => {
+    await world.guilds.setKey(GUILD_ID, OLD_KEY, OTHER_ADMIN);
+    const result = await world.run(command, set(KEY));
+
+    expect(result.embeds[0]!.description).toContain('It replaces the previous key ••••wxyz.');
+    expect(result.embeds[0]!.description).toContain('••••cdef');
+    expect(everything(result)).not.toContain(OLD_KEY);
+    expect(everything(result)).not.toContain(KEY);
+    const settings = await world.settings();
+    expect(world.guilds.openKey(GUILD_ID, settings)).toMatchObject({ kind: 'ok', key: KEY, setBy: USER_ID });
+    expect(settings.audit.map((e) => [e.action, e.userId])).toEqual([['key-set', OTHER_ADMIN], ['key-set', USER_ID]]);
+  });
+
+  it('accepts a key exactly at the length limit', async () => {
+    const longest = 'k'.repeat(MAX_KEY_LENGTH - 4) + 'LAST';
+    const result = await world.run(command, set(longest));
+    expect(result.outcome).toBe('ok');
+    expect(world.guilds.openKey(GUILD_ID, await world.settings())).toMatchObject({ kind: 'ok', key: longest });
+  });
+
+  const refused: Array<[string, string | undefined, RegExp]> = [
+    ['no key option at all', undefined, /empty/],
+    ['an empty key', '', /empty/],
+    ['a key longer than the limit', 'k'.repeat(MAX_KEY_LENGTH + 1), new RegExp(`${MAX_KEY_LENGTH + 1} characters long`)],
+    ['a key with a space inside', 'sk-live 0123456789', /spaces/],
+    ['a key with a trailing line break', 'sk-live-0123456789\n', /line breaks/],
+    ['a key with a leading tab', '\tsk-live-0123456789', /spaces/],
+    ['a key with a zero-width space', 'sk-live-\u200b0123456789', /invisible/],
+  ];
+
+  it.each(refused)('refuses %s and keeps the key stored before, untouched', async (_what, bad, reason) => {
+    await world.guilds.setKey(GUILD_ID, OLD_KEY, OTHER_ADMIN);
+    const before = await world.settings();
+
+    const result = await world.run(command, set(bad));
+
+    expect(result.outcome).toBe('invalid-input');
+    expect(result.embeds[0]).toMatchObject({ title: 'Key not saved', description: expect.stringMatching(reason) });
+    expect(result.embeds[0]!.description).toMatch(/The key stored before is unchanged\.$/);
+    if (bad) expect(everything(result)).not.toContain(bad.trim());
+    expect(await world.settings()).toEqual(before);
+  });
+
+  it('a refusal with no key stored stores nothing and does not claim a key was kept', async () => {
+    const result = await world.run(command, set('has a space'));
+    expect(result.outcome).toBe('invalid-input');
+    expect(result.embeds[0]!.description).not.toContain('unchanged');
+    expect(await world.settings()).toEqual({ roles: [], audit: [] });
+  });
+
+  it('an option of another type is an input error, and changes nothing', async () => {
+    await world.guilds.setKey(GUILD_ID, OLD_KEY, OTHER_ADMIN);
+    const before = await world.settings();
+    await expect(world.run(command, set(12345))).rejects.toBeInstanceOf(InputError);
+    expect(await world.settings()).toEqual(before);
+  });
+
+  it('a new key resets a running cooldown; a refused one leaves it running', async () => {
+    await world.guilds.setKey(GUILD_ID, OLD_KEY, OTHER_ADMIN);
+    const clear = await world.clears.clear(GUILD_ID, USER_ID, await world.settings());
+    expect(clear).toMatchObject({ kind: 'done', result: { outcome: { kind: 'ok' } } });
+    expect(await world.clears.cooldownUntil(GUILD_ID)).toBe(START + 30_000);
+
+    await world.run(command, set('not a key'));
+    expect(await world.clears.cooldownUntil(GUILD_ID)).toBe(START + 30_000);
+
+    await world.run(command, set(KEY));
+    expect(await world.clears.cooldownUntil(GUILD_ID)).toBeUndefined();
+    // The next clear goes out at once, with the new key.
+    const next = await world.clears.clear(GUILD_ID, USER_ID, await world.settings());
+    expect(next).toMatchObject({ kind: 'done', shared: false });
+    expect(sd.requests.at(-1)?.json).toEqual({ key: KEY });
+  });
+
+  it('changes only this server', async () => {
+    await world.guilds.setKey(OTHER_GUILD, OLD_KEY, OTHER_ADMIN);
+    await world.run(command, set(KEY));
+    expect(world.guilds.openKey(OTHER_GUILD, await world.settings(OTHER_GUILD))).toMatchObject({ kind: 'ok', key: OLD_KEY });
+  });
+});
+
+describe('/apikey status', () => {
+  it('says when no key is set', async () => {
+    const result = await world.run(command, status());
+    expect(result.outcome).toBe('ok');
+    expect(result.embeds).toEqual([expect.objectContaining({ title: 'No API key set' })]);
+    expect(result.embeds[0]!.fields).toBeUndefined();
+  });
+
+  it('shows the key masked, who set it and when, and that no clear has run; it changes nothing', async () => {
+    await world.guilds.setKey(GUILD_ID, KEY, OTHER_ADMIN);
+    world.clock.now += 3_600_000;
+    const before = await world.settings();
+
+    const result = await world.run(command, status());
+
+    expect(result.outcome).toBe('ok');
+    expect(result.embeds[0]).toMatchObject({
+      title: 'API key set',
+      description: `Key ••••cdef, set by <@${OTHER_ADMIN}> on <t:${seconds(START)}:f>.`,
+      fields: [{ name: 'Last clear', value: 'none yet: run `/clearcache`' }],
+    });
+    expect(everything(result)).not.toContain(KEY);
+    expect(await world.settings()).toEqual(before);
+  });
+
+  it('shows the last clear: its outcome in words, who ran it, when, and how long the API took', async () => {
+    await world.guilds.setKey(GUILD_ID, KEY, OTHER_ADMIN);
+    sd.setMode('no-credits');
+    world.clock.now = START + 60_000;
+    await world.clears.clear(GUILD_ID, USER_ID, await world.settings());
+    const { lastClear } = await world.settings();
+    expect(lastClear).toMatchObject({ at: START + 60_000, by: USER_ID, outcome: 'no-credits' });
+
+    const result = await world.run(command, status());
+    expect(result.embeds[0]!.fields).toEqual([
+      { name: 'Last clear', value: `out of credits, by <@${USER_ID}> on <t:${seconds(START + 60_000)}:f> (${lastClear!.latencyMs} ms)` },
+    ]);
+
+    sd.setMode('success');
+    world.clock.now = START + 120_000;
+    await world.clears.clear(GUILD_ID, OTHER_ADMIN, await world.settings());
+    const after = await world.run(command, status());
+    expect(after.embeds[0]!.fields?.[0]?.value).toMatch(new RegExp(`^cleared, by <@${OTHER_ADMIN}> on <t:${seconds(START + 120_000)}:f> \\(\\d+ ms\\)$`));
+  });
+
+  it('a key sealed under another ENCRYPTION_KEY is reported as such, never shown', async () => {
+    await new GuildStore(world.store, createSealer(randomBytes(32))).setKey(GUILD_ID, KEY, OTHER_ADMIN);
+    const result = await world.run(command, status());
+    expect(result.outcome).toBe('ok');
+    expect(result.embeds[0]).toMatchObject({
+      title: 'API key set',
+      description: expect.stringContaining('Key (cannot be opened with the current ENCRYPTION_KEY), set by'),
+    });
+    expect(everything(result)).not.toContain(KEY);
+  });
+});
+
+describe('/apikey remove', () => {
+  it('deletes the key and records who did; a second remove says there was none and records nothing', async () => {
+    await world.guilds.setKey(GUILD_ID, KEY, OTHER_ADMIN);
+    await world.guilds.grantRole(GUILD_ID, '600000000000000001', OTHER_ADMIN);
+    world.clock.now += 1000;
+
+    const result = await world.run(command, remove());
+    expect(result.outcome).toBe('ok');
+    expect(result.embeds[0]!.title).toBe('API key removed');
+    const settings = await world.settings();
+    expect(settings.apiKey).toBeUndefined();
+    expect(world.guilds.openKey(GUILD_ID, settings)).toEqual({ kind: 'none' });
+    expect(settings.roles).toEqual(['600000000000000001']);
+    expect(settings.audit.at(-1)).toEqual({ at: START + 1000, userId: USER_ID, action: 'key-remove' });
+
+    const again = await world.run(command, remove());
+    expect(again.outcome).toBe('ok');
+    expect(again.embeds[0]!.title).toBe('No API key to remove');
+    expect(await world.settings()).toEqual(settings);
+  });
+
+  it('removes only this server\'s key', async () => {
+    await world.guilds.setKey(GUILD_ID, KEY, OTHER_ADMIN);
+    await world.guilds.setKey(OTHER_GUILD, OLD_KEY, OTHER_ADMIN);
+    await world.run(command, remove());
+    expect(world.guilds.openKey(OTHER_GUILD, await world.settings(OTHER_GUILD))).toMatchObject({ kind: 'ok', key: OLD_KEY });
+  });
+});
+
+it('answers an unknown subcommand with what exists, changing nothing', async () => {
+  const result = await world.run(command, guildInput({ name: 'apikey', subcommand: 'rotate' }));
+  expect(result.outcome).toBe('invalid-input');
+  expect(result.embeds[0]).toMatchObject({ title: 'Unknown subcommand', description: expect.stringContaining('`/apikey set`') });
+  expect(await world.settings()).toEqual({ roles: [], audit: [] });
+});
+
+it('is declared admin-only with private answers', () => {
+  expect(command.access).toBe('admin');
+  expect(command.visibility).toBe('ephemeral');
+});

@@ -1,0 +1,125 @@
+/**
+ * A real context for running a command directly with plain input: GuildStore and ClearService over
+ * a fresh SQLite file in a temp folder, the API client against the loopback stand-in, a clock the
+ * test moves, a logger whose lines the test reads, and a DiscordPort that is a plain object (it is
+ * a port, not Discord). Settings are loaded once per run, as the road does.
+ *
+ *   const sd = await startSdApiStandIn();
+ *   const world = await openCommandWorld(sd, { cooldownS: 30 });
+ *   const result = await world.run(command, guildInput({ name: 'apikey', subcommand: 'status' }));
+ *   await world.close();
+ */
+import { randomBytes } from 'node:crypto';
+import { ClearService } from '../../src/core/clearing.js';
+import { type GuildSettings, GuildStore } from '../../src/core/guilds.js';
+import { createSdApi } from '../../src/core/sdapi.js';
+import { type Sealer, createSealer } from '../../src/core/seal.js';
+import type { Command, CommandContext, CommandResult, DiscordPort, GuildInput } from '../../src/interactions/command.js';
+import { SecretSet, createLogger } from '../../src/logger.js';
+import { type Store, openStore } from '../../src/store/index.js';
+import type { LogLine } from './bot-process.js';
+import { APP_ID, GUILD_ID } from './input.js';
+import type { SdApiStandIn } from './sdapi-standin.js';
+import { tempDir } from './temp.js';
+
+/** A DiscordPort answering with the roles the test says the server has, and recording who asked. */
+export interface RolesPort extends DiscordPort {
+  roles: Set<string>;
+  asked: string[];
+}
+
+export function rolesPort(roles: Iterable<string> = []): RolesPort {
+  const port: RolesPort = {
+    roles: new Set(roles),
+    asked: [],
+    async guildRoleIds(guildId) {
+      port.asked.push(guildId);
+      return new Set(port.roles);
+    },
+  };
+  return port;
+}
+
+export interface CommandWorldOptions {
+  cooldownS?: number;
+  /** The API client's deadline (and the ClearService's idea of it). */
+  apiTimeoutMs?: number;
+}
+
+export interface CommandWorld {
+  store: Store;
+  sealer: Sealer;
+  guilds: GuildStore;
+  clears: ClearService;
+  discord: RolesPort;
+  /** What GuildStore and ClearService take as now; move it to pass time. */
+  clock: { now: number };
+  logs: LogLine[];
+  dbFile: string;
+  /** Another ClearService over a second connection to the same file: another process of the bot. */
+  otherProcess(options?: CommandWorldOptions): Promise<{ guilds: GuildStore; clears: ClearService }>;
+  settings(guildId?: string): Promise<GuildSettings>;
+  /** The context the road would build for this guild now: settings loaded once. */
+  context(guildId?: string, overrides?: Partial<CommandContext>): Promise<CommandContext>;
+  /** Loads the guild's settings once, then runs the command as the road would hand it the input. */
+  run(command: Command, input: GuildInput, overrides?: Partial<CommandContext>): Promise<CommandResult>;
+  close(): Promise<void>;
+}
+
+export const START = Date.UTC(2025, 0, 15, 12, 0, 0);
+
+export async function openCommandWorld(sd: SdApiStandIn, options: CommandWorldOptions = {}): Promise<CommandWorld> {
+  const dir = tempDir('sdbot-cmd-');
+  const dbFile = `${dir.path}/bot.sqlite`;
+  const stores: Store[] = [];
+  const clock = { now: START };
+  const now = () => clock.now;
+  const sealer = createSealer(randomBytes(32));
+  const logs: LogLine[] = [];
+  const log = createLogger({ level: 'debug', format: 'json', secrets: new SecretSet(), destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
+
+  const compose = async ({ cooldownS = 0, apiTimeoutMs = 2000 }: CommandWorldOptions) => {
+    const store = await openStore(`sqlite://${dbFile}`);
+    stores.push(store);
+    const guilds = new GuildStore(store, sealer, undefined, now);
+    const api = createSdApi({ baseUrl: sd.baseUrl, timeoutMs: apiTimeoutMs, backoffMs: 5 });
+    const clears = new ClearService({ api, guilds, records: store, cooldownS, apiTimeoutMs, now, pollMs: 10 });
+    return { store, guilds, clears };
+  };
+
+  const { store, guilds, clears } = await compose(options);
+  const discord = rolesPort();
+  const context = async (guildId = GUILD_ID, overrides: Partial<CommandContext> = {}): Promise<CommandContext> => ({
+    settings: await guilds.settings(guildId),
+    guilds,
+    clears,
+    discord,
+    applicationId: APP_ID,
+    log,
+    ...overrides,
+  });
+  return {
+    store,
+    sealer,
+    guilds,
+    clears,
+    discord,
+    clock,
+    logs,
+    dbFile,
+    otherProcess: (other = options) => compose(other),
+    settings: (guildId = GUILD_ID) => guilds.settings(guildId),
+    context,
+    async run(command, input, overrides = {}) {
+      return command.execute(input, await context(input.guildId, overrides));
+    },
+    async close() {
+      await clears.drain();
+      for (const s of stores.splice(0)) await s.close();
+      dir.remove();
+    },
+  };
+}
+
+/** The first embed's title and description, and every field, as one text: for "is never shown" checks. */
+export const everything = (result: CommandResult): string => JSON.stringify(result.embeds);
