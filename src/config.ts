@@ -85,7 +85,10 @@ const schema = z.object({
   DATABASE_URL: z
     .string()
     .default('sqlite://data/bot.sqlite')
-    .refine((v) => /^sqlite:\/\/.+/.test(v), 'DATABASE_URL must look like sqlite://data/bot.sqlite (relative) or sqlite:///abs/path.sqlite'),
+    .refine(
+      (v) => /^sqlite:\/\/.+/.test(v) || (/^(postgres(ql)?|rediss?):\/\/[^\s]+$/.test(v) && URL.canParse(v)),
+      'DATABASE_URL must look like sqlite://data/bot.sqlite, postgres://user:password@host:5432/db or redis://host:6379/0',
+    ),
   ENCRYPTION_KEY: z.string().optional(),
   CLEARCACHE_COOLDOWN_S: integer('CLEARCACHE_COOLDOWN_S', 30, 0, 86_400, 'seconds'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -114,6 +117,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => issue.message).join('; '));
   }
   const e = parsed.data;
+  if (!e.DATABASE_URL.startsWith('sqlite:') && e.ENCRYPTION_KEY === undefined) {
+    throw new ConfigError('ENCRYPTION_KEY is not set: with a PostgreSQL or Redis DATABASE_URL every process must seal with the same key; make one with: openssl rand -base64 32');
+  }
   if (e.INTERACTIONS_MODE === 'http' && e.DISCORD_PUBLIC_KEY === undefined) {
     throw new ConfigError('DISCORD_PUBLIC_KEY is not set: INTERACTIONS_MODE=http needs the public key from Developer Portal > General Information');
   }

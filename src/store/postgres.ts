@@ -1,0 +1,72 @@
+/**
+ * PostgreSQL through @keyv/postgres: the adapter creates keyv's table and is the store's keyv;
+ * the bot's own reads, conditional writes and walks go through a pg.Pool of our own. The adapter
+ * keeps one module-level pool without an error listener, and pg emits an idle client's connection
+ * error on its pool (a crash when nobody listens), so that pool is left holding no idle client and
+ * ours listens. A conditional write is one statement, atomic on the server across every process.
+ */
+import KeyvPostgres from '@keyv/postgres';
+import Keyv from 'keyv';
+import pg from 'pg';
+import { redactUrl } from './redact.js';
+import { StoreOpenError } from './sqlite.js';
+import { NAMESPACE, type RawBackend } from './store.js';
+
+const TABLE = 'keyv';
+const PAGE = 500;
+
+export async function openPostgres(databaseUrl: string): Promise<RawBackend> {
+  const where = redactUrl(databaseUrl);
+  const adapter = new KeyvPostgres({ uri: databaseUrl, table: TABLE, iterationLimit: PAGE, max: 1, idleTimeoutMillis: 1 } as ConstructorParameters<typeof KeyvPostgres>[0]);
+  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true, emitErrors: false });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 3000, query_timeout: 5000 });
+  // The failed client is already out of the pool; the next query reports the trouble as a store error.
+  pool.on('error', () => undefined);
+  const query = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as Array<Record<string, unknown>>;
+  try {
+    // The adapter creates the table on its first connection; its query waits for that.
+    await adapter.query(`SELECT 1 FROM ${TABLE} LIMIT 1`);
+    await query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new StoreOpenError(`DATABASE_URL: cannot open the PostgreSQL database ${where} (${(error as Error).message}); check that the server runs and the URL is right`);
+  }
+
+  return {
+    kind: 'postgres',
+    where,
+    file: undefined,
+    keyv,
+    rawKey: (key) => `${NAMESPACE}:${key}`,
+    async get(key) {
+      const rows = await query(`SELECT value FROM ${TABLE} WHERE key = $1`, [key]);
+      const value = rows[0]?.value;
+      return typeof value === 'string' ? value : undefined;
+    },
+    async compareAndSet(key, expected, next) {
+      let rows: unknown[];
+      if (expected === undefined && next === undefined) return (await query(`SELECT 1 FROM ${TABLE} WHERE key = $1`, [key])).length === 0;
+      if (expected === undefined) rows = await query(`INSERT INTO ${TABLE} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING 1`, [key, next]);
+      else if (next === undefined) rows = await query(`DELETE FROM ${TABLE} WHERE key = $1 AND value = $2 RETURNING 1`, [key, expected]);
+      else rows = await query(`UPDATE ${TABLE} SET value = $1 WHERE key = $2 AND value = $3 RETURNING 1`, [next, key, expected]);
+      return rows.length === 1;
+    },
+    async *scan(prefix) {
+      // Keyset pages in key order: records written meanwhile never shift the walk.
+      let after = '';
+      for (;;) {
+        const rows = await query(`SELECT key, value FROM ${TABLE} WHERE starts_with(key, $1) AND key > $2 ORDER BY key COLLATE "C" LIMIT ${PAGE}`, [prefix, after]);
+        for (const row of rows) if (typeof row.key === 'string' && typeof row.value === 'string') yield [row.key, row.value] as [string, string];
+        const last = rows.at(-1)?.key;
+        if (rows.length < PAGE || typeof last !== 'string') return;
+        after = last;
+      }
+    },
+    async ping() {
+      await query('SELECT 1');
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
