@@ -19,6 +19,10 @@ export interface Store extends RecordStore {
   readonly file: string | undefined;
   /** The keyv instance over the same backend (records in keyv's format, namespace `sdbot`). */
   readonly keyv: Keyv;
+  /** Every record under `prefix` as stored (keyv's serialized text), never decoded: for moving a store. */
+  scanRaw(prefix: string): AsyncIterable<[string, string]>;
+  /** Puts a record as stored if the key is free; says whether it wrote, found the same, or found another value. */
+  insertRaw(key: string, raw: string): Promise<'written' | 'same' | 'different'>;
   /** Resolves when the backend answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -83,6 +87,14 @@ export function storeOver(backend: RawBackend): Store {
         }
         yield { key, value };
       }
+    },
+    async *scanRaw(prefix) {
+      for await (const [rawKey, raw] of backend.scan(backend.rawKey(prefix))) yield [rawKey.slice(prefixLength), raw];
+    },
+    async insertRaw(key, raw) {
+      const rawKey = backend.rawKey(key);
+      if (await backend.compareAndSet(rawKey, undefined, raw)) return 'written';
+      return (await backend.get(rawKey)) === raw ? 'same' : 'different';
     },
     ping: () => backend.ping(),
     close: () => backend.close(),
