@@ -72,8 +72,7 @@ export class ClearService {
   async cooldownUntil(guildId: string): Promise<number | undefined> {
     if (this.local.has(guildId)) return undefined;
     const state = await this.state(guildId);
-    if (!state || this.running(state)) return undefined;
-    return state.cooldownUntil > this.now() ? state.cooldownUntil : undefined;
+    return state && this.coolingUntil(state);
   }
 
   /** A new key is a different request: the API's duplicate filter does not apply, so neither does ours. */
@@ -103,6 +102,11 @@ export class ClearService {
     return !state.done && state.holdUntil > this.now();
   }
 
+  /** A finished clear's cooldown; one whose holder died before finishing arms none, so the guild is free once it expires. */
+  private coolingUntil(state: ClearState): number | undefined {
+    return state.done && state.cooldownUntil > this.now() ? state.cooldownUntil : undefined;
+  }
+
   private async state(guildId: string): Promise<ClearState | undefined> {
     const { value } = await guarded('read', () => this.options.records.read(clearStateKey(guildId)));
     return decodeState(value);
@@ -128,7 +132,8 @@ export class ClearService {
         await new Promise((resolve) => setTimeout(resolve, this.pollMs));
         continue;
       }
-      if (state && state.cooldownUntil > now) return { kind: 'cooldown', until: state.cooldownUntil };
+      const until = state && this.coolingUntil(state);
+      if (until) return { kind: 'cooldown', until };
       const { cooldownS } = this.options;
       const mine: ClearState = { token: randomUUID(), startedAt: now, holdUntil: now + this.holdMs, cooldownUntil: cooldownS > 0 ? now + cooldownS * 1000 : 0 };
       if (await guarded('write', () => this.options.records.write(key, mine, version))) return this.run(guildId, userId, opened.key, mine);

@@ -178,9 +178,10 @@ describe('ClearService across processes (two connections to one SQLite file)', (
   it('a holder that died mid-clear blocks the guild only until its deadline', async () => {
     const [a, b] = [await node(0, 300), await node(0, 300)];
     await a.guilds.setKey('1', 'orphaned-guild-key-77', 'u');
-    // What a process killed after taking the guild leaves behind: a running clear that never finishes.
+    // What a process killed after taking the guild leaves behind: a running clear that never finishes
+    // (and the cooldown it would have armed, which a clear that never finished does not keep).
     const now = Date.now();
-    expect(await a.store.write('clear:1', { token: 'dead', startedAt: now, holdUntil: now + 400, cooldownUntil: 0 }, undefined)).toBe(true);
+    expect(await a.store.write('clear:1', { token: 'dead', startedAt: now, holdUntil: now + 400, cooldownUntil: now + 60_000 }, undefined)).toBe(true);
     const before = sd.requests.length;
     const started = performance.now();
     const result = await b.clears.clear('1', 'u', await b.guilds.settings('1'));

@@ -99,6 +99,8 @@ export interface InteractionSpec {
   timeoutMs?: number;
   /** Changes the payload as built, before it is sent: for malformed and unusual interactions. */
   mutate?: (payload: APIChatInputApplicationCommandInteraction) => void;
+  /** Deliver to this endpoint rather than the one set (a load balancer's choice among several bots). */
+  endpoint?: string;
 }
 
 export interface DiscordStandIn {
@@ -316,7 +318,7 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
   // ---------------------------------------------------------------- interactions
 
   function sendInteraction(spec: InteractionSpec): InteractionHandle {
-    if (!endpointUrl && !gateway.connected()) throw new Error('Discord stand-in: no gateway session is connected; log the client in first');
+    if (!spec.endpoint && !endpointUrl && !gateway.connected()) throw new Error('Discord stand-in: no gateway session is connected; log the client in first');
     const guildId = spec.dm ? undefined : (spec.guildId ?? specs.keys().next().value);
     if (!spec.dm && guildId === undefined) throw new Error('Discord stand-in: no guild to send the interaction in');
     const guild = guildId === undefined ? undefined : guildState(guildId);
@@ -353,8 +355,9 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
     });
     spec.mutate?.(payload);
     const handle = tracker.track(payload, spec.timeoutMs ?? 15_000);
-    if (endpointUrl) {
-      deliverSigned(endpointUrl, payload);
+    const endpoint = spec.endpoint ?? endpointUrl;
+    if (endpoint) {
+      deliverSigned(endpoint, payload);
       return handle;
     }
     tracker.markSent(id, performance.now());
