@@ -2,40 +2,42 @@
  * /access grant role | revoke role | list: the roles, beyond admins, whose members may run
  * /clearcache. Admins only.
  */
-import { SlashCommandBuilder } from '@discordjs/builders';
+import { SlashCommandBuilder, type SlashCommandSubcommandBuilder } from '@discordjs/builders';
 import { roleMention } from '@discordjs/formatters';
 import { checkGrantable } from '../src/core/access.js';
+import { english, localizations } from '../src/i18n/index.js';
 import type { Command, CommandContext, CommandResult, GuildInput } from '../src/interactions/command.js';
 import { roleOption } from '../src/interactions/input.js';
-import { failure, info, success, warning, withField } from '../src/interactions/replies.js';
+import { info, success, unknownSubcommand, warning, withField } from '../src/interactions/replies.js';
 
-const missingRole: CommandResult = { outcome: 'invalid-input', embeds: [warning('No role given', 'Pick a role in the `role` option.')] };
+const missingRole = (ctx: CommandContext): CommandResult => ({ outcome: 'invalid-input', embeds: [warning(ctx.t('role.missing.title'), ctx.t('role.missing.body'))] });
 
-async function grant(guildId: string, input: GuildInput, ctx: CommandContext): Promise<CommandResult> {
+async function grant(input: GuildInput, ctx: CommandContext): Promise<CommandResult> {
+  const { t } = ctx;
   const role = roleOption(input, 'role');
-  if (!role) return missingRole;
-  const check = checkGrantable(role, guildId);
-  if (!check.ok) return { outcome: 'invalid-input', embeds: [warning('Role not granted', check.reason)] };
-  const result = await ctx.guilds.grantRole(guildId, role.id, input.caller.id);
-  return result === 'already'
-    ? { outcome: 'ok', embeds: [info('Already granted', `${roleMention(role.id)} can already run \`/clearcache\`.`)] }
-    : { outcome: 'ok', embeds: [success('Access granted', `Members of ${roleMention(role.id)} can now run \`/clearcache\`.`)] };
+  if (!role) return missingRole(ctx);
+  const check = checkGrantable(role, input.guildId);
+  if (!check.ok) return { outcome: 'invalid-input', embeds: [warning(t('role.refused.title'), t(`role.problem.${check.problem}`))] };
+  const mention = roleMention(role.id);
+  return (await ctx.guilds.grantRole(input.guildId, role.id, input.caller.id)) === 'already'
+    ? { outcome: 'ok', embeds: [info(t('role.already.title'), t('role.already.body', { role: mention }))] }
+    : { outcome: 'ok', embeds: [success(t('role.granted.title'), t('role.granted.body', { role: mention }))] };
 }
 
-async function revoke(guildId: string, input: GuildInput, ctx: CommandContext): Promise<CommandResult> {
+async function revoke(input: GuildInput, ctx: CommandContext): Promise<CommandResult> {
+  const { t } = ctx;
   const role = roleOption(input, 'role');
-  if (!role) return missingRole;
-  const result = await ctx.guilds.revokeRole(guildId, role.id, input.caller.id);
-  return result === 'not-granted'
-    ? { outcome: 'ok', embeds: [info('Not granted', `${roleMention(role.id)} did not have access, so nothing changed.`)] }
-    : { outcome: 'ok', embeds: [success('Access revoked', `Members of ${roleMention(role.id)} can no longer run \`/clearcache\` (unless they are admins).`)] };
+  if (!role) return missingRole(ctx);
+  const mention = roleMention(role.id);
+  return (await ctx.guilds.revokeRole(input.guildId, role.id, input.caller.id)) === 'not-granted'
+    ? { outcome: 'ok', embeds: [info(t('role.not-granted.title'), t('role.not-granted.body', { role: mention }))] }
+    : { outcome: 'ok', embeds: [success(t('role.revoked.title'), t('role.revoked.body', { role: mention }))] };
 }
 
 async function list(guildId: string, ctx: CommandContext): Promise<CommandResult> {
+  const { t } = ctx;
   const granted = ctx.settings.roles;
-  if (granted.length === 0) {
-    return { outcome: 'ok', embeds: [info('No roles granted', 'Only admins can run `/clearcache`. Give a role access with `/access grant`.')] };
-  }
+  if (granted.length === 0) return { outcome: 'ok', embeds: [info(t('roles.none.title'), t('roles.none.body'))] };
   // Roles deleted from the server since they were granted are dropped from the list, so it stays true.
   let existing: Set<string> | undefined;
   try {
@@ -45,44 +47,40 @@ async function list(guildId: string, ctx: CommandContext): Promise<CommandResult
   }
   const deleted = existing ? granted.filter((id) => !existing.has(id)) : [];
   for (const id of deleted) await ctx.guilds.revokeRole(guildId, id, ctx.applicationId);
-  const live = granted.filter((id) => !deleted.includes(id));
-  const lines = live.map((id) => `• ${roleMention(id)}`);
-  let reply = info('Roles that can run /clearcache', `${lines.join('\n') || 'None.'}\n\nAdmins (Administrator or Manage Server) always can.`);
-  if (deleted.length) reply = withField(reply, 'Cleaned up', `${deleted.length} granted role(s) no longer exist in this server and were removed from the list.`);
-  if (!existing) reply = withField(reply, 'Note', "Could not check the list against the server's current roles just now.");
+  const lines = granted.filter((id) => !deleted.includes(id)).map((id) => `• ${roleMention(id)}`);
+  let reply = info(t('roles.list.title'), t('roles.list.body', { roles: lines.join('\n') || t('roles.list.empty') }));
+  if (deleted.length) reply = withField(reply, t('roles.cleaned.name'), t('roles.cleaned.value', { count: deleted.length }));
+  if (!existing) reply = withField(reply, t('roles.unchecked.name'), t('roles.unchecked.value'));
   return { outcome: 'ok', embeds: [reply] };
 }
+
+const roleSubcommand = (name: 'grant' | 'revoke') => (s: SlashCommandSubcommandBuilder) =>
+  s
+    .setName(name)
+    .setDescription(english(`cmd.access.${name}`))
+    .setDescriptionLocalizations(localizations(`cmd.access.${name}`))
+    .addRoleOption((o) => o.setName('role').setDescription(english(`cmd.access.${name}.role`)).setDescriptionLocalizations(localizations(`cmd.access.${name}.role`)).setRequired(true));
 
 export const command: Command = {
   data: new SlashCommandBuilder()
     .setName('access')
-    .setDescription('Choose which roles, beyond admins, may run /clearcache (admins only)')
-    .addSubcommand((s) =>
-      s
-        .setName('grant')
-        .setDescription('Let members of a role run /clearcache')
-        .addRoleOption((o) => o.setName('role').setDescription('The role to grant').setRequired(true)),
-    )
-    .addSubcommand((s) =>
-      s
-        .setName('revoke')
-        .setDescription('Stop members of a role from running /clearcache')
-        .addRoleOption((o) => o.setName('role').setDescription('The role to revoke').setRequired(true)),
-    )
-    .addSubcommand((s) => s.setName('list').setDescription('List the roles that may run /clearcache')),
+    .setDescription(english('cmd.access'))
+    .setDescriptionLocalizations(localizations('cmd.access'))
+    .addSubcommand(roleSubcommand('grant'))
+    .addSubcommand(roleSubcommand('revoke'))
+    .addSubcommand((s) => s.setName('list').setDescription(english('cmd.access.list')).setDescriptionLocalizations(localizations('cmd.access.list'))),
   access: 'admin',
   visibility: 'ephemeral',
   async execute(input, ctx) {
-    const guildId = input.guildId;
     switch (input.subcommand) {
       case 'grant':
-        return grant(guildId, input, ctx);
+        return grant(input, ctx);
       case 'revoke':
-        return revoke(guildId, input, ctx);
+        return revoke(input, ctx);
       case 'list':
-        return list(guildId, ctx);
+        return list(input.guildId, ctx);
       default:
-        return { outcome: 'invalid-input', embeds: [failure('Unknown subcommand', 'Use `/access grant`, `/access revoke` or `/access list`.')] };
+        return { outcome: 'invalid-input', embeds: [unknownSubcommand(ctx.t, '/access grant', '/access revoke', '/access list')] };
     }
   },
 };

@@ -5,67 +5,70 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { userMention } from '@discordjs/formatters';
 import { MAX_KEY_LENGTH, checkApiKey, maskKey } from '../src/core/apikey.js';
+import { english, localizations } from '../src/i18n/index.js';
 import type { Command, CommandContext, CommandResult } from '../src/interactions/command.js';
 import { stringOption } from '../src/interactions/input.js';
-import { failure, info, outcomeLabel, stamp, success, warning, withField } from '../src/interactions/replies.js';
+import { info, keyProblem, outcomeLabel, stamp, success, unknownSubcommand, warning, withField } from '../src/interactions/replies.js';
 
 function storedMask(guildId: string, ctx: CommandContext): string | undefined {
   const opened = ctx.guilds.openKey(guildId, ctx.settings);
   if (opened.kind === 'ok') return maskKey(opened.key);
-  return opened.kind === 'unreadable' ? '(cannot be opened with the current ENCRYPTION_KEY)' : undefined;
+  return opened.kind === 'unreadable' ? ctx.t('key.unreadable') : undefined;
 }
 
 async function set(guildId: string, userId: string, key: string | undefined, ctx: CommandContext): Promise<CommandResult> {
+  const { t } = ctx;
   const checked = checkApiKey(key);
   if (!checked.ok) {
-    const kept = ctx.settings.apiKey ? ' The key stored before is unchanged.' : '';
-    return { outcome: 'invalid-input', embeds: [warning('Key not saved', `${checked.reason}${kept}`)] };
+    const kept = ctx.settings.apiKey ? ` ${t('key.refused.kept')}` : '';
+    return { outcome: 'invalid-input', embeds: [warning(t('key.refused.title'), `${keyProblem(t, checked)}${kept}`)] };
   }
   const previous = storedMask(guildId, ctx);
   await ctx.guilds.setKey(guildId, checked.key, userId);
   await ctx.clears.resetCooldown(guildId);
-  const replaced = previous ? ` It replaces the previous key ${previous}.` : '';
-  return {
-    outcome: 'ok',
-    embeds: [success('API key saved', `This server's key ${maskKey(checked.key)} is stored, encrypted.${replaced} Admins and granted roles can now run \`/clearcache\`.`)],
-  };
+  const mask = maskKey(checked.key);
+  const body = previous ? t('key.saved.replaced', { mask, previous }) : t('key.saved.body', { mask });
+  return { outcome: 'ok', embeds: [success(t('key.saved.title'), body)] };
 }
 
 function status(guildId: string, ctx: CommandContext): CommandResult {
+  const { t } = ctx;
   const { apiKey, lastClear } = ctx.settings;
-  if (!apiKey) {
-    return { outcome: 'ok', embeds: [info('No API key set', 'This server has no Stable Diffusion API key. Store one with `/apikey set`; keys are on your ModelsLab dashboard.')] };
-  }
-  const reply = info('API key set', `Key ${storedMask(guildId, ctx)}, set by ${userMention(apiKey.setBy)} on ${stamp(apiKey.setAt)}.`);
+  if (!apiKey) return { outcome: 'ok', embeds: [info(t('key.none.title'), t('key.none.status'))] };
+  const reply = info(t('key.status.title'), t('key.status.body', { mask: storedMask(guildId, ctx) ?? '', user: userMention(apiKey.setBy), when: stamp(apiKey.setAt) }));
   const last = lastClear
-    ? `${outcomeLabel(lastClear.outcome)}, by ${userMention(lastClear.by)} on ${stamp(lastClear.at)} (${lastClear.latencyMs} ms)`
-    : 'none yet: run `/clearcache`';
-  return { outcome: 'ok', embeds: [withField(reply, 'Last clear', last)] };
+    ? t('key.status.last.value', { outcome: outcomeLabel(t, lastClear.outcome), user: userMention(lastClear.by), when: stamp(lastClear.at), ms: lastClear.latencyMs })
+    : t('key.status.last.none');
+  return { outcome: 'ok', embeds: [withField(reply, t('key.status.last'), last)] };
 }
 
 async function remove(guildId: string, userId: string, ctx: CommandContext): Promise<CommandResult> {
-  const removed = await ctx.guilds.removeKey(guildId, userId);
-  return removed
-    ? { outcome: 'ok', embeds: [success('API key removed', 'The key is deleted from the bot. `/clearcache` will do nothing until an admin runs `/apikey set` again.')] }
-    : { outcome: 'ok', embeds: [info('No API key to remove', 'This server had no key stored.')] };
+  const { t } = ctx;
+  return (await ctx.guilds.removeKey(guildId, userId))
+    ? { outcome: 'ok', embeds: [success(t('key.removed.title'), t('key.removed.body'))] }
+    : { outcome: 'ok', embeds: [info(t('key.remove.none.title'), t('key.remove.none.body'))] };
 }
 
 export const command: Command = {
   data: new SlashCommandBuilder()
     .setName('apikey')
-    .setDescription("Manage this server's Stable Diffusion API key (admins only)")
+    .setDescription(english('cmd.apikey'))
+    .setDescriptionLocalizations(localizations('cmd.apikey'))
     .addSubcommand((s) =>
       s
         .setName('set')
-        .setDescription("Store this server's Stable Diffusion API key (encrypted; shown only masked)")
-        .addStringOption((o) => o.setName('key').setDescription('The API key from your ModelsLab dashboard').setRequired(true).setMaxLength(MAX_KEY_LENGTH)),
+        .setDescription(english('cmd.apikey.set'))
+        .setDescriptionLocalizations(localizations('cmd.apikey.set'))
+        .addStringOption((o) =>
+          o.setName('key').setDescription(english('cmd.apikey.set.key')).setDescriptionLocalizations(localizations('cmd.apikey.set.key')).setRequired(true).setMaxLength(MAX_KEY_LENGTH),
+        ),
     )
-    .addSubcommand((s) => s.setName('status').setDescription('Show whether a key is set (masked), who set it, and the last clear'))
-    .addSubcommand((s) => s.setName('remove').setDescription("Delete this server's stored API key")),
+    .addSubcommand((s) => s.setName('status').setDescription(english('cmd.apikey.status')).setDescriptionLocalizations(localizations('cmd.apikey.status')))
+    .addSubcommand((s) => s.setName('remove').setDescription(english('cmd.apikey.remove')).setDescriptionLocalizations(localizations('cmd.apikey.remove'))),
   access: 'admin',
   visibility: 'ephemeral',
   async execute(input, ctx) {
-    const guildId = input.guildId;
+    const { guildId } = input;
     switch (input.subcommand) {
       case 'set':
         return set(guildId, input.caller.id, stringOption(input, 'key'), ctx);
@@ -74,7 +77,7 @@ export const command: Command = {
       case 'remove':
         return remove(guildId, input.caller.id, ctx);
       default:
-        return { outcome: 'invalid-input', embeds: [failure('Unknown subcommand', 'Use `/apikey set`, `/apikey status` or `/apikey remove`.')] };
+        return { outcome: 'invalid-input', embeds: [unknownSubcommand(ctx.t, '/apikey set', '/apikey status', '/apikey remove')] };
     }
   },
 };

@@ -2,32 +2,35 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { roleMention, userMention } from '@discordjs/formatters';
 import { type AuditEvent, recentEvents } from '../src/core/guilds.js';
+import { type Translate, english, localizations } from '../src/i18n/index.js';
 import type { Command } from '../src/interactions/command.js';
 import { info, outcomeLabel, relative } from '../src/interactions/replies.js';
 
-function describe(event: AuditEvent): string {
-  const who = userMention(event.userId);
+function describe(t: Translate, event: AuditEvent): string {
+  const user = userMention(event.userId);
   switch (event.action) {
     case 'key-set':
-      return `${who} set the API key`;
+      return t('audit.key-set', { user });
     case 'key-remove':
-      return `${who} removed the API key`;
+      return t('audit.key-remove', { user });
     case 'role-grant':
-      return `${who} granted ${roleMention(event.detail ?? '0')} access`;
+      return t('audit.role-grant', { user, role: roleMention(event.detail ?? '0') });
     case 'role-revoke':
-      return `${who} revoked access from ${roleMention(event.detail ?? '0')}`;
-    case 'clear':
-      return `${who} cleared the cache: ${outcomeLabel(event.detail ?? '')}${event.latencyMs !== undefined ? ` (${event.latencyMs} ms)` : ''}`;
+      return t('audit.role-revoke', { user, role: roleMention(event.detail ?? '0') });
+    case 'clear': {
+      const outcome = outcomeLabel(t, event.detail ?? '');
+      return event.latencyMs === undefined ? t('audit.clear', { user, outcome }) : t('audit.clear.timed', { user, outcome, ms: event.latencyMs });
+    }
   }
 }
 
 export const command: Command = {
-  data: new SlashCommandBuilder().setName('audit').setDescription('Show the last 10 key, access and cache events in this server (admins only)'),
+  data: new SlashCommandBuilder().setName('audit').setDescription(english('cmd.audit')).setDescriptionLocalizations(localizations('cmd.audit')),
   access: 'admin',
   visibility: 'ephemeral',
   async execute(_input, ctx) {
     const events = recentEvents(ctx.settings, 10);
-    const body = events.length ? events.map((e) => `${relative(e.at)} ${describe(e)}`).join('\n') : 'Nothing yet. Key changes, access changes and clears will show here.';
-    return { outcome: 'ok', embeds: [info('Audit trail (newest first)', body)] };
+    const body = events.length ? events.map((e) => `${relative(e.at)} ${describe(ctx.t, e)}`).join('\n') : ctx.t('audit.empty');
+    return { outcome: 'ok', embeds: [info(ctx.t('audit.title'), body)] };
   },
 };

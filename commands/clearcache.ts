@@ -4,11 +4,12 @@
  * shares the account.
  */
 import { SlashCommandBuilder } from '@discordjs/builders';
+import { english, localizations } from '../src/i18n/index.js';
 import type { Command } from '../src/interactions/command.js';
 import { clearAttemptEmbed } from '../src/interactions/replies.js';
 
 export const command: Command = {
-  data: new SlashCommandBuilder().setName('clearcache').setDescription("Clear this server's Stable Diffusion API cache (admins and granted roles)"),
+  data: new SlashCommandBuilder().setName('clearcache').setDescription(english('cmd.clearcache')).setDescriptionLocalizations(localizations('cmd.clearcache')),
   access: 'operator',
   visibility: 'public',
   cooldownUntil: (guildId, ctx) => ctx.clears.cooldownUntil(guildId),
@@ -16,6 +17,6 @@ export const command: Command = {
     const attempt = await ctx.clears.clear(input.guildId, input.caller.id, ctx.settings);
     const outcome = attempt.kind === 'done' ? attempt.result.outcome.kind : attempt.kind;
     // Lost a race for the cooldown, or another process's clear ran long: a notice for the caller only.
-    return { outcome, embeds: [clearAttemptEmbed(attempt)], ephemeral: attempt.kind === 'cooldown' || attempt.kind === 'busy' };
+    return { outcome, embeds: [clearAttemptEmbed(ctx.t, attempt)], ephemeral: attempt.kind === 'cooldown' || attempt.kind === 'busy' };
   },
 };

@@ -3,7 +3,8 @@
  * Admin = Administrator or Manage Server. An operator command also admits granted roles.
  */
 
-export type AccessLevel = 'admin' | 'operator';
+/** admin: Administrator or Manage Server; operator: admins and granted roles; everyone: any member. */
+export type AccessLevel = 'admin' | 'operator' | 'everyone';
 
 // Discord permission bits (https://discord.com/developers/docs/topics/permissions).
 export const ADMINISTRATOR = 1n << 3n;
@@ -21,7 +22,7 @@ export function isAdmin(member: Member): boolean {
 }
 
 export function mayRun(level: AccessLevel, member: Member, grantedRoleIds: readonly string[]): boolean {
-  if (isAdmin(member)) return true;
+  if (level === 'everyone' || isAdmin(member)) return true;
   if (level === 'admin') return false;
   return member.roleIds.some((id) => grantedRoleIds.includes(id));
 }
@@ -37,15 +38,15 @@ export function parsePermissions(value: unknown): bigint {
   return bits < PERMISSION_LIMIT ? bits : 0n;
 }
 
-export type GrantCheck = { ok: true } | { ok: false; reason: string };
+export type GrantCheck = { ok: true } | { ok: false; problem: 'everyone' | 'managed' };
 
 /** Which roles make sense to grant: not @everyone, not a bot's or integration's own role. */
 export function checkGrantable(role: { id: string; managed: boolean }, guildId: string): GrantCheck {
   if (role.id === guildId) {
-    return { ok: false, reason: 'Granting @everyone would let every member clear the cache. Create a role for the people who should, and grant that.' };
+    return { ok: false, problem: 'everyone' };
   }
   if (role.managed) {
-    return { ok: false, reason: 'That role is managed by a bot or integration and cannot be given to members. Pick a role you assign yourself.' };
+    return { ok: false, problem: 'managed' };
   }
   return { ok: true };
 }

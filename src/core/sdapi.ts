@@ -15,9 +15,12 @@ export type ClearOutcome =
   | { kind: 'rate-limited'; message: string; retryAfterS: number | undefined; retryAfterCapped?: true }
   | { kind: 'processing'; message: string; etaS: number | undefined }
   | { kind: 'api-error'; status: number; message: string }
-  | { kind: 'http-error'; status: number; detail: string }
+  /** The API answered, but not in JSON the bot can use: what it sent instead, or its own message on a 5xx. */
+  | { kind: 'http-error'; status: number; answer: UnusableAnswer; message?: string }
   | { kind: 'timeout'; afterMs: number }
   | { kind: 'network'; detail: string };
+
+export type UnusableAnswer = 'empty' | 'html' | 'undocumented-json' | 'not-json' | 'redirect' | 'unreadable' | 'too-deep' | 'server-error';
 
 export interface ClearResult {
   outcome: ClearOutcome;
@@ -47,7 +50,6 @@ const RETRYABLE_STATUS = new Set([502, 503, 504]);
 export const MAX_WAIT_S = 86_400;
 /** Far deeper than any answer the API documents, far shallower than what overflows the stack. */
 const MAX_JSON_DEPTH = 32;
-const REDIRECT_DETAIL = 'a redirect to another address, which was not followed so that the key goes nowhere else';
 
 export function createSdApi(options: SdApiOptions): SdApi {
   const url = `${options.baseUrl}/v5/clear_cache`;
@@ -66,7 +68,7 @@ export function createSdApi(options: SdApiOptions): SdApi {
       });
       if (response.status >= 300 && response.status < 400) {
         await response.body?.cancel();
-        return { kind: 'http-error', status: response.status, detail: REDIRECT_DETAIL };
+        return { kind: 'http-error', status: response.status, answer: 'redirect' };
       }
       const text = await readLimited(response);
       return classifySafely(response.status, text, response.headers.get('retry-after'), key);
@@ -81,7 +83,7 @@ export function createSdApi(options: SdApiOptions): SdApi {
     try {
       return classify(status, text, retryAfter, key);
     } catch {
-      return { kind: 'http-error', status, detail: 'an answer the bot could not read' };
+      return { kind: 'http-error', status, answer: 'unreadable' };
     }
   }
 
@@ -160,11 +162,11 @@ type Json = Record<string, unknown>;
 
 /** Turns one HTTP answer into an outcome. Exported for the tests of each API.md case. */
 export function classify(status: number, text: string, retryAfterHeader: string | null, key: string): ClearOutcome {
-  if (/^\s*[[{]/.test(text) && depthOver(text, MAX_JSON_DEPTH)) return { kind: 'http-error', status, detail: 'JSON nested too deeply to read' };
+  if (/^\s*[[{]/.test(text) && depthOver(text, MAX_JSON_DEPTH)) return { kind: 'http-error', status, answer: 'too-deep' };
   const body = parseObject(text);
   if (!body) {
-    const what = text.trim() === '' ? 'an empty answer' : /^\s*</.test(text) ? 'an HTML page' : isJson(text) ? 'JSON it does not document' : 'an answer that is not JSON';
-    return { kind: 'http-error', status, detail: what };
+    const answer = text.trim() === '' ? 'empty' : /^\s*</.test(text) ? 'html' : isJson(text) ? 'undocumented-json' : 'not-json';
+    return { kind: 'http-error', status, answer };
   }
   const message = readMessage(body, key);
   const apiStatus = typeof body.status === 'string' ? body.status.toLowerCase() : '';
@@ -185,7 +187,7 @@ export function classify(status: number, text: string, retryAfterHeader: string 
   if (status === 401 || /invalid.{0,10}key|unauthori[sz]ed/i.test(message)) return { kind: 'invalid-key', message };
   if (status === 402 || /credit|insufficient|balance/i.test(message)) return { kind: 'no-credits', message };
   if (status === 403 || /premium|subscription|upgrade your plan/i.test(message)) return { kind: 'plan', message };
-  if (status >= 500) return { kind: 'http-error', status, detail: message || 'a server error' };
+  if (status >= 500) return message ? { kind: 'http-error', status, answer: 'server-error', message } : { kind: 'http-error', status, answer: 'server-error' };
   return { kind: 'api-error', status, message: message || `status "${apiStatus || 'none'}" without a message` };
 }
 

@@ -16,6 +16,7 @@ import {
 import type { AccessLevel } from '../core/access.js';
 import type { ClearService } from '../core/clearing.js';
 import type { GuildSettings, GuildStore } from '../core/guilds.js';
+import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { GuildInput } from './input.js';
 
@@ -29,12 +30,17 @@ export interface DiscordPort {
 
 /** What the road hands a command: everything it needs, loaded once, nothing global. */
 export interface CommandContext {
+  /** The guild's settings; empty when `storeUnavailable` (only commands open to everyone run then). */
   settings: GuildSettings;
+  /** The store could not be read: a command open to everyone runs anyway and says so. */
+  storeUnavailable: boolean;
   guilds: GuildStore;
   clears: ClearService;
   discord: DiscordPort;
   /** The application's id: who acts when the bot changes something by itself. */
   applicationId: string;
+  /** Our words in the caller's language. */
+  t: Translate;
   log: Logger;
 }
 
@@ -69,7 +75,7 @@ function isCommand(value: unknown): value is Command {
     c !== null &&
     typeof c.data?.name === 'string' &&
     typeof c.data.toJSON === 'function' &&
-    (c.access === 'admin' || c.access === 'operator') &&
+    (c.access === 'admin' || c.access === 'operator' || c.access === 'everyone') &&
     (c.visibility === 'ephemeral' || c.visibility === 'public') &&
     typeof c.execute === 'function'
   );
@@ -82,7 +88,7 @@ export async function loadCommands(dir = COMMANDS_DIR): Promise<Map<string, Comm
   for (const file of files) {
     const module = (await import(pathToFileURL(`${dir}/${file}`).href)) as { command?: unknown };
     if (!isCommand(module.command)) {
-      throw new CommandModuleError(`commands/${file} must export \`command\` with data, access ('admin' | 'operator'), visibility ('ephemeral' | 'public') and execute`);
+      throw new CommandModuleError(`commands/${file} must export \`command\` with data, access ('admin' | 'operator' | 'everyone'), visibility ('ephemeral' | 'public') and execute`);
     }
     if (commands.has(module.command.data.name)) throw new CommandModuleError(`commands/${file}: /${module.command.data.name} is defined twice`);
     commands.set(module.command.data.name, module.command);
@@ -93,7 +99,8 @@ export async function loadCommands(dir = COMMANDS_DIR): Promise<Map<string, Comm
 /**
  * The registration payload, with policy derived from each command's declared access: every command
  * is guild-only; admin commands are hidden from members without Manage Server by default; operator
- * commands stay visible to all, since Discord cannot know our granted roles (checked at run time).
+ * commands stay visible to all, since Discord cannot know our granted roles (checked at run time),
+ * and so do commands open to everyone.
  */
 export function registrationPayload(commands: Map<string, Command>): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   return [...commands.values()].map((c) => ({

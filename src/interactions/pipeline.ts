@@ -10,8 +10,9 @@ import { performance } from 'node:perf_hooks';
 import { MessageFlags, type APIEmbed, type APIInteractionResponse, InteractionResponseType } from 'discord-api-types/v10';
 import { isAdmin, mayRun } from '../core/access.js';
 import type { ClearService } from '../core/clearing.js';
-import type { GuildStore } from '../core/guilds.js';
+import type { GuildSettings, GuildStore } from '../core/guilds.js';
 import { DamagedRecordError, StoreError } from '../core/records.js';
+import { type Translate, translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { Command, CommandContext, DiscordPort } from './command.js';
 import { type CommandInput, InputError, parseCommand } from './input.js';
@@ -115,34 +116,47 @@ async function answer(raw: unknown, transport: Transport, arrivedAt: number, com
 /** The policy, in order; resolves with the answer, never rejects. */
 async function decide(input: CommandInput, applicationId: string, stage: Stage, commands: Map<string, Command>, services: Services): Promise<Answer> {
   const refuse = (embed: APIEmbed, outcome: string): Answer => ({ embeds: [embed], ephemeral: true, outcome });
+  const t: Translate = translate(input.locale);
   const command = commands.get(input.name);
-  if (!command) return refuse(unknownCommand(input.name), 'unknown-command');
+  if (!command) return refuse(unknownCommand(t, input.name), 'unknown-command');
   const { guildId } = input;
-  if (!guildId) return refuse(serversOnly(input.name), 'dm');
-  if (command.access === 'admin' && !isAdmin(input.caller)) return refuse(notAllowed(input.name, 'admin'), 'refused');
+  if (!guildId) return refuse(serversOnly(t, input.name), 'dm');
+  if (command.access === 'admin' && !isAdmin(input.caller)) return refuse(notAllowed(t, input.name, 'admin'), 'refused');
   try {
-    const settings = await services.guilds.settings(guildId);
-    if (!mayRun(command.access, input.caller, settings.roles)) return refuse(notAllowed(input.name, command.access, settings.roles), 'refused');
-    const ctx: CommandContext = { settings, guilds: services.guilds, clears: services.clears, discord: services.discord, applicationId, log: services.log };
+    let settings: GuildSettings;
+    let storeUnavailable = false;
+    try {
+      settings = await services.guilds.settings(guildId);
+    } catch (error) {
+      // A command open to everyone (/help) still answers, and says the store is unavailable.
+      if (command.access !== 'everyone' || !(error instanceof StoreError || error instanceof DamagedRecordError)) throw error;
+      services.log.warn({ command: input.name, guildId, err: error }, 'store unavailable; answering without it');
+      settings = { roles: [], audit: [] };
+      storeUnavailable = true;
+    }
+    if (command.access !== 'everyone' && !mayRun(command.access, input.caller, settings.roles)) {
+      return refuse(notAllowed(t, input.name, command.access, settings.roles), 'refused');
+    }
+    const ctx: CommandContext = { settings, storeUnavailable, guilds: services.guilds, clears: services.clears, discord: services.discord, applicationId, t, log: services.log };
     const until = await command.cooldownUntil?.(guildId, ctx);
-    if (until !== undefined) return refuse(cooldown(input.name, until), 'cooldown');
+    if (until !== undefined) return refuse(cooldown(t, input.name, until), 'cooldown');
     stage.ephemeral = command.visibility === 'ephemeral';
     const result = await command.execute({ ...input, guildId }, ctx);
     return { embeds: result.embeds, ephemeral: stage.ephemeral || result.ephemeral === true, outcome: result.outcome };
   } catch (error) {
     // Errors are classified here, once: what the caller reads, and what the host reads in the log.
     const line = { command: input.name, sub: input.subcommand, guildId, userId: input.caller.id, err: error };
-    if (error instanceof InputError) return refuse(optionsNotUnderstood(input.name), 'invalid-input');
+    if (error instanceof InputError) return refuse(optionsNotUnderstood(t, input.name), 'invalid-input');
     if (error instanceof DamagedRecordError) {
       services.log.error({ ...line, record: error.key, reason: error.reason }, 'damaged record');
-      return refuse(damagedRecord(), 'damaged-record');
+      return refuse(damagedRecord(t), 'damaged-record');
     }
     if (error instanceof StoreError) {
       services.log.error(line, 'store unavailable');
-      return refuse(storeUnavailable(), 'store-error');
+      return refuse(storeUnavailable(t), 'store-error');
     }
     services.log.error(line, 'command failed');
-    return refuse(unexpectedError(), 'error');
+    return refuse(unexpectedError(t), 'error');
   }
 }
 

@@ -1,25 +1,38 @@
 /**
- * Every word the bot answers with: success, failure, info and refusal embeds share one look, the
- * refusals the road gives live here with the rest, and one function turns every clear outcome
- * into words an admin can act on. Embeds are plain API objects: both ways in send them as they are.
+ * Every answer the bot gives, in the caller's language: success, failure, info and refusal embeds
+ * share one look, the refusals the road gives live here with the rest, and one function turns every
+ * clear outcome into words an admin can act on. Embeds are plain API objects that both ways in send
+ * as they are. The API's own messages are quoted as they came; only our words are translated.
  */
 import { TimestampStyles, time } from '@discordjs/formatters';
 import type { APIEmbed } from 'discord-api-types/v10';
+import type { KeyProblem } from '../core/apikey.js';
 import type { ClearAttempt } from '../core/clearing.js';
 import type { ClearOutcome } from '../core/sdapi.js';
+import type { Translate } from '../i18n/index.js';
 
 const COLORS = { success: 0x2ecc71, failure: 0xe74c3c, warning: 0xf1c40f, info: 0x5865f2 } as const;
-const DESCRIPTION_LIMIT = 4096;
+/** Discord's embed limits (title, description, field value). */
+export const EMBED_LIMITS = { title: 256, description: 4096, fieldName: 256, fieldValue: 1024 } as const;
 
 export type Tone = keyof typeof COLORS;
 
+const cut = (text: string, limit: number) => (text.length > limit ? `${text.slice(0, limit - 1)}…` : text);
+
 export function embed(tone: Tone, title: string, description: string, fields?: Array<{ name: string; value: string }>): APIEmbed {
-  const text = description.length > DESCRIPTION_LIMIT ? `${description.slice(0, DESCRIPTION_LIMIT - 1)}…` : description;
-  return { color: COLORS[tone], title: title.slice(0, 256), description: text, ...(fields?.length ? { fields } : {}) };
+  return {
+    color: COLORS[tone],
+    title: cut(title, EMBED_LIMITS.title),
+    description: cut(description, EMBED_LIMITS.description),
+    ...(fields?.length ? { fields: fields.map((f) => ({ name: cut(f.name, EMBED_LIMITS.fieldName), value: cut(f.value, EMBED_LIMITS.fieldValue) })) } : {}),
+  };
 }
 
 /** The same embed with one more field. */
-export const withField = (base: APIEmbed, name: string, value: string): APIEmbed => ({ ...base, fields: [...(base.fields ?? []), { name, value }] });
+export const withField = (base: APIEmbed, name: string, value: string): APIEmbed => ({
+  ...base,
+  fields: [...(base.fields ?? []), { name: cut(name, EMBED_LIMITS.fieldName), value: cut(value, EMBED_LIMITS.fieldValue) }],
+});
 
 export const success = (title: string, description: string) => embed('success', title, description);
 export const failure = (title: string, description: string) => embed('failure', title, description);
@@ -35,118 +48,97 @@ export function quote(text: string): string {
   return `> ${clean}`;
 }
 
+/** Discord renders these in each reader's own language and time zone. */
 export const relative = (ms: number) => time(Math.ceil(ms / 1000), TimestampStyles.RelativeTime);
 export const stamp = (ms: number) => time(Math.floor(ms / 1000), TimestampStyles.ShortDateTime);
 
-const SET_KEY_HINT = 'A server admin can store a key with `/apikey set`; keys are on your ModelsLab dashboard (modelslab.com, API Keys).';
+const OUTCOMES = ['ok', 'invalid-key', 'no-credits', 'plan', 'rate-limited', 'processing', 'api-error', 'http-error', 'timeout', 'network'] as const;
 
 /** Short words for an outcome kind, for /apikey status and /audit. */
-export function outcomeLabel(kind: string): string {
-  const labels: Record<string, string> = {
-    ok: 'cleared',
-    'invalid-key': 'invalid key',
-    'no-credits': 'out of credits',
-    plan: 'not in plan',
-    'rate-limited': 'rate limited',
-    processing: 'still processing',
-    'api-error': 'API error',
-    'http-error': 'API unavailable',
-    timeout: 'timed out',
-    network: 'network failure',
-  };
-  return labels[kind] ?? kind;
+export function outcomeLabel(t: Translate, kind: string): string {
+  return (OUTCOMES as readonly string[]).includes(kind) ? t(`outcome.${kind as (typeof OUTCOMES)[number]}`) : kind;
 }
 
-export function clearOutcomeEmbed(outcome: ClearOutcome, latencyMs: number, now = Date.now()): APIEmbed {
-  const said = (message: string, fallback: string) => (message ? `The API says:\n${quote(message)}\n\n` : fallback);
+/** Why a key was refused, in words. */
+export function keyProblem(t: Translate, problem: KeyProblem): string {
+  switch (problem.problem) {
+    case 'too-long':
+      return t('key.problem.too-long', { length: problem.length, max: problem.max });
+    case 'too-short':
+      return t('key.problem.too-short', { length: problem.length, min: problem.min });
+    default:
+      return t(`key.problem.${problem.problem}`);
+  }
+}
+
+export function clearOutcomeEmbed(t: Translate, outcome: ClearOutcome, latencyMs: number, now = Date.now()): APIEmbed {
+  // The API's message first, quoted as it came, then our words.
+  const said = (message: string, ours: string) => (message ? `${t('api.says')}\n${quote(message)}\n\n${ours}` : ours);
   switch (outcome.kind) {
     case 'ok':
-      return { ...success('Cache cleared', quote(outcome.message)), footer: { text: `API answered in ${latencyMs} ms` } };
+      return { ...success(t('clear.ok.title'), quote(outcome.message)), footer: { text: t('clear.ok.footer', { ms: latencyMs }) } };
     case 'invalid-key':
-      return failure('The API refused this server\'s key', `${said(outcome.message, '')}The stored key is invalid or was revoked. ${SET_KEY_HINT}`);
+      return failure(t('clear.invalid-key.title'), said(outcome.message, `${t('clear.invalid-key.body')} ${t('set-key.hint')}`));
     case 'no-credits':
-      return failure('Out of credits', `${said(outcome.message, '')}Add credits to the account on modelslab.com, then run \`/clearcache\` again.`);
+      return failure(t('clear.no-credits.title'), said(outcome.message, t('clear.no-credits.body')));
     case 'plan':
-      return failure('Not included in your plan', `${said(outcome.message, '')}The account's plan does not allow clearing the cache. Upgrade it on modelslab.com.`);
+      return failure(t('clear.plan.title'), said(outcome.message, t('clear.plan.body')));
     case 'rate-limited': {
-      const when = outcome.retryAfterS ? `Try again ${relative(now + outcome.retryAfterS * 1000)}.` : 'Wait a minute, then try again.';
-      const capped = outcome.retryAfterCapped ? ' (The API asked for a longer wait; the bot waits a day at most.)' : '';
-      return warning('Rate limited by the API', `${said(outcome.message, '')}The account has too many requests queued. ${when}${capped}`);
+      const when = outcome.retryAfterS ? t('clear.rate-limited.when', { when: relative(now + outcome.retryAfterS * 1000) }) : t('clear.rate-limited.later');
+      const capped = outcome.retryAfterCapped ? ` ${t('clear.rate-limited.capped')}` : '';
+      return warning(t('clear.rate-limited.title'), said(outcome.message, `${t('clear.rate-limited.body')} ${when}${capped}`));
     }
     case 'processing': {
-      const eta = outcome.etaS ? ` It expects to finish ${relative(now + outcome.etaS * 1000)}.` : '';
-      return info('The API is still working on it', `${said(outcome.message, '')}The request was accepted and is being processed.${eta} No need to run it again.`);
+      const body = outcome.etaS ? t('clear.processing.eta', { when: relative(now + outcome.etaS * 1000) }) : t('clear.processing.body');
+      return info(t('clear.processing.title'), said(outcome.message, body));
     }
     case 'api-error':
-      return failure('The API reported an error', `${said(outcome.message, '')}HTTP status ${outcome.status}. If this keeps happening, check the account on modelslab.com.`);
+      return failure(t('clear.api-error.title'), said(outcome.message, t('clear.api-error.body', { status: outcome.status })));
     case 'http-error':
-      if (outcome.status >= 300 && outcome.status < 400) {
-        return failure('The API redirected the request', `It answered HTTP ${outcome.status}, ${outcome.detail}. The bot's host should check \`SD_API_BASE_URL\`: the API may have moved.`);
-      }
-      return failure(
-        'The API is having trouble',
-        `It answered HTTP ${outcome.status} with ${outcome.detail}, not the expected JSON. This is on the API's side: try again in a few minutes.`,
-      );
+      if (outcome.answer === 'redirect') return failure(t('clear.redirect.title'), t('clear.redirect.body', { status: outcome.status }));
+      if (outcome.message) return failure(t('clear.http-error.title'), said(outcome.message, t('clear.http-error.message', { status: outcome.status })));
+      return failure(t('clear.http-error.title'), t('clear.http-error.body', { status: outcome.status, answer: t(`answer.${outcome.answer}`) }));
     case 'timeout':
-      return failure('The API did not answer in time', `No answer within ${(outcome.afterMs / 1000).toFixed(1)} s. The cache may not have been cleared: try again in a minute.`);
+      return failure(t('clear.timeout.title'), t('clear.timeout.body', { seconds: (outcome.afterMs / 1000).toFixed(1) }));
     case 'network':
-      return failure('Could not reach the API', `The connection failed (${outcome.detail}). The API may be down, or the bot's host cannot reach it: try again later.`);
+      return failure(t('clear.network.title'), t('clear.network.body', { detail: outcome.detail }));
   }
 }
 
 /** The reply for any /clearcache attempt, including the ones that never reached the API. */
-export function clearAttemptEmbed(attempt: ClearAttempt): APIEmbed {
+export function clearAttemptEmbed(t: Translate, attempt: ClearAttempt): APIEmbed {
   switch (attempt.kind) {
     case 'no-key':
-      return warning('No API key set', `This server has no Stable Diffusion API key yet, so nothing was sent. ${SET_KEY_HINT}`);
+      return warning(t('clear.no-key.title'), `${t('clear.no-key.body')} ${t('set-key.hint')}`);
     case 'unreadable-key':
-      return failure(
-        'The stored key cannot be opened',
-        'The key stored for this server was sealed with a different ENCRYPTION_KEY (or is damaged), so nothing was sent. ' +
-          'The bot\'s host should check ENCRYPTION_KEY; an admin can also store the key again with `/apikey set`.',
-      );
+      return failure(t('clear.unreadable.title'), t('clear.unreadable.body'));
     case 'done': {
-      const reply = clearOutcomeEmbed(attempt.result.outcome, attempt.result.latencyMs);
-      const notes = [attempt.shared ? 'Another clear for this server was already running; this is its result.' : '', attempt.recorded ? '' : 'This clear could not be written to the audit trail.'];
-      const note = notes.filter(Boolean).join(' ');
-      return note ? withField(reply, 'Note', note) : reply;
+      const reply = clearOutcomeEmbed(t, attempt.result.outcome, attempt.result.latencyMs);
+      const notes = [attempt.shared ? t('clear.shared') : '', attempt.recorded ? '' : t('clear.unrecorded')].filter(Boolean);
+      return notes.length ? withField(reply, t('clear.note'), notes.join(' ')) : reply;
     }
     case 'cooldown':
-      return cooldown('clearcache', attempt.until);
+      return cooldown(t, 'clearcache', attempt.until);
     case 'busy':
-      return info('A clear is already running', 'Another clear for this server is still running, so nothing more was sent. Its result will show where it was asked for; run `/clearcache` again in a minute if you need to.');
+      return info(t('clear.busy.title'), t('clear.busy.body'));
   }
 }
 
-export const storeUnavailable = () =>
-  failure('Storage unavailable', 'The bot cannot read or write its database right now, so nothing was changed or sent. The bot\'s host has been told in the logs; try again in a few minutes.');
-
-export const unexpectedError = () => failure('Something went wrong', 'The bot hit an unexpected error and logged it for its host. Nothing else was affected; try again in a moment.');
-
-export const damagedRecord = () =>
-  failure(
-    "This server's settings cannot be read",
-    "The bot's database holds a damaged record for this server, so nothing was changed or sent. The bot's host has been told in the logs (the line names this server).",
-  );
+export const storeUnavailable = (t: Translate) => failure(t('store.title'), t('store.body'));
+export const unexpectedError = (t: Translate) => failure(t('error.title'), t('error.body'));
+export const damagedRecord = (t: Translate) => failure(t('damaged.title'), t('damaged.body'));
+export const unknownSubcommand = (t: Translate, ...choices: string[]) => failure(t('subcommand.title'), t('subcommand.body', { choices: choices.map((c) => `\`${c}\``).join(', ') }));
 
 // ---------------------------------------------------------------- refusals the road gives
 
-const ADMINS = 'server admins (Administrator or Manage Server)';
+export function notAllowed(t: Translate, command: string, access: 'admin' | 'operator' | 'everyone', grantedRoleIds: readonly string[] = []): APIEmbed {
+  const admins = t('admins');
+  if (access === 'admin') return warning(t('refusal.title'), t('refusal.admin', { admins, command }));
+  if (grantedRoleIds.length === 0) return warning(t('refusal.title'), t('refusal.operator', { admins, command }));
+  return warning(t('refusal.title'), t('refusal.operator.roles', { admins, command, roles: grantedRoleIds.map((id) => `<@&${id}>`).join(', ') }));
+}
 
-export const notAllowed = (command: string, access: 'admin' | 'operator', grantedRoleIds: readonly string[] = []) => {
-  if (access === 'admin') return warning('Not allowed', `Only ${ADMINS} can use \`/${command}\`.`);
-  const granted = grantedRoleIds.length ? ` and members of ${grantedRoleIds.map((id) => `<@&${id}>`).join(', ')}` : '';
-  return warning('Not allowed', `Only ${ADMINS}${granted} can use \`/${command}\`. An admin can give a role access with \`/access grant\`.`);
-};
-
-export const serversOnly = (command: string) =>
-  info('Servers only', `\`/${command}\` works inside a server, where the bot keeps that server's API key. Run it in a server channel.`);
-
-export const unknownCommand = (command: string) =>
-  warning('Unknown command', `This bot has no \`/${command}\` any more. The bot's host should run \`npm run deploy-commands\` to refresh the list.`);
-
-export const cooldown = (command: string, until: number) =>
-  info('Please wait', `\`/${command}\` ran in this server moments ago. The next one is possible ${relative(until)}.`);
-
-export const optionsNotUnderstood = (command: string) =>
-  warning('Options not understood', `The options given to \`/${command}\` do not match this command. Check them and run it again.`);
+export const serversOnly = (t: Translate, command: string) => info(t('servers-only.title'), t('servers-only.body', { command }));
+export const unknownCommand = (t: Translate, command: string) => warning(t('unknown-command.title'), t('unknown-command.body', { command }));
+export const cooldown = (t: Translate, command: string, until: number) => info(t('cooldown.title'), t('cooldown.body', { command, when: relative(until) }));
+export const optionsNotUnderstood = (t: Translate, command: string) => warning(t('options.title'), t('options.body', { command }));

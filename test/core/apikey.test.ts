@@ -1,3 +1,5 @@
+import { translate } from '../../src/i18n/index.js';
+import { keyProblem } from '../../src/interactions/replies.js';
 import { describe, expect, it } from 'vitest';
 import { MIN_KEY_LENGTH, checkApiKey, maskKey } from '../../src/core/apikey.js';
 import { isSecretShaped } from '../../src/logger.js';
@@ -30,7 +32,7 @@ describe('checkApiKey', () => {
   ])('refuses %j with the reason', (input, reason) => {
     const result = checkApiKey(input);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.reason).toMatch(reason);
+    if (!result.ok) expect(keyProblem(translate('en-US'), result)).toMatch(reason);
   });
 
   it(`a key it accepts is always one the log scrubber takes (${MIN_KEY_LENGTH}+ characters, not a number, not a word)`, () => {

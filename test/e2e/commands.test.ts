@@ -249,6 +249,44 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
     });
   });
 
+  describe('/help', () => {
+    const help = (who: { guildId: string; userId: string; roles: string[] }) => rig.run({ ...who, command: 'help' });
+    const field = (reply: Awaited<ReturnType<typeof help>>, name: string) => embedOf(reply).fields.find((f) => f.name === name)?.value ?? '';
+
+    it('tells an admin every command, privately, and whether a key is set (never the key)', async () => {
+      const { as } = freshGuild();
+      let reply = await help(as.admin);
+      expect(isEphemeral(reply)).toBe(true);
+      expect(embedOf(reply).title).toBe('Stable Diffusion cache bot');
+      for (const command of ['/apikey set', '/access grant', '/audit', '/clearcache']) expect(field(reply, 'What you can use here')).toContain(command);
+      expect(field(reply, 'API key')).toMatch(/^Not set/);
+      const key = newKey('help');
+      await setKey(as, key);
+      reply = await help(as.mod);
+      expect(field(reply, 'API key')).toMatch(/^Set/);
+      expect(embedOf(reply).all).not.toContain(key.slice(-4));
+      expect(field(reply, 'Links')).toContain('https://modelslab.com');
+    });
+
+    it('tells a member of a granted role about /clearcache only, and a plain member who to ask', async () => {
+      const { guildId, as } = freshGuild();
+      const helpers = rig.discord.roleByName(guildId, 'Role 3').id;
+      await rig.run({ ...as.admin, command: 'access', subcommand: 'grant', options: [roleOption('role', helpers)] });
+      const granted = await help(as.withRoles('300000000000000009', helpers));
+      expect(field(granted, 'What you can use here')).toContain('/clearcache');
+      expect(field(granted, 'What you can use here')).not.toContain('/apikey');
+      const plain = await help(as.member);
+      expect(field(plain, 'What you can use here')).toMatch(/ask a server admin/);
+      expect(field(plain, 'What you can use here')).not.toContain('`/clearcache`:');
+    });
+
+    it('every refusal points at /help', async () => {
+      const { as } = freshGuild();
+      for (const command of ['clearcache', 'audit']) expect(embedOf(await rig.run({ ...as.member, command })).description).toContain('/help');
+      expect(embedOf(await rig.run({ dm: true, userId: ADMIN_ID, command: 'clearcache' })).description).toContain('/help');
+    });
+  });
+
   describe('every command', () => {
     it.each(['apikey', 'access', 'clearcache', 'audit'])('/%s from a DM gets a polite refusal and no API call', async (command) => {
       const before = rig.sd.requests.length;

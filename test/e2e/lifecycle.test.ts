@@ -29,15 +29,16 @@ describe('npm run deploy-commands', () => {
     const result = await runScript(DEPLOY, { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: rig.discord.apiUrl }, rig.dir);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Registered 4 commands globally/);
+    expect(result.stdout).toMatch(/Registered 5 commands globally/);
     const commands = rig.discord.commands();
     const byName = Object.fromEntries(commands.map((c) => [c.name, c]));
-    expect(Object.keys(byName).sort()).toEqual(['access', 'apikey', 'audit', 'clearcache']);
+    expect(Object.keys(byName).sort()).toEqual(['access', 'apikey', 'audit', 'clearcache', 'help']);
     for (const c of commands) expect(c.contexts).toEqual([0]);
     expect(byName.apikey!.default_member_permissions).toBe('32');
     expect(byName.access!.default_member_permissions).toBe('32');
     expect(byName.audit!.default_member_permissions).toBe('32');
     expect(byName.clearcache!.default_member_permissions ?? null).toBeNull();
+    expect(byName.help!.default_member_permissions ?? null).toBeNull();
     expect(byName.apikey!.options?.map((o) => o.name)).toEqual(['set', 'status', 'remove']);
     expect(byName.apikey!.options?.[0]).toMatchObject({ type: 1, options: [{ name: 'key', type: 3, required: true, max_length: 256 }] });
     expect(byName.access!.options?.map((o) => [o.name, (o as { options?: Array<{ type: number }> }).options?.[0]?.type])).toEqual([
@@ -53,7 +54,7 @@ describe('npm run deploy-commands', () => {
     const result = await runScript(DEPLOY, { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: rig.discord.apiUrl, DISCORD_GUILD_ID: guildId }, rig.dir);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`to server ${guildId}`);
-    expect(rig.discord.commands(guildId).map((c) => c.name).sort()).toEqual(['access', 'apikey', 'audit', 'clearcache']);
+    expect(rig.discord.commands(guildId).map((c) => c.name).sort()).toEqual(['access', 'apikey', 'audit', 'clearcache', 'help']);
   });
 });
 

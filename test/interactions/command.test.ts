@@ -12,14 +12,14 @@ describe('the command loader', () => {
 
   it('loads every module in commands/, and derives registration policy from declared access', async () => {
     const commands = await loadCommands();
-    expect([...commands.keys()].sort()).toEqual(['access', 'apikey', 'audit', 'clearcache']);
+    expect([...commands.keys()].sort()).toEqual(['access', 'apikey', 'audit', 'clearcache', 'help']);
     const payload = Object.fromEntries(registrationPayload(commands).map((c) => [c.name, c]));
     expect(payload.clearcache).toMatchObject({ contexts: [0], integration_types: [0], default_member_permissions: null });
     expect(payload.apikey).toMatchObject({ contexts: [0], integration_types: [0], default_member_permissions: '32' });
   });
 
   it('names a module that does not declare what a command must', async () => {
-    writeFileSync(`${dir.path}/broken.js`, "export const command = { data: { name: 'x', toJSON: () => ({}) }, access: 'everyone', visibility: 'public', execute() {} };\n");
+    writeFileSync(`${dir.path}/broken.js`, "export const command = { data: { name: 'x', toJSON: () => ({}) }, access: 'anyone', visibility: 'public', execute() {} };\n");
     await expect(loadCommands(dir.path)).rejects.toThrow(CommandModuleError);
     await expect(loadCommands(dir.path)).rejects.toThrow(/commands\/broken\.js must export `command`/);
   });

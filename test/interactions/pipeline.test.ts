@@ -38,6 +38,13 @@ const make = (name: string, access: Command['access'], visibility: Command['visi
 const commands = new Map<string, Command>([
   ['private', make('private', 'admin', 'ephemeral')],
   ['public', make('public', 'operator', 'public')],
+  [
+    'open',
+    {
+      ...make('open', 'everyone', 'ephemeral'),
+      execute: async (_input, ctx) => ({ outcome: 'ok', embeds: [info(ctx.t('help.title'), ctx.storeUnavailable ? 'no store' : `roles: ${ctx.settings.roles.length}`)] }),
+    },
+  ],
 ]);
 
 interface Recorded {
@@ -176,6 +183,38 @@ describe('refusals are private and run nothing', () => {
       await road.handle(raw, t);
       expect(titleOf(t.responses[0]!.type === 4 ? t.responses[0]!.data : undefined), String(permissions)).toBe('Not allowed');
     }
+  });
+});
+
+describe('a command open to everyone', () => {
+  it('runs for any member, and still runs (told so) when the store cannot be read', async () => {
+    let t = recorder();
+    await road.handle(commandPayload({ command: 'open' }), t);
+    expect(t.responses[0]!.type === 4 && t.responses[0]!.data?.embeds?.[0]?.description).toBe('roles: 1');
+    const realRead = store.read.bind(store);
+    store.read = async () => {
+      throw new Error('SQLITE_IOERR');
+    };
+    try {
+      t = recorder();
+      await road.handle(commandPayload({ command: 'open' }), t);
+      expect(t.responses[0]!.type === 4 && t.responses[0]!.data?.embeds?.[0]?.description).toBe('no store');
+      t = recorder();
+      await road.handle(commandPayload({ command: 'public', admin: true }), t);
+      expect(titleOf(t.responses[0]!.type === 4 ? t.responses[0]!.data : undefined)).toBe('Storage unavailable');
+    } finally {
+      store.read = realRead;
+    }
+  });
+
+  it('answers in the caller\'s language where we have it, else English', async () => {
+    const titles: string[] = [];
+    for (const locale of ['de', 'ja', 'en-GB', 'xx-YY']) {
+      const t = recorder();
+      await road.handle(commandPayload({ command: 'open', locale }), t);
+      titles.push(String(t.responses[0]!.type === 4 && t.responses[0]!.data?.embeds?.[0]?.title));
+    }
+    expect(titles.slice(2)).toEqual(['Stable Diffusion cache bot', 'Stable Diffusion cache bot']);
   });
 });
 

@@ -1,20 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { translate } from '../../src/i18n/index.js';
 import { clearOutcomeEmbed, quote } from '../../src/interactions/replies.js';
 
-const described = (outcome: Parameters<typeof clearOutcomeEmbed>[0]) => clearOutcomeEmbed(outcome, 10);
+const t = translate('en-US');
+const described = (outcome: Parameters<typeof clearOutcomeEmbed>[1]) => clearOutcomeEmbed(t, outcome, 10);
 
 describe('clear outcome words', () => {
   it('a wait the API asked for past a day shows as a day, and says it was capped', () => {
     const now = 1_800_000_000_000;
-    const reply = clearOutcomeEmbed({ kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 86_400, retryAfterCapped: true }, 10, now);
+    const reply = clearOutcomeEmbed(t, { kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 86_400, retryAfterCapped: true }, 10, now);
     expect(reply.description).toContain(`<t:${now / 1000 + 86_400}:R>`);
     expect(reply.description).toMatch(/asked for a longer wait; the bot waits a day at most/);
-    const plain = clearOutcomeEmbed({ kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 30 }, 10, now);
+    const plain = clearOutcomeEmbed(t, { kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 30 }, 10, now);
     expect(plain.description).not.toMatch(/a day at most/);
   });
 
   it('a redirect is named as one, and points the host at SD_API_BASE_URL', () => {
-    const reply = described({ kind: 'http-error', status: 308, detail: 'a redirect to another address, which was not followed so that the key goes nowhere else' });
+    const reply = described({ kind: 'http-error', status: 308, answer: 'redirect' });
     expect(reply.title).toBe('The API redirected the request');
     expect(reply.description).toContain('HTTP 308');
     expect(reply.description).toContain('SD_API_BASE_URL');

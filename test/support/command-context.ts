@@ -9,6 +9,7 @@
  *   const result = await world.run(command, guildInput({ name: 'apikey', subcommand: 'status' }));
  *   await world.close();
  */
+import { translate } from '../../src/i18n/index.js';
 import { randomBytes } from 'node:crypto';
 import { ClearService } from '../../src/core/clearing.js';
 import { type GuildSettings, GuildStore } from '../../src/core/guilds.js';
@@ -91,6 +92,8 @@ export async function openCommandWorld(sd: SdApiStandIn, options: CommandWorldOp
   const discord = rolesPort();
   const context = async (guildId = GUILD_ID, overrides: Partial<CommandContext> = {}): Promise<CommandContext> => ({
     settings: await guilds.settings(guildId),
+    storeUnavailable: false,
+    t: translate('en-US'),
     guilds,
     clears,
     discord,
