@@ -7,16 +7,18 @@ import { type APIApplication, Routes } from 'discord-api-types/v10';
 import type { Config } from './config.js';
 import { ClearService } from './core/clearing.js';
 import { GuildStore } from './core/guilds.js';
-import { createSdApi } from './core/sdapi.js';
+import { type SdApi, createSdApi } from './core/sdapi.js';
 import { createSealer } from './core/seal.js';
 import type { Gateway } from './gateway/gateway.js';
 import { interactionsHandler } from './http/interactions.js';
+import { metricsHandler } from './http/metrics.js';
 import { type HttpServer, createHttpServer } from './http/server.js';
 import { publicKeyFromHex } from './http/verify.js';
 import { loadCommands } from './interactions/command.js';
 import { type Road, createRoad, within } from './interactions/pipeline.js';
 import { assertKeyOpensStore, keyAnchor, resolveEncryptionKey } from './keyfile.js';
 import type { Logger, SecretSet } from './logger.js';
+import { createMetrics } from './metrics.js';
 import { createRest, discordPort } from './rest.js';
 import { type Store, openStore } from './store/index.js';
 import { StartupError } from './cli.js';
@@ -48,7 +50,11 @@ export function inviteUrl(applicationId: string): string {
 }
 
 export async function createApp(config: Config, log: Logger, secrets: SecretSet, hooks: AppHooks): Promise<App> {
-  const store = await openStore(config.databaseUrl);
+  const opened = await openStore(config.databaseUrl);
+  const commands = await loadCommands();
+  const metrics = createMetrics(commands.keys());
+  // Everything the bot does through the store is timed and its failures counted.
+  const store = metrics.instrumentStore(opened);
   try {
     const sealing = resolveEncryptionKey(config.encryptionKey, keyAnchor(store));
     if (sealing.created) log.info({ file: sealing.file }, 'generated ENCRYPTION_KEY into this file (mode 0600): back it up, the stored API keys cannot be opened without it');
@@ -68,7 +74,15 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
     }
 
     const guilds = new GuildStore(store, sealer, (secret) => secrets.add(secret));
-    const api = createSdApi({ baseUrl: config.sdApiBaseUrl, timeoutMs: config.sdApiTimeoutMs });
+    const sdApi = createSdApi({ baseUrl: config.sdApiBaseUrl, timeoutMs: config.sdApiTimeoutMs });
+    const api: SdApi = {
+      ...sdApi,
+      async clearCache(key, signal) {
+        const result = await sdApi.clearCache(key, signal);
+        metrics.apiCall(result);
+        return result;
+      },
+    };
     const clears = new ClearService({
       api,
       guilds,
@@ -78,10 +92,13 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
       onRecordError: (err, guildId) => log.error({ err, guildId }, 'could not record a clear'),
     });
     const rest = createRest(config);
-    const road = createRoad(await loadCommands(), { guilds, clears, discord: discordPort(rest), log });
+    const road = createRoad(commands, { guilds, clears, discord: discordPort(rest), log, observe: (m) => metrics.interaction(m) });
 
     // The gateway module (and with it the discord.js client) loads only when it is the way in.
-    const gateway = config.interactionsMode === 'gateway' ? (await import('./gateway/gateway.js')).createGateway(config, road, log, hooks.onFatal) : undefined;
+    const gateway =
+      config.interactionsMode === 'gateway'
+        ? (await import('./gateway/gateway.js')).createGateway(config, road, log, hooks.onFatal, (shard, up) => metrics.shard(shard, up))
+        : undefined;
     let accepting = false;
     const http =
       config.httpPort === undefined
@@ -91,10 +108,12 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
             port: config.httpPort,
             log,
             ready: async () => accepting && (await within(store.ping().then(() => true), 1000)) === true,
-            routes:
-              config.interactionsMode === 'http'
+            routes: {
+              'GET /metrics': metricsHandler(metrics.registry, config.metricsToken),
+              ...(config.interactionsMode === 'http'
                 ? { 'POST /interactions': interactionsHandler({ publicKey: publicKeyFromHex(config.discordPublicKey!), road, rest, log, draining: () => !accepting }) }
-                : {},
+                : {}),
+            },
           });
 
     const app: App = {
@@ -140,7 +159,7 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
     };
     return app;
   } catch (error) {
-    await store.close().catch(() => undefined);
+    await opened.close().catch(() => undefined);
     throw error;
   }
 }

@@ -25,8 +25,10 @@ export interface Config {
   /** The application's Ed25519 public key (hex): every request to /interactions must be signed with it. */
   discordPublicKey: string | undefined;
   httpHost: string;
-  /** The HTTP server's port: always in http mode, only when set in gateway mode (for /livez, /readyz). */
+  /** The HTTP server's port: always in http mode, only when set in gateway mode (for /livez, /readyz, /metrics). */
   httpPort: number | undefined;
+  /** When set, GET /metrics needs `Authorization: Bearer <it>`. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +103,10 @@ const schema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, 'DISCORD_PUBLIC_KEY must be the 64 hex characters of Developer Portal > General Information > Public Key')
     .optional(),
   HTTP_HOST: z.string().trim().min(1).default('0.0.0.0'),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, 'METRICS_TOKEN must be 16 to 256 printable characters without spaces; make one with: openssl rand -hex 32')
+    .optional(),
   HTTP_PORT: z
     .string()
     .refine((v) => /^\d+$/.test(v.trim()) && Number(v) <= 65_535, 'HTTP_PORT must be a TCP port from 1 to 65535 (0: any free port, logged at start)')
@@ -140,6 +146,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     discordPublicKey: e.DISCORD_PUBLIC_KEY?.toLowerCase(),
     httpHost: e.HTTP_HOST,
     httpPort: e.HTTP_PORT ?? (e.INTERACTIONS_MODE === 'http' ? 3000 : undefined),
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

@@ -24,6 +24,7 @@ describe('parseConfig', () => {
       discordPublicKey: undefined,
       httpHost: '0.0.0.0',
       httpPort: undefined,
+      metricsToken: undefined,
     });
   });
 

@@ -43,7 +43,7 @@ export function fatalCloseReason(code: number): string {
   }
 }
 
-export function createGateway(config: Config, road: Road, log: Logger, onFatal: (reason: string) => void): Gateway {
+export function createGateway(config: Config, road: Road, log: Logger, onFatal: (reason: string) => void, onShard: (shard: number, up: boolean) => void = () => undefined): Gateway {
   const client = createClient(config);
   // The raw dispatch: the road parses what it needs, so no discord.js interaction object is used.
   client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: { type?: unknown; id?: string; token?: string; application_id?: string }) => {
@@ -52,12 +52,20 @@ export function createGateway(config: Config, road: Road, log: Logger, onFatal: 
     const ref: InteractionRef = { id: String(data.id), token: String(data.token), applicationId: String(data.application_id) };
     void road.handle(data, restTransport(client.rest, ref, GATEWAY_ANSWER_BUDGET_MS), arrivedAt);
   });
+  client.on(Events.ShardReady, (shard) => onShard(shard, true));
   client.on(Events.ShardDisconnect, (event, shard) => {
+    onShard(shard, false);
     log.error({ shard, code: event.code }, 'gateway closed for good');
     onFatal(fatalCloseReason(event.code));
   });
-  client.on(Events.ShardReconnecting, (shard) => log.info({ shard }, 'gateway reconnecting'));
-  client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'gateway resumed'));
+  client.on(Events.ShardReconnecting, (shard) => {
+    onShard(shard, false);
+    log.info({ shard }, 'gateway reconnecting');
+  });
+  client.on(Events.ShardResume, (shard, replayed) => {
+    onShard(shard, true);
+    log.info({ shard, replayed }, 'gateway resumed');
+  });
   client.on(Events.ShardError, (err, shard) => log.warn({ shard, err }, 'gateway error'));
   client.on(Events.Error, (err) => log.error({ err }, 'client error'));
   client.on(Events.Warn, (message) => log.warn({ message }, 'client warning'));

@@ -18,11 +18,25 @@ import type { Command, CommandContext, DiscordPort } from './command.js';
 import { type CommandInput, InputError, parseCommand } from './input.js';
 import { cooldown, damagedRecord, notAllowed, optionsNotUnderstood, serversOnly, storeUnavailable, unexpectedError, unknownCommand } from './replies.js';
 
+/** One interaction, as counted for the host's metrics. */
+export interface InteractionMeasure {
+  command: string;
+  outcome: string;
+  /** How it was acknowledged: reply, defer, expired (too late), failed (not delivered). */
+  ack: string;
+  /** Seconds from arrival to the first response (the reply itself, or a deferral). */
+  ackSeconds: number | undefined;
+  /** Seconds from arrival to the final answer being delivered. */
+  replySeconds: number | undefined;
+}
+
 export interface Services {
   guilds: GuildStore;
   clears: ClearService;
   discord: DiscordPort;
   log: Logger;
+  /** Told of every interaction answered (metrics). */
+  observe?(measure: InteractionMeasure): void;
 }
 
 /** The message an answer carries; mentions name people and roles, never ping them. */
@@ -89,20 +103,26 @@ async function answer(raw: unknown, transport: Transport, arrivedAt: number, com
   const stage: Stage = { ephemeral: true };
   let outcome = 'error';
   let ack = 'reply';
+  let ackSeconds: number | undefined;
+  let replySeconds: number | undefined;
+  const since = () => (performance.now() - arrivedAt) / 1000;
   try {
     const work = decide(input, parsed.ref.applicationId, stage, commands, services);
     const ready = await within(work, transport.budgetMs - (performance.now() - arrivedAt));
     if (ready) {
       outcome = ready.outcome;
       await transport.respond({ type: InteractionResponseType.ChannelMessageWithSource, data: message(ready) });
+      ackSeconds = replySeconds = since();
       return;
     }
     ack = 'defer';
     await transport.respond({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: stage.ephemeral ? { flags: MessageFlags.Ephemeral } : {} });
+    ackSeconds = since();
     const late = await work;
     outcome = late.outcome;
     // An edit keeps the deferral's visibility; the flags of the answer no longer apply.
     await transport.edit({ embeds: late.embeds, allowed_mentions: { parse: [] } });
+    replySeconds = since();
   } catch (error) {
     // Only the transport can throw here: the answer could not be delivered.
     const expired = (error as { code?: unknown }).code === 10062;
@@ -110,6 +130,7 @@ async function answer(raw: unknown, transport: Transport, arrivedAt: number, com
     log.warn({ ...line, err: error }, expired ? 'interaction expired before the bot could answer' : 'could not deliver the answer');
   } finally {
     log.info({ ...line, outcome, ack, ms: Math.round(performance.now() - arrivedAt) }, 'interaction');
+    services.observe?.({ command: input.name, outcome, ack, ackSeconds, replySeconds });
   }
 }
 

@@ -1,0 +1,86 @@
+/**
+ * What the person hosting the bot can watch, in Prometheus' text format (prom-client): interactions
+ * by command and outcome, time to acknowledgement and to the final reply, API calls by outcome
+ * with their latency and retries, cooldown refusals, store errors and latency, gateway state per
+ * shard, and the default process metrics. Every label value comes from a fixed set (command names
+ * the bot has, outcome kinds, operations, shard numbers): never a guild or user id.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RecordStore } from './core/records.js';
+import type { ClearResult } from './core/sdapi.js';
+import type { InteractionMeasure } from './interactions/pipeline.js';
+
+/** Interaction outcomes outside this set (there should be none) are counted as 'other'. */
+const OUTCOMES = new Set([
+  'ok', 'refused', 'cooldown', 'dm', 'unknown-command', 'invalid-input', 'store-error', 'damaged-record', 'error',
+  'no-key', 'unreadable-key', 'busy', 'invalid-key', 'no-credits', 'plan', 'rate-limited', 'processing', 'api-error', 'http-error', 'timeout', 'network',
+]);
+const ACKS = new Set(['reply', 'defer', 'expired', 'failed']);
+const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30];
+const STORE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 3];
+
+export interface Metrics {
+  readonly registry: Registry;
+  interaction(measure: InteractionMeasure): void;
+  apiCall(result: ClearResult): void;
+  shard(shard: number, up: boolean): void;
+  /** The same store, timed, with its failures counted. */
+  instrumentStore<S extends RecordStore>(store: S): S;
+}
+
+export function createMetrics(commandNames: Iterable<string>): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const known = new Set(commandNames);
+  const label = (value: string, allowed: Set<string>, other: string) => (allowed.has(value) ? value : other);
+
+  const interactions = new Counter({ name: 'sdbot_interactions_total', help: 'Interactions answered, by command and outcome', labelNames: ['command', 'outcome'], registers: [registry] });
+  const acks = new Histogram({ name: 'sdbot_interaction_ack_seconds', help: 'Time from an interaction arriving to its first response (the reply itself, or a deferral)', labelNames: ['ack'], buckets: LATENCY_BUCKETS, registers: [registry] });
+  const replies = new Histogram({ name: 'sdbot_interaction_reply_seconds', help: 'Time from an interaction arriving to its final answer being delivered', labelNames: ['command'], buckets: LATENCY_BUCKETS, registers: [registry] });
+  const cooldowns = new Counter({ name: 'sdbot_cooldown_refusals_total', help: 'Commands refused because the server is in its cooldown', labelNames: ['command'], registers: [registry] });
+  const apiCalls = new Counter({ name: 'sdbot_api_calls_total', help: 'Clear-cache requests to the Stable Diffusion API, by outcome', labelNames: ['outcome'], registers: [registry] });
+  const apiSeconds = new Histogram({ name: 'sdbot_api_call_seconds', help: 'Latency of clear-cache calls to the API, retries included', labelNames: ['outcome'], buckets: LATENCY_BUCKETS, registers: [registry] });
+  const retries = new Counter({ name: 'sdbot_api_retries_total', help: 'Retries of clear-cache calls after a connection failure or a 502/503/504', registers: [registry] });
+  const storeErrors = new Counter({ name: 'sdbot_store_errors_total', help: 'Store operations that failed', labelNames: ['operation'], registers: [registry] });
+  const storeSeconds = new Histogram({ name: 'sdbot_store_operation_seconds', help: 'Latency of store operations', labelNames: ['operation'], buckets: STORE_BUCKETS, registers: [registry] });
+  const shards = new Gauge({ name: 'sdbot_gateway_shard_up', help: 'Whether a gateway shard of this process is connected (1) or not (0)', labelNames: ['shard'], registers: [registry] });
+
+  const timed = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
+    const stop = storeSeconds.startTimer({ operation });
+    try {
+      return await run();
+    } catch (error) {
+      storeErrors.inc({ operation });
+      throw error;
+    } finally {
+      stop();
+    }
+  };
+
+  return {
+    registry,
+    interaction({ command, outcome, ack, ackSeconds, replySeconds }) {
+      const name = label(command, known, 'unknown');
+      interactions.inc({ command: name, outcome: label(outcome, OUTCOMES, 'other') });
+      if (outcome === 'cooldown') cooldowns.inc({ command: name });
+      if (ackSeconds !== undefined) acks.observe({ ack: label(ack, ACKS, 'other') }, ackSeconds);
+      if (replySeconds !== undefined) replies.observe({ command: name }, replySeconds);
+    },
+    apiCall(result) {
+      const outcome = label(result.outcome.kind, OUTCOMES, 'other');
+      apiCalls.inc({ outcome });
+      apiSeconds.observe({ outcome }, result.latencyMs / 1000);
+      if (result.attempts > 1) retries.inc(result.attempts - 1);
+    },
+    shard(shard, up) {
+      shards.set({ shard: String(shard) }, up ? 1 : 0);
+    },
+    instrumentStore(store) {
+      // A thin wrapper over the same object, so everything else the store offers stays as it is.
+      return Object.assign(Object.create(store) as typeof store, {
+        read: (key: string) => timed('read', () => store.read(key)),
+        write: (key: string, value: unknown, version: string | undefined) => timed('write', () => store.write(key, value, version)),
+      });
+    },
+  };
+}
