@@ -10,6 +10,7 @@ runEntry('bot', async () => {
   const config = loadConfig();
   const secrets = new SecretSet();
   secrets.pin(config.discordToken);
+  secrets.pin(config.metricsToken);
   const log = createLogger({ level: config.logLevel, format: config.logFormat, secrets });
   let stopping = false;
   const fatal = (reason: string) => {

@@ -86,3 +86,10 @@ it('needs the bearer token when METRICS_TOKEN is set', async () => {
   expect((await scrape(`Basic ${METRICS_TOKEN}`)).status).toBe(401);
   expect((await scrape(`Bearer ${METRICS_TOKEN}`)).status).toBe(200);
 });
+
+it('in gateway mode, HTTP_PORT serves /livez, /readyz and /metrics, and no /interactions', async () => {
+  const base = `http://127.0.0.1:${rig.app.httpPort}`;
+  expect((await fetch(`${base}/livez`)).status).toBe(200);
+  expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  expect((await fetch(`${base}/interactions`, { method: 'POST', body: '{}' })).status).toBe(404);
+});
