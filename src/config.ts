@@ -56,6 +56,20 @@ function hasCredentials(url: string): boolean {
   return username !== '' || password !== '';
 }
 
+/** A store URL the bot can open: sqlite://path, postgres(ql)://... or redis(s)://... */
+function isDatabaseUrl(v: string): boolean {
+  return /^sqlite:\/\/.+/.test(v) || (/^(postgres(ql)?|rediss?):\/\/[^\s]+$/.test(v) && URL.canParse(v));
+}
+
+const databaseUrlMessage = (name: string) =>
+  `${name} must look like sqlite://data/bot.sqlite, postgres://user:password@host:5432/db or redis://host:6379/0`;
+
+/** Checks a store URL given elsewhere than DATABASE_URL (a command's option) as DATABASE_URL is checked; never echoes it. */
+export function checkDatabaseUrl(value: string, name: string): string {
+  if (!isDatabaseUrl(value)) throw new ConfigError(databaseUrlMessage(name));
+  return value;
+}
+
 const integer = (name: string, fallback: number, min: number, max: number, unit: string) =>
   z
     .string()
@@ -84,13 +98,7 @@ const schema = z.object({
   DISCORD_API_URL: httpUrl('DISCORD_API_URL', 'https://discord.com/api'),
   SD_API_BASE_URL: httpUrl('SD_API_BASE_URL', 'https://modelslab.com/api'),
   SD_API_TIMEOUT_MS: integer('SD_API_TIMEOUT_MS', 10_000, 100, 120_000, 'milliseconds'),
-  DATABASE_URL: z
-    .string()
-    .default('sqlite://data/bot.sqlite')
-    .refine(
-      (v) => /^sqlite:\/\/.+/.test(v) || (/^(postgres(ql)?|rediss?):\/\/[^\s]+$/.test(v) && URL.canParse(v)),
-      'DATABASE_URL must look like sqlite://data/bot.sqlite, postgres://user:password@host:5432/db or redis://host:6379/0',
-    ),
+  DATABASE_URL: z.string().default('sqlite://data/bot.sqlite').refine(isDatabaseUrl, databaseUrlMessage('DATABASE_URL')),
   ENCRYPTION_KEY: z.string().optional(),
   CLEARCACHE_COOLDOWN_S: integer('CLEARCACHE_COOLDOWN_S', 30, 0, 86_400, 'seconds'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),

@@ -1,0 +1,101 @@
+/**
+ * npm run migrate-store -- --to <url>: copies every record of the store DATABASE_URL names into
+ * another store (SQLite, PostgreSQL or Redis), as stored: sealed API keys move sealed, under the
+ * same key, and are never opened. A record goes only where its key is free, so a rerun after an
+ * interruption goes on where the last one stopped, and nothing at the target is overwritten.
+ * Stop the bot first: a change it made after its record was copied would stay behind.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { StartupError, runEntry } from './cli.js';
+import { checkDatabaseUrl, loadConfig } from './config.js';
+import { keyAnchor, keyFileFor, pendingKeyFileFor } from './keyfile.js';
+import { StoreOpenError, type Store, openStore, redactUrl, sqliteFile } from './store/index.js';
+import { migrateRecords, sameStore } from './store/migrate.js';
+
+const USAGE = 'npm run migrate-store -- --to postgres://user:password@host:5432/db (or redis://host:6379/0)';
+/** A progress line after every this many records. */
+const PROGRESS_EVERY = 1000;
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+/** A store URL fit to print: a server's without its password; a SQLite one as given (it holds none, and a path is not a URL). */
+const shown = (url: string) => (url.startsWith('sqlite:') ? url : redactUrl(url));
+const records = (n: number) => `${n} ${n === 1 ? 'record' : 'records'}`;
+
+function targetArgument(): string {
+  let parsed;
+  try {
+    parsed = parseArgs({ options: { to: { type: 'string' } }, strict: true, allowPositionals: true });
+  } catch {
+    // parseArgs' own message can quote what was typed, and that may be a password.
+    throw new StartupError(`the one option is --to <url>: ${USAGE}`);
+  }
+  if (parsed.positionals.length > 0) throw new StartupError(`give the new store with --to: ${USAGE}`);
+  if (parsed.values.to === undefined) throw new StartupError(`name the new store: ${USAGE}`);
+  return checkDatabaseUrl(parsed.values.to, '--to');
+}
+
+runEntry('migrate-store', async () => {
+  const to = targetArgument();
+  const config = loadConfig();
+  const from = config.databaseUrl;
+  if (sameStore(from, to)) throw new StartupError(`--to names the store DATABASE_URL already uses (${shown(to)}): give the URL of the new store`);
+  if (from.startsWith('sqlite:') && !existsSync(sqliteFile(from))) {
+    throw new StartupError(`there is no database at ${sqliteFile(from)}: set DATABASE_URL to the store to copy`);
+  }
+
+  const opened: Store[] = [];
+  try {
+    const source = await openStore(from);
+    opened.push(source);
+    const pending = pendingKeyFileFor(keyAnchor(source));
+    if (existsSync(pending)) {
+      throw new StartupError(`a key rotation is not finished (its new key is in ${pending}): run npm run rotate-key to finish it, then move the store. Nothing was copied.`);
+    }
+    let target: Store;
+    try {
+      target = await openStore(to);
+    } catch (error) {
+      // The store names the variable it was opened from; this one came from --to.
+      if (error instanceof StoreOpenError) throw new StoreOpenError(error.message.replace(/^DATABASE_URL:/, '--to:'));
+      throw error;
+    }
+    opened.push(target);
+
+    say(`Copying every record of ${source.where} to ${target.where}, as stored (sealed API keys stay sealed).`);
+    let done = 0;
+    let report;
+    try {
+      report = await migrateRecords(source, target, (counts) => {
+        done = counts.seen;
+        if (counts.seen % PROGRESS_EVERY === 0) {
+          say(`  ${counts.seen} records so far: ${counts.copied} copied, ${counts.alreadyThere} already there, ${counts.conflicting} conflicting`);
+        }
+      });
+    } catch (error) {
+      throw new StartupError(
+        `the copy stopped after ${records(done)} (${(error as Error).message}). What was copied stays: run the same command again to go on from there`,
+      );
+    }
+    say(`Copied ${records(report.copied)} to ${target.where}: ${report.alreadyThere} already there, ${report.conflicting} conflicting, ${report.seen} in all.`);
+
+    if (report.conflicting > 0) {
+      const one = report.conflicting === 1;
+      process.stderr.write(
+        `migrate-store: ${report.conflicting} ${one ? 'record' : 'records'} at ${target.where} already ${one ? 'holds' : 'hold'} a different value and ${one ? 'was' : 'were'} left as ${one ? 'it is' : 'they are'}: ` +
+          `${report.conflicts.join(', ')}. Either the target holds data of its own (then pick an empty database), or the bot ran on ${source.where} after an earlier copy. ` +
+          `To copy them, delete those records at the target (${target.kind === 'redis' ? 'the Redis keys sdbot::<key>' : 'the rows of the table keyv whose key is sdbot:<key>'}), or empty it, ` +
+          'and run this again; do not start the bot on the target before.\n',
+      );
+      process.exitCode = 2;
+      return;
+    }
+    const keyFile = source.file === undefined ? undefined : keyFileFor(source.file);
+    const key = config.encryptionKey
+      ? 'ENCRYPTION_KEY to the key it is now'
+      : `ENCRYPTION_KEY to the key the API keys are sealed with${keyFile && existsSync(keyFile) ? ` (the contents of ${keyFile})` : ''}`;
+    say(`Next: set DATABASE_URL to the URL given with --to (${shown(to)}) and ${key}, then start the bot. ${source.where} was left as it is.`);
+  } finally {
+    for (const store of opened.reverse()) await store.close().catch(() => undefined);
+  }
+});
