@@ -160,6 +160,12 @@ function printDetails(byBot: Partial<Record<BotKind, BotFigures[]>>, bots: reado
   };
   console.log(`send -> API request, + API request -> answer, p50/p99 (medians of rounds): ${bots.map(splitText).join('; ')}`);
   console.log(`answers reaching Discord per second after the first send (round 1): ${bots.map((b) => `${b} ${perSecond(all(b)[0])}`).join('; ')}`);
+  // How close each bot came to Discord's deadline: a few tens of ms here is what real network transit (gateway delivery plus the callback's trip) would take.
+  const slack = (f: BotFigures) => {
+    const accepted = f.burst.ackMs.filter(Number.isFinite);
+    return accepted.length === 0 ? 'none acked' : `${(CALLBACK_DEADLINE_MS - Math.max(...accepted)).toFixed(0)}`;
+  };
+  console.log(`slack to the ${CALLBACK_DEADLINE_MS / 1000} s deadline (3 s - slowest accepted acknowledgement, ms) by round: ${bots.map((b) => `${b} ${all(b).map(slack).join('/')}`).join('; ')}`);
   for (const b of bots) {
     const exits = all(b)
       .map((f, round) => (f.exit ? `round ${round + 1}: exit ${f.exit.code} ${(f.exit.atMs / 1000).toFixed(1)} s after the burst began` : undefined))
