@@ -3,11 +3,12 @@
  * module (npm package, node internals, or our own file), and the inclusive time of our own
  * functions, with idle, GC and the unattributed "(program)" apart.
  *
- *   node --import tsx test/bench/profile-summary.ts <file.cpuprofile> [--window <fromUs>-<toUs>] [--top 20]
+ *   node --import tsx test/bench/profile-summary.ts <a.cpuprofile> [--window <fromUs>-<toUs>] [<b.cpuprofile> [--window ...]] [--top 20]
  *
- * --window keeps the samples taken within [fromUs, toUs] on CLOCK_MONOTONIC, the clock of the
- * profile's timestamps (and of process.hrtime): the benchmark prints each burst's window, so the
- * summary can cover the burst alone rather than start-up and key setup too.
+ * --window keeps the samples of the file before it taken within [fromUs, toUs] on CLOCK_MONOTONIC,
+ * the clock of the profile's timestamps (and of process.hrtime): the benchmark prints each burst's
+ * window, so the summary can cover the burst alone rather than start-up and key setup too.
+ * Several files (the rounds of one benchmark run) are summed into one summary.
  * The profile is of the main (JavaScript) thread only: work on libuv's pool (sqlite, file writes)
  * shows up there only as the callbacks that resume it.
  */
@@ -81,12 +82,16 @@ export interface Summary {
   inclusiveOurs: Map<string, number>;
 }
 
-export function summarize(profile: CpuProfile, window?: [number, number]): Summary {
+export function emptySummary(): Summary {
+  return { totalUs: 0, samples: 0, bySpecial: new Map(), selfByFunction: new Map(), selfByModule: new Map(), inclusiveOurs: new Map() };
+}
+
+/** Adds one profile's samples (those within `window`, if given) to `summary`. */
+export function summarize(profile: CpuProfile, window?: [number, number], summary: Summary = emptySummary()): Summary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const add = (map: Map<string, number>, key: string, us: number) => map.set(key, (map.get(key) ?? 0) + us);
-  const summary: Summary = { totalUs: 0, samples: 0, bySpecial: new Map(), selfByFunction: new Map(), selfByModule: new Map(), inclusiveOurs: new Map() };
   // Sample i was taken at startTime + the deltas up to i, and stands for the time until the next.
   let at = profile.startTime;
   const stamps = profile.timeDeltas.map((d) => (at += d));
@@ -139,30 +144,35 @@ export function printSummary(summary: Summary, top: number, title: string): void
   list('inclusive time of our own functions (what they and everything they call cost)', summary.inclusiveOurs, top);
 }
 
+const USAGE = 'usage: node --import tsx test/bench/profile-summary.ts <a.cpuprofile> [--window <fromUs>-<toUs>] [<b.cpuprofile> [--window ...]] [--top 20]';
+
 function main(argv: string[]): void {
   const args = [...argv];
-  let window: [number, number] | undefined;
+  const inputs: Array<{ file: string; window?: [number, number] }> = [];
   let top = 20;
-  const files: string[] = [];
   while (args.length > 0) {
     const arg = args.shift() as string;
     if (arg === '--window') {
       const match = /^(\d+)-(\d+)$/.exec(args.shift() ?? '');
-      if (!match) throw new Error('--window takes <fromUs>-<toUs>');
-      window = [Number(match[1]), Number(match[2])];
+      const last = inputs[inputs.length - 1];
+      if (!match || !last) throw new Error(`--window takes <fromUs>-<toUs> and follows a file\n${USAGE}`);
+      last.window = [Number(match[1]), Number(match[2])];
     } else if (arg === '--top') {
       top = Number(args.shift());
       if (!Number.isInteger(top) || top < 1) throw new Error('--top takes a whole number');
-    } else files.push(arg);
+    } else inputs.push({ file: arg });
   }
-  if (files.length !== 1) {
-    console.error('usage: node --import tsx test/bench/profile-summary.ts <file.cpuprofile> [--window <fromUs>-<toUs>] [--top 20]');
+  if (inputs.length === 0) {
+    console.error(USAGE);
     process.exit(2);
   }
-  const file = files[0] as string;
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const span = window ? `window ${((window[1] - window[0]) / 1000).toFixed(0)} ms (${window[0]}-${window[1]} µs)` : 'the whole profile';
-  printSummary(summarize(profile, window), top, `CPU profile ${file}: ${span}`);
+  const summary = emptySummary();
+  const spans: string[] = [];
+  for (const { file, window } of inputs) {
+    summarize(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, window, summary);
+    spans.push(`${file}: ${window ? `window of ${((window[1] - window[0]) / 1000).toFixed(0)} ms` : 'whole profile'}`);
+  }
+  printSummary(summary, top, `CPU profile${inputs.length > 1 ? `s (${inputs.length}, summed)` : ''}: ${spans.join('; ')}`);
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) main(process.argv.slice(2));

@@ -249,7 +249,7 @@ function printGeneral(results: Results, options: ReportOptions): void {
   console.log(`\nbench took ${(options.totalMs / 1000).toFixed(1)} s`);
 }
 
-/** With --cpu-prof: which profile belongs to which run, and the burst's window in it. */
+/** With --cpu-prof: which profile belongs to which run, and the burst's window in it (only a bot that exits cleanly writes one). */
 function printProfiles(results: Results, options: ReportOptions): void {
   console.log(`\nnode flags for every bot: ${options.nodeArgs.join(' ')}`);
   const dir = options.nodeArgs.find((a) => a.startsWith('--cpu-prof-dir='))?.slice('--cpu-prof-dir='.length);
@@ -261,12 +261,12 @@ function printProfiles(results: Results, options: ReportOptions): void {
   }
   for (const s of options.scenarios) {
     for (const b of options.bots) {
-      (results[s.name][b] ?? []).forEach((f, round) => {
+      const runs = (results[s.name][b] ?? []).map((f) => {
         const file = files.find((name) => name.endsWith('.cpuprofile') && name.split('.').includes(String(f.pid)));
-        const where = file && dir ? join(dir, file) : `<profile of pid ${f.pid}>`;
         const [from, to] = f.burst.windowUs;
-        console.log(`  ${s.name} ${b} round ${round + 1}: pid ${f.pid}; the burst alone: node --import tsx test/bench/profile-summary.ts ${where} --window ${from}-${to}`);
+        return `${file && dir ? join(dir, file) : `<profile of pid ${f.pid}>`} --window ${from}-${to}`;
       });
+      if (runs.length > 0) console.log(`  ${s.name} ${b}, the bursts of every round: node --import tsx test/bench/profile-summary.ts ${runs.join(' ')}`);
     }
   }
 }
