@@ -1,47 +1,62 @@
 /**
- * The benchmark's machinery (run.ts is the entry): the deterministic workload, one bot measured
- * against fresh stand-ins, and the report. See run.ts for what is measured.
+ * The benchmark's machinery (run.ts is the entry, report.ts prints): the deterministic workload,
+ * and one bot measured in one scenario against fresh stand-ins. See run.ts for what is measured.
  *
  *   const workload = makeWorkload();
- *   const ours = await measureBot('ours', workload, { logLevel: 'info' });        // one fresh round
- *   const reference = await measureBot('reference', workload, { logLevel: 'info' });
- *   report({ ours: [ours], reference: [reference] }, 'info', await measureLoaderOverhead(), totalMs);
+ *   const figures = await measureBot('direct', SCENARIOS[1], workload, { logLevel: 'info' });   // one fresh run
  */
 import { mkdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import KeyvSqlite from '@keyv/sqlite';
-import { version as discordJsVersion } from 'discord.js';
 import Keyv from 'keyv';
-import { type DiscordStandIn, type GuildSpec, type InteractionHandle, startDiscordStandIn, stringOption } from '../support/discord-standin.js';
+import { type DiscordStandIn, type GuildSpec, type InteractionHandle, type RecordedRequest, type VisibleReply, startDiscordStandIn, stringOption } from '../support/discord-standin.js';
 import { TOKEN } from '../support/rig.js';
 import { type SdApiStandIn, startSdApiStandIn } from '../support/sdapi-standin.js';
 import { tempDir } from '../support/temp.js';
 import { type BotProcess, startBotProcess } from '../support/bot-process.js';
-import { type ProcStats, procStats } from './proc.js';
+import { type ProcStats, procStats, procStatsIfAlive } from './proc.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUR_ENTRY = join(ROOT, 'dist/src/main.js');
-const REFERENCE_ENTRY = join(ROOT, 'test/bench/reference-bot.ts');
+export const REFERENCE_ENTRY = join(ROOT, 'test/bench/reference-bot.mjs');
 
 export const GUILDS = 2_000;
 export const CHANNELS = 50;
 export const ROLES = 30;
 export const MEMBERS = 25;
 export const KEYED = 300;
-export const SD_LATENCY_MS = 100;
+/** API latency while our bot's keys are set up (the /apikey set command never calls the API). */
+const SETUP_API_LATENCY_MS = 100;
 const SETTLE_MS = 1_000;
 export const CALLBACK_DEADLINE_MS = 3_000;
 const READY_TIMEOUT_MS = 60_000;
 const INTERACTION_TIMEOUT_MS = 30_000;
-export const WHOLE_BENCH_TIMEOUT_MS = 5 * 60_000;
+/** After a bot exits, how long what it already wrote may take to reach the stand-in. */
+const EXIT_GRACE_MS = 300;
+const CPU_SAMPLE_MS = 100;
 export const SEED = 0x5eed_2024;
 
-export type BotKind = 'ours' | 'reference';
+/**
+ * ours: dist/src/main.js. direct: the guide bot answering with one `interaction.reply()` after the
+ * API call. defer: the guide bot deferring first, then `editReply()`.
+ */
+export type BotKind = 'ours' | 'direct' | 'defer';
+export const BOT_KINDS: readonly BotKind[] = ['ours', 'direct', 'defer'];
+
+export interface Scenario {
+  name: 'api100' | 'api2500';
+  apiLatencyMs: number;
+  title: string;
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  { name: 'api100', apiLatencyMs: 100, title: `${KEYED} /clearcache at once, API at 100 ms` },
+  { name: 'api2500', apiLatencyMs: 2_500, title: `${KEYED} /clearcache at once, API at 2.5 s (a reply must be deferred to meet the 3 s deadline)` },
+];
 
 // ------------------------------------------------------------------ deterministic workload
 
@@ -94,27 +109,45 @@ export function makeWorkload(): Workload {
 export interface Sample {
   guildId: string;
   sent: number;
-  ack: number;
+  /** When the first callback reached Discord, accepted or not. */
+  callback: number;
+  /** Its response type (4: the answer itself, 5: a deferral) and the stand-in's status. */
+  callbackType: number;
+  callbackStatus: number;
   /** When the API stand-in received this server's clear. */
   api: number;
+  /** When the visible answer reached Discord (the type-4 callback, or the edit after a deferral). */
   reply: number;
 }
 
 export interface BurstResult {
   samples: Sample[];
+  /** Per interaction, ms from its send: accepted acknowledgement, Infinity when none was accepted. */
   ackMs: number[];
+  /** Per interaction, ms from its send: the correct public answer, Infinity when it never came. */
   replyMs: number[];
+  /** First send -> the last correct answer. */
   wallMs: number;
   failures: string[];
-  missedDeadline: string[];
+  /** Interactions not acknowledged within Discord's 3 s (refused late, or never answered). */
+  late: string[];
+  /** Accepted callbacks of each type: 4 = answered in one request, 5 = deferred. */
+  answeredInOne: number;
+  deferred: number;
   apiRequests: number;
-  /** CPU used from the first send to the last reply: all threads, and the main thread alone. */
+  /** CPU used from the first send to the last answer: all threads, and the main thread alone. */
   cpuMs: number;
   mainCpuMs: number;
+  /** True when the bot exited during the burst: the CPU figures stop at its last sample. */
+  cpuUntilExit: boolean;
+  /** The burst's window on CLOCK_MONOTONIC (the clock of a .cpuprofile), microseconds. */
+  windowUs: [number, number];
 }
 
 export interface BotFigures {
   kind: BotKind;
+  scenario: Scenario['name'];
+  pid: number;
   intents: number;
   readyLine: string;
   readyMs: number;
@@ -125,6 +158,8 @@ export interface BotFigures {
   burst: BurstResult;
   rssAfterKiB: number;
   hwmKiB: number;
+  /** When the bot exited before the benchmark stopped it: its code (or signal) and when, ms after the first send. */
+  exit?: { code: number | string; atMs: number };
   /** Warnings/errors the bot itself wrote during the run (log level >= warn, or stderr). */
   complaints: string[];
 }
@@ -172,13 +207,33 @@ async function setKeysThroughApikeySet(discord: DiscordStandIn, workload: Worklo
   return { ms: performance.now() - started, failures };
 }
 
+/** CLOCK_MONOTONIC in µs for a performance.now() of this process (the clock V8's profiles use). */
+function monotonicUs(perfMs: number): number {
+  const nowUs = Number(process.hrtime.bigint() / 1000n);
+  return Math.round(nowUs - (performance.now() - perfMs) * 1000);
+}
+
 async function clearcacheBurst(discord: DiscordStandIn, sd: SdApiStandIn, bot: BotProcess, workload: Workload): Promise<BurstResult> {
   const apiBefore = sd.requests.length;
-  const before = procStats(bot.pid);
-  const sent: Array<{ guildId: string; key: string; handle: InteractionHandle }> = [];
+  // If the bot dies mid-burst, what it has not answered never will be: stop waiting shortly after.
+  const gone = bot.exited.then(async (code) => {
+    await sleep(EXIT_GRACE_MS);
+    throw new Error(`the bot exited (${code}) before answering`);
+  });
+  gone.catch(() => undefined);
+  const untilGone = <T>(promise: Promise<T>) => Promise.race([promise, gone]);
+
   // The stand-ins live in this process: collect its garbage now, so that a pause of ours does not
   // land in the middle of the burst and get counted against whichever bot is being measured.
-  (globalThis as { gc?: () => void }).gc?.();
+  collectGarbage();
+  const before = procStats(bot.pid);
+  // A light sampler, only so that a bot that dies mid-burst still has a CPU figure.
+  let lastStats: ProcStats = before;
+  const sampler = setInterval(() => {
+    lastStats = procStatsIfAlive(bot.pid) ?? lastStats;
+  }, CPU_SAMPLE_MS);
+
+  const sent: Array<{ guildId: string; key: string; handle: InteractionHandle }> = [];
   // All at once: one synchronous loop, as a gateway burst arrives.
   for (const { guildId, adminId, key } of workload.keyed) {
     const handle = discord.sendInteraction({
@@ -190,68 +245,102 @@ async function clearcacheBurst(discord: DiscordStandIn, sd: SdApiStandIn, bot: B
     });
     sent.push({ guildId, key, handle });
   }
-  const ackMs: number[] = [];
-  const replyMs: number[] = [];
-  const failures: string[] = [];
-  const missedDeadline: string[] = [];
-  let lastReplyAt = Number.NaN;
-  const firstSentAt = Math.min(...sent.map((s) => s.handle.sentAt));
-  const samples: Sample[] = sent.map(({ guildId, handle }) => ({ guildId, sent: handle.sentAt - firstSentAt, ack: Number.NaN, api: Number.NaN, reply: Number.NaN }));
-  await Promise.all(
-    sent.map(async ({ guildId, key, handle }, index) => {
-      const sample = samples[index] as Sample;
-      let callback;
+  // Only timestamps are taken while the bot works; everything is checked once it is done.
+  const outcomes = await Promise.all(
+    sent.map(async ({ handle }) => {
+      let callback: RecordedRequest;
       try {
-        callback = await handle.callback;
+        callback = await untilGone(handle.callback);
       } catch (error) {
-        failures.push(`${guildId}: no acknowledgement (${describeError(error)})`);
-        return;
+        return { error: `no acknowledgement (${describeError(error)})` };
       }
-      const ack = callback.at - handle.sentAt;
-      sample.ack = callback.at - firstSentAt;
-      if (callback.status >= 300 || ack > CALLBACK_DEADLINE_MS) {
-        missedDeadline.push(`${guildId}: callback after ${ack.toFixed(0)} ms answered ${callback.status} ${JSON.stringify(callback.body ?? '')}`);
-      }
-      if (callback.status >= 300) {
-        failures.push(`${guildId}: acknowledgement refused (${callback.status})`);
-        return;
-      }
-      ackMs.push(ack);
+      if (callback.status >= 300) return { callback };
       try {
-        const reply = await handle.reply();
-        replyMs.push(reply.at - handle.sentAt);
-        sample.reply = reply.at - firstSentAt;
-        if (!(reply.at <= lastReplyAt)) lastReplyAt = reply.at;
-        const embed = reply.message.embeds[0];
-        const ephemeral = ((reply.message.flags ?? 0) & (1 << 6)) !== 0;
-        if (embed?.title !== 'Cache cleared' || ephemeral) {
-          failures.push(`${guildId}: answered ${ephemeral ? 'privately ' : ''}"${embed?.title ?? reply.message.content}" ${embed?.description ?? ''}`);
-        }
-        const apiRequest = sd.requests.find((r, i) => i >= apiBefore && (r.json as { key?: unknown } | undefined)?.key === key);
-        if (apiRequest) sample.api = apiRequest.at - firstSentAt;
-        else failures.push(`${guildId}: answered, but the API never saw this server's key`);
+        return { callback, reply: await untilGone(handle.reply()) };
       } catch (error) {
-        failures.push(`${guildId}: ${describeError(error)}`);
+        return { callback, error: describeError(error) };
       }
     }),
   );
+  const end = procStatsIfAlive(bot.pid);
+  clearInterval(sampler);
+  const after = end ?? lastStats;
+
+  const firstSentAt = Math.min(...sent.map((s) => s.handle.sentAt));
+  const ackMs: number[] = [];
+  const replyMs: number[] = [];
+  const failures: string[] = [];
+  const late: string[] = [];
+  let answeredInOne = 0;
+  let deferred = 0;
+  let lastReplyAt = Number.NaN;
+  const apiAt = new Map<string, number>();
+  for (const r of sd.requests.slice(apiBefore)) {
+    const key = (r.json as { key?: unknown } | undefined)?.key;
+    if (typeof key === 'string' && !apiAt.has(key)) apiAt.set(key, r.at);
+  }
+  const samples: Sample[] = sent.map(({ guildId, key, handle }, index) => {
+    const { callback, reply, error } = outcomes[index] as { callback?: RecordedRequest; reply?: VisibleReply; error?: string };
+    const sample: Sample = {
+      guildId,
+      sent: handle.sentAt - firstSentAt,
+      callback: callback ? callback.at - firstSentAt : Number.NaN,
+      callbackType: Number((callback?.body as { type?: unknown } | undefined)?.type ?? Number.NaN),
+      callbackStatus: callback?.status ?? Number.NaN,
+      api: (apiAt.get(key) ?? Number.NaN) - firstSentAt,
+      reply: Number.NaN,
+    };
+    const accepted = callback !== undefined && callback.status < 300 && callback.at - handle.sentAt <= CALLBACK_DEADLINE_MS;
+    ackMs.push(accepted ? callback.at - handle.sentAt : Number.POSITIVE_INFINITY);
+    if (accepted && sample.callbackType === 4) answeredInOne += 1;
+    if (accepted && sample.callbackType === 5) deferred += 1;
+    if (!accepted) {
+      late.push(
+        callback
+          ? `${guildId}: callback after ${(callback.at - handle.sentAt).toFixed(0)} ms, refused with ${callback.status}`
+          : `${guildId}: never acknowledged (${error ?? 'no callback'})`,
+      );
+    }
+    let problem: string | undefined;
+    if (!callback) problem = error ?? 'no acknowledgement';
+    else if (callback.status >= 300) problem = `acknowledgement refused (${callback.status}, after ${(callback.at - handle.sentAt).toFixed(0)} ms)`;
+    else if (!reply) problem = error ?? 'no visible answer';
+    else {
+      const embed = reply.message.embeds[0];
+      const ephemeral = ((reply.message.flags ?? 0) & (1 << 6)) !== 0;
+      if (embed?.title !== 'Cache cleared' || ephemeral) problem = `answered ${ephemeral ? 'privately ' : ''}"${embed?.title ?? reply.message.content}" ${embed?.description ?? ''}`;
+      else if (!apiAt.has(key)) problem = "answered, but the API never saw this server's key";
+    }
+    if (problem) {
+      failures.push(`${guildId}: ${problem}`);
+      replyMs.push(Number.POSITIVE_INFINITY);
+    } else {
+      const at = (reply as VisibleReply).at;
+      sample.reply = at - firstSentAt;
+      replyMs.push(at - handle.sentAt);
+      if (!(at <= lastReplyAt)) lastReplyAt = at;
+    }
+    return sample;
+  });
+  const lastAt = Number.isNaN(lastReplyAt) ? firstSentAt : lastReplyAt;
   return {
     samples,
     ackMs,
     replyMs,
     wallMs: lastReplyAt - firstSentAt,
     failures,
-    missedDeadline,
+    late,
+    answeredInOne,
+    deferred,
     apiRequests: sd.requests.length - apiBefore,
-    ...(() => {
-      const after = procStats(bot.pid);
-      return { cpuMs: after.cpuMs - before.cpuMs, mainCpuMs: after.mainCpuMs - before.mainCpuMs };
-    })(),
+    cpuMs: after.cpuMs - before.cpuMs,
+    mainCpuMs: after.mainCpuMs - before.mainCpuMs,
+    cpuUntilExit: end === undefined,
+    windowUs: [monotonicUs(firstSentAt), monotonicUs(lastAt)],
   };
 }
 
 export interface MeasureOptions {
-  /** Our bot's LOG_LEVEL. */
   logLevel: string;
   /** Extra node flags for the bot process, before its entry (investigation: --cpu-prof, --trace-gc...). */
   nodeArgs?: string[];
@@ -259,9 +348,9 @@ export interface MeasureOptions {
   ourEntry?: string;
 }
 
-export async function measureBot(kind: BotKind, workload: Workload, { logLevel, nodeArgs = [], ourEntry = OUR_ENTRY }: MeasureOptions): Promise<BotFigures> {
+export async function measureBot(kind: BotKind, scenario: Scenario, workload: Workload, { logLevel, nodeArgs = [], ourEntry = OUR_ENTRY }: MeasureOptions): Promise<BotFigures> {
   const discord = await startDiscordStandIn({ token: TOKEN, guilds: workload.guilds, callbackDeadlineMs: CALLBACK_DEADLINE_MS });
-  const sd = await startSdApiStandIn({ latencyMs: SD_LATENCY_MS });
+  const sd = await startSdApiStandIn({ latencyMs: SETUP_API_LATENCY_MS });
   const dir = tempDir(`sdbot-bench-${kind}-`);
   // An interrupted benchmark (Ctrl+C, the overall deadline) still removes its temp folder.
   const removeOnExit = () => dir.remove();
@@ -269,7 +358,7 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
   let bot: BotProcess | undefined;
   try {
     // The stand-in builds each server's ids and roles on first use; build all 2,000 now so that
-    // work is charged to neither bot.
+    // work is charged to no bot.
     for (const { id } of workload.guilds) discord.guild(id);
 
     collectGarbage();
@@ -299,11 +388,15 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
     } else {
       const file = join(dataDir, 'keys.sqlite');
       await prefillReferenceStore(file, workload);
-      const env = { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: discord.apiUrl, SD_API_BASE_URL: sd.baseUrl, REFERENCE_DB: file };
-      // cwd: the project, so that `--import tsx` resolves from its node_modules.
-      bot = startBotProcess(env, ROOT, REFERENCE_ENTRY, [], [...nodeArgs, '--import', 'tsx']);
+      const env = { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: discord.apiUrl, SD_API_BASE_URL: sd.baseUrl, REFERENCE_DB: file, REFERENCE_MODE: kind };
+      bot = startBotProcess(env, dir.path, REFERENCE_ENTRY, [], nodeArgs);
       readyMatch = (text) => text.startsWith('Ready!');
     }
+    const exited: { code?: number | string; at?: number } = {};
+    void bot.exited.then((code) => {
+      exited.code = code;
+      exited.at = performance.now();
+    });
     const ready = await bot.waitForLine(readyMatch, READY_TIMEOUT_MS, `${kind} bot's ready line`);
     const readyCpuMs = procStats(bot.pid).cpuMs;
     await sleep(SETTLE_MS);
@@ -318,10 +411,11 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
       await sleep(SETTLE_MS);
     }
 
-    collectGarbage();
+    sd.setLatency(scenario.apiLatencyMs);
+    const burstStartedAt = performance.now();
     const burst = await clearcacheBurst(discord, sd, bot, workload);
     await sleep(SETTLE_MS);
-    const after: ProcStats = procStats(bot.pid);
+    const after = procStatsIfAlive(bot.pid);
     const complaints = bot.lines
       .filter((l) => {
         if (l.stream === 'stderr') return l.text.trim() !== '';
@@ -335,6 +429,8 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
       .map((l) => l.text);
     return {
       kind,
+      scenario: scenario.name,
+      pid: bot.pid,
       intents: discord.identifies[0]?.intents ?? Number.NaN,
       readyLine: ready.text,
       readyMs: ready.at - bot.startedAt,
@@ -343,8 +439,9 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
       setupMs,
       setupFailures,
       burst,
-      rssAfterKiB: after.rssKiB,
-      hwmKiB: after.hwmKiB,
+      rssAfterKiB: after?.rssKiB ?? Number.NaN,
+      hwmKiB: after?.hwmKiB ?? Number.NaN,
+      ...(exited.code !== undefined && exited.at !== undefined ? { exit: { code: exited.code, atMs: exited.at - burstStartedAt } } : {}),
       complaints,
     };
   } finally {
@@ -355,173 +452,8 @@ export async function measureBot(kind: BotKind, workload: Workload, { logLevel, 
   }
 }
 
-// ------------------------------------------------------------------ report
-
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-}
-
-const ms = (v: number) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(0)} ms`);
-const mib = (kib: number) => (Number.isNaN(kib) ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`);
-const count = (n: number) => String(n);
-
-function median(values: number[]): number {
-  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-function ratio(ours: number, reference: number): string {
-  if (Number.isNaN(ours) || Number.isNaN(reference)) return 'n/a';
-  if (reference === 0) return ours === 0 ? '-' : 'inf';
-  return `${(ours / reference).toFixed(2)}x`;
-}
-
 /** The benchmark process's own garbage (2,000 guild payloads...) collected before a measurement, so its GC pauses do not land in one. */
 export const collectGarbage: () => void = (() => {
   setFlagsFromString('--expose_gc');
   return runInNewContext('gc') as () => void;
 })();
-
-export interface LoaderOverhead {
-  plainKiB: number;
-  tsxKiB: number;
-  /** Spawn -> the probe's modules loaded, ms. */
-  plainStartMs: number;
-  tsxStartMs: number;
-}
-
-/**
- * What `node --import tsx` costs in RSS by itself (its loader runs on a thread of its own): the
- * same idle script importing the reference's libraries, run both ways.
- */
-export async function measureLoaderOverhead(): Promise<LoaderOverhead> {
-  const probe = join(ROOT, 'test/bench/probe.mjs');
-  const run = async (args: string[]) => {
-    const child = startBotProcess({}, ROOT, probe, [], args);
-    try {
-      const line = await child.waitForLine((text) => text.startsWith('rss '), 20_000, 'the probe line');
-      // The probe idles 1 s after its imports before it prints.
-      return { kib: Number(line.text.split(' ')[1]), startMs: line.at - child.startedAt - 1_000 };
-    } finally {
-      await child.stop('SIGTERM', 5_000);
-    }
-  };
-  const plain = await run([]);
-  const tsx = await run(['--import', 'tsx']);
-  return { plainKiB: plain.kib, tsxKiB: tsx.kib, plainStartMs: plain.startMs, tsxStartMs: tsx.startMs };
-}
-
-export function printHeader(rounds: number): void {
-  const cpu = cpus();
-  console.log('sd-cache-bot benchmark: ours (node dist/src/main.js) vs a discord.js-guide reference bot (node --import tsx test/bench/reference-bot.ts)');
-  console.log(
-    `machine: ${cpu.length} cpu(s) ${cpu[0]?.model.trim() ?? ''}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ` +
-      `node ${process.version} ${process.platform}/${process.arch}, discord.js ${discordJsVersion}`,
-  );
-  console.log(
-    `workload: ${GUILDS} servers x ${CHANNELS} channels x ${ROLES} roles (${MEMBERS} members); ${KEYED} keyed servers; ` +
-      `${KEYED} /clearcache at once; API latency ${SD_LATENCY_MS} ms; seed ${SEED.toString(16)}; ` +
-      `${rounds} round(s), each bot fresh in each, order alternating`,
-  );
-}
-
-export function report(rounds: Record<BotKind, BotFigures[]>, logLevel: string, loader: LoaderOverhead | undefined, totalMs: number): void {
-  const { ours, reference } = rounds;
-  const n = ours.length;
-  type Row = [string, (f: BotFigures) => number, (v: number) => string, 'median' | 'sum'];
-  const rows: Row[] = [
-    ['spawn -> ready', (f) => f.readyMs, ms, 'median'],
-    ['CPU time, spawn -> ready', (f) => f.readyCpuMs, ms, 'median'],
-    ['RSS 1 s after ready', (f) => f.rssReadyKiB, mib, 'median'],
-    [`ack latency p50 (${KEYED} at once)`, (f) => percentile(f.burst.ackMs, 50), ms, 'median'],
-    ['ack latency p99', (f) => percentile(f.burst.ackMs, 99), ms, 'median'],
-    ['ack latency max', (f) => Math.max(...f.burst.ackMs), ms, 'median'],
-    ['final reply latency p50', (f) => percentile(f.burst.replyMs, 50), ms, 'median'],
-    ['final reply latency p99', (f) => percentile(f.burst.replyMs, 99), ms, 'median'],
-    ['wall time, first send -> last reply', (f) => f.burst.wallMs, ms, 'median'],
-    ['CPU time during the burst, all threads', (f) => f.burst.cpuMs, ms, 'median'],
-    ['CPU time during the burst, main thread', (f) => f.burst.mainCpuMs, ms, 'median'],
-    ['RSS 1 s after the burst', (f) => f.rssAfterKiB, mib, 'median'],
-    ['peak RSS (VmHWM)', (f) => f.hwmKiB, mib, 'median'],
-    [`failed /clearcache (of ${KEYED * n})`, (f) => f.burst.failures.length, count, 'sum'],
-    [`missed the ${CALLBACK_DEADLINE_MS / 1000} s callback deadline (of ${KEYED * n})`, (f) => f.burst.missedDeadline.length, count, 'sum'],
-  ];
-  const cell = (values: number[], format: (v: number) => string, how: 'median' | 'sum'): [number, string] => {
-    if (how === 'sum') {
-      const total = values.reduce((a, b) => a + b, 0);
-      return [total, format(total)];
-    }
-    const m = median(values);
-    if (values.length < 2) return [m, format(m)];
-    const lo = Math.min(...values);
-    const hi = Math.max(...values);
-    return [m, `${format(m)} [${format(lo).split(' ')[0]}-${format(hi)}]`];
-  };
-  const head = n > 1 ? ` (median [min-max] of ${n})` : '';
-  const table = [
-    ['figure (lower is better)', `ours${head}`, `reference${head}`, 'ours/ref'],
-    ...rows.map(([label, get, format, how]) => {
-      const [a, aText] = cell(ours.map(get), format, how);
-      const [b, bText] = cell(reference.map(get), format, how);
-      return [label, aText, bText, ratio(a, b)];
-    }),
-  ];
-  const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => (r[c] as string).length)));
-  const line = (r: string[]) => r.map((text, c) => (c === 0 ? text.padEnd(widths[c]!) : text.padStart(widths[c]!))).join('  ');
-  console.log(line(table[0]!));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of table.slice(1)) console.log(line(r));
-  console.log('');
-
-  const first = { ours: ours[0]!, reference: reference[0]! };
-  console.log(`gateway intents identified: ours ${first.ours.intents}, reference ${first.reference.intents} (GUILDS = 1)`);
-  console.log(`ready lines: ours ${first.ours.readyLine.slice(0, 100)}...`);
-  console.log(`             reference ${first.reference.readyLine}`);
-  const setup = median(ours.map((f) => f.setupMs ?? Number.NaN));
-  console.log(
-    `our key setup: ${KEYED} /apikey set one after another in ${ms(setup)} (median; ${(setup / KEYED).toFixed(1)} ms each), ` +
-      `${ours.reduce((a, f) => a + f.setupFailures.length, 0)} failed; the reference's store is filled before it starts`,
-  );
-  console.log(
-    `API requests per burst: ours ${ours.map((f) => f.burst.apiRequests).join('/')}, reference ${reference.map((f) => f.burst.apiRequests).join('/')} (one per server expected)`,
-  );
-  const perSecond = (f: BotFigures) => {
-    const counts: number[] = [];
-    for (const { reply } of f.burst.samples) if (!Number.isNaN(reply)) counts[Math.floor(reply / 1000)] = (counts[Math.floor(reply / 1000)] ?? 0) + 1;
-    return Array.from(counts, (c) => c ?? 0).join(' ');
-  };
-  console.log(`replies per second after the first send (round 1): ours ${perSecond(first.ours)}; reference ${perSecond(first.reference)}`);
-  console.log('  (@discordjs/rest queues interaction edits under its default global limit of 50 requests/s; our client raises it)');
-  console.log(`our bot ran with LOG_LEVEL=${logLevel} (one JSON line per interaction at info); the reference writes nothing per interaction`);
-  if (loader) {
-    const extra = loader.tsxKiB - loader.plainKiB;
-    const readyRef = median(reference.map((f) => f.rssReadyKiB));
-    const afterRef = median(reference.map((f) => f.rssAfterKiB));
-    const readyMsRef = median(reference.map((f) => f.readyMs));
-    const startExtra = loader.tsxStartMs - loader.plainStartMs;
-    console.log(
-      `running under tsx costs the reference ${mib(extra)} of RSS and ${ms(startExtra)} of start-up by itself ` +
-        `(an idle probe importing its libraries: ${mib(loader.plainKiB)} / ${ms(loader.plainStartMs)} under node, ` +
-        `${mib(loader.tsxKiB)} / ${ms(loader.tsxStartMs)} under node --import tsx); without that, the ratios would be ` +
-        `${ratio(median(ours.map((f) => f.rssReadyKiB)), readyRef - extra)} (RSS after ready), ` +
-        `${ratio(median(ours.map((f) => f.rssAfterKiB)), afterRef - extra)} (RSS after the burst), ` +
-        `${ratio(median(ours.map((f) => f.readyMs)), readyMsRef - startExtra)} (spawn -> ready)`,
-    );
-  }
-  for (const kind of ['ours', 'reference'] as const) {
-    const problems = rounds[kind].flatMap((f, round) => [
-      ...f.setupFailures.map((s) => `round ${round + 1} setup: ${s}`),
-      ...f.burst.missedDeadline.map((s) => `round ${round + 1} missed deadline: ${s}`),
-      ...f.burst.failures.map((s) => `round ${round + 1} failed: ${s}`),
-      ...f.complaints.map((s) => `round ${round + 1} logged: ${s.slice(0, 300)}`),
-    ]);
-    if (problems.length === 0) continue;
-    console.log(`\n${kind}: ${problems.length} problem line(s), first 10:`);
-    for (const p of problems.slice(0, 10)) console.log(`  ${p}`);
-  }
-  console.log(`\nbench took ${(totalMs / 1000).toFixed(1)} s`);
-}

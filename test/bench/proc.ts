@@ -1,7 +1,8 @@
 /**
  * What the benchmark reads of a child from /proc: memory and CPU.
  *
- *   procStats(bot.pid)   // { rssKiB, hwmKiB, cpuMs, mainCpuMs }
+ *   procStats(bot.pid)          // { rssKiB, hwmKiB, cpuMs, mainCpuMs }
+ *   procStatsIfAlive(bot.pid)   // the same, or undefined once the process has gone
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -56,4 +57,14 @@ export function procStats(pid: number): ProcStats {
     // The main thread's task id is the process id.
     mainCpuMs: statCpuMs(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')),
   };
+}
+
+/** procStats, or undefined when the process has exited (its /proc entry is gone or no longer readable). */
+export function procStatsIfAlive(pid: number): ProcStats | undefined {
+  try {
+    const stats = procStats(pid);
+    return Number.isNaN(stats.rssKiB) ? undefined : stats;
+  } catch {
+    return undefined;
+  }
 }
