@@ -117,7 +117,7 @@ describe.concurrent('starting the bot with a bad environment', () => {
     ['DISCORD_API_URL with credentials', { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'https://user:Pa55-w0rd-xyz@discord.com/api' }, /DISCORD_API_URL must not contain a user name or password/],
     ['bad SD_API_TIMEOUT_MS', { DISCORD_TOKEN: TOKEN, SD_API_TIMEOUT_MS: '10s' }, /SD_API_TIMEOUT_MS must be a whole number of milliseconds/],
     ['zero SD_API_TIMEOUT_MS', { DISCORD_TOKEN: TOKEN, SD_API_TIMEOUT_MS: '0' }, /SD_API_TIMEOUT_MS must be a whole number/],
-    ['bad DATABASE_URL', { DISCORD_TOKEN: TOKEN, DATABASE_URL: 'postgres://db/bot' }, /DATABASE_URL must look like sqlite:\/\//],
+    ['bad DATABASE_URL', { DISCORD_TOKEN: TOKEN, DATABASE_URL: 'mysql://db/bot' }, /DATABASE_URL must look like sqlite:\/\//],
     ['short ENCRYPTION_KEY', { DISCORD_TOKEN: TOKEN, ENCRYPTION_KEY: 'c2hvcnQ=' }, /ENCRYPTION_KEY must be 32 bytes in base64/],
     ['bad CLEARCACHE_COOLDOWN_S', { DISCORD_TOKEN: TOKEN, CLEARCACHE_COOLDOWN_S: '-1' }, /CLEARCACHE_COOLDOWN_S must be a whole number of seconds/],
     ['bad LOG_LEVEL', { DISCORD_TOKEN: TOKEN, LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of/],
