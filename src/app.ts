@@ -132,7 +132,9 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
           await gateway.start();
           const { client } = gateway;
           applicationId = client.application!.id;
-          ready = { mode: 'gateway', user: client.user?.tag, guilds: client.guilds.cache.size };
+          const shards = gateway.shards();
+          // The shards this process runs, of how many in all: with SHARD_IDS, other processes run the rest.
+          ready = { mode: 'gateway', user: client.user?.tag, guilds: client.guilds.cache.size, shards: shards.ids, shardCount: shards.count };
         } else {
           // No gateway: one REST call checks the token, and that the public key is this application's.
           const application = (await rest.get(Routes.currentApplication())) as APIApplication;

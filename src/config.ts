@@ -29,6 +29,10 @@ export interface Config {
   httpPort: number | undefined;
   /** When set, GET /metrics needs `Authorization: Bearer <it>`. */
   metricsToken: string | undefined;
+  /** The total number of gateway shards across every process of the bot, or 'auto': Discord's recommendation. */
+  shardCount: number | 'auto';
+  /** The shards this process runs (sorted, each below shardCount); undefined: every shard. */
+  shardIds: number[] | undefined;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +73,36 @@ export function checkDatabaseUrl(value: string, name: string): string {
   if (!isDatabaseUrl(value)) throw new ConfigError(databaseUrlMessage(name));
   return value;
 }
+/** Far beyond any bot's needs (Discord wants about 1,000 servers per shard), low enough to list. */
+export const MAX_SHARDS = 100_000;
+
+/** `auto`, or a whole number of shards. */
+const shardCount = z
+  .string()
+  .trim()
+  .default('auto')
+  .refine((v) => v.toLowerCase() === 'auto' || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_SHARDS), `SHARD_COUNT must be auto (Discord's recommendation) or a whole number of shards from 1 to ${MAX_SHARDS}`)
+  .transform((v) => (v.toLowerCase() === 'auto' ? ('auto' as const) : Number(v)));
+
+/** Shard ids as ranges and lists, e.g. `0-3` or `0,2,5` or `0-3,8`: sorted, without repeats. */
+const shardIds = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    const ids = new Set<number>();
+    for (const part of v.split(',')) {
+      const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+      const from = Number(match?.[1]);
+      const to = match?.[2] === undefined ? from : Number(match[2]);
+      if (!match || to < from || to >= MAX_SHARDS) {
+        ctx.addIssue({ code: 'custom', message: `SHARD_IDS must list shard ids and ranges, e.g. 0-3 or 0,2,5 (not "${part.trim().slice(0, 20)}")` });
+        return z.NEVER;
+      }
+      for (let id = from; id <= to; id += 1) ids.add(id);
+    }
+    return [...ids].sort((a, b) => a - b);
+  })
+  .optional();
 
 const integer = (name: string, fallback: number, min: number, max: number, unit: string) =>
   z
@@ -120,6 +154,8 @@ const schema = z.object({
     .refine((v) => /^\d+$/.test(v.trim()) && Number(v) <= 65_535, 'HTTP_PORT must be a TCP port from 1 to 65535 (0: any free port, logged at start)')
     .transform(Number)
     .optional(),
+  SHARD_COUNT: shardCount,
+  SHARD_IDS: shardIds,
 });
 
 /** Validates an environment. Throws one ConfigError naming every bad variable. */
@@ -136,6 +172,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   if (e.INTERACTIONS_MODE === 'http' && e.DISCORD_PUBLIC_KEY === undefined) {
     throw new ConfigError('DISCORD_PUBLIC_KEY is not set: INTERACTIONS_MODE=http needs the public key from Developer Portal > General Information');
+  }
+  if (e.SHARD_IDS !== undefined && e.SHARD_COUNT === 'auto') {
+    throw new ConfigError('SHARD_IDS needs a fixed SHARD_COUNT, not auto (the default): set SHARD_COUNT to the total number of shards across all processes, and SHARD_IDS to the ones this process runs');
+  }
+  const outside = e.SHARD_IDS?.find((id) => id >= (e.SHARD_COUNT as number));
+  if (outside !== undefined) {
+    const count = e.SHARD_COUNT as number;
+    throw new ConfigError(`SHARD_IDS names shard ${outside}, but SHARD_COUNT=${count} means shard ids 0 to ${count - 1}`);
   }
   return {
     discordToken: e.DISCORD_TOKEN,
@@ -155,6 +199,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     httpHost: e.HTTP_HOST,
     httpPort: e.HTTP_PORT ?? (e.INTERACTIONS_MODE === 'http' ? 3000 : undefined),
     metricsToken: e.METRICS_TOKEN,
+    shardCount: e.SHARD_COUNT,
+    shardIds: e.SHARD_IDS,
   };
 }
 

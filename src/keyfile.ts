@@ -5,7 +5,7 @@
  * done, stops the bot before it could touch a stored key; nothing stored is changed.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, decodeEncryptionKey } from './config.js';
 import { keyCensus } from './core/guilds.js';
@@ -53,9 +53,38 @@ export function resolveEncryptionKey(configured: Buffer | undefined, databaseFil
   if (text !== undefined) return { key: decodeEncryptionKey(text, `ENCRYPTION_KEY (from the key file ${file})`), file, created: false };
   if (!create) throw new ConfigError(`ENCRYPTION_KEY is not set and there is no key file at ${file}: set ENCRYPTION_KEY to the key the store was sealed with`);
   const key = randomBytes(32);
-  // 'wx': never overwrite a key file another process made meanwhile.
-  writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  return { key, file, created: true };
+  if (publishKeyFile(file, key)) return { key, file, created: true };
+  // Another process (a second shard started at the same moment) made it first: its key is the key.
+  const made = readIfPresent(file, `ENCRYPTION_KEY is not set and the key file ${file} cannot be read`) ?? '';
+  return { key: decodeEncryptionKey(made, `ENCRYPTION_KEY (from the key file ${file})`), file, created: false };
+}
+
+/**
+ * Puts a new key file in place unless one exists (false then), never overwriting one and never
+ * showing a half-written one: written whole under a name of this process's own, then linked into
+ * place, which fails if another process got there first.
+ */
+function publishKeyFile(file: string, key: Buffer): boolean {
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temporary, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(temporary, file);
+    return true;
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    if (code === 'EEXIST') return false;
+    // A file system without hard links: create it directly ('wx' still never overwrites).
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+    try {
+      writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+      return true;
+    } catch (direct) {
+      if ((direct as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw direct;
+    }
+  } finally {
+    rmSync(temporary, { force: true });
+  }
 }
 
 export interface PendingKey {

@@ -25,7 +25,37 @@ describe('parseConfig', () => {
       httpHost: '0.0.0.0',
       httpPort: undefined,
       metricsToken: undefined,
+      shardCount: 'auto',
+      shardIds: undefined,
     });
+  });
+
+  it('reads the shards: SHARD_COUNT auto or a number, SHARD_IDS as ranges and lists below it', () => {
+    const shards = (env: Record<string, string>) => {
+      const { shardCount, shardIds } = parseConfig({ DISCORD_TOKEN: TOKEN, ...env });
+      return { shardCount, shardIds };
+    };
+    expect(shards({ SHARD_COUNT: 'auto' })).toEqual({ shardCount: 'auto', shardIds: undefined });
+    expect(shards({ SHARD_COUNT: ' AUTO ' })).toEqual({ shardCount: 'auto', shardIds: undefined });
+    expect(shards({ SHARD_COUNT: '4' })).toEqual({ shardCount: 4, shardIds: undefined });
+    expect(shards({ SHARD_COUNT: '4', SHARD_IDS: '0-3' })).toEqual({ shardCount: 4, shardIds: [0, 1, 2, 3] });
+    expect(shards({ SHARD_COUNT: '8', SHARD_IDS: '5,0,2' })).toEqual({ shardCount: 8, shardIds: [0, 2, 5] });
+    expect(shards({ SHARD_COUNT: '16', SHARD_IDS: ' 8-10, 2 ,3-3,9' })).toEqual({ shardCount: 16, shardIds: [2, 3, 8, 9, 10] });
+    expect(shards({ SHARD_COUNT: '2', SHARD_IDS: '1' })).toEqual({ shardCount: 2, shardIds: [1] });
+    expect(shards({ SHARD_COUNT: '1', SHARD_IDS: '' })).toEqual({ shardCount: 1, shardIds: undefined });
+
+    for (const bad of ['0', '-1', 'two', '1.5', '100001', '2 shards']) {
+      expect(() => shards({ SHARD_COUNT: bad }), bad).toThrow(/^SHARD_COUNT must be auto \(Discord's recommendation\) or a whole number of shards from 1 to 100000$/);
+    }
+    for (const bad of ['a', '1-', '-1', '3-1', '1,,2', '0;1', '0-1-2', '1.0']) {
+      expect(() => shards({ SHARD_COUNT: '4', SHARD_IDS: bad }), bad).toThrow(/^SHARD_IDS must list shard ids and ranges, e\.g\. 0-3 or 0,2,5/);
+    }
+    expect(() => shards({ SHARD_COUNT: '4', SHARD_IDS: '2-4' })).toThrow(/^SHARD_IDS names shard 4, but SHARD_COUNT=4 means shard ids 0 to 3$/);
+    expect(() => shards({ SHARD_COUNT: '1', SHARD_IDS: '1' })).toThrow(/SHARD_IDS names shard 1, but SHARD_COUNT=1 means shard ids 0 to 0/);
+    // The ids need a known count: auto (also the default) is refused, naming both.
+    for (const env of [{ SHARD_IDS: '0' }, { SHARD_COUNT: 'auto', SHARD_IDS: '0-1' }] as Array<Record<string, string>>) {
+      expect(() => shards(env)).toThrow(/^SHARD_IDS needs a fixed SHARD_COUNT, not auto \(the default\): set SHARD_COUNT to the total number of shards/);
+    }
   });
 
   it('reads every variable', () => {
@@ -130,6 +160,10 @@ describe.concurrent('starting the bot with a bad environment', () => {
     ['bad CLEARCACHE_COOLDOWN_S', { DISCORD_TOKEN: TOKEN, CLEARCACHE_COOLDOWN_S: '-1' }, /CLEARCACHE_COOLDOWN_S must be a whole number of seconds/],
     ['bad LOG_LEVEL', { DISCORD_TOKEN: TOKEN, LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of/],
     ['bad LOG_FORMAT', { DISCORD_TOKEN: TOKEN, LOG_FORMAT: 'xml' }, /LOG_FORMAT must be json or pretty/],
+    ['bad SHARD_COUNT', { DISCORD_TOKEN: TOKEN, SHARD_COUNT: '0' }, /SHARD_COUNT must be auto .* or a whole number of shards from 1/],
+    ['bad SHARD_IDS', { DISCORD_TOKEN: TOKEN, SHARD_COUNT: '4', SHARD_IDS: '3-1' }, /SHARD_IDS must list shard ids and ranges/],
+    ['SHARD_IDS beyond SHARD_COUNT', { DISCORD_TOKEN: TOKEN, SHARD_COUNT: '2', SHARD_IDS: '0-2' }, /SHARD_IDS names shard 2, but SHARD_COUNT=2/],
+    ['SHARD_IDS with SHARD_COUNT=auto', { DISCORD_TOKEN: TOKEN, SHARD_COUNT: 'auto', SHARD_IDS: '1' }, /SHARD_IDS needs a fixed SHARD_COUNT, not auto/],
   ];
 
   it.each(cases)('%s: one plain line naming it, exit 1', async (_name, env, message) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config.js';
 import { GuildStore } from '../src/core/guilds.js';
@@ -14,6 +14,7 @@ import {
   writeKeyFile,
 } from '../src/keyfile.js';
 import { openStore } from '../src/store/index.js';
+import { runScript } from './support/bot-env.js';
 import { tempDir } from './support/temp.js';
 
 describe('the sealing key', () => {
@@ -35,6 +36,28 @@ describe('the sealing key', () => {
     expect(statSync(first.file!).mode & 0o777).toBe(0o600);
     const second = resolveEncryptionKey(undefined, `${dir.path}/bot.sqlite`);
     expect(second).toEqual({ key: first.key, file: first.file, created: false });
+  });
+
+  it('processes starting at the same moment on a new store (shards) all end up with one key, none failing', async () => {
+    // Each child waits for the same instant, then resolves the key: without care one of them finds
+    // the file made meanwhile (EEXIST) or still empty. Several rounds, since a race is a matter of luck.
+    const entry = new URL('../dist/src/keyfile.js', import.meta.url).href;
+    const script = `const { resolveEncryptionKey } = await import(${JSON.stringify(entry)});
+      const [file, at] = process.argv.slice(1); while (Date.now() < Number(at)) {}
+      const r = resolveEncryptionKey(undefined, file); console.log(r.key.toString('base64') + ' ' + r.created);`;
+    for (let round = 0; round < 4; round += 1) {
+      const database = `${dir.path}/round${round}/bot.sqlite`;
+      mkdirSync(`${dir.path}/round${round}`);
+      const at = String(Date.now() + 700);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => runScript('--input-type=module', {}, dir.path, ['-e', script, database, at]).then((r) => ({ ...r, lines: r.stdout.trim().split(' ') }))),
+      );
+      for (const r of results) expect(r.stderr, `round ${round}`).toBe('');
+      expect(new Set(results.map((r) => r.lines[0])).size, `round ${round}`).toBe(1);
+      expect(results.filter((r) => r.lines[1] === 'true'), `round ${round}`).toHaveLength(1);
+      expect(readFileSync(keyFileFor(database), 'utf8').trim()).toBe(results[0]!.lines[0]);
+      expect(readdirSync(`${dir.path}/round${round}`)).toEqual(['encryption.key']);
+    }
   });
 
   it('refuses a damaged key file, naming it, without replacing it', () => {

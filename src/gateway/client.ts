@@ -7,10 +7,31 @@ import { Client, Options } from 'discord.js';
 import type { Config } from '../config.js';
 import { REST_OPTIONS } from '../rest.js';
 
-export function createClient(config: Pick<Config, 'discordApiUrl'>): Client {
+/**
+ * The shards this process runs, as discord.js takes them: `auto` (Discord's recommended count, every
+ * shard), or the ids and the total count of shards across all processes.
+ */
+export function shardOptions(config: Pick<Config, 'shardCount' | 'shardIds'>): { shards: number[] | 'auto'; shardCount: number | undefined } {
+  if (config.shardCount === 'auto') return { shards: 'auto', shardCount: undefined };
+  return { shards: config.shardIds ?? Array.from({ length: config.shardCount }, (_, id) => id), shardCount: config.shardCount };
+}
+
+/**
+ * discord.js replaces a `shardCount` left at its default (1) by the SHARD_COUNT environment variable
+ * of its own ShardingManager, which is the name this bot's setting has too: `SHARD_COUNT=auto` would
+ * become NaN there and the constructor would throw. So the client is built with a count that is not
+ * the default and given the real one at once (config.ts stays the one reader of the environment).
+ */
+const NOT_THE_DEFAULT_COUNT = 2;
+
+export function createClient(config: Pick<Config, 'discordApiUrl' | 'shardCount' | 'shardIds'>): Client {
   const none = { maxSize: 0 };
-  return new Client({
+  const { shards, shardCount } = shardOptions(config);
+  const client = new Client({
     intents: [],
+    // With 'auto' discord.js asks GET /gateway/bot for the count at login and runs every shard.
+    shards,
+    shardCount: NOT_THE_DEFAULT_COUNT,
     rest: { api: config.discordApiUrl, ...REST_OPTIONS },
     makeCache: Options.cacheWithLimits({
       ApplicationCommandManager: 0,
@@ -41,4 +62,7 @@ export function createClient(config: Pick<Config, 'discordApiUrl'>): Client {
     allowedMentions: { parse: [] },
     failIfNotExists: false,
   });
+  // Read at login; with 'auto' it is ignored there and replaced by Discord's count.
+  client.options.shardCount = shardCount ?? 1;
+  return client;
 }

@@ -21,9 +21,11 @@ export const GATEWAY_ANSWER_BUDGET_MS = 1500;
 
 export interface Gateway {
   client: Client;
-  /** Logs in; resolves when every shard is ready. */
+  /** Logs in; resolves when every shard this process runs is ready. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** The shards this process runs and the total across all processes; with SHARD_COUNT=auto, known once started. */
+  shards(): { ids: number[]; count: number | 'auto' };
 }
 
 /** What a fatal close code means for the person hosting the bot. */
@@ -35,9 +37,9 @@ export function fatalCloseReason(code: number): string {
     case GatewayCloseCodes.InvalidIntents:
       return `the gateway refused the intents (close code ${code}); this bot asks for none, so check that it runs unmodified`;
     case GatewayCloseCodes.ShardingRequired:
-      return 'Discord requires sharding for this bot (close code 4011): set SHARD_COUNT=auto';
+      return 'Discord requires more shards for this bot (close code 4011): set SHARD_COUNT=auto, or a larger SHARD_COUNT (about one shard per 1,000 servers) in every process';
     case GatewayCloseCodes.InvalidShard:
-      return 'the gateway refused the shard (close code 4010): check SHARD_COUNT and SHARD_IDS';
+      return 'the gateway refused the shard (close code 4010): check SHARD_COUNT and SHARD_IDS (every id below SHARD_COUNT)';
     default:
       return `the gateway closed the session for good (close code ${code})`;
   }
@@ -45,14 +47,23 @@ export function fatalCloseReason(code: number): string {
 
 export function createGateway(config: Config, road: Road, log: Logger, onFatal: (reason: string) => void, onShard: (shard: number, up: boolean) => void = () => undefined): Gateway {
   const client = createClient(config);
+  const shards = (): { ids: number[]; count: number | 'auto' } => {
+    const { shards: ids, shardCount } = client.options;
+    // Before login with SHARD_COUNT=auto discord.js still holds 'auto'; it resolves both at login.
+    if (!Array.isArray(ids)) return { ids: [], count: 'auto' };
+    return { ids: [...(ids as number[])], count: shardCount ?? 1 };
+  };
   // The raw dispatch: the road parses what it needs, so no discord.js interaction object is used.
-  client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: { type?: unknown; id?: string; token?: string; application_id?: string }) => {
+  client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: { type?: unknown; id?: string; token?: string; application_id?: string }, shard: number) => {
     const arrivedAt = performance.now();
     if (data.type !== 2) return; // components, autocomplete, modals: this bot registers none
     const ref: InteractionRef = { id: String(data.id), token: String(data.token), applicationId: String(data.application_id) };
-    void road.handle(data, restTransport(client.rest, ref, GATEWAY_ANSWER_BUDGET_MS), arrivedAt);
+    void road.handle(data, restTransport(client.rest, ref, GATEWAY_ANSWER_BUDGET_MS), arrivedAt, { shard });
   });
-  client.on(Events.ShardReady, (shard) => onShard(shard, true));
+  client.on(Events.ShardReady, (shard) => {
+    onShard(shard, true);
+    log.info({ shard, shardCount: shards().count }, 'gateway shard ready');
+  });
   client.on(Events.ShardDisconnect, (event, shard) => {
     onShard(shard, false);
     log.error({ shard, code: event.code }, 'gateway closed for good');
@@ -80,5 +91,6 @@ export function createGateway(config: Config, road: Road, log: Logger, onFatal: 
     async stop() {
       await client.destroy();
     },
+    shards,
   };
 }

@@ -57,8 +57,8 @@ export interface Transport {
 }
 
 export interface Road {
-  /** Answers one application command interaction; never rejects. */
-  handle(raw: unknown, transport: Transport, arrivedAt?: number): Promise<void>;
+  /** Answers one application command interaction; never rejects. `via` goes into its log lines (e.g. the gateway shard). */
+  handle(raw: unknown, transport: Transport, arrivedAt?: number, via?: Record<string, unknown>): Promise<void>;
   /** Waits (at most timeoutMs) for the interactions in hand. */
   drain(timeoutMs: number): Promise<void>;
 }
@@ -77,8 +77,8 @@ interface Stage {
 export function createRoad(commands: Map<string, Command>, services: Services): Road {
   const running = new Set<Promise<void>>();
   return {
-    handle(raw, transport, arrivedAt = performance.now()) {
-      const task = answer(raw, transport, arrivedAt, commands, services);
+    handle(raw, transport, arrivedAt = performance.now(), via = {}) {
+      const task = answer(raw, transport, arrivedAt, via, commands, services);
       running.add(task);
       void task.finally(() => running.delete(task));
       return task;
@@ -91,15 +91,15 @@ export function createRoad(commands: Map<string, Command>, services: Services): 
 
 const message = (a: Answer): AnswerMessage => ({ embeds: a.embeds, allowed_mentions: { parse: [] }, ...(a.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
 
-async function answer(raw: unknown, transport: Transport, arrivedAt: number, commands: Map<string, Command>, services: Services): Promise<void> {
+async function answer(raw: unknown, transport: Transport, arrivedAt: number, via: Record<string, unknown>, commands: Map<string, Command>, services: Services): Promise<void> {
   const { log } = services;
   const parsed = parseCommand(raw);
   if (!parsed.ok) {
-    log.warn({ reason: parsed.reason }, 'interaction not understood; ignored');
+    log.warn({ ...via, reason: parsed.reason }, 'interaction not understood; ignored');
     return;
   }
   const { input } = parsed;
-  const line = { command: input.name, sub: input.subcommand, guildId: input.guildId, userId: input.caller.id };
+  const line = { command: input.name, sub: input.subcommand, guildId: input.guildId, userId: input.caller.id, ...via };
   const stage: Stage = { ephemeral: true };
   let outcome = 'error';
   let ack = 'reply';

@@ -170,9 +170,10 @@ describe('log formats', () => {
     await rig.bot.stop('SIGTERM');
     const pretty = startBotProcess({ ...rig.env, NODE_ENV: 'development' }, rig.dir);
     try {
-      await rig.discord.waitUntil(() => pretty.output().includes('ready'), 15_000, 'the pretty ready line');
+      // The line itself: 'gateway shard ready' comes just before it.
+      await rig.discord.waitUntil(() => /INFO.*: ready$/m.test(pretty.output()), 15_000, 'the pretty ready line');
       expect(pretty.logs()).toEqual([]);
-      expect(pretty.output()).toMatch(/INFO.*: ready/);
+      expect(pretty.output()).toMatch(/INFO.*: ready$/m);
     } finally {
       await pretty.stop('SIGTERM');
       await rig.startBot();

@@ -39,10 +39,18 @@ const DISCORD_EPOCH = 1_420_070_400_000n;
 let lastSnowflake = 0n;
 
 /** A valid snowflake from now, strictly greater than any made before in this process. */
-export function makeSnowflake(): string {
-  const fromClock = (BigInt(Date.now()) - DISCORD_EPOCH) << 22n;
-  lastSnowflake = fromClock > lastSnowflake ? fromClock : lastSnowflake + 1n;
-  return lastSnowflake.toString();
+/** A new id, later than every one made before; with `on`, one whose guild would be on that shard. */
+export function makeSnowflake(on?: { shard: number; count: number }): string {
+  if (on && !(Number.isInteger(on.shard) && Number.isInteger(on.count) && on.shard >= 0 && on.shard < on.count)) {
+    throw new Error(`makeSnowflake: no shard ${on.shard} of ${on.count}`);
+  }
+  for (;;) {
+    const fromClock = (BigInt(Date.now()) - DISCORD_EPOCH) << 22n;
+    lastSnowflake = fromClock > lastSnowflake ? fromClock : lastSnowflake + 1n;
+    // The shard comes from the timestamp bits (id >> 22): move on to the next millisecond until it fits.
+    if (!on || (lastSnowflake >> 22n) % BigInt(on.count) === BigInt(on.shard)) return lastSnowflake.toString();
+    lastSnowflake = (((lastSnowflake >> 22n) + 1n) << 22n) - 1n;
+  }
 }
 
 /** Every permission bit Discord defined when discord-api-types 0.38.57 was published. */

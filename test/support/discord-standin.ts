@@ -17,6 +17,9 @@
  * every request in `requests`, so a test can spot calls it did not expect.
  * The gateway is in discord-gateway.ts; role changes made here reach a session that has the
  * GUILDS intent as GUILD_ROLE_CREATE/DELETE, as they would on Discord.
+ * Sharding: GET gateway/bot recommends `recommendedShards`; each guild's events (interactions
+ * included) reach only the session of its shard, `(guild_id >> 22) % count` (see discord-gateway.ts);
+ * `makeSnowflake({ shard, count })` makes a guild id on a given shard.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -34,7 +37,7 @@ import {
   type RESTGetAPIGatewayBotResult,
 } from 'discord.js';
 import { CommandRegistry } from './discord-commands.js';
-import { createGateway, GUILDS_INTENT, type GatewayIdentify, type GatewayResume } from './discord-gateway.js';
+import { createGateway, GUILDS_INTENT, type GatewayDispatch, type GatewayIdentify, type GatewayResume, type GatewaySession } from './discord-gateway.js';
 import { discordError, InteractionTracker, type InteractionHandle, type RecordedRequest, type RestAnswer } from './discord-interactions.js';
 import {
   buildInteraction,
@@ -55,7 +58,8 @@ import { createWaits } from './wait.js';
 
 export { makeSnowflake, roleOption, stringOption, userOption, type GuildSpec, type GuildState, type InteractionOption } from './discord-payloads.js';
 export type { InteractionHandle, RecordedRequest, VisibleReply } from './discord-interactions.js';
-export type { GatewayIdentify, GatewayResume } from './discord-gateway.js';
+export { shardOf } from './discord-gateway.js';
+export type { GatewayDispatch, GatewayIdentify, GatewayResume, GatewaySession } from './discord-gateway.js';
 
 export interface DiscordStandInOptions {
   token: string;
@@ -68,6 +72,12 @@ export interface DiscordStandInOptions {
   callbackDeadlineMs?: number;
   /** Delay before every REST answer. */
   restLatencyMs?: number;
+  /** The shard count GET /gateway/bot recommends (default: requiredShards, else 1). */
+  recommendedShards?: number;
+  /** An Identify with fewer shards than this is closed with 4011 "Sharding required" (default: none). */
+  requiredShards?: number;
+  /** session_start_limit.max_concurrency: how many shards may identify at once (Discord: 1 for most bots). */
+  maxConcurrency?: number;
 }
 
 /** What Discord does when the Interactions Endpoint URL is saved: a PING, and a request with a bad signature. */
@@ -114,6 +124,12 @@ export interface DiscordStandIn {
   /** Query strings of every gateway connection, e.g. { v: '10', encoding: 'json' }. */
   readonly connections: ReadonlyArray<Record<string, string>>;
   readonly heartbeats: number;
+  /** Every gateway session, one per shard identified (resumed ones keep theirs). */
+  sessions(): GatewaySession[];
+  /** Every event sent through the gateway after READY (not the GUILD_CREATEs streamed at login), with the session and shard it went to. */
+  readonly dispatches: readonly GatewayDispatch[];
+  /** The shards (`[id, count]`) an interaction was dispatched to; empty if none (or it went over HTTP). */
+  shardsOf(interactionId: string): Array<readonly [number, number]>;
   guild(guildId: string): GuildState;
   roleByName(guildId: string, name: string): APIRole;
   addRole(guildId: string, role: { name: string; permissions?: bigint }): APIRole;
@@ -131,8 +147,8 @@ export interface DiscordStandIn {
   checkEndpoint(url: string): Promise<EndpointCheck>;
   /** Every signed delivery's HTTP answer, in order. */
   readonly deliveries: ReadonlyArray<{ id: string; sentAt: number } & Delivered>;
-  /** Drops the bot's socket: with a close code (4000: the client resumes), or abruptly (no code). */
-  disconnect(code?: number): Promise<void>;
+  /** Drops the bot's socket (the latest session's, or shard `shardId`'s): with a close code (4000: the client resumes), or abruptly (no code). */
+  disconnect(code?: number, shardId?: number): Promise<void>;
   /** Resolves with the first answered request that matches (past or future). */
   waitForRequest(match: (r: RecordedRequest) => boolean, timeoutMs?: number, what?: string): Promise<RecordedRequest>;
   /** Resolves once `condition()` holds (re-checked on every stand-in event and every 10 ms). */
@@ -185,7 +201,9 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
     guildIds: () => specs.keys(),
     guildCreate: (guildId) => guildCreatePayload(guildState(guildId), botUser),
     onChange: () => waits.notify(changes),
+    ...(opts.requiredShards !== undefined ? { requiredShards: opts.requiredShards } : {}),
   });
+  const recommendedShards = opts.recommendedShards ?? opts.requiredShards ?? 1;
 
   // ---------------------------------------------------------------- REST
 
@@ -193,8 +211,8 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
     if (route === '/gateway/bot' && method === 'GET') {
       const info: RESTGetAPIGatewayBotResult = {
         url: gatewayUrl,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 1000 - gateway.identifies.length, reset_after: 86_400_000, max_concurrency: 1 },
+        shards: recommendedShards,
+        session_start_limit: { total: 1000, remaining: 1000 - gateway.identifies.length, reset_after: 86_400_000, max_concurrency: opts.maxConcurrency ?? 1 },
       };
       return { status: 200, body: info };
     }
@@ -318,9 +336,14 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
   // ---------------------------------------------------------------- interactions
 
   function sendInteraction(spec: InteractionSpec): InteractionHandle {
-    if (!spec.endpoint && !endpointUrl && !gateway.connected()) throw new Error('Discord stand-in: no gateway session is connected; log the client in first');
+    const endpoint = spec.endpoint ?? endpointUrl;
+    if (!endpoint && !gateway.connected()) throw new Error('Discord stand-in: no gateway session is connected; log the client in first');
     const guildId = spec.dm ? undefined : (spec.guildId ?? specs.keys().next().value);
     if (!spec.dm && guildId === undefined) throw new Error('Discord stand-in: no guild to send the interaction in');
+    if (!endpoint && !gateway.reaches(guildId)) {
+      const live = gateway.sessions().filter((s) => s.live && s.connected).map((s) => s.shard.join('/'));
+      throw new Error(`Discord stand-in: no connected gateway session is on the shard of ${guildId === undefined ? 'DMs (shard 0)' : `guild ${guildId}`}; connected shards (id/count): ${live.join(', ')}`);
+    }
     const guild = guildId === undefined ? undefined : guildState(guildId);
     const memberRoles = spec.roles ?? [];
     for (const roleId of memberRoles) {
@@ -355,7 +378,6 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
     });
     spec.mutate?.(payload);
     const handle = tracker.track(payload, spec.timeoutMs ?? 15_000);
-    const endpoint = spec.endpoint ?? endpointUrl;
     if (endpoint) {
       deliverSigned(endpoint, payload);
       return handle;
@@ -400,6 +422,10 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
     get heartbeats() {
       return gateway.heartbeats;
     },
+    sessions: () => gateway.sessions(),
+    dispatches: gateway.dispatches,
+    shardsOf: (interactionId) =>
+      gateway.dispatches.filter((d) => d.event === GatewayDispatchEvents.InteractionCreate && (d.data as { id?: unknown }).id === interactionId).map((d) => d.shard),
     guild: guildState,
     roleByName(guildId, name) {
       const role = [...guildState(guildId).roles.values()].find((r) => r.name === name);
@@ -433,7 +459,7 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
       bad['x-signature-ed25519'] = `${bad['x-signature-ed25519']!.slice(0, -2)}${bad['x-signature-ed25519']!.endsWith('00') ? '11' : '00'}`;
       return { ping: await deliver(url, ping, signer.headers(ping)), badSignature: await deliver(url, ping, bad) };
     },
-    disconnect: (code) => gateway.disconnect(code),
+    disconnect: (code, shardId) => gateway.disconnect(code, shardId),
     waitForRequest(match, timeoutMs = 5_000, what = 'matching request') {
       return waits.until(changes, () => requests.find((r) => r.status !== 0 && match(r)), timeoutMs, what);
     },

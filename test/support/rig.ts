@@ -12,7 +12,7 @@ import { type App, createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { SecretSet, createLogger } from '../../src/logger.js';
 import { type BotProcess, type LogLine, startBotProcess } from './bot-process.js';
-import { type DiscordStandIn, type InteractionSpec, type VisibleReply, makeSnowflake, startDiscordStandIn } from './discord-standin.js';
+import { type DiscordStandIn, type DiscordStandInOptions, type InteractionSpec, type VisibleReply, makeSnowflake, startDiscordStandIn } from './discord-standin.js';
 import { type SdApiStandIn, startSdApiStandIn } from './sdapi-standin.js';
 import { tempDir } from './temp.js';
 
@@ -20,6 +20,10 @@ export const TOKEN = `${Buffer.from(makeSnowflake()).toString('base64')}.Gx7kQz.
 
 export interface RigOptions {
   guilds?: number;
+  /** The guilds' ids (instead of `guilds` new ones), e.g. made with makeSnowflake({ shard, count }). */
+  guildIds?: string[];
+  /** More options for the Discord stand-in (recommendedShards, maxConcurrency...). */
+  discord?: Omit<DiscordStandInOptions, 'token' | 'guilds'>;
   env?: Record<string, string>;
   sdLatencyMs?: number;
   /** How interactions reach the bot: the gateway (default), or signed POSTs to its HTTP endpoint. */
@@ -53,8 +57,8 @@ export interface InProcessRig extends World {
 }
 
 export async function startWorld(options: RigOptions): Promise<World & { closeWorld(): Promise<void> }> {
-  const guildIds = Array.from({ length: options.guilds ?? 3 }, () => makeSnowflake());
-  const discord = await startDiscordStandIn({ token: TOKEN, guilds: guildIds.map((id) => ({ id })) });
+  const guildIds = options.guildIds ?? Array.from({ length: options.guilds ?? 3 }, () => makeSnowflake());
+  const discord = await startDiscordStandIn({ ...options.discord, token: TOKEN, guilds: guildIds.map((id) => ({ id })) });
   const sd = await startSdApiStandIn({ latencyMs: options.sdLatencyMs ?? 0 });
   const dir = tempDir('sdbot-e2e-');
   const env: Record<string, string> = {

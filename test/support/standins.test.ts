@@ -9,6 +9,7 @@ import {
   ChannelType,
   Client,
   Events,
+  GatewayDispatchEvents,
   GatewayIntentBits,
   InteractionContextType,
   MessageFlags,
@@ -20,7 +21,7 @@ import {
   type GatewayIntentBits as Intent,
 } from 'discord.js';
 import { startSdApiStandIn, SD_ANSWERS, type SdApiStandIn } from './sdapi-standin.js';
-import { makeSnowflake, roleOption, startDiscordStandIn, type DiscordStandIn, type DiscordStandInOptions } from './discord-standin.js';
+import { makeSnowflake, roleOption, shardOf, startDiscordStandIn, type DiscordStandIn, type DiscordStandInOptions } from './discord-standin.js';
 
 const TOKEN = 'stand-in.token.secret';
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -383,5 +384,144 @@ describe('Discord stand-in with the real discord.js client', () => {
     const replies = await Promise.all(handles.map((h) => h.reply(5_000)));
     replies.forEach((reply, i) => expect(reply.body.content).toBe(`done in ${guilds[i]?.id}`));
     expect(discord.requests.filter((r) => r.status >= 400)).toEqual([]);
+  });
+});
+
+describe('Discord stand-in: shards', () => {
+  async function discordStandIn(options: Partial<DiscordStandInOptions> = {}): Promise<DiscordStandIn> {
+    const discord = await startDiscordStandIn({ token: TOKEN, ...options });
+    cleanups.push(() => discord.close());
+    return discord;
+  }
+
+  async function shardedClient(discord: DiscordStandIn, options: Partial<ClientOptions>, intents: Intent[] = []): Promise<{ client: Client; received: Array<{ id: string; shard: number }> }> {
+    const client = new Client({ ...options, intents, rest: { api: discord.apiUrl } });
+    cleanups.push(() => client.destroy());
+    const received: Array<{ id: string; shard: number }> = [];
+    client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: { id: string }, shard: number) => received.push({ id: data.id, shard }));
+    const ready = once(client, Events.ClientReady);
+    await client.login(TOKEN);
+    await ready;
+    return { client, received };
+  }
+
+  async function rawIdentify(discord: DiscordStandIn, d: Record<string, unknown>): Promise<number> {
+    const raw = new WebSocket(`${discord.gatewayUrl}/?v=10&encoding=json`);
+    cleanups.push(async () => raw.terminate());
+    await once(raw, 'message');
+    const closed = once(raw, 'close');
+    raw.send(JSON.stringify({ op: 2, d: { token: TOKEN, intents: 0, properties: {}, ...d } }));
+    const [code] = (await closed) as [number];
+    return code;
+  }
+
+  it('makes guild ids on a chosen shard: (id >> 22) % count', () => {
+    for (const count of [1, 2, 3, 16]) {
+      for (let shard = 0; shard < count; shard += 1) {
+        const id = makeSnowflake({ shard, count });
+        expect(shardOf(id, count)).toBe(shard);
+        expect(Number((BigInt(id) >> 22n) % BigInt(count))).toBe(shard);
+      }
+    }
+    const [a, b] = [makeSnowflake({ shard: 1, count: 2 }), makeSnowflake()];
+    expect(BigInt(b)).toBeGreaterThan(BigInt(a));
+    expect(() => makeSnowflake({ shard: 2, count: 2 })).toThrow(/no shard 2 of 2/);
+  });
+
+  it('one client running two shards: one session per shard, each guild (READY, GUILD_CREATE, roles, interactions) on its own', async () => {
+    const [a0, b0, a1, b1] = [makeSnowflake({ shard: 0, count: 2 }), makeSnowflake({ shard: 0, count: 2 }), makeSnowflake({ shard: 1, count: 2 }), makeSnowflake({ shard: 1, count: 2 })];
+    const discord = await discordStandIn({ guilds: [a0, a1, b0, b1].map((id) => ({ id })), maxConcurrency: 2 });
+    const readyGuilds = new Map<number, string[]>();
+    const client = new Client({ intents: [GatewayIntentBits.Guilds], shards: [0, 1], shardCount: 2, rest: { api: discord.apiUrl } });
+    cleanups.push(() => client.destroy());
+    const received: Array<{ id: string; shard: number }> = [];
+    const guildCreates: Array<{ id: string; shard: number }> = [];
+    client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: { id: string }, shard: number) => received.push({ id: data.id, shard }));
+    client.ws.on(GatewayDispatchEvents.GuildCreate, (data: { id: string }, shard: number) => guildCreates.push({ id: data.id, shard }));
+    client.on(Events.Raw, (packet: { t?: string; d?: { guilds?: Array<{ id: string }>; shard?: [number, number] } }) => {
+      if (packet.t === 'READY') readyGuilds.set(packet.d!.shard![0], packet.d!.guilds!.map((g) => g.id));
+    });
+    const ready = once(client, Events.ClientReady);
+    await client.login(TOKEN);
+    await ready;
+
+    expect(discord.identifies.map((i) => i.shard).sort()).toEqual([[0, 2], [1, 2]]);
+    expect(discord.sessions().map((s) => [s.shard, s.connected, s.live]).sort()).toEqual([[[0, 2], true, true], [[1, 2], true, true]]);
+    expect(readyGuilds.get(0)?.sort()).toEqual([a0, b0].sort());
+    expect(readyGuilds.get(1)?.sort()).toEqual([a1, b1].sort());
+    expect(guildCreates.filter((g) => g.shard === 0).map((g) => g.id).sort()).toEqual([a0, b0].sort());
+    expect(guildCreates.filter((g) => g.shard === 1).map((g) => g.id).sort()).toEqual([a1, b1].sort());
+    expect(client.guilds.cache.get(a1)?.shardId).toBe(1);
+
+    const role = discord.addRole(a1, { name: 'On shard one' });
+    await discord.waitUntil(() => client.guilds.cache.get(a1)?.roles.cache.has(role.id) === true, 2_000, 'GUILD_ROLE_CREATE applied');
+    expect(discord.dispatches.filter((d) => d.event === 'GUILD_ROLE_CREATE').map((d) => d.shard)).toEqual([[1, 2]]);
+
+    const handles = [a0, a1, b0, b1].map((guildId) => discord.sendInteraction({ guildId, userId: makeSnowflake(), command: 'ping' }));
+    const dm = discord.sendInteraction({ dm: true, userId: makeSnowflake(), command: 'ping' });
+    await discord.waitUntil(() => received.length === 5, 2_000, 'five interactions');
+    expect(handles.map((h) => discord.shardsOf(h.id))).toEqual([[[0, 2]], [[1, 2]], [[0, 2]], [[1, 2]]]);
+    expect(discord.shardsOf(dm.id)).toEqual([[0, 2]]);
+    expect(received.map((r) => [r.id, r.shard]).sort()).toEqual(
+      [...handles.map((h, i) => [h.id, i % 2]), [dm.id, 0]].sort(),
+    );
+  });
+
+  it('two clients, one shard each: each gets only its own guilds, and a dropped shard resumes alone', async () => {
+    const [g0, g1] = [makeSnowflake({ shard: 0, count: 2 }), makeSnowflake({ shard: 1, count: 2 })];
+    const discord = await discordStandIn({ guilds: [{ id: g0 }, { id: g1 }] });
+    const zero = await shardedClient(discord, { shards: [0], shardCount: 2 });
+    expect(() => discord.sendInteraction({ guildId: g1, userId: makeSnowflake(), command: 'x' })).toThrow(/no connected gateway session is on the shard of guild .*connected shards \(id\/count\): 0\/2/);
+    const one = await shardedClient(discord, { shards: [1], shardCount: 2 });
+    const h0 = discord.sendInteraction({ guildId: g0, userId: makeSnowflake(), command: 'a' });
+    const h1 = discord.sendInteraction({ guildId: g1, userId: makeSnowflake(), command: 'b' });
+    await discord.waitUntil(() => zero.received.length + one.received.length === 2, 2_000, 'both interactions');
+    expect(zero.received).toEqual([{ id: h0.id, shard: 0 }]);
+    expect(one.received).toEqual([{ id: h1.id, shard: 1 }]);
+
+    const resumed = once(one.client, Events.ShardResume);
+    await discord.disconnect(4000, 1);
+    await resumed;
+    expect(discord.resumes).toMatchObject([{ accepted: true }]);
+    expect(discord.identifies).toHaveLength(2);
+    const again = discord.sendInteraction({ guildId: g1, userId: makeSnowflake(), command: 'c' });
+    await discord.waitUntil(() => one.received.length === 2, 2_000, 'the interaction after the resume');
+    expect(one.received[1]).toEqual({ id: again.id, shard: 1 });
+    expect(zero.received).toHaveLength(1);
+  });
+
+  it("recommends a shard count: discord.js with shards 'auto' runs that many", async () => {
+    const guilds = [makeSnowflake({ shard: 0, count: 3 }), makeSnowflake({ shard: 2, count: 3 })];
+    const discord = await discordStandIn({ guilds: guilds.map((id) => ({ id })), recommendedShards: 3, maxConcurrency: 3 });
+    const { client, received } = await shardedClient(discord, { shards: 'auto' });
+    expect(client.options.shardCount).toBe(3);
+    expect(discord.sessions().map((s) => s.shard).sort()).toEqual([[0, 3], [1, 3], [2, 3]]);
+    const handle = discord.sendInteraction({ guildId: guilds[1]!, userId: makeSnowflake(), command: 'x' });
+    await discord.waitUntil(() => received.length === 1, 2_000, 'the interaction');
+    expect(received).toEqual([{ id: handle.id, shard: 2 }]);
+    const info = (await client.rest.get(Routes.gatewayBot())) as { shards: number; session_start_limit: { max_concurrency: number } };
+    expect(info).toMatchObject({ shards: 3, session_start_limit: { max_concurrency: 3 } });
+  });
+
+  it('refuses an invalid shard array (4010) and, when required, too few shards (4011)', async () => {
+    const discord = await discordStandIn({ guilds: [{ id: makeSnowflake() }] });
+    for (const shard of [[2, 2], [0], [-1, 2], [0, 0], [0.5, 2], 'zero', [0, 1, 2]]) {
+      expect(await rawIdentify(discord, { shard }), JSON.stringify(shard)).toBe(4010);
+    }
+    expect(discord.identifies.every((i) => i.accepted)).toBe(true);
+    expect(discord.sessions()).toEqual([]);
+
+    const strict = await discordStandIn({ guilds: [{ id: makeSnowflake() }], requiredShards: 2 });
+    expect(await rawIdentify(strict, {})).toBe(4011);
+    expect(await rawIdentify(strict, { shard: [0, 1] })).toBe(4011);
+    const info = await fetch(`${strict.apiUrl}/v10/gateway/bot`, { headers: { authorization: `Bot ${TOKEN}` } }).then((r) => r.json() as Promise<{ shards: number }>);
+    expect(info.shards).toBe(2);
+    // discord.js treats 4011 as final: the shard disconnects for good.
+    const client = new Client({ intents: [], shards: [0], shardCount: 1, rest: { api: strict.apiUrl } });
+    cleanups.push(() => client.destroy());
+    const disconnected = once(client, Events.ShardDisconnect);
+    void client.login(TOKEN).catch(() => undefined);
+    const [event, shardId] = (await disconnected) as [{ code: number }, number];
+    expect([event.code, shardId]).toEqual([4011, 0]);
   });
 });
