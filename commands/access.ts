@@ -19,7 +19,7 @@ async function grant(input: GuildInput, ctx: CommandContext): Promise<CommandRes
   const check = checkGrantable(role, input.guildId);
   if (!check.ok) return { outcome: 'invalid-input', embeds: [warning(t('role.refused.title'), t(`role.problem.${check.problem}`))] };
   const mention = roleMention(role.id);
-  return (await ctx.guilds.grantRole(input.guildId, role.id, input.caller.id)) === 'already'
+  return (await ctx.guilds.grantRole(input.guildId, role.id, input.caller.id, ctx.settings)) === 'already'
     ? { outcome: 'ok', embeds: [info(t('role.already.title'), t('role.already.body', { role: mention }))] }
     : { outcome: 'ok', embeds: [success(t('role.granted.title'), t('role.granted.body', { role: mention }))] };
 }
@@ -29,7 +29,7 @@ async function revoke(input: GuildInput, ctx: CommandContext): Promise<CommandRe
   const role = roleOption(input, 'role');
   if (!role) return missingRole(ctx);
   const mention = roleMention(role.id);
-  return (await ctx.guilds.revokeRole(input.guildId, role.id, input.caller.id)) === 'not-granted'
+  return (await ctx.guilds.revokeRole(input.guildId, role.id, input.caller.id, ctx.settings)) === 'not-granted'
     ? { outcome: 'ok', embeds: [info(t('role.not-granted.title'), t('role.not-granted.body', { role: mention }))] }
     : { outcome: 'ok', embeds: [success(t('role.revoked.title'), t('role.revoked.body', { role: mention }))] };
 }

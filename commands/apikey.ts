@@ -24,8 +24,8 @@ async function set(guildId: string, userId: string, key: string | undefined, ctx
     return { outcome: 'invalid-input', embeds: [warning(t('key.refused.title'), `${keyProblem(t, checked)}${kept}`)] };
   }
   const previous = storedMask(guildId, ctx);
-  await ctx.guilds.setKey(guildId, checked.key, userId);
-  await ctx.clears.resetCooldown(guildId);
+  // Storing a new key also ends the cooldown, in the same write.
+  await ctx.guilds.setKey(guildId, checked.key, userId, ctx.settings);
   const mask = maskKey(checked.key);
   const body = previous ? t('key.saved.replaced', { mask, previous }) : t('key.saved.body', { mask });
   return { outcome: 'ok', embeds: [success(t('key.saved.title'), body)] };
@@ -44,7 +44,7 @@ function status(guildId: string, ctx: CommandContext): CommandResult {
 
 async function remove(guildId: string, userId: string, ctx: CommandContext): Promise<CommandResult> {
   const { t } = ctx;
-  return (await ctx.guilds.removeKey(guildId, userId))
+  return (await ctx.guilds.removeKey(guildId, userId, ctx.settings))
     ? { outcome: 'ok', embeds: [success(t('key.removed.title'), t('key.removed.body'))] }
     : { outcome: 'ok', embeds: [info(t('key.remove.none.title'), t('key.remove.none.body'))] };
 }

@@ -12,7 +12,8 @@ export const command: Command = {
   data: new SlashCommandBuilder().setName('clearcache').setDescription(english('cmd.clearcache')).setDescriptionLocalizations(localizations('cmd.clearcache')),
   access: 'operator',
   visibility: 'public',
-  cooldownUntil: (guildId, ctx) => ctx.clears.cooldownUntil(guildId),
+  // From the settings the road already read: the clear itself enforces it again, atomically.
+  cooldownUntil: (ctx) => ctx.clears.cooldownUntil(ctx.settings),
   async execute(input, ctx) {
     const attempt = await ctx.clears.clear(input.guildId, input.caller.id, ctx.settings);
     const outcome = attempt.kind === 'done' ? attempt.result.outcome.kind : attempt.kind;

@@ -86,7 +86,6 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
     const clears = new ClearService({
       api,
       guilds,
-      records: store,
       cooldownS: config.clearCacheCooldownS,
       apiTimeoutMs: config.sdApiTimeoutMs,
       onRecordError: (err, guildId) => log.error({ err, guildId }, 'could not record a clear'),

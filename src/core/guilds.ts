@@ -20,12 +20,27 @@ export interface LastClear {
   latencyMs: number;
 }
 
+/** The guild's clear in progress, or its last one: how processes share one clear and its cooldown. */
+export interface ClearState {
+  token: string;
+  startedAt: number;
+  /** A running clear holds the guild until then, even if its process died. */
+  holdUntil: number;
+  /** No new request before then (0: none); it counts once the clear has finished. */
+  cooldownUntil: number;
+  /** Set once the clear finished: what every waiter shows. */
+  done?: { result: unknown; recorded: boolean };
+  /** A new key was stored while this clear ran: it arms no cooldown when it finishes. */
+  keyChanged?: true;
+}
+
 export interface GuildSettings {
   apiKey?: StoredKey;
   roles: string[];
   lastClear?: LastClear;
   /** Oldest first, the last AUDIT_LIMIT events. */
   audit: AuditEvent[];
+  clear?: ClearState;
 }
 
 export type AuditAction = 'key-set' | 'key-remove' | 'clear' | 'role-grant' | 'role-revoke';
@@ -66,12 +81,19 @@ export function decodeSettings(key: string, value: unknown): GuildSettings {
   // A sealed value that is not one stays readable: the key then does not open, and an admin can set it again.
   if (apiKey !== undefined && !(isObject(apiKey) && typeof apiKey.sealed === 'string')) throw new DamagedRecordError(key, 'apiKey is malformed');
   if (lastClear !== undefined && !isObject(lastClear)) throw new DamagedRecordError(key, 'lastClear is not an object');
-  return { ...value, roles, audit } as GuildSettings;
+  // A coordination state of another shape is not damage: it is dropped, and the next clear writes its own.
+  const { clear, ...rest } = value;
+  const state = isObject(clear) && typeof clear.token === 'string' && typeof clear.holdUntil === 'number' && typeof clear.cooldownUntil === 'number' ? clear : undefined;
+  return { ...rest, roles, audit, ...(state ? { clear: state as unknown as ClearState } : {}) } as GuildSettings;
 }
 
-type Change<R> = (settings: GuildSettings) => [GuildSettings, R, (Omit<AuditEvent, 'at'> & { at?: number })?];
+/** A change to one guild's record: the new settings, a result, and the audit event to append, if any. */
+export type GuildChange<R> = (settings: GuildSettings) => [GuildSettings, R, (Omit<AuditEvent, 'at'> & { at?: number })?];
 
 export class GuildStore {
+  /** The version each settings object was read or written at: a change based on it skips a read. */
+  private readonly versions = new WeakMap<GuildSettings, string | undefined>();
+
   constructor(
     private readonly records: RecordStore,
     private readonly sealer: Sealer,
@@ -82,8 +104,8 @@ export class GuildStore {
 
   async settings(guildId: string): Promise<GuildSettings> {
     const key = settingsKey(guildId);
-    const { value } = await guarded('read', () => this.records.read(key));
-    return decodeSettings(key, value);
+    const { value, version } = await guarded('read', () => this.records.read(key));
+    return this.remember(decodeSettings(key, value), version);
   }
 
   openKey(guildId: string, settings: GuildSettings): OpenedKey {
@@ -94,52 +116,74 @@ export class GuildStore {
     return { kind: 'ok', key: opened.plaintext, setBy: settings.apiKey.setBy, setAt: settings.apiKey.setAt };
   }
 
-  async setKey(guildId: string, key: string, userId: string): Promise<void> {
+  /*
+   * Each change may pass `basedOn`, the settings it was decided on (the road reads them once per
+   * interaction): the write is then tried on that version without reading the record again.
+   */
+
+  async setKey(guildId: string, key: string, userId: string, basedOn?: GuildSettings): Promise<void> {
     this.observeSecret(key);
     const apiKey = { sealed: this.sealer.seal(key, guildId), setBy: userId, setAt: this.now() };
-    await this.update(guildId, (s) => [{ ...s, apiKey }, undefined, { userId, action: 'key-set' }]);
+    await this.modify(guildId, basedOn, (s) => [{ ...s, apiKey, ...(s.clear ? { clear: releaseCooldown(s.clear) } : {}) }, undefined, { userId, action: 'key-set' }]);
   }
 
-  async removeKey(guildId: string, userId: string): Promise<boolean> {
-    return this.update(guildId, (s) => {
+  async removeKey(guildId: string, userId: string, basedOn?: GuildSettings): Promise<boolean> {
+    const { result } = await this.modify(guildId, basedOn, (s) => {
       if (!s.apiKey) return [s, false];
       const { apiKey: _removed, ...rest } = s;
       return [rest, true, { userId, action: 'key-remove' }];
     });
+    return result;
   }
 
-  async grantRole(guildId: string, roleId: string, userId: string): Promise<'granted' | 'already'> {
-    return this.update(guildId, (s) =>
+  async grantRole(guildId: string, roleId: string, userId: string, basedOn?: GuildSettings): Promise<'granted' | 'already'> {
+    const { result } = await this.modify<'granted' | 'already'>(guildId, basedOn, (s) =>
       s.roles.includes(roleId) ? [s, 'already'] : [{ ...s, roles: [...s.roles, roleId] }, 'granted', { userId, action: 'role-grant', detail: roleId }],
     );
+    return result;
   }
 
-  async revokeRole(guildId: string, roleId: string, userId: string): Promise<'revoked' | 'not-granted'> {
-    return this.update(guildId, (s) =>
+  async revokeRole(guildId: string, roleId: string, userId: string, basedOn?: GuildSettings): Promise<'revoked' | 'not-granted'> {
+    const { result } = await this.modify<'revoked' | 'not-granted'>(guildId, basedOn, (s) =>
       s.roles.includes(roleId)
         ? [{ ...s, roles: s.roles.filter((id) => id !== roleId) }, 'revoked', { userId, action: 'role-revoke', detail: roleId }]
         : [s, 'not-granted'],
     );
-  }
-
-  async recordClear(guildId: string, userId: string, outcome: string, latencyMs: number): Promise<void> {
-    const at = this.now();
-    await this.update(guildId, (s) => [{ ...s, lastClear: { at, by: userId, outcome, latencyMs } }, undefined, { at, userId, action: 'clear', detail: outcome, latencyMs }]);
+    return result;
   }
 
   /**
    * Read-modify-write of one guild's record: `change` returns the new settings, a result, and the
    * audit event to append; the change and its audit line land in one conditional write, or neither.
+   * Resolves with the result and the settings as they now are (a later change can be based on them).
    */
-  private update<R>(guildId: string, change: Change<R>): Promise<R> {
+  async modify<R>(guildId: string, basedOn: GuildSettings | undefined, change: GuildChange<R>): Promise<{ result: R; settings: GuildSettings }> {
     const key = settingsKey(guildId);
-    return updateRecord(this.records, key, (value) => decodeSettings(key, value), (before) => {
-      const [changed, result, event] = change(before);
-      if (changed === before && !event) return { result };
-      const next = event ? { ...changed, audit: [...before.audit, { ...event, at: event.at ?? this.now() }].slice(-AUDIT_LIMIT) } : changed;
-      return { next, result };
-    });
+    const known = basedOn && this.versions.has(basedOn) ? { value: basedOn, version: this.versions.get(basedOn) } : undefined;
+    const done = await updateRecord(
+      this.records,
+      key,
+      (value) => decodeSettings(key, value),
+      (before) => {
+        const [changed, result, event] = change(before);
+        if (changed === before && !event) return { result };
+        const next = event ? { ...changed, audit: [...before.audit, { ...event, at: event.at ?? this.now() }].slice(-AUDIT_LIMIT) } : changed;
+        return { next, result };
+      },
+      known,
+    );
+    return { result: done.result, settings: this.remember(done.value, done.version) };
   }
+
+  private remember(settings: GuildSettings, version: string | undefined): GuildSettings {
+    this.versions.set(settings, version);
+    return settings;
+  }
+}
+
+/** A new key is a different request: the API's duplicate filter no longer applies, so neither does the cooldown. */
+function releaseCooldown(state: ClearState): ClearState {
+  return state.done ? { ...state, cooldownUntil: 0 } : { ...state, keyChanged: true };
 }
 
 export type GuildRecord =

@@ -12,13 +12,18 @@ export interface Versioned {
   version: string | undefined;
 }
 
+export type Written = { ok: true; version: string | undefined } | { ok: false };
+
 export type Scanned = { key: string; value: unknown } | { key: string; damaged: string };
 
 export interface RecordStore {
   /** Throws DamagedRecordError when the record cannot be decoded. */
   read(key: string): Promise<Versioned>;
-  /** Writes `value` (undefined deletes) if the record is still at `version`; false when another write came first. */
-  write(key: string, value: unknown, version: string | undefined): Promise<boolean>;
+  /**
+   * Writes `value` (undefined deletes) if the record is still at `version`: then `{ ok: true }` with
+   * the record's new version; `{ ok: false }` when another write came first and nothing was written.
+   */
+  write(key: string, value: unknown, version: string | undefined): Promise<Written>;
   /** Every record whose key starts with `prefix`; a record that cannot be decoded is reported, not thrown. */
   scan(prefix: string): AsyncIterable<Scanned>;
 }
@@ -44,19 +49,41 @@ export class DamagedRecordError extends Error {
 /** Past this many lost races in a row something is wrong (a writer loop), not merely busy. */
 const MAX_ATTEMPTS = 50;
 
-export type Change<T, R> = (current: T) => { next: T | undefined; result: R } | { result: R };
+export type Change<T, R> = (current: T) => { next: T; result: R } | { result: R };
+
+/** A record's decoded value with the version it was read (or written) at. */
+export interface Known<T> {
+  value: T;
+  version: string | undefined;
+}
 
 /**
  * Read-modify-write of one record, retried until no other writer came in between. `change` must be
- * pure: it may run more than once. Returning no `next` writes nothing.
+ * pure: it may run more than once. Returning no `next` writes nothing. With `known` (the record as
+ * the caller last saw it) the first attempt skips the read; if it is stale, the write simply loses
+ * and the loop reads afresh. Resolves with the result and the record as it now is.
  */
-export async function updateRecord<T, R>(store: RecordStore, key: string, decode: (value: unknown) => T, change: Change<T, R>): Promise<R> {
+export async function updateRecord<T, R>(
+  store: RecordStore,
+  key: string,
+  decode: (value: unknown) => T,
+  change: Change<T, R>,
+  known?: Known<T>,
+): Promise<{ result: R } & Known<T>> {
   for (let attempt = 1; ; attempt++) {
-    const current = await guarded('read', () => store.read(key));
-    const outcome = change(decode(current.value));
-    if (!('next' in outcome)) return outcome.result;
-    if (await guarded('write', () => store.write(key, outcome.next, current.version))) return outcome.result;
+    let current: Known<T>;
+    if (attempt === 1 && known) current = known;
+    else {
+      const read = await guarded('read', () => store.read(key));
+      current = { value: decode(read.value), version: read.version };
+    }
+    const outcome = change(current.value);
+    if (!('next' in outcome)) return { result: outcome.result, ...current };
+    const written = await guarded('write', () => store.write(key, outcome.next, current.version));
+    if (written.ok) return { result: outcome.result, value: outcome.next, version: written.version };
     if (attempt >= MAX_ATTEMPTS) throw new StoreError('write', new Error(`${key} kept changing under ${MAX_ATTEMPTS} attempts`));
+    // A known version that was stale is not a race: read afresh at once.
+    if (attempt === 1 && known) continue;
     // Someone else wrote first: back off a little (more each time) so the writers interleave.
     await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, attempt * 2)));
   }

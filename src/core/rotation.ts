@@ -79,7 +79,7 @@ export async function resealKeys(records: RecordStore, from: Sealer, to: Sealer)
     const { guildId } = record;
     const key = settingsKey(guildId);
     // A conditional write of the record as it is now, so nothing written meanwhile is lost.
-    const found = await updateRecord<GuildSettings, Standing | undefined>(records, key, (value) => decodeSettings(key, value), (settings) => {
+    const { result: found } = await updateRecord<GuildSettings, Standing | undefined>(records, key, (value) => decodeSettings(key, value), (settings) => {
       if (!settings.apiKey) return { result: undefined };
       const found = standing(guildId, settings.apiKey.sealed, from, to);
       if (found.kind !== 'old') return { result: found };

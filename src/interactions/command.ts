@@ -58,7 +58,7 @@ export interface Command {
   /** Who sees the answer: only the caller, or the channel. Refusals and errors are always private. */
   visibility: 'ephemeral' | 'public';
   /** When the command may next run in this guild (ms since epoch), or undefined; checked before execute. */
-  cooldownUntil?(guildId: string, ctx: CommandContext): Promise<number | undefined>;
+  cooldownUntil?(ctx: CommandContext): number | undefined | Promise<number | undefined>;
   execute(input: GuildInput, ctx: CommandContext): Promise<CommandResult>;
 }
 

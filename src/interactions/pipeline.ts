@@ -159,7 +159,7 @@ async function decide(input: CommandInput, applicationId: string, stage: Stage, 
       return refuse(notAllowed(t, input.name, command.access, settings.roles), 'refused');
     }
     const ctx: CommandContext = { settings, storeUnavailable, guilds: services.guilds, clears: services.clears, discord: services.discord, applicationId, t, log: services.log };
-    const until = await command.cooldownUntil?.(guildId, ctx);
+    const until = await command.cooldownUntil?.(ctx);
     if (until !== undefined) return refuse(cooldown(t, input.name, until), 'cooldown');
     stage.ephemeral = command.visibility === 'ephemeral';
     const result = await command.execute({ ...input, guildId }, ctx);

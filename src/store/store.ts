@@ -4,7 +4,7 @@
  * if the record is unchanged (compare-and-set), done by the backend's own server in one step.
  */
 import type Keyv from 'keyv';
-import { DamagedRecordError, type RecordStore, type Scanned, type Versioned } from '../core/records.js';
+import { DamagedRecordError, type RecordStore, type Scanned, type Versioned, type Written } from '../core/records.js';
 
 /** keyv's namespace for every record of the bot. */
 export const NAMESPACE = 'sdbot';
@@ -72,8 +72,9 @@ export function storeOver(backend: RawBackend): Store {
       const raw = await backend.get(backend.rawKey(key));
       return raw === undefined ? { value: undefined, version: undefined } : { value: await decode(key, raw), version: raw };
     },
-    async write(key, value, version) {
-      return backend.compareAndSet(backend.rawKey(key), version, value === undefined ? undefined : await encode(value));
+    async write(key, value, version): Promise<Written> {
+      const next = value === undefined ? undefined : await encode(value);
+      return (await backend.compareAndSet(backend.rawKey(key), version, next)) ? { ok: true, version: next } : { ok: false };
     },
     async *scan(prefix): AsyncIterable<Scanned> {
       for await (const [rawKey, raw] of backend.scan(backend.rawKey(prefix))) {

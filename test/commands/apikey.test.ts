@@ -114,13 +114,13 @@ describe('/apikey set', () => {
     await world.guilds.setKey(GUILD_ID, OLD_KEY, OTHER_ADMIN);
     const clear = await world.clears.clear(GUILD_ID, USER_ID, await world.settings());
     expect(clear).toMatchObject({ kind: 'done', result: { outcome: { kind: 'ok' } } });
-    expect(await world.clears.cooldownUntil(GUILD_ID)).toBe(START + 30_000);
+    expect(world.clears.cooldownUntil(await world.settings())).toBe(START + 30_000);
 
     await world.run(command, set('not a key'));
-    expect(await world.clears.cooldownUntil(GUILD_ID)).toBe(START + 30_000);
+    expect(world.clears.cooldownUntil(await world.settings())).toBe(START + 30_000);
 
     await world.run(command, set(KEY));
-    expect(await world.clears.cooldownUntil(GUILD_ID)).toBeUndefined();
+    expect(world.clears.cooldownUntil(await world.settings())).toBeUndefined();
     // The next clear goes out at once, with the new key.
     const next = await world.clears.clear(GUILD_ID, USER_ID, await world.settings());
     expect(next).toMatchObject({ kind: 'done', shared: false });

@@ -38,7 +38,7 @@ describe('/clearcache without a usable key', () => {
     expect(result.embeds[0]!.description).toContain('/apikey set');
     expect(sd.requests.length).toBe(before);
     expect(await world.settings()).toEqual({ roles: [], audit: [] });
-    expect(await command.cooldownUntil!(GUILD_ID, await world.context())).toBeUndefined();
+    expect(await command.cooldownUntil!(await world.context())).toBeUndefined();
   });
 
   it('with a key sealed under another ENCRYPTION_KEY, says so and sends nothing', async () => {
@@ -143,11 +143,15 @@ describe('/clearcache maps each API answer to its outcome and embed', () => {
   it('still answers when the clear cannot be written to the audit trail, and says so', async () => {
     await world.guilds.setKey(GUILD_ID, KEY, OTHER_USER);
     const ctx = await world.context();
-    // The record is damaged after the road loaded it (another process, a bad disk): the key is already open.
+    sd.setLatency(200);
+    const before = sd.requests.length;
+    const pending = command.execute(clearcache(), ctx);
+    // The record is damaged while the API works (another process, a bad disk): the outcome cannot be written.
+    await sd.waitForRequests(before + 1, 2000);
     const { version } = await world.store.read(settingsKey(GUILD_ID));
-    expect(await world.store.write(settingsKey(GUILD_ID), 'damaged', version)).toBe(true);
+    expect((await world.store.write(settingsKey(GUILD_ID), 'damaged', version)).ok).toBe(true);
 
-    const result = await command.execute(clearcache(), ctx);
+    const result = await pending;
 
     expect(result.outcome).toBe('ok');
     expect(result.embeds[0]!.title).toBe('Cache cleared');
@@ -178,9 +182,9 @@ describe('/clearcache, one clear per server at a time', () => {
 
   it('after a clear, reports the cooldown to the road; a caller that got past it is told to wait, privately, and nothing is sent', async () => {
     await world.guilds.setKey(GUILD_ID, KEY, OTHER_USER);
-    expect(await command.cooldownUntil!(GUILD_ID, await world.context())).toBeUndefined();
+    expect(await command.cooldownUntil!(await world.context())).toBeUndefined();
     await world.run(command, clearcache());
-    expect(await command.cooldownUntil!(GUILD_ID, await world.context())).toBe(START + 30_000);
+    expect(await command.cooldownUntil!(await world.context())).toBe(START + 30_000);
     const before = sd.requests.length;
 
     world.clock.now += 10_000;
@@ -193,7 +197,7 @@ describe('/clearcache, one clear per server at a time', () => {
     expect((await world.settings()).audit.filter((e) => e.action === 'clear')).toHaveLength(1);
 
     world.clock.now = START + 30_000;
-    expect(await command.cooldownUntil!(GUILD_ID, await world.context())).toBeUndefined();
+    expect(await command.cooldownUntil!(await world.context())).toBeUndefined();
     expect((await world.run(command, clearcache(OTHER_USER))).outcome).toBe('ok');
     expect(sd.requests.length).toBe(before + 1);
   });
@@ -202,7 +206,7 @@ describe('/clearcache, one clear per server at a time', () => {
     await world.guilds.setKey(GUILD_ID, KEY, OTHER_USER);
     sd.setResponder(() => ({ ...SD_ANSWERS['rate-limited'], body: JSON.stringify({ status: 'error', message: 'Rate limit exceeded.', retry_after: 90 }) }));
     await world.run(command, clearcache());
-    expect(await command.cooldownUntil!(GUILD_ID, await world.context())).toBe(START + 90_000);
+    expect(await command.cooldownUntil!(await world.context())).toBe(START + 90_000);
   });
 
   it('when another process\'s clear runs past the wait, answers busy, privately, and sends nothing more', async () => {

@@ -16,7 +16,7 @@ describe('ClearService', () => {
   let guilds: GuildStore;
   let now: number;
   const service = (cooldownS = 30) =>
-    new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000, backoffMs: 5 }), guilds, records: store, cooldownS, apiTimeoutMs: 2000, now: () => now });
+    new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000, backoffMs: 5 }), guilds, cooldownS, apiTimeoutMs: 2000, now: () => now });
   const clear = async (svc: ClearService, guildId = '1') => svc.clear(guildId, 'u1', await guilds.settings(guildId));
 
   beforeAll(async () => {
@@ -36,6 +36,22 @@ describe('ClearService', () => {
   afterEach(async () => {
     await store.close();
     dir.remove();
+  });
+
+  it('a clear costs two writes to the store beyond the settings it was given: taking the guild, and its outcome', async () => {
+    const svc = service(30);
+    const settings = await guilds.settings('1');
+    const counts = { read: 0, write: 0 };
+    const [read, write] = [store.read.bind(store), store.write.bind(store)];
+    store.read = (key) => (counts.read++, read(key));
+    store.write = (key, value, version) => (counts.write++, write(key, value, version));
+    try {
+      expect(await svc.clear('1', 'u1', settings)).toMatchObject({ kind: 'done', recorded: true });
+    } finally {
+      store.read = read;
+      store.write = write;
+    }
+    expect(counts).toEqual({ read: 0, write: 2 });
   });
 
   it('sends nothing without a key', async () => {
@@ -68,19 +84,19 @@ describe('ClearService', () => {
 
   it('arms a per-guild cooldown when a request is sent; a new key resets it; 0 turns it off', async () => {
     const svc = service(30);
-    expect(await svc.cooldownUntil('1')).toBeUndefined();
+    expect(svc.cooldownUntil(await guilds.settings('1'))).toBeUndefined();
     await clear(svc);
-    expect(await svc.cooldownUntil('1')).toBe(now + 30_000);
-    expect(await svc.cooldownUntil('2')).toBeUndefined();
+    expect(svc.cooldownUntil(await guilds.settings('1'))).toBe(now + 30_000);
+    expect(svc.cooldownUntil(await guilds.settings('2'))).toBeUndefined();
     now += 30_000;
-    expect(await svc.cooldownUntil('1')).toBeUndefined();
+    expect(svc.cooldownUntil(await guilds.settings('1'))).toBeUndefined();
     await clear(svc);
-    await svc.resetCooldown('1');
-    expect(await svc.cooldownUntil('1')).toBeUndefined();
+    await guilds.setKey('1', 'another-key-of-guild-1', 'admin');
+    expect(svc.cooldownUntil(await guilds.settings('1'))).toBeUndefined();
 
     const off = service(0);
     await clear(off);
-    expect(await off.cooldownUntil('1')).toBeUndefined();
+    expect(off.cooldownUntil(await guilds.settings('1'))).toBeUndefined();
   });
 
   it('a new key stored while a clear is still running ends the cooldown that clear would arm', async () => {
@@ -88,39 +104,44 @@ describe('ClearService', () => {
     const svc = service(30);
     const running = clear(svc);
     await new Promise((r) => setTimeout(r, 50));
-    await svc.resetCooldown('1');
+    await guilds.setKey('1', 'another-key-of-guild-1', 'admin');
     await running;
-    expect(await svc.cooldownUntil('1')).toBeUndefined();
+    expect(svc.cooldownUntil(await guilds.settings('1'))).toBeUndefined();
   });
 
   it('no-key clears arm no cooldown', async () => {
     const svc = service(30);
     await clear(svc, '3');
-    expect(await svc.cooldownUntil('3')).toBeUndefined();
+    expect(svc.cooldownUntil(await guilds.settings('3'))).toBeUndefined();
   });
 
   it('a rate limit with retry_after extends the cooldown to it', async () => {
     sd.setMode('rate-limited');
     const svc = service(10);
     await clear(svc);
-    expect(await svc.cooldownUntil('1')).toBe(now + 30_000);
+    expect(svc.cooldownUntil(await guilds.settings('1'))).toBe(now + 30_000);
   });
 
   it('refuses a key it cannot open, sending nothing', async () => {
     const other = new GuildStore(store, createSealer(randomBytes(32)));
     const before = sd.requests.length;
-    const result = await new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 500 }), guilds: other, records: store, cooldownS: 0, apiTimeoutMs: 500 }).clear('1', 'u', await other.settings('1'));
+    const result = await new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 500 }), guilds: other, cooldownS: 0, apiTimeoutMs: 500 }).clear('1', 'u', await other.settings('1'));
     expect(result).toEqual({ kind: 'unreadable-key', reason: 'other-key' });
     expect(sd.requests.length).toBe(before);
   });
 
   it('still answers when the clear cannot be recorded', async () => {
     const errors: unknown[] = [];
-    const svc = new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000 }), guilds, records: store, cooldownS: 0, apiTimeoutMs: 2000, onRecordError: (e) => errors.push(e) });
-    guilds.recordClear = async () => {
-      throw new StoreError('write', new Error('SQLITE_FULL'));
-    };
-    const result = await svc.clear('1', 'u', await guilds.settings('1'));
+    const svc = new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000 }), guilds, cooldownS: 0, apiTimeoutMs: 2000, onRecordError: (e) => errors.push(e) });
+    const settings = await guilds.settings('1');
+    // The guild is taken, then the store refuses the write that records the outcome.
+    const realModify = guilds.modify.bind(guilds);
+    let writes = 0;
+    guilds.modify = (async (...args: Parameters<typeof realModify>) => {
+      if (++writes === 2) throw new StoreError('write', new Error('SQLITE_FULL'));
+      return realModify(...args);
+    }) as typeof guilds.modify;
+    const result = await svc.clear('1', 'u', settings);
     expect(result).toMatchObject({ kind: 'done', recorded: false, result: { outcome: { kind: 'ok' } } });
     expect(errors).toHaveLength(1);
   });
@@ -135,7 +156,7 @@ describe('ClearService across processes (two connections to one SQLite file)', (
     const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
     stores.push(store);
     const guilds = new GuildStore(store, sealer);
-    return { store, guilds, clears: new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: apiTimeoutMs }), guilds, records: store, cooldownS, apiTimeoutMs, pollMs: 10 }) };
+    return { store, guilds, clears: new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: apiTimeoutMs }), guilds, cooldownS, apiTimeoutMs, pollMs: 10 }) };
   };
 
   beforeAll(async () => {
@@ -168,11 +189,11 @@ describe('ClearService across processes (two connections to one SQLite file)', (
     const [a, b] = [await node(30), await node(30)];
     await a.guilds.setKey('1', 'cooldown-guild-key-99', 'u');
     await a.clears.clear('1', 'u', await a.guilds.settings('1'));
-    const until = await b.clears.cooldownUntil('1');
+    const until = b.clears.cooldownUntil(await b.guilds.settings('1'));
     expect(until).toBeGreaterThan(Date.now() + 25_000);
     expect(await b.clears.clear('1', 'u', await b.guilds.settings('1'))).toEqual({ kind: 'cooldown', until });
-    await b.clears.resetCooldown('1');
-    expect(await a.clears.cooldownUntil('1')).toBeUndefined();
+    await b.guilds.setKey('1', 'cooldown-guild-key-100', 'u');
+    expect(a.clears.cooldownUntil(await a.guilds.settings('1'))).toBeUndefined();
   });
 
   it('a holder that died mid-clear blocks the guild only until its deadline', async () => {
@@ -181,7 +202,7 @@ describe('ClearService across processes (two connections to one SQLite file)', (
     // What a process killed after taking the guild leaves behind: a running clear that never finishes
     // (and the cooldown it would have armed, which a clear that never finished does not keep).
     const now = Date.now();
-    expect(await a.store.write('clear:1', { token: 'dead', startedAt: now, holdUntil: now + 400, cooldownUntil: now + 60_000 }, undefined)).toBe(true);
+    await a.guilds.modify('1', undefined, (s) => [{ ...s, clear: { token: 'dead', startedAt: now, holdUntil: now + 400, cooldownUntil: now + 60_000 } }, undefined]);
     const before = sd.requests.length;
     const started = performance.now();
     const result = await b.clears.clear('1', 'u', await b.guilds.settings('1'));

@@ -98,7 +98,10 @@ describe('GuildStore on a real sqlite file', () => {
     store = await openStore(url);
     const guilds = new GuildStore(store, sealer, undefined, () => now++);
     await guilds.setKey('1', KEY_A, 'admin');
-    for (let i = 0; i < AUDIT_LIMIT + 5; i++) await guilds.recordClear('1', `u${i}`, 'ok', i);
+    for (let i = 0; i < AUDIT_LIMIT + 5; i++) {
+      const at = now++;
+      await guilds.modify('1', undefined, (s) => [{ ...s, lastClear: { at, by: `u${i}`, outcome: 'ok', latencyMs: i } }, undefined, { at, userId: `u${i}`, action: 'clear', detail: 'ok', latencyMs: i }]);
+    }
     const last = recentEvents(await guilds.settings('1'), 10);
     expect(last).toHaveLength(10);
     expect(last[0]).toMatchObject({ action: 'clear', userId: `u${AUDIT_LIMIT + 4}`, detail: 'ok', latencyMs: AUDIT_LIMIT + 4 });

@@ -129,14 +129,16 @@ describe.each(backends)('the $name store', (backend) => {
   it('a conditional write lands only on the version it read; a stale one changes nothing', async (ctx) => {
     if (!db) return ctx.skip();
     const store = await open();
-    expect(await store.write('cas:1', { n: 1 }, undefined)).toBe(true);
-    expect(await store.write('cas:1', { n: 99 }, undefined)).toBe(false); // exists already
+    const created = await store.write('cas:1', { n: 1 }, undefined);
+    expect(created.ok).toBe(true);
+    expect((await store.write('cas:1', { n: 99 }, undefined)).ok).toBe(false); // exists already
     const first = await store.read('cas:1');
-    expect(await store.write('cas:1', { n: 2 }, first.version)).toBe(true);
-    expect(await store.write('cas:1', { n: 3 }, first.version)).toBe(false); // stale
+    expect(created.ok && created.version).toBe(first.version); // a write says the version it made
+    expect((await store.write('cas:1', { n: 2 }, first.version)).ok).toBe(true);
+    expect((await store.write('cas:1', { n: 3 }, first.version)).ok).toBe(false); // stale
     expect((await store.read('cas:1')).value).toEqual({ n: 2 });
     const second = await store.read('cas:1');
-    expect(await store.write('cas:1', undefined, second.version)).toBe(true); // delete
+    expect(await store.write('cas:1', undefined, second.version)).toEqual({ ok: true, version: undefined }); // delete
     expect(await store.read('cas:1')).toEqual({ value: undefined, version: undefined });
   });
 
@@ -148,7 +150,7 @@ describe.each(backends)('the $name store', (backend) => {
     expect(settings.roles.toSorted()).toEqual(Array.from({ length: 30 }, (_, i) => `r${i}`).toSorted());
     expect(settings.audit.map((e) => e.detail).toSorted()).toEqual(settings.roles.toSorted());
     const counted = await updateRecord(await open(), 'counter', (v) => (v as number | undefined) ?? 0, (n) => ({ next: n + 1, result: n + 1 }));
-    expect(counted).toBe(1);
+    expect(counted.result).toBe(1);
   });
 
   it('walks every record by prefix across pages, and reports a damaged one instead of stopping', async (ctx) => {
