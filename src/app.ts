@@ -146,7 +146,6 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
         accepting = true;
         log.info({ url: inviteUrl(applicationId) }, 'invite the bot with this URL');
         log.info({ ...ready, storedKeys: census.total, database: store.where, ...(app.httpPort !== undefined ? { http: `${config.httpHost}:${app.httpPort}` } : {}) }, 'ready');
-        void api.warmUp();
       },
       async stop(drainMs) {
         accepting = false;

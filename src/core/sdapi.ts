@@ -4,6 +4,8 @@
  * Connection failures and 502/503/504 are retried (twice at most, with backoff and jitter) inside
  * the one deadline; 4xx answers, JSON errors and redirects (never followed) are final.
  */
+import type { Readable } from 'node:stream';
+import { request } from 'undici';
 import { maskKey } from './apikey.js';
 
 export type ClearOutcome =
@@ -39,8 +41,6 @@ export interface SdApiOptions {
 
 export interface SdApi {
   clearCache(key: string, signal?: AbortSignal): Promise<ClearResult>;
-  /** Loads the HTTP client (Node loads fetch on first use), so the first clear does not pay for it. */
-  warmUp(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -52,26 +52,32 @@ export const MAX_WAIT_S = 86_400;
 const MAX_JSON_DEPTH = 32;
 
 export function createSdApi(options: SdApiOptions): SdApi {
-  const url = `${options.baseUrl}/v5/clear_cache`;
+  // Credentials in the base URL (config refuses them) would travel with the key: never sent.
+  const base = new URL(options.baseUrl);
+  base.username = '';
+  base.password = '';
+  const url = `${base.toString().replace(/\/+$/, '')}/v5/clear_cache`;
   const maxRetries = options.maxRetries ?? 2;
   const backoffMs = options.backoffMs ?? 200;
 
   async function attempt(key: string, signal: AbortSignal): Promise<ClearOutcome> {
     try {
-      const response = await fetch(url, {
+      // undici's request (the client @discordjs/rest already loads): no second HTTP stack, no web streams.
+      const response = await request(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ key }),
         signal,
         // Never followed: a 307/308 would re-POST the key to wherever it points, and a loop costs ~20 requests.
-        redirect: 'manual',
+        maxRedirections: 0,
       });
-      if (response.status >= 300 && response.status < 400) {
-        await response.body?.cancel();
-        return { kind: 'http-error', status: response.status, answer: 'redirect' };
+      if (response.statusCode >= 300 && response.statusCode < 400) {
+        response.body.destroy();
+        return { kind: 'http-error', status: response.statusCode, answer: 'redirect' };
       }
-      const text = await readLimited(response);
-      return classifySafely(response.status, text, response.headers.get('retry-after'), key);
+      const text = await readLimited(response.body);
+      const retryAfter = response.headers['retry-after'];
+      return classifySafely(response.statusCode, text, typeof retryAfter === 'string' ? retryAfter : null, key);
     } catch (error) {
       if (signal.aborted) return { kind: 'timeout', afterMs: options.timeoutMs };
       return { kind: 'network', detail: describeNetworkError(error) };
@@ -88,9 +94,6 @@ export function createSdApi(options: SdApiOptions): SdApi {
   }
 
   return {
-    async warmUp() {
-      await fetch('data:,').then((r) => r.arrayBuffer()).catch(() => undefined);
-    },
     async clearCache(key, outer) {
       const started = performance.now();
       const deadline = AbortSignal.timeout(options.timeoutMs);
@@ -132,18 +135,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
-async function readLimited(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+async function readLimited(body: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.length;
     if (size >= MAX_BODY_BYTES) {
-      await reader.cancel();
+      body.destroy();
       break;
     }
   }
@@ -151,6 +150,8 @@ async function readLimited(response: Response): Promise<string> {
 }
 
 function describeNetworkError(error: unknown): string {
+  const own = (error as { code?: unknown } | undefined)?.code;
+  if (typeof own === 'string' && !own.startsWith('UND_ERR')) return own;
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   if (cause && typeof cause.code === 'string') return cause.code;
   const text = cause && typeof cause.message === 'string' ? cause.message : error instanceof Error ? error.message : String(error);
