@@ -188,7 +188,7 @@ export function classify(status: number, text: string, retryAfterHeader: string 
   if (status === 402 || /credit|insufficient|balance/i.test(message)) return { kind: 'no-credits', message };
   if (status === 403 || /premium|subscription|upgrade your plan/i.test(message)) return { kind: 'plan', message };
   if (status >= 500) return message ? { kind: 'http-error', status, answer: 'server-error', message } : { kind: 'http-error', status, answer: 'server-error' };
-  return { kind: 'api-error', status, message: message || `status "${apiStatus || 'none'}" without a message` };
+  return { kind: 'api-error', status, message: message || capped(scrub(`status "${apiStatus || 'none'}" without a message`, key)) };
 }
 
 /** Whether brackets outside strings nest deeper than max: checked before parsing, without recursion. */
@@ -239,6 +239,11 @@ function readMessage(body: Json, key: string): string {
   } else text = '';
   // Masked before the cut: a key straddling the cut would otherwise escape the mask.
   text = scrub(text.replace(/\s+/g, ' ').trim(), key);
+  return capped(text);
+}
+
+/** An API's words are shown at most MAX_MESSAGE_CHARS long, so every reply quoting them fits Discord's limits. */
+function capped(text: string): string {
   return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…` : text;
 }
 
