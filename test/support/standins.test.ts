@@ -21,6 +21,7 @@ import {
 } from 'discord.js';
 import { startSdApiStandIn, SD_ANSWERS, type SdApiStandIn } from './sdapi-standin.js';
 import { makeSnowflake, roleOption, startDiscordStandIn, type DiscordStandIn, type DiscordStandInOptions } from './discord-standin.js';
+import { validateCommands } from './discord-validation.js';
 
 const TOKEN = 'stand-in.token.secret';
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -383,5 +384,35 @@ describe('Discord stand-in with the real discord.js client', () => {
     const replies = await Promise.all(handles.map((h) => h.reply(5_000)));
     replies.forEach((reply, i) => expect(reply.body.content).toBe(`done in ${guilds[i]?.id}`));
     expect(discord.requests.filter((r) => r.status >= 400)).toEqual([]);
+  });
+});
+
+describe("the Discord stand-in's checks on command registrations", () => {
+  const command = (extra: Record<string, unknown>, option: Record<string, unknown> = {}) => [
+    { name: 'access', description: 'Who may clear', ...extra, options: [{ type: 1, name: 'list', description: 'List them', ...option }] },
+  ];
+
+  it('accepts localized descriptions and names for Discord locales, within 100 characters', () => {
+    expect(validateCommands(command({ description_localizations: { de: 'Wer leeren darf', 'es-419': 'x'.repeat(100) }, name_localizations: { ja: 'アクセス' } }, { description_localizations: null }))).toBeUndefined();
+  });
+
+  it('refuses a localized description over 100 characters or empty, at its path', () => {
+    const error = validateCommands(command({ description_localizations: { fr: 'x'.repeat(101) } }, { description_localizations: { ja: '' } }));
+    expect(error).toMatchObject({
+      code: 50035,
+      errors: {
+        0: {
+          description_localizations: { fr: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH' }] } },
+          options: { 0: { description_localizations: { ja: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH' }] } } } },
+        },
+      },
+    });
+  });
+
+  it('refuses a locale Discord does not have, and an invalid localized name', () => {
+    const error = validateCommands(command({ description_localizations: { es: 'Quién puede' }, name_localizations: { de: 'Zugriff verwalten' } }));
+    expect(error?.errors).toMatchObject({
+      0: { description_localizations: { es: { _errors: [{ code: 'BASE_TYPE_CHOICES' }] } }, name_localizations: { de: { _errors: [{ code: 'APPLICATION_COMMAND_INVALID_NAME' }] } } },
+    });
   });
 });
