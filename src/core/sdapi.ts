@@ -44,7 +44,8 @@ export interface SdApi {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
-const MAX_MESSAGE_CHARS = 900;
+/** The longest API message (or network error) shown, in characters, before it is quoted. */
+export const MAX_MESSAGE_CHARS = 900;
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 /** A day: the longest wait or ETA worth believing (1e12 s would block a server for millennia). */
 export const MAX_WAIT_S = 86_400;
@@ -152,10 +153,10 @@ async function readLimited(response: Response): Promise<string> {
 
 function describeNetworkError(error: unknown): string {
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (cause && typeof cause.code === 'string') return cause.code;
+  if (cause && typeof cause.code === 'string') return capped(cause.code);
   const text = cause && typeof cause.message === 'string' ? cause.message : error instanceof Error ? error.message : String(error);
-  // fetch names the URL in some errors (one with credentials, for one): the detail is shown publicly.
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1');
+  // fetch names the URL in some errors (one with credentials, for one): the detail is shown publicly. Cut after, so no part escapes.
+  return capped(text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1'));
 }
 
 type Json = Record<string, unknown>;
@@ -242,7 +243,7 @@ function readMessage(body: Json, key: string): string {
   return capped(text);
 }
 
-/** An API's words are shown at most MAX_MESSAGE_CHARS long, so every reply quoting them fits Discord's limits. */
+/** An API's words (and a network error's) are shown at most MAX_MESSAGE_CHARS long, so every reply quoting them fits Discord's limits. */
 function capped(text: string): string {
   return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…` : text;
 }
