@@ -8,7 +8,7 @@ import { checkGrantable } from '../src/core/access.js';
 import { english, localizations } from '../src/i18n/index.js';
 import type { Command, CommandContext, CommandResult, GuildInput } from '../src/interactions/command.js';
 import { roleOption } from '../src/interactions/input.js';
-import { info, success, unknownSubcommand, warning, withField } from '../src/interactions/replies.js';
+import { info, roleList, success, unknownSubcommand, warning, withField } from '../src/interactions/replies.js';
 
 const missingRole = (ctx: CommandContext): CommandResult => ({ outcome: 'invalid-input', embeds: [warning(ctx.t('role.missing.title'), ctx.t('role.missing.body'))] });
 
@@ -47,8 +47,8 @@ async function list(guildId: string, ctx: CommandContext): Promise<CommandResult
   }
   const deleted = existing ? granted.filter((id) => !existing.has(id)) : [];
   for (const id of deleted) await ctx.guilds.revokeRole(guildId, id, ctx.applicationId);
-  const lines = granted.filter((id) => !deleted.includes(id)).map((id) => `• ${roleMention(id)}`);
-  let reply = info(t('roles.list.title'), t('roles.list.body', { roles: lines.join('\n') || t('roles.list.empty') }));
+  const kept = granted.filter((id) => !deleted.includes(id));
+  let reply = info(t('roles.list.title'), t('roles.list.body', { roles: kept.length ? roleList(t, kept, '\n', (mention) => `• ${mention}`) : t('roles.list.empty') }));
   if (deleted.length) reply = withField(reply, t('roles.cleaned.name'), t('roles.cleaned.value', { count: deleted.length }));
   if (!existing) reply = withField(reply, t('roles.unchecked.name'), t('roles.unchecked.value'));
   return { outcome: 'ok', embeds: [reply] };

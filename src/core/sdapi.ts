@@ -44,7 +44,8 @@ export interface SdApi {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
-const MAX_MESSAGE_CHARS = 900;
+/** The longest API message (or network error) shown, in characters, before it is quoted. */
+export const MAX_MESSAGE_CHARS = 900;
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 /** A day: the longest wait or ETA worth believing (1e12 s would block a server for millennia). */
 export const MAX_WAIT_S = 86_400;
@@ -153,10 +154,10 @@ function describeNetworkError(error: unknown): string {
   const own = (error as { code?: unknown } | undefined)?.code;
   if (typeof own === 'string' && !own.startsWith('UND_ERR')) return own;
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (cause && typeof cause.code === 'string') return cause.code;
+  if (cause && typeof cause.code === 'string') return capped(cause.code);
   const text = cause && typeof cause.message === 'string' ? cause.message : error instanceof Error ? error.message : String(error);
-  // fetch names the URL in some errors (one with credentials, for one): the detail is shown publicly.
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1');
+  // fetch names the URL in some errors (one with credentials, for one): the detail is shown publicly. Cut after, so no part escapes.
+  return capped(text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1'));
 }
 
 type Json = Record<string, unknown>;
@@ -189,7 +190,7 @@ export function classify(status: number, text: string, retryAfterHeader: string 
   if (status === 402 || /credit|insufficient|balance/i.test(message)) return { kind: 'no-credits', message };
   if (status === 403 || /premium|subscription|upgrade your plan/i.test(message)) return { kind: 'plan', message };
   if (status >= 500) return message ? { kind: 'http-error', status, answer: 'server-error', message } : { kind: 'http-error', status, answer: 'server-error' };
-  return { kind: 'api-error', status, message: message || `status "${apiStatus || 'none'}" without a message` };
+  return { kind: 'api-error', status, message: message || capped(scrub(`status "${apiStatus || 'none'}" without a message`, key)) };
 }
 
 /** Whether brackets outside strings nest deeper than max: checked before parsing, without recursion. */
@@ -240,6 +241,11 @@ function readMessage(body: Json, key: string): string {
   } else text = '';
   // Masked before the cut: a key straddling the cut would otherwise escape the mask.
   text = scrub(text.replace(/\s+/g, ' ').trim(), key);
+  return capped(text);
+}
+
+/** An API's words (and a network error's) are shown at most MAX_MESSAGE_CHARS long, so every reply quoting them fits Discord's limits. */
+function capped(text: string): string {
   return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…` : text;
 }
 

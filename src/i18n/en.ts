@@ -89,6 +89,7 @@ export const en = {
   'roles.list.title': 'Roles that can run /clearcache',
   'roles.list.body': '{roles}\n\nAdmins (Administrator or Manage Server) always can.',
   'roles.list.empty': 'None.',
+  'roles.more': '(+{count} more)',
   'roles.cleaned.name': 'Cleaned up',
   'roles.cleaned.value': '{count} granted role(s) no longer exist in this server and were removed from the list.',
   'roles.unchecked.name': 'Note',

@@ -129,13 +129,27 @@ export const unexpectedError = (t: Translate) => failure(t('error.title'), t('er
 export const damagedRecord = (t: Translate) => failure(t('damaged.title'), t('damaged.body'));
 export const unknownSubcommand = (t: Translate, ...choices: string[]) => failure(t('subcommand.title'), t('subcommand.body', { choices: choices.map((c) => `\`${c}\``).join(', ') }));
 
+/**
+ * At most this many roles are named in one reply, the rest counted: a server may have 250 roles
+ * (and a granted list may still hold deleted ones), and 100 mentions of up to 24 characters leave
+ * room for the words around them in every language.
+ */
+export const MAX_LISTED_ROLES = 100;
+
+/** Role ids as mentions, each made into a line by `item`, joined by `separator`; past MAX_LISTED_ROLES, "(+N more)". */
+export function roleList(t: Translate, roleIds: readonly string[], separator: string, item = (mention: string) => mention): string {
+  const shown = roleIds.slice(0, MAX_LISTED_ROLES).map((id) => item(`<@&${id}>`)).join(separator);
+  const more = roleIds.length - MAX_LISTED_ROLES;
+  return more > 0 ? `${shown}${separator === ', ' ? ' ' : separator}${t('roles.more', { count: more })}` : shown;
+}
+
 // ---------------------------------------------------------------- refusals the road gives
 
 export function notAllowed(t: Translate, command: string, access: 'admin' | 'operator' | 'everyone', grantedRoleIds: readonly string[] = []): APIEmbed {
   const admins = t('admins');
   if (access === 'admin') return warning(t('refusal.title'), t('refusal.admin', { admins, command }));
   if (grantedRoleIds.length === 0) return warning(t('refusal.title'), t('refusal.operator', { admins, command }));
-  return warning(t('refusal.title'), t('refusal.operator.roles', { admins, command, roles: grantedRoleIds.map((id) => `<@&${id}>`).join(', ') }));
+  return warning(t('refusal.title'), t('refusal.operator.roles', { admins, command, roles: roleList(t, grantedRoleIds, ', ') }));
 }
 
 export const serversOnly = (t: Translate, command: string) => info(t('servers-only.title'), t('servers-only.body', { command }));

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { command } from '../../commands/access.js';
 import type { ResolvedRole } from '../../src/interactions/input.js';
 import { InputError } from '../../src/interactions/input.js';
+import { MAX_LISTED_ROLES } from '../../src/interactions/replies.js';
 import { type CommandWorld, START, openCommandWorld } from '../support/command-context.js';
 import { APP_ID, GUILD_ID, USER_ID, guildInput } from '../support/input.js';
 import { type SdApiStandIn, startSdApiStandIn } from '../support/sdapi-standin.js';
@@ -141,6 +142,16 @@ describe('/access list', () => {
     expect(result.embeds[0]!.fields).toBeUndefined();
     expect(world.discord.asked).toEqual([GUILD_ID]);
     expect(await world.settings()).toEqual(before);
+  });
+
+  it('names at most MAX_LISTED_ROLES roles and counts the rest', async () => {
+    const many = Array.from({ length: MAX_LISTED_ROLES + 20 }, (_, i) => String(700_000_000_000_000_000n + BigInt(i)));
+    for (const id of many) await world.guilds.grantRole(GUILD_ID, id, OTHER_ADMIN);
+    world.discord.roles = new Set([GUILD_ID, ...many]);
+    const result = await world.run(command, list());
+    const description = result.embeds[0]!.description!;
+    expect(description.match(/^• <@&\d+>$/gm)).toHaveLength(MAX_LISTED_ROLES);
+    expect(description).toContain(`• <@&${many[MAX_LISTED_ROLES - 1]}>\n(+20 more)\n\nAdmins`);
   });
 
   it('drops roles deleted from the server, and records them as revoked by the application', async () => {

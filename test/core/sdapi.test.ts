@@ -126,6 +126,20 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
       expect(leaks(message, LONG_KEY)).toEqual([]);
     });
 
+    it('cuts and masks a status the API sent without a message, like a message', async () => {
+      sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: `${'w'.repeat(5000)} ${LONG_KEY}` }) }));
+      const { outcome } = await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 1500 }).clearCache(LONG_KEY);
+      expect(outcome.kind).toBe('api-error');
+      const message = (outcome as { message: string }).message;
+      expect(message).toMatch(/^status "w+…$/);
+      expect(message.length).toBe(900);
+      const lowerKey = 'q7w8e9r0t1y2u3i4o5p6a7s8';
+      sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: lowerKey }) }));
+      const echoed = (await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 1500 }).clearCache(lowerKey)).outcome as { message: string };
+      expect(echoed.message).toBe('status "••••a7s8" without a message');
+      expect(leaks(echoed.message, lowerKey)).toEqual([]);
+    });
+
     it('masks a short key stored before keys had a minimum length, where it appears whole', async () => {
       answerWith('bad key abc123 given');
       const { outcome } = await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 1500 }).clearCache('abc123');

@@ -3,8 +3,12 @@
  * API stand-ins, once through the gateway and once as an HTTP interactions endpoint. One bot serves
  * each way in; each test uses its own server.
  */
+import { Locale } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { roleOption, stringOption } from '../support/discord-standin.js';
+import { de } from '../../src/i18n/de.js';
+import { en } from '../../src/i18n/en.js';
+import { ja } from '../../src/i18n/ja.js';
+import { type VisibleReply, roleOption, stringOption } from '../support/discord-standin.js';
 import { ADMIN_ID, embedOf, isEphemeral, people } from '../support/people.js';
 import { type Rig, TOKEN, startRig } from '../support/rig.js';
 import type { SdMode } from '../support/sdapi-standin.js';
@@ -31,7 +35,7 @@ const newKey = (label: string) => {
 describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
   beforeAll(async () => {
     nextGuild = 0;
-    rig = await startRig({ guilds: 40, mode });
+    rig = await startRig({ guilds: 44, mode });
   });
   afterAll(() => rig?.close());
 
@@ -284,6 +288,48 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
       const { as } = freshGuild();
       for (const command of ['clearcache', 'audit']) expect(embedOf(await rig.run({ ...as.member, command })).description).toContain('/help');
       expect(embedOf(await rig.run({ dm: true, userId: ADMIN_ID, command: 'clearcache' })).description).toContain('/help');
+    });
+  });
+
+  describe("the caller's language", () => {
+    const inLanguage = <T extends object>(who: T, locale: Locale) => ({ ...who, locale });
+    const field = (reply: VisibleReply, name: string) => embedOf(reply).fields.find((f) => f.name === name)?.value ?? '';
+
+    it('a German and a Japanese member get their language; an unknown locale gets English', async () => {
+      const { as } = freshGuild();
+      for (const [locale, words] of [
+        [Locale.German, de],
+        [Locale.Japanese, ja],
+        ['xx' as Locale, en],
+      ] as const) {
+        const reply = await rig.run({ ...inLanguage(as.admin, locale), command: 'help' });
+        expect(embedOf(reply).title, locale).toBe(words['help.title']);
+        expect(embedOf(reply).description, locale).toBe(words['help.about']);
+        expect(field(reply, words['help.yours']), locale).toContain(words['help.admin.apikey']);
+        expect(field(reply, words['help.key']), locale).toBe(words['help.key.unset']);
+        expect(field(reply, words['help.links']), locale).toBe(words['help.links.value']);
+
+        const refusal = embedOf(await rig.run({ ...inLanguage(as.member, locale), command: 'clearcache' }));
+        expect(refusal.title, locale).toBe(words['refusal.title']);
+        expect(refusal.description, locale).toBe(words['refusal.operator'].replace('{admins}', words.admins).replace('{command}', 'clearcache'));
+
+        const dm = embedOf(await rig.run({ dm: true, userId: ADMIN_ID, command: 'apikey', subcommand: 'status', locale }));
+        expect(dm.title, locale).toBe(words['servers-only.title']);
+      }
+    });
+
+    it("quotes the API's own message as the API sent it, inside our words in the caller's language", async () => {
+      const { as } = freshGuild();
+      const key = newKey('lang');
+      const saved = await rig.run({ ...inLanguage(as.admin, Locale.German), command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
+      expect(embedOf(saved).title).toBe(de['key.saved.title']);
+      rig.sd.setMode('no-credits', { key });
+      const reply = embedOf(await clearcache(inLanguage(as.admin, Locale.Japanese)));
+      expect(reply.title).toBe(ja['clear.no-credits.title']);
+      expect(reply.description).toBe(`${ja['api.says']}\n> Insufficient credits. Please add more credits to continue.\n\n${ja['clear.no-credits.body']}`);
+      rig.sd.setMode('success', { key });
+      const ok = embedOf(await clearcache(inLanguage(as.admin, Locale.German)));
+      expect(ok).toMatchObject({ title: de['clear.ok.title'], description: '> Cache cleared' });
     });
   });
 

@@ -5,6 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { de } from '../../src/i18n/de.js';
+import { es } from '../../src/i18n/es.js';
+import { ja } from '../../src/i18n/ja.js';
 import { startBotProcess } from '../support/bot-process.js';
 import { runScript } from '../support/bot-env.js';
 import { roleOption, stringOption } from '../support/discord-standin.js';
@@ -47,6 +50,12 @@ describe('npm run deploy-commands', () => {
       ['list', undefined],
     ]);
     expect(byName.clearcache!.options ?? []).toEqual([]);
+    // Descriptions in every language we have, on commands and options alike (the stand-in checks their lengths).
+    const locales = ['de', 'es-419', 'es-ES', 'fr', 'ja', 'pt-BR'];
+    expect(Object.keys(byName.help!.description_localizations ?? {}).sort()).toEqual(locales);
+    expect(byName.help!.description_localizations).toMatchObject({ de: de['cmd.help'], ja: ja['cmd.help'], 'es-419': es['cmd.help'] });
+    const key = (byName.apikey!.options?.[0] as { options?: Array<{ description_localizations?: Record<string, string> }> }).options?.[0];
+    expect(Object.keys(key?.description_localizations ?? {}).sort()).toEqual(locales);
   });
 
   it('registers to one server with DISCORD_GUILD_ID', async () => {

@@ -11,6 +11,8 @@ import { GuildStore } from '../../src/core/guilds.js';
 import { DamagedRecordError, StoreError } from '../../src/core/records.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { createSealer } from '../../src/core/seal.js';
+import { de } from '../../src/i18n/de.js';
+import { ja } from '../../src/i18n/ja.js';
 import type { Command } from '../../src/interactions/command.js';
 import { stringOption } from '../../src/interactions/input.js';
 import { type AnswerMessage, type Road, type Transport, createRoad } from '../../src/interactions/pipeline.js';
@@ -214,7 +216,8 @@ describe('a command open to everyone', () => {
       await road.handle(commandPayload({ command: 'open', locale }), t);
       titles.push(String(t.responses[0]!.type === 4 && t.responses[0]!.data?.embeds?.[0]?.title));
     }
-    expect(titles.slice(2)).toEqual(['Stable Diffusion cache bot', 'Stable Diffusion cache bot']);
+    expect(titles).toEqual([de['help.title'], ja['help.title'], 'Stable Diffusion cache bot', 'Stable Diffusion cache bot']);
+    expect(new Set(titles).size).toBe(3);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../../src/i18n/index.js';
-import { clearOutcomeEmbed, quote } from '../../src/interactions/replies.js';
+import { MAX_LISTED_ROLES, clearOutcomeEmbed, notAllowed, quote } from '../../src/interactions/replies.js';
 
 const t = translate('en-US');
 const described = (outcome: Parameters<typeof clearOutcomeEmbed>[1]) => clearOutcomeEmbed(t, outcome, 10);
@@ -21,6 +21,22 @@ describe('clear outcome words', () => {
     expect(reply.description).toContain('HTTP 308');
     expect(reply.description).toContain('SD_API_BASE_URL');
     expect(reply.description).not.toContain("on the API's side");
+  });
+});
+
+describe('role lists', () => {
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => String(600_000_000_000_000_000n + BigInt(i)));
+
+  it('a refusal names every granted role up to the limit', () => {
+    const reply = notAllowed(t, 'clearcache', 'operator', ids(MAX_LISTED_ROLES));
+    expect(reply.description!.match(/<@&\d+>/g)).toHaveLength(MAX_LISTED_ROLES);
+    expect(reply.description).not.toContain('more');
+  });
+
+  it('past the limit, names the first ones and counts the rest', () => {
+    const reply = notAllowed(t, 'clearcache', 'operator', ids(MAX_LISTED_ROLES + 150));
+    expect(reply.description!.match(/<@&\d+>/g)).toHaveLength(MAX_LISTED_ROLES);
+    expect(reply.description).toContain(`<@&${ids(MAX_LISTED_ROLES).at(-1)}> (+150 more) can use`);
   });
 });
 

@@ -6,7 +6,7 @@
  *   validateMessageData(body, mustHaveContent, fileCount?): DiscordError | undefined
  *   validateCommands(body): DiscordError | undefined      (bulk-overwrite PUT bodies)
  */
-import { ApplicationCommandType } from 'discord.js';
+import { ApplicationCommandType, Locale } from 'discord.js';
 import type { MessageBody } from './discord-payloads.js';
 
 type FieldErrors = Record<string, unknown>;
@@ -73,16 +73,38 @@ const COMMAND_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
 interface CommandLike {
   name?: unknown;
+  name_localizations?: unknown;
   description?: unknown;
+  description_localizations?: unknown;
   type?: unknown;
   options?: unknown;
 }
 
-function checkCommandShape(errors: FieldErrors, path: Array<string | number>, item: CommandLike, chatInput: boolean): void {
-  if (typeof item.name !== 'string' || !COMMAND_NAME.test(item.name) || (chatInput && item.name !== item.name.toLowerCase())) {
-    addError(errors, [...path, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
+const LOCALES = new Set<string>(Object.values(Locale));
+
+/** `*_localizations`: null, or an object from Discord locales to strings each checked by `check`. */
+function checkLocalizations(errors: FieldErrors, path: Array<string | number>, value: unknown, check: (path: Array<string | number>, text: unknown) => void): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    addError(errors, path, 'DICT_TYPE_CONVERT', 'Only dictionaries may be used in a DictType');
+    return;
   }
-  if (chatInput) checkLength(errors, [...path, 'description'], item.description ?? '', 100, 1);
+  for (const [locale, text] of Object.entries(value)) {
+    if (!LOCALES.has(locale)) addError(errors, [...path, locale], 'BASE_TYPE_CHOICES', `Value must be one of ${JSON.stringify([...LOCALES])}.`);
+    else check([...path, locale], text);
+  }
+}
+
+function checkCommandShape(errors: FieldErrors, path: Array<string | number>, item: CommandLike, chatInput: boolean): void {
+  const validName = (name: unknown): boolean => typeof name === 'string' && COMMAND_NAME.test(name) && !(chatInput && name !== name.toLowerCase());
+  if (!validName(item.name)) addError(errors, [...path, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
+  checkLocalizations(errors, [...path, 'name_localizations'], item.name_localizations, (at, name) => {
+    if (!validName(name)) addError(errors, at, 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
+  });
+  if (chatInput) {
+    checkLength(errors, [...path, 'description'], item.description ?? '', 100, 1);
+    checkLocalizations(errors, [...path, 'description_localizations'], item.description_localizations, (at, text) => checkLength(errors, at, text ?? '', 100, 1));
+  }
   if (item.options === undefined || item.options === null) return;
   if (!Array.isArray(item.options)) {
     addError(errors, [...path, 'options'], 'BASE_TYPE_ARRAY', 'Must be an array.');
@@ -99,7 +121,7 @@ function checkCommandShape(errors: FieldErrors, path: Array<string | number>, it
   });
 }
 
-/** Checks a bulk-overwrite body: an array of at most 100 commands with valid, unique names. */
+/** Checks a bulk-overwrite body: an array of at most 100 commands with valid, unique names, and their localizations. */
 export function validateCommands(body: unknown): DiscordError | undefined {
   const errors: FieldErrors = {};
   if (!Array.isArray(body)) {

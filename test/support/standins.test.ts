@@ -22,6 +22,7 @@ import {
 } from 'discord.js';
 import { startSdApiStandIn, SD_ANSWERS, type SdApiStandIn } from './sdapi-standin.js';
 import { makeSnowflake, roleOption, shardOf, startDiscordStandIn, type DiscordStandIn, type DiscordStandInOptions } from './discord-standin.js';
+import { validateCommands } from './discord-validation.js';
 
 const TOKEN = 'stand-in.token.secret';
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -523,5 +524,35 @@ describe('Discord stand-in: shards', () => {
     void client.login(TOKEN).catch(() => undefined);
     const [event, shardId] = (await disconnected) as [{ code: number }, number];
     expect([event.code, shardId]).toEqual([4011, 0]);
+  });
+});
+
+describe("the Discord stand-in's checks on command registrations", () => {
+  const command = (extra: Record<string, unknown>, option: Record<string, unknown> = {}) => [
+    { name: 'access', description: 'Who may clear', ...extra, options: [{ type: 1, name: 'list', description: 'List them', ...option }] },
+  ];
+
+  it('accepts localized descriptions and names for Discord locales, within 100 characters', () => {
+    expect(validateCommands(command({ description_localizations: { de: 'Wer leeren darf', 'es-419': 'x'.repeat(100) }, name_localizations: { ja: 'アクセス' } }, { description_localizations: null }))).toBeUndefined();
+  });
+
+  it('refuses a localized description over 100 characters or empty, at its path', () => {
+    const error = validateCommands(command({ description_localizations: { fr: 'x'.repeat(101) } }, { description_localizations: { ja: '' } }));
+    expect(error).toMatchObject({
+      code: 50035,
+      errors: {
+        0: {
+          description_localizations: { fr: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH' }] } },
+          options: { 0: { description_localizations: { ja: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH' }] } } } },
+        },
+      },
+    });
+  });
+
+  it('refuses a locale Discord does not have, and an invalid localized name', () => {
+    const error = validateCommands(command({ description_localizations: { es: 'Quién puede' }, name_localizations: { de: 'Zugriff verwalten' } }));
+    expect(error?.errors).toMatchObject({
+      0: { description_localizations: { es: { _errors: [{ code: 'BASE_TYPE_CHOICES' }] } }, name_localizations: { de: { _errors: [{ code: 'APPLICATION_COMMAND_INVALID_NAME' }] } } },
+    });
   });
 });
