@@ -18,7 +18,7 @@ import { loadCommands } from './interactions/command.js';
 import { type Road, createRoad, within } from './interactions/pipeline.js';
 import { assertKeyOpensStore, keyAnchor, resolveEncryptionKey } from './keyfile.js';
 import type { Logger, SecretSet } from './logger.js';
-import { createMetrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
 import { createRest, discordPort } from './rest.js';
 import { type Store, openStore } from './store/index.js';
 import { StartupError } from './cli.js';
@@ -52,9 +52,10 @@ export function inviteUrl(applicationId: string): string {
 export async function createApp(config: Config, log: Logger, secrets: SecretSet, hooks: AppHooks): Promise<App> {
   const opened = await openStore(config.databaseUrl);
   const commands = await loadCommands();
-  const metrics = createMetrics(commands.keys());
+  // Metrics are served by the HTTP server: without one, prom-client is not even loaded.
+  const metrics: Metrics | undefined = config.httpPort === undefined ? undefined : (await import('./metrics.js')).createMetrics(commands.keys());
   // Everything the bot does through the store is timed and its failures counted.
-  const store = metrics.instrumentStore(opened);
+  const store = metrics ? metrics.instrumentStore(opened) : opened;
   try {
     const sealing = resolveEncryptionKey(config.encryptionKey, keyAnchor(store));
     if (sealing.created) log.info({ file: sealing.file }, 'generated ENCRYPTION_KEY into this file (mode 0600): back it up, the stored API keys cannot be opened without it');
@@ -79,7 +80,7 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
       ...sdApi,
       async clearCache(key, signal) {
         const result = await sdApi.clearCache(key, signal);
-        metrics.apiCall(result);
+        metrics?.apiCall(result);
         return result;
       },
     };
@@ -91,12 +92,12 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
       onRecordError: (err, guildId) => log.error({ err, guildId }, 'could not record a clear'),
     });
     const rest = createRest(config);
-    const road = createRoad(commands, { guilds, clears, discord: discordPort(rest), log, observe: (m) => metrics.interaction(m) });
+    const road = createRoad(commands, { guilds, clears, discord: discordPort(rest), log, ...(metrics ? { observe: (m) => metrics.interaction(m) } : {}) });
 
     // The gateway module (and with it the discord.js client) loads only when it is the way in.
     const gateway =
       config.interactionsMode === 'gateway'
-        ? (await import('./gateway/gateway.js')).createGateway(config, road, log, hooks.onFatal, (shard, up) => metrics.shard(shard, up))
+        ? (await import('./gateway/gateway.js')).createGateway(config, road, log, hooks.onFatal, (shard, up) => metrics?.shard(shard, up))
         : undefined;
     let accepting = false;
     const http =
@@ -108,7 +109,7 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
             log,
             ready: async () => accepting && (await within(store.ping().then(() => true), 1000)) === true,
             routes: {
-              'GET /metrics': metricsHandler(metrics.registry, config.metricsToken),
+              ...(metrics ? { 'GET /metrics': metricsHandler(metrics.registry, config.metricsToken) } : {}),
               ...(config.interactionsMode === 'http'
                 ? { 'POST /interactions': interactionsHandler({ publicKey: publicKeyFromHex(config.discordPublicKey!), road, rest, log, draining: () => !accepting }) }
                 : {}),

@@ -5,8 +5,9 @@
  * Scrubbing reads the line as JSON and touches strings only, and a secret is replaced only where it
  * stands as a whole word: no value can alter a line's structure, its numbers, or another word in it.
  */
+import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import type { prettyFactory as PrettyFactory } from 'pino-pretty';
 
 export type { Logger };
 
@@ -227,7 +228,7 @@ export function createLogger(options: LoggerOptions): Logger {
   }
   const out = sink;
   // Scrub the JSON line first, then (for people) format it: both formats pass the same gate.
-  const format = options.format === 'pretty' ? prettyFactory({ colorize: false, translateTime: 'SYS:standard', ignore: 'pid,hostname' }) : (line: string) => line;
+  const format = options.format === 'pretty' ? prettyLines() : (line: string) => line;
   const scrubbed: DestinationStream = { write: (line: string) => out.write(format(options.secrets.scrubLine(line))) };
   return pino(
     {
@@ -238,4 +239,10 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     scrubbed,
   );
+}
+
+/** Readable lines for people; pino-pretty is loaded only when asked for (JSON lines need none of it). */
+function prettyLines(): (line: string) => string {
+  const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as { prettyFactory: typeof PrettyFactory };
+  return prettyFactory({ colorize: false, translateTime: 'SYS:standard', ignore: 'pid,hostname' });
 }

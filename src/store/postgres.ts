@@ -10,7 +10,7 @@ import Keyv from 'keyv';
 import pg from 'pg';
 import { redactUrl } from './redact.js';
 import { StoreOpenError } from './sqlite.js';
-import { NAMESPACE, type RawBackend } from './store.js';
+import { KEYV_FORMAT, NAMESPACE, type RawBackend } from './store.js';
 
 const TABLE = 'keyv';
 const PAGE = 500;
@@ -18,7 +18,7 @@ const PAGE = 500;
 export async function openPostgres(databaseUrl: string): Promise<RawBackend> {
   const where = redactUrl(databaseUrl);
   const adapter = new KeyvPostgres({ uri: databaseUrl, table: TABLE, iterationLimit: PAGE, max: 1, idleTimeoutMillis: 1 } as ConstructorParameters<typeof KeyvPostgres>[0]);
-  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true, emitErrors: false });
+  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, ...KEYV_FORMAT, throwOnErrors: true, emitErrors: false });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 3000, query_timeout: 5000 });
   // The failed client is already out of the pool; the next query reports the trouble as a store error.
   pool.on('error', () => undefined);

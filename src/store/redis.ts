@@ -9,7 +9,7 @@ import KeyvRedis, { createClient } from '@keyv/redis';
 import Keyv from 'keyv';
 import { redactUrl } from './redact.js';
 import { StoreOpenError } from './sqlite.js';
-import { NAMESPACE, type RawBackend } from './store.js';
+import { KEYV_FORMAT, NAMESPACE, type RawBackend } from './store.js';
 
 /** Sets (or deletes) KEYS[1] only if it still holds ARGV[2] (ARGV[1] = '0': only if absent). */
 const COMPARE_AND_SET = `
@@ -46,7 +46,7 @@ export async function openRedis(databaseUrl: string): Promise<RawBackend> {
     throw new StoreOpenError(`DATABASE_URL: cannot reach the Redis server ${where} (${(error as Error).message}); check that it runs and the URL is right`);
   }
   const adapter = new KeyvRedis(client as never, { namespace: NAMESPACE, keyPrefixSeparator: SEPARATOR, throwOnErrors: true, throwOnConnectError: true });
-  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, useKeyPrefix: false, throwOnErrors: true, emitErrors: false });
+  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, ...KEYV_FORMAT, useKeyPrefix: false, throwOnErrors: true, emitErrors: false });
 
   return {
     kind: 'redis',

@@ -6,21 +6,23 @@
  *
  * The file is watched for one thing: being removed or replaced (another inode at its path). Then
  * every operation fails plainly until the bot is restarted, instead of writing into a file nobody
- * will read again or mixing a restored file with this connection's view of the old one.
+ * will read again or mixing a restored file with this connection's view of the old one. The
+ * watch costs nothing per query: the file system says when to look (with WAL the main file changes
+ * only at checkpoints), and a look every few seconds covers file systems that say nothing.
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { type FSWatcher, mkdirSync, statSync, watch } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
-import { NAMESPACE, type RawBackend } from './store.js';
+import { KEYV_FORMAT, NAMESPACE, type RawBackend } from './store.js';
 
 export class StoreOpenError extends Error {
   override name = 'StoreOpenError';
 }
 
 const BUSY_TIMEOUT_MS = 3000;
-/** Reads look at the file's identity at most this often; writes look every time (cheap: one stat). */
-const READ_CHECK_MS = 1000;
+/** Without a word from the file system, the file's identity is still looked at this often. */
+const FALLBACK_CHECK_MS = 5000;
 const TABLE = 'keyv';
 
 /** `sqlite://relative/path` or `sqlite:///absolute/path` to an absolute file path. */
@@ -46,7 +48,7 @@ export async function openSqlite(databaseUrl: string): Promise<RawBackend> {
     throw new StoreOpenError(`DATABASE_URL: cannot create the folder ${dirname(file)} (${(error as Error).message}); pick a writable path`);
   }
   const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, table: TABLE, busyTimeout: BUSY_TIMEOUT_MS, iterationLimit: 500 });
-  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true, emitErrors: false });
+  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, ...KEYV_FORMAT, throwOnErrors: true, emitErrors: false });
   const query = (sql: string, ...params: unknown[]) => adapter.query(sql, ...params) as Promise<Array<Record<string, unknown>>>;
   try {
     // The table exists once the adapter has connected; then the journal settings of this connection.
@@ -60,10 +62,20 @@ export async function openSqlite(databaseUrl: string): Promise<RawBackend> {
   const known = identity(file);
   let fenced: string | undefined;
   let checkedAt = Date.now();
-  const check = (write: boolean) => {
+  // Unlinking or renaming over the file tells its watcher (a 'change'); so do checkpoints, rarely.
+  let suspect = false;
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(file, { persistent: false }, () => (suspect = true));
+    watcher.on('error', () => (suspect = true));
+  } catch {
+    // No watching on this file system: the fallback look covers it.
+  }
+  const check = () => {
     if (fenced) throw new Error(fenced);
     const now = Date.now();
-    if (!write && now - checkedAt < READ_CHECK_MS) return;
+    if (!suspect && now - checkedAt < FALLBACK_CHECK_MS) return;
+    suspect = false;
     checkedAt = now;
     const current = identity(file);
     if (current === known) return;
@@ -81,13 +93,13 @@ export async function openSqlite(databaseUrl: string): Promise<RawBackend> {
     keyv,
     rawKey,
     async get(key) {
-      check(false);
+      check();
       const rows = await query(`SELECT value FROM ${TABLE} WHERE key = ?`, key);
       const value = rows[0]?.value;
       return typeof value === 'string' ? value : undefined;
     },
     async compareAndSet(key, expected, next) {
-      check(true);
+      check();
       let rows: unknown[];
       if (expected === undefined && next === undefined) return (await query(`SELECT 1 FROM ${TABLE} WHERE key = ?`, key)).length === 0;
       if (expected === undefined) rows = await query(`INSERT INTO ${TABLE} (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING RETURNING 1`, key, next);
@@ -99,7 +111,7 @@ export async function openSqlite(databaseUrl: string): Promise<RawBackend> {
       // Pages in key order from the last key seen, so records written meanwhile never shift the walk.
       let after = '';
       for (;;) {
-        check(false);
+        check();
         const rows = await query(`SELECT key, value FROM ${TABLE} WHERE key >= ? AND key < ? AND key > ? ORDER BY key LIMIT 500`, prefix, `${prefix}\uffff`, after);
         for (const row of rows) if (typeof row.key === 'string' && typeof row.value === 'string') yield [row.key, row.value] as [string, string];
         const last = rows.at(-1)?.key;
@@ -108,10 +120,11 @@ export async function openSqlite(databaseUrl: string): Promise<RawBackend> {
       }
     },
     async ping() {
-      check(false);
+      check();
       await query('SELECT 1');
     },
     async close() {
+      watcher?.close();
       await adapter.disconnect();
     },
   };

@@ -5,7 +5,7 @@
  *   const workload = makeWorkload();
  *   const figures = await measureBot('direct', SCENARIOS[1], workload, { logLevel: 'info' });   // one fresh run
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,11 @@ import { type ProcStats, procStats, procStatsIfAlive } from './proc.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUR_ENTRY = join(ROOT, 'dist/src/main.js');
+/** Our bot runs as `npm start` runs it: the node flags of package.json's start script. */
+export const OUR_NODE_FLAGS: string[] = (() => {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return start.split(/\s+/).filter((word) => word.startsWith('--'));
+})();
 export const REFERENCE_ENTRY = join(ROOT, 'test/bench/reference-bot.mjs');
 
 export const GUILDS = 2_000;
@@ -376,7 +381,7 @@ export async function measureBot(kind: BotKind, scenario: Scenario, workload: Wo
         LOG_LEVEL: logLevel,
         NODE_ENV: 'production',
       };
-      bot = startBotProcess(env, dir.path, ourEntry, [], nodeArgs);
+      bot = startBotProcess(env, dir.path, ourEntry, [], [...OUR_NODE_FLAGS, ...nodeArgs]);
       readyMatch = (text) => {
         if (!text.includes('"msg":"ready"')) return false;
         try {
