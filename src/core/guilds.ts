@@ -60,6 +60,7 @@ export type OpenedKey =
   | { kind: 'unreadable'; reason: 'other-key' | 'tampered' | 'malformed' };
 
 export const AUDIT_LIMIT = 100;
+const OPENED_KEYS_KEPT = 1000;
 
 /** The last `limit` events of a guild, newest first. */
 export function recentEvents(settings: GuildSettings, limit = 10): AuditEvent[] {
@@ -93,6 +94,8 @@ export type GuildChange<R> = (settings: GuildSettings) => [GuildSettings, R, (Om
 export class GuildStore {
   /** The version each settings object was read or written at: a change based on it skips a read. */
   private readonly versions = new WeakMap<GuildSettings, string | undefined>();
+  /** Keys opened lately, by guild and sealed value: a clear does not decrypt the same value again (the logger holds them too). */
+  private readonly opened = new Map<string, string>();
 
   constructor(
     private readonly records: RecordStore,
@@ -110,10 +113,19 @@ export class GuildStore {
 
   openKey(guildId: string, settings: GuildSettings): OpenedKey {
     if (!settings.apiKey) return { kind: 'none' };
-    const opened = this.sealer.open(settings.apiKey.sealed, guildId);
-    if (!opened.ok) return { kind: 'unreadable', reason: opened.reason };
-    this.observeSecret(opened.plaintext);
-    return { kind: 'ok', key: opened.plaintext, setBy: settings.apiKey.setBy, setAt: settings.apiKey.setAt };
+    const { sealed, setBy, setAt } = settings.apiKey;
+    // By guild too: a sealed value copied into another guild's record must fail to open there, as it does.
+    const cacheKey = `${guildId}:${sealed}`;
+    let plaintext = this.opened.get(cacheKey);
+    if (plaintext === undefined) {
+      const opened = this.sealer.open(sealed, guildId);
+      if (!opened.ok) return { kind: 'unreadable', reason: opened.reason };
+      plaintext = opened.plaintext;
+      if (this.opened.size >= OPENED_KEYS_KEPT) this.opened.delete(this.opened.keys().next().value!);
+      this.opened.set(cacheKey, plaintext);
+    }
+    this.observeSecret(plaintext);
+    return { kind: 'ok', key: plaintext, setBy, setAt };
   }
 
   /*

@@ -113,6 +113,14 @@ describe('GuildStore on a real sqlite file', () => {
     expect(recentEvents(await guilds.settings('2'))).toEqual([]);
   });
 
+  it('a sealed key copied into another server\'s record does not open there, even right after opening at home', async () => {
+    const guilds = await open();
+    await guilds.setKey('1', KEY_A, 'u');
+    const home = await guilds.settings('1');
+    expect(guilds.openKey('1', home)).toMatchObject({ kind: 'ok', key: KEY_A });
+    expect(guilds.openKey('2', { roles: [], audit: [], apiKey: home.apiKey! })).toEqual({ kind: 'unreadable', reason: 'tampered' });
+  });
+
   it('tells its observer every key it seals or opens', async () => {
     const seen: string[] = [];
     store = await openStore(url);
