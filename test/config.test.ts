@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'dotenv';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config.js';
 import { BOT_ENTRY, runScript } from './support/bot-env.js';
@@ -106,6 +108,11 @@ describe('parseConfig', () => {
       expect(parseConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: url, ENCRYPTION_KEY: KEY }).databaseUrl).toBe(url);
       expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: url })).toThrow(/ENCRYPTION_KEY is not set: with a PostgreSQL or Redis DATABASE_URL/);
     }
+  });
+
+  it('.env.example, with a token filled in, is a valid configuration of the defaults', () => {
+    const example = parse(readFileSync(new URL('../.env.example', import.meta.url)));
+    expect(parseConfig({ ...example, DISCORD_TOKEN: TOKEN })).toEqual(parseConfig({ DISCORD_TOKEN: TOKEN }));
   });
 
   it('treats an empty optional variable as unset', () => {
