@@ -70,13 +70,28 @@
  * Knobs: BENCH_ROUNDS, BENCH_LOG_LEVEL, BENCH_NODE_ARGS, BENCH_OUR_ENTRY, BENCH_JSON as above;
  *        BENCH_HTTP_BOTS=ours-http,example,ours-gateway  BENCH_RATE=100  BENCH_SECONDS=10
  *
- *   BENCH_ROUNDS=1 npm run bench -- --http
+ * ---- `npm run bench -- --scale` (or BENCH_MODE=scale): several processes on one store (issue 10)
+ * Our bot in http mode on a server store (a fresh PostgreSQL database, and a fresh Redis logical
+ * database; ENCRYPTION_KEY shared), as 1 process and as 2 processes started one after the other:
+ * keys set through process 1's /apikey set, then the burst (300 at once, API at 100 ms) sent
+ * round-robin to the processes' endpoints (the stand-in's per-interaction endpoint, as a load
+ * balancer). Figures: final reply p50/p99, wall time, answers per second, CPU per interaction
+ * (summed over the processes), RSS, and the ratio 2 processes / 1. A store whose server cannot be
+ * reached is skipped with a line (test/support/servers.ts; TEST_POSTGRES_URL, TEST_REDIS_URL).
+ * Every database made is dropped (Redis: flushed) after its run, and on an interrupted run's way out.
+ * Knobs: BENCH_ROUNDS, BENCH_LOG_LEVEL, BENCH_NODE_ARGS, BENCH_OUR_ENTRY, BENCH_JSON;
+ *        BENCH_STORES=postgres,redis
+ *
+ *   BENCH_ROUNDS=1 npm run bench -- --http        BENCH_ROUNDS=1 BENCH_STORES=postgres npm run bench -- --scale
+ * Both flags together run both parts, HTTP first.
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { BOT_KINDS, type BotKind, SCENARIOS, type Scenario, makeWorkload, measureBot } from './bench.js';
 import { HTTP_BOT_KINDS, type HttpBotKind, type Pace, measureHttpBot } from './http-bench.js';
+import { STORE_KINDS, type StoreKind, WORKER_COUNTS, measureScale } from './scale-bench.js';
 import { type HttpResults, printHttpHeader, reportHttp } from './http-report.js';
+import { type ScaleResults, printScaleHeader, reportScale } from './scale-report.js';
 import { abandonRun } from './proc.js';
 import { type Results, printHeader, report } from './report.js';
 
@@ -160,16 +175,41 @@ async function httpMain(c: Common, bots: HttpBotKind[], pace: Pace): Promise<Htt
   return results;
 }
 
-type Mode = 'gateway' | 'http';
+async function scaleMain(c: Common, stores: StoreKind[]): Promise<ScaleResults> {
+  const started = performance.now();
+  printScaleHeader(c.rounds, stores);
+  const workload = makeWorkload();
+  const results: ScaleResults = {};
+  let run = 0;
+  for (let round = 0; round < c.rounds; round++) {
+    for (const store of round % 2 === 0 ? stores : [...stores].reverse()) {
+      const counts = run++ % 2 === 0 ? [...WORKER_COUNTS] : [...WORKER_COUNTS].reverse();
+      for (const workers of counts) {
+        process.stdout.write(`round ${round + 1}/${c.rounds} ${store}, ${workers} process(es)... `);
+        const t = performance.now();
+        const f = await measureScale(store, workers, workload, measureOptions(c));
+        ((results[store] ??= {})[workers] ??= []).push(f);
+        console.log(f ? `${((performance.now() - t) / 1000).toFixed(1)} s${trouble(f.burst, f.exit)}` : 'skipped');
+      }
+    }
+  }
+  reportScale(results, stores, c.rounds, performance.now() - started);
+  return results;
+}
+
+type Mode = 'gateway' | 'http' | 'scale';
 
 function modes(): Mode[] {
   const flags = process.argv.slice(2);
-  const unknown = flags.filter((f) => f !== '--http');
-  if (unknown.length > 0) throw new Error(`unknown argument(s) ${unknown.join(' ')}: npm run bench [-- --http]`);
-  if (flags.includes('--http')) return ['http'];
+  const unknown = flags.filter((f) => f !== '--http' && f !== '--scale');
+  if (unknown.length > 0) throw new Error(`unknown argument(s) ${unknown.join(' ')}: npm run bench [-- --http] [-- --scale]`);
+  const chosen: Mode[] = [];
+  if (flags.includes('--http')) chosen.push('http');
+  if (flags.includes('--scale')) chosen.push('scale');
+  if (chosen.length > 0) return chosen;
   const env = process.env.BENCH_MODE ?? 'gateway';
   const fromEnv = env.split(',').map((m) => m.trim());
-  if (fromEnv.some((m) => m !== 'gateway' && m !== 'http')) throw new Error('BENCH_MODE must be gateway or http');
+  if (fromEnv.some((m) => m !== 'gateway' && m !== 'http' && m !== 'scale')) throw new Error('BENCH_MODE must be gateway, http or scale (or http,scale)');
   return fromEnv as Mode[];
 }
 
@@ -200,6 +240,11 @@ try {
     const pace: Pace = { ratePerS: positive('BENCH_RATE', 100, 2_000), seconds: positive('BENCH_SECONDS', 10, 60) };
     limitMs += rounds * bots.length * (RUN_BUDGET_MS + 2 * pace.seconds * 1000);
     jobs.push(() => httpMain(common, bots, pace));
+  }
+  if (chosen.includes('scale')) {
+    const stores = subset('BENCH_STORES', STORE_KINDS);
+    limitMs += rounds * stores.length * WORKER_COUNTS.length * RUN_BUDGET_MS;
+    jobs.push(() => scaleMain(common, stores));
   }
   const deadline = setTimeout(() => {
     console.error(`bench: gave up after ${limitMs / 1000} s`);
