@@ -85,6 +85,7 @@ function httpRows(rounds: number, pace: Pace): Array<Row<HttpFigures>> {
     r('burst: CPU per interaction, all threads', (f) => cpuPer(f.burst), ms2),
     r('burst: CPU per interaction, main thread', (f) => cpuPer(f.burst, true), ms2),
     r('burst: answered per CPU-second (higher better)', (f) => perCpuSecond(f.burst), perS),
+    r('burst: the stand-in\'s send loop, first -> last send', (f) => f.burst.sendMs, ms),
     r('burst: the bench process\'s CPU (stand-ins) in that window', (f) => f.burst.benchCpuMs, ms),
     r(`burst: cores busy, (bot + bench) CPU / wall time, of ${cpus().length}`, (f) => (f.burst.cpuMs + f.burst.benchCpuMs) / f.burst.wallMs, cores),
     r('RSS 1 s after the burst', (f) => f.rssAfterBurstKiB, mib),
@@ -156,6 +157,8 @@ export function reportHttp(results: HttpResults, bots: readonly HttpBotKind[], r
   console.log(`paced: each send at its scheduled time (first + i/${pace.ratePerS} s; a late timer tick sends every one due); the rate kept is below the`);
   console.log('  offered one by one reply latency over the whole run even for a bot that keeps up; a bot that falls behind shows it in p99 and the kept rate');
   console.log('latencies: from each send to when the stand-in had the answer (for HTTP bots the response to the POST; for ours-gateway the callback POST)');
+  console.log('the stand-in shares this process and the 2 cores: over HTTP it signs each delivery and opens a connection for it, one after another, so');
+  console.log('  its send loop and its CPU weigh more in the HTTP bots\' burst latencies than in the gateway\'s (one socket, one frame per interaction)');
   if (nodeArgs.length > 0) printHttpProfiles(results, bots, nodeArgs);
   console.log(`\nbench took ${(totalMs / 1000).toFixed(1)} s`);
 }

@@ -29,6 +29,7 @@ function scaleRows(rounds: number): Array<Row<ScaleFigures>> {
     r('answered per second of wall time (higher better)', (f) => ratePerS(f.burst), perS),
     r('CPU per interaction, all processes and threads', (f) => cpuPer(f.burst), ms2),
     r('CPU per interaction, main threads', (f) => cpuPer(f.burst, true), ms2),
+    r('the stand-in\'s send loop, first -> last send', (f) => f.burst.sendMs, ms),
     r('the bench process\'s CPU (stand-ins) in that window', (f) => f.burst.benchCpuMs, ms),
     r(`cores busy: (processes + bench) CPU / wall time, of ${cpus().length}`, (f) => (f.burst.cpuMs + f.burst.benchCpuMs) / f.burst.wallMs, cores),
     r('RSS 1 s after ready, all processes', (f) => f.rssReadyKiB.reduce((a, b) => a + b, 0), mib),
