@@ -35,14 +35,16 @@ export const ROLES = 30;
 export const MEMBERS = 25;
 export const KEYED = 300;
 /** API latency while our bot's keys are set up (the /apikey set command never calls the API). */
-const SETUP_API_LATENCY_MS = 100;
-const SETTLE_MS = 1_000;
+export const SETUP_API_LATENCY_MS = 100;
+export const SETTLE_MS = 1_000;
 export const CALLBACK_DEADLINE_MS = 3_000;
-const READY_TIMEOUT_MS = 60_000;
+export const READY_TIMEOUT_MS = 60_000;
 const INTERACTION_TIMEOUT_MS = 30_000;
 /** After a bot exits, how long what it already wrote may take to reach the stand-in. */
 const EXIT_GRACE_MS = 300;
 const CPU_SAMPLE_MS = 100;
+/** How often a paced run looks at its schedule (every send due by then goes out). */
+const PACE_TICK_MS = 2;
 export const SEED = 0x5eed_2024;
 
 /**
@@ -133,6 +135,8 @@ export interface BurstResult {
   replyMs: number[];
   /** First send -> the last correct answer. */
   wallMs: number;
+  /** First send -> last send (0 for a burst sent at once; the paced run's sending time). */
+  sendMs: number;
   failures: string[];
   /** Interactions not acknowledged within Discord's 3 s (refused late, or never answered). */
   late: string[];
@@ -143,6 +147,8 @@ export interface BurstResult {
   /** CPU used from the first send to the last answer: all threads, and the main thread alone. */
   cpuMs: number;
   mainCpuMs: number;
+  /** The benchmark process's own CPU (the stand-ins, all threads) over the same window. */
+  benchCpuMs: number;
   /** True when the bot exited during the burst: the CPU figures stop at its last sample. */
   cpuUntilExit: boolean;
   /** The burst's window on CLOCK_MONOTONIC (the clock of a .cpuprofile), microseconds. */
@@ -169,13 +175,13 @@ export interface BotFigures {
   complaints: string[];
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function adminRole(discord: DiscordStandIn, guildId: string): string {
   return discord.roleByName(guildId, 'Admin').id;
 }
 
-async function prefillReferenceStore(file: string, workload: Workload): Promise<void> {
+export async function prefillReferenceStore(file: string, workload: Workload): Promise<void> {
   const keyv = new Keyv(new KeyvSqlite(`sqlite://${file}`));
   for (const { guildId, key } of workload.keyed) {
     if (!(await keyv.set(guildId, key))) throw new Error(`could not prefill the reference store at ${file}`);
@@ -183,11 +189,11 @@ async function prefillReferenceStore(file: string, workload: Workload): Promise<
   await keyv.disconnect();
 }
 
-function describeError(error: unknown): string {
+export function describeError(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'error';
 }
 
-async function setKeysThroughApikeySet(discord: DiscordStandIn, workload: Workload): Promise<{ ms: number; failures: string[] }> {
+export async function setKeysThroughApikeySet(discord: DiscordStandIn, workload: Workload): Promise<{ ms: number; failures: string[] }> {
   const failures: string[] = [];
   const started = performance.now();
   for (const { guildId, adminId, key } of workload.keyed) {
@@ -218,10 +224,24 @@ function monotonicUs(perfMs: number): number {
   return Math.round(nowUs - (performance.now() - perfMs) * 1000);
 }
 
-async function clearcacheBurst(discord: DiscordStandIn, sd: SdApiStandIn, bot: BotProcess, workload: Workload): Promise<BurstResult> {
+/** One /clearcache to send: from this server's admin, to the endpoint set (or `endpoint`, one of several HTTP bots). */
+export interface Send {
+  guildId: string;
+  adminId: string;
+  key: string;
+  endpoint?: string;
+}
+
+/**
+ * Sends /clearcache interactions and waits for every answer: all at once (one synchronous loop, as
+ * a gateway burst arrives), or paced at `ratePerS` (each send at its scheduled time, late ticks
+ * catching up, so the offered rate holds whatever the timer's jitter). The CPU figures add up
+ * every process in `bots` (several workers of one bot); any of them exiting stops the wait.
+ */
+export async function driveInteractions(discord: DiscordStandIn, sd: SdApiStandIn, bots: BotProcess[], sends: readonly Send[], ratePerS?: number): Promise<BurstResult> {
   const apiBefore = sd.requests.length;
-  // If the bot dies mid-burst, what it has not answered never will be: stop waiting shortly after.
-  const gone = bot.exited.then(async (code) => {
+  // If a bot dies mid-run, what it has not answered never will be: stop waiting shortly after.
+  const gone = Promise.race(bots.map((bot) => bot.exited)).then(async (code) => {
     await sleep(EXIT_GRACE_MS);
     throw new Error(`the bot exited (${code}) before answering`);
   });
@@ -231,47 +251,76 @@ async function clearcacheBurst(discord: DiscordStandIn, sd: SdApiStandIn, bot: B
   // The stand-ins live in this process: collect its garbage now, so that a pause of ours does not
   // land in the middle of the burst and get counted against whichever bot is being measured.
   collectGarbage();
-  const before = procStats(bot.pid);
+  const before = bots.map((bot) => procStats(bot.pid));
+  const benchBefore = process.cpuUsage();
   // A light sampler, only so that a bot that dies mid-burst still has a CPU figure.
-  let lastStats: ProcStats = before;
+  const lastStats: ProcStats[] = [...before];
   const sampler = setInterval(() => {
-    lastStats = procStatsIfAlive(bot.pid) ?? lastStats;
+    bots.forEach((bot, i) => {
+      lastStats[i] = procStatsIfAlive(bot.pid) ?? (lastStats[i] as ProcStats);
+    });
   }, CPU_SAMPLE_MS);
 
   const sent: Array<{ guildId: string; key: string; handle: InteractionHandle }> = [];
-  // All at once: one synchronous loop, as a gateway burst arrives.
-  for (const { guildId, adminId, key } of workload.keyed) {
+  const outcomes: Array<Promise<{ callback?: RecordedRequest; reply?: VisibleReply; error?: string }>> = [];
+  const send = ({ guildId, adminId, key, endpoint }: Send) => {
     const handle = discord.sendInteraction({
       guildId,
       userId: adminId,
       roles: [adminRole(discord, guildId)],
       command: 'clearcache',
       timeoutMs: INTERACTION_TIMEOUT_MS,
+      ...(endpoint ? { endpoint } : {}),
     });
     sent.push({ guildId, key, handle });
+    // Only timestamps are taken while the bot works; everything is checked once it is done.
+    outcomes.push(
+      (async () => {
+        let callback: RecordedRequest;
+        try {
+          callback = await untilGone(handle.callback);
+        } catch (error) {
+          return { error: `no acknowledgement (${describeError(error)})` };
+        }
+        if (callback.status >= 300) return { callback };
+        try {
+          return { callback, reply: await untilGone(handle.reply()) };
+        } catch (error) {
+          return { callback, error: describeError(error) };
+        }
+      })(),
+    );
+  };
+  if (ratePerS === undefined) {
+    for (const s of sends) send(s);
+  } else {
+    const startedAt = performance.now();
+    let next = 0;
+    let stop = false;
+    void gone.catch(() => (stop = true));
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        const due = stop ? sends.length : Math.min(sends.length, Math.floor(((performance.now() - startedAt) * ratePerS) / 1000) + 1);
+        // A bot that has gone is sent nothing more; what was planned counts as never answered.
+        while (next < due) {
+          if (stop) outcomes.push(Promise.resolve({ error: 'not sent: the bot had exited' }));
+          else send(sends[next] as Send);
+          next += 1;
+        }
+        if (next >= sends.length) resolve();
+        else setTimeout(tick, PACE_TICK_MS);
+      };
+      tick();
+    });
   }
-  // Only timestamps are taken while the bot works; everything is checked once it is done.
-  const outcomes = await Promise.all(
-    sent.map(async ({ handle }) => {
-      let callback: RecordedRequest;
-      try {
-        callback = await untilGone(handle.callback);
-      } catch (error) {
-        return { error: `no acknowledgement (${describeError(error)})` };
-      }
-      if (callback.status >= 300) return { callback };
-      try {
-        return { callback, reply: await untilGone(handle.reply()) };
-      } catch (error) {
-        return { callback, error: describeError(error) };
-      }
-    }),
-  );
-  const end = procStatsIfAlive(bot.pid);
+  const settled = await Promise.all(outcomes);
+  const end = bots.map((bot) => procStatsIfAlive(bot.pid));
+  const benchCpu = process.cpuUsage(benchBefore);
   clearInterval(sampler);
-  const after = end ?? lastStats;
+  const after = end.map((e, i) => e ?? (lastStats[i] as ProcStats));
 
   const firstSentAt = Math.min(...sent.map((s) => s.handle.sentAt));
+  const lastSentAt = Math.max(...sent.map((s) => s.handle.sentAt));
   const ackMs: number[] = [];
   const replyMs: number[] = [];
   const failures: string[] = [];
@@ -279,20 +328,26 @@ async function clearcacheBurst(discord: DiscordStandIn, sd: SdApiStandIn, bot: B
   let answeredInOne = 0;
   let deferred = 0;
   let lastReplyAt = Number.NaN;
-  const apiAt = new Map<string, number>();
+  // When the API saw each key: a key sent several times (a paced run cycles the servers) is matched in order.
+  const apiAt = new Map<string, number[]>();
   for (const r of sd.requests.slice(apiBefore)) {
     const key = (r.json as { key?: unknown } | undefined)?.key;
-    if (typeof key === 'string' && !apiAt.has(key)) apiAt.set(key, r.at);
+    if (typeof key === 'string') {
+      const times = apiAt.get(key) ?? [];
+      times.push(r.at);
+      apiAt.set(key, times);
+    }
   }
   const samples: Sample[] = sent.map(({ guildId, key, handle }, index) => {
-    const { callback, reply, error } = outcomes[index] as { callback?: RecordedRequest; reply?: VisibleReply; error?: string };
+    const { callback, reply, error } = settled[index] as { callback?: RecordedRequest; reply?: VisibleReply; error?: string };
+    const apiTime = apiAt.get(key)?.shift();
     const sample: Sample = {
       guildId,
       sent: handle.sentAt - firstSentAt,
       callback: callback ? callback.at - firstSentAt : Number.NaN,
       callbackType: Number((callback?.body as { type?: unknown } | undefined)?.type ?? Number.NaN),
       callbackStatus: callback?.status ?? Number.NaN,
-      api: (apiAt.get(key) ?? Number.NaN) - firstSentAt,
+      api: (apiTime ?? Number.NaN) - firstSentAt,
       reply: Number.NaN,
     };
     const accepted = callback !== undefined && callback.status < 300 && callback.at - handle.sentAt <= CALLBACK_DEADLINE_MS;
@@ -314,7 +369,7 @@ async function clearcacheBurst(discord: DiscordStandIn, sd: SdApiStandIn, bot: B
       const embed = reply.message.embeds[0];
       const ephemeral = ((reply.message.flags ?? 0) & (1 << 6)) !== 0;
       if (embed?.title !== 'Cache cleared' || ephemeral) problem = `answered ${ephemeral ? 'privately ' : ''}"${embed?.title ?? reply.message.content}" ${embed?.description ?? ''}`;
-      else if (!apiAt.has(key)) problem = "answered, but the API never saw this server's key";
+      else if (apiTime === undefined) problem = "answered, but the API never saw this server's key";
     }
     if (problem) {
       failures.push(`${guildId}: ${problem}`);
@@ -327,22 +382,57 @@ async function clearcacheBurst(discord: DiscordStandIn, sd: SdApiStandIn, bot: B
     }
     return sample;
   });
+  // Planned sends that never went out (the bot had exited) count as failed, never answered.
+  for (let i = sent.length; i < settled.length; i++) {
+    failures.push(`${sends[i]?.guildId ?? '?'}: ${settled[i]?.error ?? 'not sent'}`);
+    late.push(`${sends[i]?.guildId ?? '?'}: never acknowledged (not sent)`);
+    ackMs.push(Number.POSITIVE_INFINITY);
+    replyMs.push(Number.POSITIVE_INFINITY);
+  }
   const lastAt = Number.isNaN(lastReplyAt) ? firstSentAt : lastReplyAt;
+  const sum = (stats: ProcStats[], get: (s: ProcStats) => number) => stats.reduce((a, s) => a + get(s), 0);
   return {
     samples,
     ackMs,
     replyMs,
     wallMs: lastReplyAt - firstSentAt,
+    sendMs: lastSentAt - firstSentAt,
     failures,
     late,
     answeredInOne,
     deferred,
     apiRequests: sd.requests.length - apiBefore,
-    cpuMs: after.cpuMs - before.cpuMs,
-    mainCpuMs: after.mainCpuMs - before.mainCpuMs,
-    cpuUntilExit: end === undefined,
+    cpuMs: sum(after, (s) => s.cpuMs) - sum(before, (s) => s.cpuMs),
+    mainCpuMs: sum(after, (s) => s.mainCpuMs) - sum(before, (s) => s.mainCpuMs),
+    cpuUntilExit: end.some((e) => e === undefined),
+    benchCpuMs: (benchCpu.user + benchCpu.system) / 1000,
     windowUs: [monotonicUs(firstSentAt), monotonicUs(lastAt)],
   };
+}
+
+/** Our bot's ready log line (JSON, msg "ready"). */
+export function isOurReadyLine(text: string): boolean {
+  if (!text.includes('"msg":"ready"')) return false;
+  try {
+    return (JSON.parse(text) as { msg?: unknown }).msg === 'ready';
+  } catch {
+    return false;
+  }
+}
+
+/** What a bot wrote on stderr, and (for our JSON logs) every line at warn level or above. */
+export function complaintsOf(bot: BotProcess, jsonLogs: boolean): string[] {
+  return bot.lines
+    .filter((l) => {
+      if (l.stream === 'stderr') return l.text.trim() !== '';
+      if (!jsonLogs) return false;
+      try {
+        return ((JSON.parse(l.text) as { level?: number }).level ?? 0) >= 40;
+      } catch {
+        return true;
+      }
+    })
+    .map((l) => l.text);
 }
 
 export interface MeasureOptions {
@@ -382,14 +472,7 @@ export async function measureBot(kind: BotKind, scenario: Scenario, workload: Wo
         NODE_ENV: 'production',
       };
       bot = startBotProcess(env, dir.path, ourEntry, [], [...OUR_NODE_FLAGS, ...nodeArgs]);
-      readyMatch = (text) => {
-        if (!text.includes('"msg":"ready"')) return false;
-        try {
-          return (JSON.parse(text) as { msg?: unknown }).msg === 'ready';
-        } catch {
-          return false;
-        }
-      };
+      readyMatch = isOurReadyLine;
     } else {
       const file = join(dataDir, 'keys.sqlite');
       await prefillReferenceStore(file, workload);
@@ -418,20 +501,10 @@ export async function measureBot(kind: BotKind, scenario: Scenario, workload: Wo
 
     sd.setLatency(scenario.apiLatencyMs);
     const burstStartedAt = performance.now();
-    const burst = await clearcacheBurst(discord, sd, bot, workload);
+    const burst = await driveInteractions(discord, sd, [bot], workload.keyed);
     await sleep(SETTLE_MS);
     const after = procStatsIfAlive(bot.pid);
-    const complaints = bot.lines
-      .filter((l) => {
-        if (l.stream === 'stderr') return l.text.trim() !== '';
-        if (kind !== 'ours') return false;
-        try {
-          return ((JSON.parse(l.text) as { level?: number }).level ?? 0) >= 40;
-        } catch {
-          return true;
-        }
-      })
-      .map((l) => l.text);
+    const complaints = complaintsOf(bot, kind === 'ours');
     return {
       kind,
       scenario: scenario.name,

@@ -3,16 +3,38 @@
  *
  *   procStats(bot.pid)          // { rssKiB, hwmKiB, cpuMs, mainCpuMs }
  *   procStatsIfAlive(bot.pid)   // the same, or undefined once the process has gone
+ *   onInterrupt(async () => ...) // cleanup for a run that is interrupted (signal, deadline, error)
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { killAllBotProcesses } from '../support/bot-process.js';
 
+const cleanups = new Set<() => Promise<void>>();
+
+/** Work for an interrupted run's way out (e.g. dropping a database it made), after its children are killed. */
+export function onInterrupt(cleanup: () => Promise<void>): void {
+  cleanups.add(cleanup);
+}
+
+/** Kills every child, then runs the onInterrupt cleanups, for at most `timeoutMs`. */
+export async function abandonRun(timeoutMs = 5_000): Promise<void> {
+  killAllBotProcesses();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.allSettled([...cleanups].map((cleanup) => cleanup())),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
 // The benchmark's children are test/support/bot-process.ts ones; a signal to the benchmark kills them too.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    killAllBotProcesses();
-    process.exit(130);
+    // A second signal while cleaning up ends the run at once.
+    process.once(signal, () => process.exit(130));
+    void abandonRun().finally(() => process.exit(130));
   });
 }
 

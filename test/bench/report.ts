@@ -32,13 +32,13 @@ export function ratioOf(a: number, b: number): number {
   return a / b;
 }
 
-const ms = (v: number) => (Number.isNaN(v) ? 'n/a' : Number.isFinite(v) ? `${v.toFixed(0)} ms` : 'never');
-const ms2 = (v: number) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(2)} ms`);
-const mib = (kib: number) => (Number.isNaN(kib) ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`);
-const count = (n: number) => String(n);
-const times = (r: number) => (Number.isNaN(r) ? 'n/a' : Number.isFinite(r) ? `${r.toFixed(2)}x` : 'inf');
+export const ms = (v: number) => (Number.isNaN(v) ? 'n/a' : Number.isFinite(v) ? `${v.toFixed(0)} ms` : 'never');
+export const ms2 = (v: number) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(2)} ms`);
+export const mib = (kib: number) => (Number.isNaN(kib) ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`);
+export const count = (n: number) => String(n);
+export const times = (r: number) => (Number.isNaN(r) ? 'n/a' : Number.isFinite(r) ? `${r.toFixed(2)}x` : 'inf');
 
-type How = 'median' | 'sum';
+export type How = 'median' | 'sum';
 interface Row {
   label: string;
   get: (f: BotFigures) => number;
@@ -68,7 +68,7 @@ function rows(rounds: number): Row[] {
   ];
 }
 
-function cell(values: number[], format: (v: number) => string, how: How): { value: number; text: string } {
+export function cell(values: number[], format: (v: number) => string, how: How): { value: number; text: string } {
   if (values.length === 0) return { value: Number.NaN, text: '-' };
   if (how === 'sum') {
     const total = values.reduce((a, b) => a + b, 0);
@@ -88,7 +88,7 @@ function pairedRatio(ours: BotFigures[] | undefined, other: BotFigures[] | undef
   return { median: median(all), all };
 }
 
-function printTable(table: string[][]): void {
+export function printTable(table: string[][]): void {
   const widths = (table[0] as string[]).map((_, c) => Math.max(...table.map((r) => (r[c] ?? '').length)));
   const line = (r: string[]) => r.map((text, c) => (c === 0 ? text.padEnd(widths[c] as number) : text.padStart(widths[c] as number))).join('  ');
   console.log(line(table[0] as string[]));
@@ -283,7 +283,7 @@ function perSecond(f: BotFigures | undefined): string {
 }
 
 /** Lines folded by kind: ids and numbers replaced, most frequent first. */
-function grouped(lines: string[]): Array<[string, number]> {
+export function grouped(lines: string[]): Array<[string, number]> {
   const counts = new Map<string, number>();
   for (const line of lines) {
     const kind = line

@@ -48,11 +48,51 @@
  *   BENCH_ROUNDS=1 BENCH_BOTS=ours BENCH_SCENARIOS=api100 BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench
  * Bounded: every wait has a timeout, and the whole run gives up after a limit that grows with the
  * rounds (printed at the start); child processes are killed on every way out.
+ *
+ * ---- `npm run bench -- --http` (or BENCH_MODE=http): HTTP interactions (issue 9)
+ * The Discord stand-in delivers every interaction as a signed POST (Ed25519, its own key pair) to
+ * the bot's endpoint, and takes the HTTP response as the callback (the 3 s deadline applies to it).
+ * Bots, each fresh every round (process, stand-ins, temp database), the order rotating:
+ *  - ours-http:    dist/src/main.js, INTERACTIONS_MODE=http (HTTP_PORT=0, the port read from the
+ *                  ready line), the npm start node flags; keys set through 300 /apikey set over HTTP;
+ *  - example:      test/bench/example-http-bot.mjs, written as Discord's example app is (express,
+ *                  discord-interactions' verifyKeyMiddleware, type 4 in the HTTP response once the
+ *                  API call (fetch) has answered, keys in Keyv + @keyv/sqlite filled before it starts);
+ *  - ours-gateway: our bot in gateway mode, the same burst through the gateway (as the default run).
+ * Per HTTP bot: the burst (300 /clearcache at once, API at 100 ms), then a paced run: BENCH_RATE
+ * (100) per second for BENCH_SECONDS (10), each send at its scheduled time, the keyed servers in
+ * turn. Figures: ack and final-reply p50/p99, wall time, answers per second of wall time (the rate
+ * kept), CPU per interaction (all threads, main thread), answers per CPU-second (all threads: what
+ * one core spent wholly on the bot would answer per second), RSS after ready / burst / paced run,
+ * and the ratios ours-http/example and ours-http/ours-gateway; the targets (printed, never
+ * asserted): burst final reply p99 <= 0.8x example and <= 0.5x ours-gateway, CPU per interaction
+ * <= 0.8x example.
+ * Knobs: BENCH_ROUNDS, BENCH_LOG_LEVEL, BENCH_NODE_ARGS, BENCH_OUR_ENTRY, BENCH_JSON as above;
+ *        BENCH_HTTP_BOTS=ours-http,example,ours-gateway  BENCH_RATE=100  BENCH_SECONDS=10
+ *
+ * ---- `npm run bench -- --scale` (or BENCH_MODE=scale): several processes on one store (issue 10)
+ * Our bot in http mode on a server store (a fresh PostgreSQL database, and a fresh Redis logical
+ * database; ENCRYPTION_KEY shared), as 1 process and as 2 processes started one after the other:
+ * keys set through process 1's /apikey set, then the burst (300 at once, API at 100 ms) sent
+ * round-robin to the processes' endpoints (the stand-in's per-interaction endpoint, as a load
+ * balancer). Figures: final reply p50/p99, wall time, answers per second, CPU per interaction
+ * (summed over the processes), RSS, and the ratio 2 processes / 1. A store whose server cannot be
+ * reached is skipped with a line (test/support/servers.ts; TEST_POSTGRES_URL, TEST_REDIS_URL).
+ * Every database made is dropped (Redis: flushed) after its run, and on an interrupted run's way out.
+ * Knobs: BENCH_ROUNDS, BENCH_LOG_LEVEL, BENCH_NODE_ARGS, BENCH_OUR_ENTRY, BENCH_JSON;
+ *        BENCH_STORES=postgres,redis
+ *
+ *   BENCH_ROUNDS=1 npm run bench -- --http        BENCH_ROUNDS=1 BENCH_STORES=postgres npm run bench -- --scale
+ * Both flags together run both parts, HTTP first.
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { BOT_KINDS, type BotKind, SCENARIOS, type Scenario, makeWorkload, measureBot } from './bench.js';
-import { killAllBotProcesses } from '../support/bot-process.js';
+import { HTTP_BOT_KINDS, type HttpBotKind, type Pace, measureHttpBot } from './http-bench.js';
+import { STORE_KINDS, type StoreKind, WORKER_COUNTS, measureScale } from './scale-bench.js';
+import { type HttpResults, printHttpHeader, reportHttp } from './http-report.js';
+import { type ScaleResults, printScaleHeader, reportScale } from './scale-report.js';
+import { abandonRun } from './proc.js';
 import { type Results, printHeader, report } from './report.js';
 
 /** One bot run takes 5-15 s here; the limit allows for a machine several times slower. */
@@ -68,7 +108,7 @@ function subset<T extends string>(variable: string, all: readonly T[]): T[] {
   return all.filter((a) => chosen.includes(a));
 }
 
-async function main(rounds: number, bots: BotKind[], scenarios: Scenario[], limitMs: number): Promise<void> {
+async function main(rounds: number, bots: BotKind[], scenarios: Scenario[], limitMs: number): Promise<Results> {
   const started = performance.now();
   const logLevel = process.env.BENCH_LOG_LEVEL ?? 'info';
   // The ready line is an info line: above info the benchmark could not see our bot become ready.
@@ -97,23 +137,130 @@ async function main(rounds: number, bots: BotKind[], scenarios: Scenario[], limi
     }
   }
   report(results, { rounds, bots, scenarios, logLevel, nodeArgs, totalMs: performance.now() - started });
-  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(results, null, 1));
+  return results;
+}
+
+interface Common {
+  rounds: number;
+  logLevel: string;
+  nodeArgs: string[];
+  ourEntry: string | undefined;
+}
+
+function measureOptions(c: Common) {
+  return { logLevel: c.logLevel, nodeArgs: c.nodeArgs, ...(c.ourEntry ? { ourEntry: c.ourEntry } : {}) };
+}
+
+function trouble(burst: { late: unknown[]; failures: unknown[] }, exit: unknown): string {
+  const t = [burst.late.length ? `${burst.late.length} late` : '', burst.failures.length ? `${burst.failures.length} failed` : '', exit ? 'exited' : ''].filter(Boolean);
+  return t.length ? ` (${t.join(', ')})` : '';
+}
+
+async function httpMain(c: Common, bots: HttpBotKind[], pace: Pace): Promise<HttpResults> {
+  const started = performance.now();
+  printHttpHeader(c.rounds, bots, pace);
+  const workload = makeWorkload();
+  const results: HttpResults = {};
+  for (let round = 0; round < c.rounds; round++) {
+    const shift = round % bots.length;
+    for (const kind of [...bots.slice(shift), ...bots.slice(0, shift)]) {
+      process.stdout.write(`round ${round + 1}/${c.rounds} http: ${kind}... `);
+      const t = performance.now();
+      const f = await measureHttpBot(kind, workload, pace, measureOptions(c));
+      (results[kind] ??= []).push(f);
+      console.log(`${((performance.now() - t) / 1000).toFixed(1)} s${trouble(f.burst, f.exit)}${f.sustained ? `; paced${trouble(f.sustained, undefined)}` : ''}`);
+    }
+  }
+  reportHttp(results, bots, c.rounds, pace, performance.now() - started, c.nodeArgs);
+  return results;
+}
+
+async function scaleMain(c: Common, stores: StoreKind[]): Promise<ScaleResults> {
+  const started = performance.now();
+  printScaleHeader(c.rounds, stores);
+  const workload = makeWorkload();
+  const results: ScaleResults = {};
+  let run = 0;
+  for (let round = 0; round < c.rounds; round++) {
+    for (const store of round % 2 === 0 ? stores : [...stores].reverse()) {
+      const counts = run++ % 2 === 0 ? [...WORKER_COUNTS] : [...WORKER_COUNTS].reverse();
+      for (const workers of counts) {
+        process.stdout.write(`round ${round + 1}/${c.rounds} ${store}, ${workers} process(es)... `);
+        const t = performance.now();
+        const f = await measureScale(store, workers, workload, measureOptions(c));
+        ((results[store] ??= {})[workers] ??= []).push(f);
+        console.log(f ? `${((performance.now() - t) / 1000).toFixed(1)} s${trouble(f.burst, f.exit)}` : 'skipped');
+      }
+    }
+  }
+  reportScale(results, stores, c.rounds, performance.now() - started);
+  return results;
+}
+
+type Mode = 'gateway' | 'http' | 'scale';
+
+function modes(): Mode[] {
+  const flags = process.argv.slice(2);
+  const unknown = flags.filter((f) => f !== '--http' && f !== '--scale');
+  if (unknown.length > 0) throw new Error(`unknown argument(s) ${unknown.join(' ')}: npm run bench [-- --http] [-- --scale]`);
+  const chosen: Mode[] = [];
+  if (flags.includes('--http')) chosen.push('http');
+  if (flags.includes('--scale')) chosen.push('scale');
+  if (chosen.length > 0) return chosen;
+  const env = process.env.BENCH_MODE ?? 'gateway';
+  const fromEnv = env.split(',').map((m) => m.trim());
+  if (fromEnv.some((m) => m !== 'gateway' && m !== 'http' && m !== 'scale')) throw new Error('BENCH_MODE must be gateway, http or scale (or http,scale)');
+  return fromEnv as Mode[];
+}
+
+function positive(variable: string, fallback: number, max: number): number {
+  const value = Number(process.env[variable] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0 || value > max) throw new Error(`${variable} must be a number above 0, at most ${max}`);
+  return value;
 }
 
 let limitMs = FIXED_BUDGET_MS;
 try {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new Error('BENCH_ROUNDS must be a whole number from 1 to 10');
-  const bots = subset('BENCH_BOTS', BOT_KINDS);
-  const scenarios = subset('BENCH_SCENARIOS', SCENARIOS.map((s) => s.name)).map((name) => SCENARIOS.find((s) => s.name === name) as Scenario);
-  limitMs = FIXED_BUDGET_MS + rounds * bots.length * scenarios.length * RUN_BUDGET_MS;
+  const chosen = modes();
+  const logLevel = process.env.BENCH_LOG_LEVEL ?? 'info';
+  // The ready line is an info line: above info the benchmark could not see our bot become ready.
+  if (!['info', 'debug', 'trace'].includes(logLevel)) throw new Error('BENCH_LOG_LEVEL must be info, debug or trace (the ready line is logged at info)');
+  const common: Common = { rounds, logLevel, nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ourEntry: process.env.BENCH_OUR_ENTRY };
+  const jobs: Array<() => Promise<unknown>> = [];
+  if (chosen.includes('gateway')) {
+    const bots = subset('BENCH_BOTS', BOT_KINDS);
+    const scenarios = subset('BENCH_SCENARIOS', SCENARIOS.map((s) => s.name)).map((name) => SCENARIOS.find((s) => s.name === name) as Scenario);
+    limitMs += rounds * bots.length * scenarios.length * RUN_BUDGET_MS;
+    jobs.push(() => main(rounds, bots, scenarios, limitMs));
+  }
+  if (chosen.includes('http')) {
+    const bots = subset('BENCH_HTTP_BOTS', HTTP_BOT_KINDS);
+    const pace: Pace = { ratePerS: positive('BENCH_RATE', 100, 2_000), seconds: positive('BENCH_SECONDS', 10, 60) };
+    limitMs += rounds * bots.length * (RUN_BUDGET_MS + 2 * pace.seconds * 1000);
+    jobs.push(() => httpMain(common, bots, pace));
+  }
+  if (chosen.includes('scale')) {
+    const stores = subset('BENCH_STORES', STORE_KINDS);
+    limitMs += rounds * stores.length * WORKER_COUNTS.length * RUN_BUDGET_MS;
+    jobs.push(() => scaleMain(common, stores));
+  }
   const deadline = setTimeout(() => {
     console.error(`bench: gave up after ${limitMs / 1000} s`);
-    killAllBotProcesses();
-    process.exit(1);
+    void abandonRun().finally(() => process.exit(1));
   }, limitMs);
   deadline.unref();
-  main(rounds, bots, scenarios, limitMs).then(
+  if (!chosen.includes('gateway')) console.log(`bounded: the whole run gives up after ${(limitMs / 60_000).toFixed(0)} min`);
+  (async () => {
+    const raw: Record<string, unknown> = {};
+    for (const [i, job] of jobs.entries()) {
+      if (i > 0) console.log('');
+      raw[chosen[i] as string] = await job();
+    }
+    // The gateway run alone keeps its own shape (results by scenario); with other parts, one object by part.
+    if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(chosen.length === 1 ? raw[chosen[0] as string] : raw, null, 1));
+  })().then(
     () => {
       clearTimeout(deadline);
       // Stand-ins are closed and children stopped; exit now rather than wait on a stray handle.
@@ -121,8 +268,7 @@ try {
     },
     (error: unknown) => {
       console.error(error);
-      killAllBotProcesses();
-      process.exit(1);
+      void abandonRun().finally(() => process.exit(1));
     },
   );
 } catch (error) {
