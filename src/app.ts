@@ -100,6 +100,7 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
         ? (await import('./gateway/gateway.js')).createGateway(config, road, log, hooks.onFatal, (shard, up) => metrics?.shard(shard, up))
         : undefined;
     let accepting = false;
+    const publicKey = config.interactionsMode === 'http' ? await publicKeyFromHex(config.discordPublicKey!) : undefined;
     const http =
       config.httpPort === undefined
         ? undefined
@@ -111,7 +112,7 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
             routes: {
               ...(metrics ? { 'GET /metrics': metricsHandler(metrics.registry, config.metricsToken) } : {}),
               ...(config.interactionsMode === 'http'
-                ? { 'POST /interactions': interactionsHandler({ publicKey: publicKeyFromHex(config.discordPublicKey!), road, rest, log, draining: () => !accepting }) }
+                ? { 'POST /interactions': interactionsHandler({ publicKey: publicKey!, road, rest, log, draining: () => !accepting }) }
                 : {}),
             },
           });

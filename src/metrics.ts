@@ -5,6 +5,7 @@
  * shard, and the default process metrics. Every label value comes from a fixed set (command names
  * the bot has, outcome kinds, operations, shard numbers): never a guild or user id.
  */
+import { performance } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RecordStore } from './core/records.js';
 import type { ClearResult } from './core/sdapi.js';
@@ -45,15 +46,28 @@ export function createMetrics(commandNames: Iterable<string>): Metrics {
   const storeSeconds = new Histogram({ name: 'sdbot_store_operation_seconds', help: 'Latency of store operations', labelNames: ['operation'], buckets: STORE_BUCKETS, registers: [registry] });
   const shards = new Gauge({ name: 'sdbot_gateway_shard_up', help: 'Whether a gateway shard of this process is connected (1) or not (0)', labelNames: ['shard'], registers: [registry] });
 
+  // Labelled children made once and kept: prom-client would otherwise hash the labels on every call.
+  const made = new WeakMap<object, Map<string, unknown>>();
+  function child(metric: Counter, labels: Record<string, string>): { inc(value?: number): void };
+  function child(metric: Histogram, labels: Record<string, string>): { observe(value: number): void };
+  function child(metric: Counter | Histogram, labels: Record<string, string>): unknown {
+    let byLabels = made.get(metric);
+    if (!byLabels) made.set(metric, (byLabels = new Map()));
+    const id = Object.values(labels).join('\u0000');
+    let found = byLabels.get(id);
+    if (!found) byLabels.set(id, (found = metric.labels(labels)));
+    return found;
+  }
+
   const timed = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
-    const stop = storeSeconds.startTimer({ operation });
+    const started = performance.now();
     try {
       return await run();
     } catch (error) {
-      storeErrors.inc({ operation });
+      child(storeErrors, { operation }).inc();
       throw error;
     } finally {
-      stop();
+      child(storeSeconds, { operation }).observe((performance.now() - started) / 1000);
     }
   };
 
@@ -61,15 +75,15 @@ export function createMetrics(commandNames: Iterable<string>): Metrics {
     registry,
     interaction({ command, outcome, ack, ackSeconds, replySeconds }) {
       const name = label(command, known, 'unknown');
-      interactions.inc({ command: name, outcome: label(outcome, OUTCOMES, 'other') });
-      if (outcome === 'cooldown') cooldowns.inc({ command: name });
-      if (ackSeconds !== undefined) acks.observe({ ack: label(ack, ACKS, 'other') }, ackSeconds);
-      if (replySeconds !== undefined) replies.observe({ command: name }, replySeconds);
+      child(interactions, { command: name, outcome: label(outcome, OUTCOMES, 'other') }).inc();
+      if (outcome === 'cooldown') child(cooldowns, { command: name }).inc();
+      if (ackSeconds !== undefined) child(acks, { ack: label(ack, ACKS, 'other') }).observe(ackSeconds);
+      if (replySeconds !== undefined) child(replies, { command: name }).observe(replySeconds);
     },
     apiCall(result) {
       const outcome = label(result.outcome.kind, OUTCOMES, 'other');
-      apiCalls.inc({ outcome });
-      apiSeconds.observe({ outcome }, result.latencyMs / 1000);
+      child(apiCalls, { outcome }).inc();
+      child(apiSeconds, { outcome }).observe(result.latencyMs / 1000);
       if (result.attempts > 1) retries.inc(result.attempts - 1);
     },
     shard(shard, up) {

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KeyObject } from 'node:crypto';
+import type { webcrypto } from 'node:crypto';
 import type { REST } from '@discordjs/rest';
 import { InteractionResponseType, InteractionType } from 'discord-api-types/v10';
 import type { Road, Transport } from '../interactions/pipeline.js';
@@ -23,7 +23,7 @@ import { signatureHeaders, verifySignature } from './verify.js';
 export const HTTP_ANSWER_BUDGET_MS = 2000;
 
 export interface InteractionsEndpoint {
-  publicKey: KeyObject;
+  publicKey: webcrypto.CryptoKey;
   road: Road;
   rest: REST;
   log: Logger;
@@ -53,7 +53,7 @@ export function interactionsHandler(endpoint: InteractionsEndpoint) {
       return sendJson(res, read.status, { error: read.status === 413 ? 'body too large' : read.status === 503 ? 'busy' : 'bad request' });
     }
     const arrivedAt = performance.now();
-    if (!verifySignature(endpoint.publicKey, signature as string, timestamp as string, read.body)) {
+    if (!(await verifySignature(endpoint.publicKey, signature as string, timestamp as string, read.body))) {
       return sendJson(res, 401, { error: 'invalid request signature' });
     }
     let raw: unknown;

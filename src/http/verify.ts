@@ -3,15 +3,15 @@
  * the application's public key before anything of the body is read as JSON. A timestamp far from
  * now is refused too, so a captured request cannot be replayed later.
  */
-import { type KeyObject, createPublicKey, verify } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 
-/** DER prefix of an Ed25519 SubjectPublicKeyInfo: the raw 32-byte key follows it. */
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+type CryptoKey = webcrypto.CryptoKey;
 /** Discord's own guidance; beyond this a request is a replay or a clock far off. */
 export const MAX_CLOCK_SKEW_S = 5 * 60;
 
-export function publicKeyFromHex(hex: string): KeyObject {
-  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(hex, 'hex')]), format: 'der', type: 'spki' });
+/** The application's public key, imported once (WebCrypto: each check then runs off the main thread). */
+export function publicKeyFromHex(hex: string): Promise<CryptoKey> {
+  return webcrypto.subtle.importKey('raw', Buffer.from(hex, 'hex'), { name: 'Ed25519' }, false, ['verify']);
 }
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
@@ -24,9 +24,9 @@ export function signatureHeaders(signature: unknown, timestamp: unknown, nowS = 
   return { ok: true };
 }
 
-export function verifySignature(key: KeyObject, signature: string, timestamp: string, body: Buffer): boolean {
+export async function verifySignature(key: CryptoKey, signature: string, timestamp: string, body: Buffer): Promise<boolean> {
   try {
-    return verify(null, Buffer.concat([Buffer.from(timestamp, 'utf8'), body]), key, Buffer.from(signature, 'hex'));
+    return await webcrypto.subtle.verify({ name: 'Ed25519' }, key, Buffer.from(signature, 'hex'), Buffer.concat([Buffer.from(timestamp, 'utf8'), body]));
   } catch {
     return false;
   }
