@@ -73,7 +73,7 @@ export function createSdApi(options: SdApiOptions): SdApi {
         maxRedirections: 0,
       });
       if (response.statusCode >= 300 && response.statusCode < 400) {
-        response.body.destroy();
+        discard(response.body);
         return { kind: 'http-error', status: response.statusCode, answer: 'redirect' };
       }
       const text = await readLimited(response.body);
@@ -143,11 +143,17 @@ async function readLimited(body: Readable): Promise<string> {
     chunks.push(chunk);
     size += chunk.length;
     if (size >= MAX_BODY_BYTES) {
-      body.destroy();
+      discard(body);
       break;
     }
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Drops the rest of an answer: undici's body reports its own abort as an 'error', which is expected here. */
+function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function describeNetworkError(error: unknown): string {

@@ -181,6 +181,23 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
       sd.setResponder(() => ({ status: 302, headers: { location: '/elsewhere', 'content-type': 'application/json' }, body: '{"status":"success","message":"Cache cleared"}' }));
       expect((await api().clearCache(KEY)).outcome).toMatchObject({ kind: 'http-error', status: 302 });
     });
+
+    it('drops a redirect\'s body, and an answer past 64 KiB, without an error escaping the client', async () => {
+      const escaped: unknown[] = [];
+      const record = (error: unknown) => escaped.push(error);
+      process.on('uncaughtException', record);
+      try {
+        sd.setResponder(() => ({ status: 307, headers: { location: '/elsewhere' }, body: 'x'.repeat(200_000) }));
+        expect((await api().clearCache(KEY)).outcome).toMatchObject({ kind: 'http-error', status: 307 });
+        sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: `{"status":"error","message":"${'x'.repeat(300_000)}"}` }));
+        expect((await api().clearCache(KEY)).outcome.kind).not.toBe('ok');
+        // The body's abort is reported on a later turn of the event loop: give it the time.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      } finally {
+        process.off('uncaughtException', record);
+      }
+      expect(escaped).toEqual([]);
+    });
   });
 
   describe('answers out of bounds', () => {
