@@ -1,12 +1,11 @@
 /** /access run directly: plain input, a real store on a temp SQLite file, a DiscordPort that is a plain object. */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { command } from '../../commands/access.js';
 import type { ResolvedRole } from '../../src/interactions/input.js';
 import { InputError } from '../../src/interactions/input.js';
 import { MAX_LISTED_ROLES } from '../../src/interactions/replies.js';
-import { type CommandWorld, START, openCommandWorld } from '../support/command-context.js';
+import { type CommandWorld, START, useCommandWorld } from '../support/command-context.js';
 import { APP_ID, GUILD_ID, USER_ID, guildInput } from '../support/input.js';
-import { type SdApiStandIn, startSdApiStandIn } from '../support/sdapi-standin.js';
 
 const OPS: ResolvedRole = { id: '600000000000000001', name: 'Ops', managed: false };
 const MODS: ResolvedRole = { id: '600000000000000002', name: 'Mods', managed: false };
@@ -20,17 +19,8 @@ const grant = (role?: ResolvedRole, userId = USER_ID) => guildInput({ name: 'acc
 const revoke = (role?: ResolvedRole, userId = USER_ID) => guildInput({ name: 'access', subcommand: 'revoke', userId, ...(role ? { roles: { role } } : {}) });
 const list = () => guildInput({ name: 'access', subcommand: 'list' });
 
-let sd: SdApiStandIn;
 let world: CommandWorld;
-
-beforeAll(async () => {
-  sd = await startSdApiStandIn();
-});
-afterAll(() => sd.close());
-beforeEach(async () => {
-  world = await openCommandWorld(sd);
-});
-afterEach(() => world.close());
+useCommandWorld({}, (_sd, w) => (world = w));
 
 describe('/access grant', () => {
   it('grants a role and records who did; granting it again says so and changes nothing', async () => {

@@ -1,14 +1,14 @@
 /** /apikey run directly: plain input, a real store on a temp SQLite file, the API stand-in on loopback. */
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { command } from '../../commands/apikey.js';
 import { MAX_KEY_LENGTH } from '../../src/core/apikey.js';
 import { GuildStore } from '../../src/core/guilds.js';
 import { createSealer } from '../../src/core/seal.js';
 import { InputError } from '../../src/interactions/input.js';
-import { type CommandWorld, START, everything, openCommandWorld } from '../support/command-context.js';
+import { type CommandWorld, START, everything, useCommandWorld } from '../support/command-context.js';
 import { GUILD_ID, USER_ID, guildInput } from '../support/input.js';
-import { type SdApiStandIn, startSdApiStandIn } from '../support/sdapi-standin.js';
+import type { SdApiStandIn } from '../support/sdapi-standin.js';
 import { databaseBytes } from '../support/temp.js';
 
 const KEY = 'sk-live-0123456789abcdef';
@@ -24,16 +24,7 @@ const remove = (userId = USER_ID) => guildInput({ name: 'apikey', subcommand: 'r
 
 let sd: SdApiStandIn;
 let world: CommandWorld;
-
-beforeAll(async () => {
-  sd = await startSdApiStandIn();
-});
-afterAll(() => sd.close());
-beforeEach(async () => {
-  sd.setMode('success');
-  world = await openCommandWorld(sd, { cooldownS: 30 });
-});
-afterEach(() => world.close());
+useCommandWorld({ cooldownS: 30 }, (s, w) => ((sd = s), (world = w)));
 
 describe('/apikey set', () => {
   it('stores the key sealed, answers with it masked, and records who set it and when', async () => {

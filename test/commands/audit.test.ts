@@ -1,13 +1,13 @@
 /** /audit run directly: plain input, a real store on a temp SQLite file, events made by the other commands and the real API client. */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { command as access } from '../../commands/access.js';
 import { command as apikey } from '../../commands/apikey.js';
 import { command } from '../../commands/audit.js';
 import { command as clearcache } from '../../commands/clearcache.js';
 import type { CommandResult } from '../../src/interactions/command.js';
-import { type CommandWorld, START, openCommandWorld } from '../support/command-context.js';
+import { type CommandWorld, START, useCommandWorld } from '../support/command-context.js';
 import { APP_ID, GUILD_ID, USER_ID, guildInput } from '../support/input.js';
-import { type SdApiStandIn, startSdApiStandIn } from '../support/sdapi-standin.js';
+import type { SdApiStandIn } from '../support/sdapi-standin.js';
 
 const KEY = 'sk-live-0123456789abcdef';
 const OPERATOR = '300000000000000002';
@@ -23,16 +23,7 @@ const ago = (ms: number) => `<t:${Math.ceil(ms / 1000)}:R>`;
 
 let sd: SdApiStandIn;
 let world: CommandWorld;
-
-beforeAll(async () => {
-  sd = await startSdApiStandIn();
-});
-afterAll(() => sd.close());
-beforeEach(async () => {
-  sd.setMode('success');
-  world = await openCommandWorld(sd);
-});
-afterEach(() => world.close());
+useCommandWorld({}, (s, w) => ((sd = s), (world = w)));
 
 describe('/audit', () => {
   it('says there is nothing yet on a new server', async () => {

@@ -1,12 +1,12 @@
 /** /clearcache run directly: plain input, a real store on a temp SQLite file, the real API client against the loopback stand-in. */
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { command } from '../../commands/clearcache.js';
 import { GuildStore, settingsKey } from '../../src/core/guilds.js';
 import { createSealer } from '../../src/core/seal.js';
-import { type CommandWorld, START, everything, openCommandWorld } from '../support/command-context.js';
+import { type CommandWorld, START, everything, openCommandWorld, useCommandWorld } from '../support/command-context.js';
 import { GUILD_ID, USER_ID, guildInput } from '../support/input.js';
-import { SD_ANSWERS, type SdApiStandIn, type SdMode, startSdApiStandIn } from '../support/sdapi-standin.js';
+import { SD_ANSWERS, type SdApiStandIn, type SdMode } from '../support/sdapi-standin.js';
 
 const KEY = 'sk-live-0123456789abcdef';
 const OTHER_USER = '300000000000000002';
@@ -17,18 +17,7 @@ const clearcache = (userId = USER_ID, guildId = GUILD_ID) => guildInput({ name: 
 
 let sd: SdApiStandIn;
 let world: CommandWorld;
-
-beforeAll(async () => {
-  sd = await startSdApiStandIn();
-});
-afterAll(() => sd.close());
-beforeEach(async () => {
-  sd.setMode('success');
-  sd.setLatency(0);
-  sd.setResponder(null);
-  world = await openCommandWorld(sd, { cooldownS: 30 });
-});
-afterEach(() => world.close());
+useCommandWorld({ cooldownS: 30 }, (s, w) => ((sd = s), (world = w)));
 
 describe('/clearcache without a usable key', () => {
   it('with no key, says to set one, sends nothing, records nothing, arms no cooldown', async () => {

@@ -9,18 +9,19 @@
  *   const result = await world.run(command, guildInput({ name: 'apikey', subcommand: 'status' }));
  *   await world.close();
  */
-import { translate } from '../../src/i18n/index.js';
 import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { ClearService } from '../../src/core/clearing.js';
 import { type GuildSettings, GuildStore } from '../../src/core/guilds.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { type Sealer, createSealer } from '../../src/core/seal.js';
 import type { Command, CommandContext, CommandResult, DiscordPort, GuildInput } from '../../src/interactions/command.js';
 import { SecretSet, createLogger } from '../../src/logger.js';
+import { translate } from '../../src/i18n/index.js';
 import { type Store, openStore } from '../../src/store/index.js';
 import type { LogLine } from './bot-process.js';
 import { APP_ID, GUILD_ID } from './input.js';
-import type { SdApiStandIn } from './sdapi-standin.js';
+import { type SdApiStandIn, startSdApiStandIn } from './sdapi-standin.js';
 import { tempDir } from './temp.js';
 
 /** A DiscordPort answering with the roles the test says the server has, and recording who asked. */
@@ -126,3 +127,28 @@ export async function openCommandWorld(sd: SdApiStandIn, options: CommandWorldOp
 
 /** The first embed's title and description, and every field, as one text: for "is never shown" checks. */
 export const everything = (result: CommandResult): string => JSON.stringify(result.embeds);
+
+/**
+ * The usual hooks of a command test file: one API stand-in for the file, set back to a plain
+ * success before each test, and a fresh world for each test, handed over through `bind`.
+ *
+ *   let sd: SdApiStandIn;
+ *   let world: CommandWorld;
+ *   useCommandWorld({ cooldownS: 30 }, (s, w) => ((sd = s), (world = w)));
+ */
+export function useCommandWorld(options: CommandWorldOptions, bind: (sd: SdApiStandIn, world: CommandWorld) => void): void {
+  let sd: SdApiStandIn | undefined;
+  let world: CommandWorld | undefined;
+  beforeAll(async () => {
+    sd = await startSdApiStandIn();
+  });
+  afterAll(() => sd?.close());
+  beforeEach(async () => {
+    sd!.setMode('success');
+    sd!.setLatency(0);
+    sd!.setResponder(null);
+    world = await openCommandWorld(sd!, options);
+    bind(sd!, world);
+  });
+  afterEach(() => world?.close());
+}
