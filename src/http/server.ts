@@ -133,9 +133,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       });
     },
     drain() {
-      // Still listening, so that a load balancer's probe reads 503 and routes elsewhere.
+      // Still listening, so that a load balancer's probe reads 503 and routes elsewhere; each
+      // answer from now on closes its connection (closing idle ones here would race a request
+      // already on its way over one).
       draining = true;
-      server.closeIdleConnections();
     },
     async close() {
       draining = true;
