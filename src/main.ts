@@ -11,6 +11,8 @@ runEntry('bot', async () => {
   const secrets = new SecretSet();
   secrets.pin(config.discordToken);
   secrets.pin(config.metricsToken);
+  // A store URL's password is kept out of every line by redaction; the scrubber is a second guard.
+  if (URL.canParse(config.databaseUrl)) secrets.pin(decodeURIComponent(new URL(config.databaseUrl).password) || undefined);
   const log = createLogger({ level: config.logLevel, format: config.logFormat, secrets });
   let stopping = false;
   const fatal = (reason: string) => {

@@ -33,15 +33,18 @@ export const LOCALIZED = Object.keys(CATALOGS);
 
 const PLACEHOLDER = /\{(\w+)\}/g;
 
-function translator(catalog: Catalog): Translate {
+/** Numbers are written the language's way (1,234 / 1.234 / 1 234); words come from the catalog. */
+function translator(catalog: Catalog, locale: string): Translate {
+  const numbers = new Intl.NumberFormat(locale);
+  const show = (value: string | number) => (typeof value === 'number' ? numbers.format(value) : value);
   return ((key: MessageKey, params?: Record<string, string | number>) => {
     const text = catalog[key];
-    return params ? text.replace(PLACEHOLDER, (whole, name: string) => (name in params ? String(params[name]) : whole)) : text;
+    return params ? text.replace(PLACEHOLDER, (whole, name: string) => (name in params ? show(params[name]!) : whole)) : text;
   }) as Translate;
 }
 
-const inEnglish = translator(en);
-const translators = new Map(Object.entries(CATALOGS).map(([locale, catalog]) => [locale, translator(catalog)]));
+const inEnglish = translator(en, 'en-US');
+const translators = new Map(Object.entries(CATALOGS).map(([locale, catalog]) => [locale, translator(catalog, locale)]));
 
 /** The translator for a Discord locale (`de`, `pt-BR`, `en-US`...); English when we have no catalog for it. */
 export function translate(locale: string | undefined): Translate {

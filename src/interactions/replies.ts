@@ -93,11 +93,11 @@ export function clearOutcomeEmbed(t: Translate, outcome: ClearOutcome, latencyMs
       return info(t('clear.processing.title'), said(outcome.message, body));
     }
     case 'api-error':
-      return failure(t('clear.api-error.title'), said(outcome.message, t('clear.api-error.body', { status: outcome.status })));
+      return failure(t('clear.api-error.title'), said(outcome.message, t('clear.api-error.body', { status: String(outcome.status) })));
     case 'http-error':
-      if (outcome.answer === 'redirect') return failure(t('clear.redirect.title'), t('clear.redirect.body', { status: outcome.status }));
-      if (outcome.message) return failure(t('clear.http-error.title'), said(outcome.message, t('clear.http-error.message', { status: outcome.status })));
-      return failure(t('clear.http-error.title'), t('clear.http-error.body', { status: outcome.status, answer: t(`answer.${outcome.answer}`) }));
+      if (outcome.answer === 'redirect') return failure(t('clear.redirect.title'), t('clear.redirect.body', { status: String(outcome.status) }));
+      if (outcome.message) return failure(t('clear.http-error.title'), said(outcome.message, t('clear.http-error.message', { status: String(outcome.status) })));
+      return failure(t('clear.http-error.title'), t('clear.http-error.body', { status: String(outcome.status), answer: t(`answer.${outcome.answer}`) }));
     case 'timeout':
       return failure(t('clear.timeout.title'), t('clear.timeout.body', { seconds: (outcome.afterMs / 1000).toFixed(1) }));
     case 'network':

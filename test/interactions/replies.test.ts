@@ -40,6 +40,15 @@ describe('role lists', () => {
   });
 });
 
+describe('numbers in the caller\'s language', () => {
+  it('writes quantities the language\'s way, and codes such as an HTTP status as they are', () => {
+    const ok = { kind: 'ok', message: 'Cache cleared' } as const;
+    expect(clearOutcomeEmbed(translate('en-US'), ok, 1234).footer?.text).toContain('1,234');
+    expect(clearOutcomeEmbed(translate('de'), ok, 1234).footer?.text).toContain('1.234');
+    expect(clearOutcomeEmbed(translate('de'), { kind: 'api-error', status: 4000, message: '' }, 5).description).toContain('4000');
+  });
+});
+
 describe('quote', () => {
   it('leaves no masked link clickable', () => {
     const quoted = quote('Visit [free credits](https://evil.example/claim) now, or [here]( https://x.example )');
