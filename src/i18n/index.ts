@@ -35,8 +35,9 @@ const PLACEHOLDER = /\{(\w+)\}/g;
 
 /** Numbers are written the language's way (1,234 / 1.234 / 1 234); words come from the catalog. */
 function translator(catalog: Catalog, locale: string): Translate {
-  const numbers = new Intl.NumberFormat(locale);
-  const show = (value: string | number) => (typeof value === 'number' ? numbers.format(value) : value);
+  // Made on first use: each Intl formatter loads its locale's data, and most locales never come up.
+  let numbers: Intl.NumberFormat | undefined;
+  const show = (value: string | number) => (typeof value === 'number' ? (numbers ??= new Intl.NumberFormat(locale)).format(value) : value);
   return ((key: MessageKey, params?: Record<string, string | number>) => {
     const text = catalog[key];
     return params ? text.replace(PLACEHOLDER, (whole, name: string) => (name in params ? show(params[name]!) : whole)) : text;

@@ -20,7 +20,7 @@ import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { GuildInput } from './input.js';
 
-export type { CommandInput, GuildInput } from './input.js';
+export type { GuildInput } from './input.js';
 
 /** What the bot asks of Discord beyond answering (REST, with the bot token). */
 export interface DiscordPort {

@@ -4,7 +4,7 @@ import { type Store, storeOver } from './store.js';
 
 export { StoreOpenError, sqliteFile } from './sqlite.js';
 export { redactUrl } from './redact.js';
-export type { Store, StoreKind } from './store.js';
+export type { Store } from './store.js';
 
 export async function openStore(databaseUrl: string): Promise<Store> {
   // The server backends load their clients only when chosen.

@@ -480,24 +480,9 @@ export async function measureBot(kind: BotKind, scenario: Scenario, workload: Wo
       bot = startBotProcess(env, dir.path, REFERENCE_ENTRY, [], nodeArgs);
       readyMatch = (text) => text.startsWith('Ready!');
     }
-    const exited: { code?: number | string; at?: number } = {};
-    void bot.exited.then((code) => {
-      exited.code = code;
-      exited.at = performance.now();
-    });
+    const exited = watchExit(bot);
     const ready = await bot.waitForLine(readyMatch, READY_TIMEOUT_MS, `${kind} bot's ready line`);
-    const readyCpuMs = procStats(bot.pid).cpuMs;
-    await sleep(SETTLE_MS);
-    const rssReadyKiB = procStats(bot.pid).rssKiB;
-
-    let setupMs: number | undefined;
-    let setupFailures: string[] = [];
-    if (kind === 'ours') {
-      const setup = await setKeysThroughApikeySet(discord, workload);
-      setupMs = setup.ms;
-      setupFailures = setup.failures;
-      await sleep(SETTLE_MS);
-    }
+    const { readyCpuMs, rssReadyKiB, setupMs, setupFailures } = await settleAfterReady(bot, discord, workload, kind === 'ours');
 
     sd.setLatency(scenario.apiLatencyMs);
     const burstStartedAt = performance.now();
@@ -528,6 +513,30 @@ export async function measureBot(kind: BotKind, scenario: Scenario, workload: Wo
     dir.remove();
     process.off('exit', removeOnExit);
   }
+}
+
+/** When the bot exits on its own, and at what time (filled in once it has). */
+export function watchExit(bot: BotProcess): { code?: number | string; at?: number } {
+  const exited: { code?: number | string; at?: number } = {};
+  void bot.exited.then((code) => {
+    exited.code = code;
+    exited.at = performance.now();
+  });
+  return exited;
+}
+
+/**
+ * From a bot's ready line to its burst: the CPU it took to get ready, its RSS once settled, and,
+ * for our bot, the keys set through real /apikey set interactions (the guide bots' store is filled before they start).
+ */
+export async function settleAfterReady(bot: BotProcess, discord: DiscordStandIn, workload: Workload, setKeys: boolean): Promise<{ readyCpuMs: number; rssReadyKiB: number; setupMs: number | undefined; setupFailures: string[] }> {
+  const readyCpuMs = procStats(bot.pid).cpuMs;
+  await sleep(SETTLE_MS);
+  const rssReadyKiB = procStats(bot.pid).rssKiB;
+  if (!setKeys) return { readyCpuMs, rssReadyKiB, setupMs: undefined, setupFailures: [] };
+  const setup = await setKeysThroughApikeySet(discord, workload);
+  await sleep(SETTLE_MS);
+  return { readyCpuMs, rssReadyKiB, setupMs: setup.ms, setupFailures: setup.failures };
 }
 
 /** The benchmark process's own garbage (2,000 guild payloads...) collected before a measurement, so its GC pauses do not land in one. */

@@ -31,10 +31,11 @@ import {
   isOurReadyLine,
   measureBot,
   prefillReferenceStore,
-  setKeysThroughApikeySet,
+  settleAfterReady,
+  watchExit,
   sleep,
 } from './bench.js';
-import { procStats, procStatsIfAlive } from './proc.js';
+import { procStatsIfAlive } from './proc.js';
 
 export const EXAMPLE_ENTRY = join(ROOT, 'test/bench/example-http-bot.mjs');
 export const OUR_ENTRY = join(ROOT, 'dist/src/main.js');
@@ -164,23 +165,8 @@ export async function measureHttpBot(kind: HttpBotKind, workload: Workload, pace
     }
     const running = bot;
     discord.setInteractionsEndpoint(endpoint);
-    const exited: { code?: number | string; at?: number } = {};
-    void running.exited.then((code) => {
-      exited.code = code;
-      exited.at = performance.now();
-    });
-    const readyCpuMs = procStats(running.pid).cpuMs;
-    await sleep(SETTLE_MS);
-    const rssReadyKiB = procStats(running.pid).rssKiB;
-
-    let setupMs: number | undefined;
-    let setupFailures: string[] = [];
-    if (kind === 'ours-http') {
-      const setup = await setKeysThroughApikeySet(discord, workload);
-      setupMs = setup.ms;
-      setupFailures = setup.failures;
-      await sleep(SETTLE_MS);
-    }
+    const exited = watchExit(running);
+    const { readyCpuMs, rssReadyKiB, setupMs, setupFailures } = await settleAfterReady(running, discord, workload, kind === 'ours-http');
 
     sd.setLatency(BURST.apiLatencyMs);
     const burstStartedAt = performance.now();
