@@ -71,6 +71,7 @@ describe('idle and slow clients', () => {
       expect(await metric('sdbot_http_refused_total', '{reason="connections"}')).toBe(0);
       // Nothing genuine was refused: the bot still takes work.
       expect((await fetch(url('/readyz'))).status).toBe(200);
+      await rig.bot.waitForLog((l) => l.level === 40 && /cut to keep/.test(l.msg), 5000, 'the warning');
       const warnings = rig.bot.logs().filter((l) => l.level === 40 && /cut to keep/.test(l.msg));
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatchObject({ addresses: expect.arrayContaining(['127.0.0.1']) });
@@ -132,6 +133,7 @@ describe('replays', () => {
     expect(rig.sd.requests.length).toBe(calls);
     expect(rig.bot.logs().filter((l) => l.msg === 'interaction').length).toBe(lines);
     expect(await metric('sdbot_http_replays_total')).toBe(2);
+    await rig.bot.waitForLog((l) => l.level === 40 && /received again/.test(l.msg), 5000, 'the replay warning');
     expect(rig.bot.logs().filter((l) => l.level === 40 && /received again/.test(l.msg))).toHaveLength(1);
   });
 });
