@@ -4,7 +4,8 @@
  * as a request merely announces them. When a limit is reached the client that has kept the server
  * waiting longest is cut to make room ("shed"): a genuine request (Discord's, or a probe) sends its
  * body at once and is never the one waiting longest, so idle or slow clients cannot crowd it out.
- * Only when nothing can be shed (everything held is work in hand) is the newcomer refused.
+ * Only when no connection can be shed (every one is work in hand) is a new one refused: that is
+ * genuine overload, and what readiness reports.
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -63,7 +64,7 @@ export interface ConnectionGuard {
   working(socket: Socket): void;
   /** The answer is sent: the server waits on the client again. */
   answered(socket: Socket): void;
-  /** Takes `bytes` more of the body budget for this socket's request; false when they cannot be had. */
+  /** Takes `bytes` more of the body budget for this socket's request; false when it is the one cut for room. */
   reserve(socket: Socket, bytes: number): boolean;
   release(socket: Socket, bytes: number): void;
   /** The server cut this socket for a deadline (Node's own timers): counted as shed. */
@@ -145,15 +146,16 @@ export function createConnectionGuard(limits: HttpLimits, events: GuardEvents): 
       const conn = connections.get(socket);
       if (!conn) return false;
       const mine = tally(conn.address);
-      // Make room by cutting clients that have kept the server waiting longer than this one.
+      // Make room by cutting clients that have kept the server waiting longer than this one; when this one
+      // has waited longest, it is the one cut (answered 503): bytes are never refused to a quicker client.
       while (mine.held + bytes > limits.maxBufferedBytesPerAddress) {
         const victim = longestWaiting((c) => c !== conn && c.held > 0 && c.address === conn.address, conn.waitingSince);
-        if (!victim) return refuseBytes(conn, 'address-body-bytes');
+        if (!victim) return shedSelf(conn, 'address-body-bytes');
         shed(victim, 'address-body-bytes');
       }
       while (buffered + bytes > limits.maxBufferedBytes) {
         const victim = longestWaiting((c) => c !== conn && c.held > 0, conn.waitingSince);
-        if (!victim) return refuseBytes(conn, 'body-bytes');
+        if (!victim) return shedSelf(conn, 'body-bytes');
         shed(victim, 'body-bytes');
       }
       conn.held += bytes;
@@ -182,8 +184,8 @@ export function createConnectionGuard(limits: HttpLimits, events: GuardEvents): 
     socket.destroy();
     events.refused(reason, address);
   }
-  function refuseBytes(conn: Connection, reason: LimitReason): false {
-    events.refused(reason, conn.address);
+  function shedSelf(conn: Connection, reason: LimitReason): false {
+    events.shed(reason, conn.address);
     return false;
   }
 }

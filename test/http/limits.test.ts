@@ -31,6 +31,7 @@ async function start(limits: Partial<HttpLimits>, routes: Record<string, Handler
   const refused: LimitReason[] = [];
   const echo: Handler = async (_req, res, ctx) => {
     const read = await ctx.readBody();
+    if (!read.ok) res.setHeader('connection', 'close');
     sendJson(res, read.ok ? 200 : read.status, read.ok ? { bytes: read.body.length } : { error: read.status });
   };
   server = createHttpServer({
@@ -103,6 +104,22 @@ it('slow bodies holding the per-address byte budget are cut, the longest-waiting
   expect(shed).toEqual(['address-body-bytes']);
   expect(refused).toEqual([]);
   expect(server!.stats().bufferedBytes).toBe(450);
+});
+
+it('a slow body that has waited longest is itself the one cut (503) when a quicker one holds the room; nothing is refused', async () => {
+  const { port, shed, refused } = await start({ maxBufferedBytesPerAddress: 1000, maxBufferedBytes: 4000, maxBodyBytes: 900 });
+  const oldest = await open(port, head(900));
+  let answer = '';
+  oldest.on('data', (d: Buffer) => (answer += d.toString()));
+  await connections(1);
+  await new Promise((r) => setTimeout(r, 5)); // the next request begins strictly later
+  await open(port, head(900) + 'y'.repeat(800));
+  while (server!.stats().bufferedBytes < 800) await new Promise((r) => setImmediate(r));
+  oldest.write('z'.repeat(500));
+  await closed(oldest);
+  expect(answer).toMatch(/^HTTP\/1\.1 503 /);
+  expect(shed).toEqual(['address-body-bytes']);
+  expect(refused).toEqual([]);
 });
 
 it('when nothing can be cut (every connection is work in hand) a newcomer is refused, counted, and /readyz says 503', async () => {
