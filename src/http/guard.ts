@@ -181,7 +181,9 @@ export function createConnectionGuard(limits: HttpLimits, events: GuardEvents): 
   };
 
   function refuse(socket: Socket, reason: LimitReason, address: string): void {
-    socket.destroy();
+    // A plain 503 (a probe reads "unavailable", not a reset), and the socket gone within a second whatever the peer does.
+    socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    setTimeout(() => socket.destroy(), 1000).unref();
     events.refused(reason, address);
   }
   function shedSelf(conn: Connection, reason: LimitReason): false {

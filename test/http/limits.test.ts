@@ -136,10 +136,13 @@ it('when nothing can be cut (every connection is work in hand) a newcomer is ref
   });
   const working = [0, 1].map(() => fetch(`http://127.0.0.1:${port}/slow`, { method: 'POST', body: 'x' }));
   while (inHand < 2) await new Promise((r) => setImmediate(r));
+  let answer = '';
   while (refused.length === 0) {
     const late = await open(port);
+    late.on('data', (d: Buffer) => (answer += d.toString()));
     await closed(late);
   }
+  expect(answer).toMatch(/^HTTP\/1\.1 503 /);
   expect(refused[0]).toBe('connections');
   expect(warnings.some((l) => /refused/.test(l))).toBe(true);
   release();
