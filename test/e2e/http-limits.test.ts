@@ -148,4 +148,11 @@ describe('HTTP_HOST', () => {
     expect(bot.output()).toContain(message);
     expect(bot.output()).not.toMatch(/Discord/);
   });
+
+  it('an HTTP_PORT already taken stops the start with one line naming it', async () => {
+    const { port } = new URL(rig.endpoint!);
+    const bot = startBotProcess({ ...rig.env, HTTP_PORT: port }, rig.dir);
+    expect(await bot.exited).toBe(1);
+    expect(bot.output()).toContain(`HTTP_PORT ${port} on HTTP_HOST 127.0.0.1 is already in use by another process`);
+  });
 });
