@@ -2,8 +2,9 @@
  * `POST /interactions`: Discord's HTTP way in. The signature is checked before the body is read as
  * JSON (401 for anything unsigned, badly signed or stale; 413 past 1 MiB; 400 for a signed body that
  * is not an interaction); a PING is answered `{"type":1}`; an application command takes the same
- * road as through the gateway (once per interaction id: a replay gets 409), answering in the HTTP response itself (the reply, or a deferral
- * followed by an edit through REST). Components, autocomplete and modals are not this bot's: 400.
+ * road as through the gateway, answering in the HTTP response itself (the reply, or a deferral
+ * followed by an edit through REST), once per interaction id (a replay gets 409). Components,
+ * autocomplete and modals are not this bot's: 400.
  */
 import { performance } from 'node:perf_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -80,7 +81,7 @@ export function interactionsHandler(endpoint: InteractionsEndpoint) {
 
     const { id, token, application_id: applicationId } = raw as { id?: unknown; token?: unknown; application_id?: unknown };
     // Discord sends each id once: a repeat is a replay, and gets nothing new (no command runs).
-    if (typeof id === 'string' && !(await endpoint.replays.claim(id, Number(timestamp)))) {
+    if (typeof id === 'string' && /^\d{1,25}$/.test(id) && !(await endpoint.replays.claim(id, Number(timestamp)))) {
       endpoint.onReplay?.();
       warnReplay('replay');
       return sendJson(res, 409, { error: 'this interaction was already received' });
