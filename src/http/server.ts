@@ -126,7 +126,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   const server: Server = createServer({ connectionsCheckingInterval: DEADLINE_CHECK_MS }, (req, res) => {
     const { socket } = req;
-    guard.requestBegun(socket, req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
+    const length = req.headers['content-length'];
+    guard.requestBegun(socket, (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined);
     res.once('finish', () => guard.answered(socket));
     const path = (req.url ?? '/').split('?')[0];
     const route = routes[`${req.method} ${path}`];

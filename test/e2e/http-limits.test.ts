@@ -63,7 +63,7 @@ describe('idle and slow clients', () => {
       const started = performance.now();
       const reply = await rig.run({ ...as.member, command: 'help' });
       expect(embedOf(reply).title).not.toBe('');
-      expect(performance.now() - started).toBeLessThan(2000);
+      expect(performance.now() - started).toBeLessThan(3000); // Discord's window for the answer
 
       expect(await metric('sdbot_http_shed_total', '{reason="address-connections"}')).toBeGreaterThan(0);
       expect(await metric('sdbot_http_shed_total', '{reason="connections"}')).toBeGreaterThan(0);
