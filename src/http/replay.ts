@@ -9,6 +9,7 @@
 import type { RecordStore } from '../core/records.js';
 import { within } from '../interactions/pipeline.js';
 import type { Logger } from '../logger.js';
+import { throttledWarn } from './throttle.js';
 import { MAX_CLOCK_SKEW_S } from './verify.js';
 
 export const REPLAY_PREFIX = 'interaction:';
@@ -35,6 +36,8 @@ export interface ReplayOptions {
 
 export function createReplayGuard({ store, log, now = Date.now }: ReplayOptions): ReplayGuard {
   const seen = new Map<string, number>();
+  // Once per window however many interactions meet a store that is down (its errors are counted in the metrics).
+  const warnUnrecorded = throttledWarn(log, 'could not record interaction ids against replays in the store (failed or no answer within 1 s); this process still refuses a repeat it sees');
   const expired = (value: unknown) => {
     const until = (value as { until?: unknown } | null)?.until;
     return typeof until !== 'number' || until < now();
@@ -71,13 +74,13 @@ export function createReplayGuard({ store, log, now = Date.now }: ReplayOptions)
         return (await store.write(key, { until }, current.version)).ok;
       };
       const claimed = await within(
-        attempt().catch((err: unknown) => {
-          log.warn({ err }, 'could not record an interaction id against replays in the store; this process still refuses a repeat it sees');
+        attempt().catch(() => {
+          warnUnrecorded('failed');
           return true;
         }),
         CLAIM_WAIT_MS,
       );
-      if (claimed === undefined) log.warn('the store did not record an interaction id against replays within 1 s; this process still refuses a repeat it sees');
+      if (claimed === undefined) warnUnrecorded('no answer');
       return claimed !== false;
     },
     sweep,

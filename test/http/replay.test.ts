@@ -80,5 +80,19 @@ it('a store that fails leaves the id claimed in memory: the repeat is still refu
   const signedAt = Math.floor(Date.now() / 1000);
   expect(await guard.claim('1100000000000000003', signedAt)).toBe(true);
   expect(await guard.claim('1100000000000000003', signedAt)).toBe(false);
-  expect(warnings.some((l) => /could not record an interaction id/.test(l))).toBe(true);
+  expect(warnings.some((l) => /could not record interaction ids/.test(l))).toBe(true);
+});
+
+it('a store that does not answer holds an interaction up to 1 s, no longer; the repeat is still refused', async () => {
+  const stalled: RecordStore = {
+    read: () => new Promise(() => undefined),
+    write: () => new Promise(() => undefined),
+    scan: () => ({ [Symbol.asyncIterator]: () => ({ next: () => new Promise(() => undefined) }) }),
+  };
+  const guard = guardOver(stalled, Date.now);
+  const signedAt = Math.floor(Date.now() / 1000);
+  const started = performance.now();
+  expect(await guard.claim('1100000000000000004', signedAt)).toBe(true);
+  expect(performance.now() - started).toBeLessThan(1500);
+  expect(await guard.claim('1100000000000000004', signedAt)).toBe(false);
 });
