@@ -11,7 +11,9 @@ import { type SdApi, createSdApi } from './core/sdapi.js';
 import { createSealer } from './core/seal.js';
 import type { Gateway } from './gateway/gateway.js';
 import { interactionsHandler } from './http/interactions.js';
+import { listenErrorMessage } from './http/listen-error.js';
 import { metricsHandler } from './http/metrics.js';
+import { type ReplayGuard, createReplayGuard } from './http/replay.js';
 import { type HttpServer, createHttpServer } from './http/server.js';
 import { publicKeyFromHex } from './http/verify.js';
 import { loadCommands } from './interactions/command.js';
@@ -101,6 +103,7 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
         : undefined;
     let accepting = false;
     const publicKey = config.interactionsMode === 'http' ? await publicKeyFromHex(config.discordPublicKey!) : undefined;
+    const replays: ReplayGuard | undefined = config.interactionsMode === 'http' ? createReplayGuard({ store, log }) : undefined;
     const http =
       config.httpPort === undefined
         ? undefined
@@ -109,13 +112,25 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
             port: config.httpPort,
             log,
             ready: async () => accepting && (await within(store.ping().then(() => true), 1000)) === true,
+            ...(metrics ? { events: { shed: (reason) => metrics.httpLimit('shed', reason), refused: (reason) => metrics.httpLimit('refused', reason) } } : {}),
             routes: {
               ...(metrics ? { 'GET /metrics': metricsHandler(metrics.registry, config.metricsToken) } : {}),
               ...(config.interactionsMode === 'http'
-                ? { 'POST /interactions': interactionsHandler({ publicKey: publicKey!, road, rest, log, draining: () => !accepting }) }
+                ? {
+                    'POST /interactions': interactionsHandler({
+                      publicKey: publicKey!,
+                      road,
+                      rest,
+                      log,
+                      draining: () => !accepting,
+                      replays: replays!,
+                      ...(metrics ? { onReplay: () => metrics.replay() } : {}),
+                    }),
+                  }
                 : {}),
             },
           });
+    if (http && metrics) metrics.watchHttp(() => http.stats());
 
     const app: App = {
       store,
@@ -126,7 +141,11 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
       httpPort: undefined,
       async start() {
         // Listening first: /readyz answers 503 until the bot takes work.
-        if (http) app.httpPort = await http.listen();
+        if (http) {
+          app.httpPort = await http.listen().catch((error: unknown) => {
+            throw new StartupError(listenErrorMessage(config.httpHost, config.httpPort!, error));
+          });
+        }
         let applicationId: string;
         let ready: Record<string, unknown>;
         if (gateway) {
@@ -155,6 +174,7 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
         await road.drain(drainMs);
         await gateway?.stop().catch((err: unknown) => log.warn({ err }, 'closing the gateway failed'));
         await http?.close();
+        replays?.stop();
         await clears.drain();
         await store.close().catch((err: unknown) => log.warn({ err }, 'closing the store failed'));
       },

@@ -49,9 +49,6 @@ runEntry('bot', async () => {
     if (code === 'TokenInvalid' || status === 401) {
       throw new StartupError('DISCORD_TOKEN was refused by Discord: copy a fresh token from the Developer Portal (Bot > Reset Token) into .env');
     }
-    if (code === 'EADDRINUSE' || code === 'EACCES') {
-      throw new StartupError(`HTTP_PORT ${config.httpPort} on HTTP_HOST ${config.httpHost} cannot be used (${String(code)}): pick a free port`);
-    }
     throw new StartupError(`could not connect to Discord at DISCORD_API_URL=${config.discordApiUrl}: ${secrets.scrub((error as Error).message)}`);
   }
 });

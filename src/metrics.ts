@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RecordStore } from './core/records.js';
+import type { LimitReason } from './http/guard.js';
 import type { ClearResult } from './core/sdapi.js';
 import type { InteractionMeasure } from './interactions/pipeline.js';
 
@@ -25,6 +26,12 @@ export interface Metrics {
   interaction(measure: InteractionMeasure): void;
   apiCall(result: ClearResult): void;
   shard(shard: number, up: boolean): void;
+  /** An HTTP client cut to keep the server's limits, or turned away because nothing could be cut. */
+  httpLimit(action: 'shed' | 'refused', reason: LimitReason): void;
+  /** A signed interaction whose id was already received: not answered again. */
+  replay(): void;
+  /** Where the open connections and body bytes held are read from at each scrape. */
+  watchHttp(stats: () => { connections: number; bufferedBytes: number }): void;
   /** The same store, timed, with its failures counted. */
   instrumentStore<S extends RecordStore>(store: S): S;
 }
@@ -44,6 +51,12 @@ export function createMetrics(commandNames: Iterable<string>): Metrics {
   const retries = new Counter({ name: 'sdbot_api_retries_total', help: 'Retries of clear-cache calls after a connection failure or a 502/503/504', registers: [registry] });
   const storeErrors = new Counter({ name: 'sdbot_store_errors_total', help: 'Store operations that failed', labelNames: ['operation'], registers: [registry] });
   const storeSeconds = new Histogram({ name: 'sdbot_store_operation_seconds', help: 'Latency of store operations', labelNames: ['operation'], buckets: STORE_BUCKETS, registers: [registry] });
+  const shed = new Counter({ name: 'sdbot_http_shed_total', help: 'HTTP clients cut to keep the limits: past a deadline, or the longest-waiting one when connections or body bytes ran short', labelNames: ['reason'], registers: [registry] });
+  const refused = new Counter({ name: 'sdbot_http_refused_total', help: 'HTTP connections or requests turned away because nothing could be cut to make room', labelNames: ['reason'], registers: [registry] });
+  const replays = new Counter({ name: 'sdbot_http_replays_total', help: 'Signed interactions received again (same id) and not answered again', registers: [registry] });
+  let httpStats: (() => { connections: number; bufferedBytes: number }) | undefined;
+  new Gauge({ name: 'sdbot_http_connections', help: 'Open HTTP connections', registers: [registry], collect() { this.set(httpStats?.().connections ?? 0); } });
+  new Gauge({ name: 'sdbot_http_body_bytes', help: 'Request-body bytes held in memory', registers: [registry], collect() { this.set(httpStats?.().bufferedBytes ?? 0); } });
   const shards = new Gauge({ name: 'sdbot_gateway_shard_up', help: 'Whether a gateway shard of this process is connected (1) or not (0)', labelNames: ['shard'], registers: [registry] });
 
   // Labelled children made once and kept: prom-client would otherwise hash the labels on every call.
@@ -88,6 +101,15 @@ export function createMetrics(commandNames: Iterable<string>): Metrics {
     },
     shard(shard, up) {
       shards.set({ shard: String(shard) }, up ? 1 : 0);
+    },
+    httpLimit(action, reason) {
+      child(action === 'shed' ? shed : refused, { reason }).inc();
+    },
+    replay() {
+      replays.inc();
+    },
+    watchHttp(stats) {
+      httpStats = stats;
     },
     instrumentStore(store) {
       // A thin wrapper over the same object, so everything else the store offers stays as it is.

@@ -3,7 +3,8 @@
  * JSON (401 for anything unsigned, badly signed or stale; 413 past 1 MiB; 400 for a signed body that
  * is not an interaction); a PING is answered `{"type":1}`; an application command takes the same
  * road as through the gateway, answering in the HTTP response itself (the reply, or a deferral
- * followed by an edit through REST). Components, autocomplete and modals are not this bot's: 400.
+ * followed by an edit through REST), once per interaction id (a replay gets 409). Components,
+ * autocomplete and modals are not this bot's: 400.
  */
 import { performance } from 'node:perf_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,7 +14,9 @@ import { InteractionResponseType, InteractionType } from 'discord-api-types/v10'
 import type { Road, Transport } from '../interactions/pipeline.js';
 import type { Logger } from '../logger.js';
 import { editOriginal } from '../rest.js';
-import { readBody, sendJson } from './server.js';
+import { type RequestContext, sendJson } from './server.js';
+import type { ReplayGuard } from './replay.js';
+import { throttledWarn } from './throttle.js';
 import { signatureHeaders, verifySignature } from './verify.js';
 
 /**
@@ -29,6 +32,9 @@ export interface InteractionsEndpoint {
   log: Logger;
   /** True once the bot drains: new interactions get 503. */
   draining(): boolean;
+  replays: ReplayGuard;
+  /** A repeat was refused (counted). */
+  onReplay?(): void;
 }
 
 const UNHANDLED: Record<number, string> = {
@@ -39,7 +45,8 @@ const UNHANDLED: Record<number, string> = {
 
 export function interactionsHandler(endpoint: InteractionsEndpoint) {
   const { log } = endpoint;
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const warnReplay = throttledWarn(log, 'signed interactions received again (an id already answered): answered 409, nothing run; a captured request is being replayed');
+  return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
     const signature = req.headers['x-signature-ed25519'];
     const timestamp = req.headers['x-signature-timestamp'];
     const headers = signatureHeaders(signature, timestamp);
@@ -47,9 +54,10 @@ export function interactionsHandler(endpoint: InteractionsEndpoint) {
       req.resume();
       return sendJson(res, 401, { error: 'invalid request signature' });
     }
-    const read = await readBody(req);
+    const read = await ctx.readBody();
     if (!read.ok) {
-      if (read.status === 413) res.setHeader('connection', 'close');
+      // The rest of the body is not read: the connection cannot carry another request.
+      res.setHeader('connection', 'close');
       return sendJson(res, read.status, { error: read.status === 413 ? 'body too large' : read.status === 503 ? 'busy' : 'bad request' });
     }
     const arrivedAt = performance.now();
@@ -72,6 +80,12 @@ export function interactionsHandler(endpoint: InteractionsEndpoint) {
     if (endpoint.draining()) return sendJson(res, 503, { error: 'shutting down' });
 
     const { id, token, application_id: applicationId } = raw as { id?: unknown; token?: unknown; application_id?: unknown };
+    // Discord sends each id once: a repeat is a replay, and gets nothing new (no command runs).
+    if (typeof id === 'string' && /^\d{1,25}$/.test(id) && !(await endpoint.replays.claim(id, Number(timestamp)))) {
+      endpoint.onReplay?.();
+      warnReplay('replay');
+      return sendJson(res, 409, { error: 'this interaction was already received' });
+    }
     const ref = { id: String(id), token: String(token), applicationId: String(applicationId) };
     const transport: Transport = {
       budgetMs: HTTP_ANSWER_BUDGET_MS,

@@ -1,22 +1,37 @@
 /**
  * The bot's HTTP server (node:http): `POST /interactions` in http mode, `GET /livez` and
- * `GET /readyz` always, and whatever else the app mounts (metrics). Bounded against slow or greedy
- * clients: header and whole-request deadlines, a body limit answered with 413 before reading, and
- * a cap on the body bytes held at once across all requests. Anything else is a 404.
+ * `GET /readyz` always, and whatever else the app mounts (metrics). Bounded against slow, idle or
+ * greedy clients (guard.ts): header and whole-request deadlines that hold to within a second, a
+ * body limit answered with 413 before reading, body bytes reserved as they arrive, and caps on
+ * connections and bytes in total and per address. Anything else is a 404.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../logger.js';
+import { throttledWarn } from './throttle.js';
+import { type ConnectionGuard, DEFAULT_LIMITS, type HttpLimits, type LimitReason, createConnectionGuard } from './guard.js';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
-/** All request bodies held in memory at once; past it new requests get 503 rather than more memory. */
-const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
-const HEADERS_TIMEOUT_MS = 10_000;
-/** The whole request, body included: a client sending a byte at a time is cut off here. */
-const REQUEST_TIMEOUT_MS = 15_000;
-const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** How often Node looks for requests past their deadline (its default, 30 s, let them run to 45 s). */
+const DEADLINE_CHECK_MS = 250;
+/** After refusing genuine work for lack of room, /readyz answers 503 this long. */
+const OVERLOADED_FOR_MS = 10_000;
 
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+export type BodyResult = { ok: true; body: Buffer } | { ok: false; status: 413 | 503 | 400 };
+
+export interface RequestContext {
+  /** Reads the request body within the limits; never more. */
+  readBody(): Promise<BodyResult>;
+}
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => void | Promise<void>;
+
+export interface HttpServerEvents {
+  /** A client was cut to keep the limits (timeout, too many connections or bytes). */
+  shed?(reason: LimitReason): void;
+  /** A client was turned away because nothing could be cut (the server is full of work in hand). */
+  refused?(reason: LimitReason): void;
+}
 
 export interface HttpServerOptions {
   host: string;
@@ -26,6 +41,9 @@ export interface HttpServerOptions {
   ready(): Promise<boolean>;
   /** Exact `METHOD /path` routes beyond /livez and /readyz. */
   routes: Record<string, Handler>;
+  events?: HttpServerEvents;
+  /** For tests: smaller limits and shorter deadlines. */
+  limits?: Partial<HttpLimits>;
 }
 
 export interface HttpServer {
@@ -35,6 +53,8 @@ export interface HttpServer {
   drain(): void;
   /** Whether drain() was called: handlers refuse new work then. */
   readonly draining: boolean;
+  /** Open connections and body bytes held, for the metrics. */
+  stats(): { connections: number; bufferedBytes: number };
   /** Closes every connection that is left. */
   close(): Promise<void>;
 }
@@ -45,19 +65,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
 }
 
-let buffered = 0;
-
-export type BodyResult = { ok: true; body: Buffer } | { ok: false; status: 413 | 503 | 400 };
-
-/** Reads a request body within MAX_BODY_BYTES (and the shared budget); never more. */
-export function readBody(req: IncomingMessage): Promise<BodyResult> {
+/** Reads a request body within maxBodyBytes, taking each chunk from the guard's budget as it arrives. */
+function readBody(req: IncomingMessage, guard: ConnectionGuard, maxBodyBytes: number): Promise<BodyResult> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && !/^\d+$/.test(declared)) return Promise.resolve({ ok: false, status: 400 });
-  const length = declared === undefined ? undefined : Number(declared);
-  if (length !== undefined && length > MAX_BODY_BYTES) return Promise.resolve({ ok: false, status: 413 });
-  const reserved = length ?? MAX_BODY_BYTES;
-  if (buffered + reserved > MAX_BUFFERED_BYTES) return Promise.resolve({ ok: false, status: 503 });
-  buffered += reserved;
+  if (declared !== undefined && Number(declared) > maxBodyBytes) return Promise.resolve({ ok: false, status: 413 });
+  const { socket } = req;
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -65,13 +78,17 @@ export function readBody(req: IncomingMessage): Promise<BodyResult> {
     const finish = (result: BodyResult) => {
       if (done) return;
       done = true;
-      buffered -= reserved;
+      guard.release(socket, size);
       req.removeAllListeners('data');
+      if (result.ok) guard.working(socket);
+      else req.pause();
       resolve(result);
     };
     req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      if (size + chunk.length > maxBodyBytes) return finish({ ok: false, status: 413 });
+      if (!guard.reserve(socket, chunk.length)) return finish({ ok: false, status: 503 });
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) return finish({ ok: false, status: 413 });
       chunks.push(chunk);
     });
     req.on('end', () => finish({ ok: true, body: Buffer.concat(chunks, size) }));
@@ -81,18 +98,37 @@ export function readBody(req: IncomingMessage): Promise<BodyResult> {
 }
 
 export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
   let draining = false;
-  const sockets = new Set<Socket>();
+  let refusedAt = -Infinity;
+  const warnShed = throttledWarn(options.log, "HTTP clients cut to keep the server's limits (past a deadline, or the longest-waiting when room ran short); counts since the last such line");
+  const warnRefused = throttledWarn(options.log, 'HTTP requests refused: the server is full of work in hand (connections or body bytes); counts since the last such line');
+  const guard = createConnectionGuard(limits, {
+    shed(reason, address) {
+      options.events?.shed?.(reason);
+      warnShed(reason, address);
+    },
+    refused(reason, address) {
+      refusedAt = performance.now();
+      options.events?.refused?.(reason);
+      warnRefused(reason, address);
+    },
+  });
+  const overloaded = () => performance.now() - refusedAt < OVERLOADED_FOR_MS;
   const routes: Record<string, Handler> = {
     'GET /livez': (_req, res) => sendJson(res, 200, { status: 'live' }),
     'GET /readyz': async (_req, res) => {
-      const ok = !draining && (await options.ready().catch(() => false));
-      sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : draining ? 'draining' : 'not ready' });
+      const ok = !draining && !overloaded() && (await options.ready().catch(() => false));
+      sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : draining ? 'draining' : overloaded() ? 'overloaded' : 'not ready' });
     },
     ...options.routes,
   };
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer({ connectionsCheckingInterval: DEADLINE_CHECK_MS }, (req, res) => {
+    const { socket } = req;
+    const length = req.headers['content-length'];
+    guard.requestBegun(socket, (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined);
+    res.once('finish', () => guard.answered(socket));
     const path = (req.url ?? '/').split('?')[0];
     const route = routes[`${req.method} ${path}`];
     if (draining) res.setHeader('connection', 'close');
@@ -101,21 +137,26 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       req.resume();
       return sendJson(res, 404, { error: 'not found' });
     }
-    Promise.resolve(route(req, res)).catch((err: unknown) => {
+    const ctx: RequestContext = { readBody: () => readBody(req, guard, limits.maxBodyBytes) };
+    Promise.resolve(route(req, res, ctx)).catch((err: unknown) => {
       options.log.error({ err, path }, 'HTTP handler failed');
       sendJson(res, 500, { error: 'internal error' });
     });
   });
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.maxHeadersCount = 100;
+  const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.once('close', () => sockets.delete(socket));
+    guard.admit(socket);
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (timedOut) guard.timedOut(socket);
+    if (socket.writable) socket.end(`HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });
 
@@ -123,6 +164,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     get draining() {
       return draining;
     },
+    stats: () => guard.stats(),
     listen() {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
