@@ -9,9 +9,9 @@ import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmS
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, decodeEncryptionKey } from './config.js';
 import { keyCensus } from './core/guilds.js';
-import type { RecordStore } from './core/records.js';
+import { DamagedRecordError, type RecordStore, StoreError } from './core/records.js';
 import { type Sealer, keyId } from './core/seal.js';
-import { claimSealingMark } from './core/sealing-mark.js';
+import { SEALING_MARK_KEY, claimSealingMark } from './core/sealing-mark.js';
 
 export interface ResolvedKey {
   key: Buffer;
@@ -175,7 +175,7 @@ export async function assertKeyOpensStore(records: RecordStore, sealer: Sealer, 
       `${source} is not the key that seals the store ${context.where}: that is the key with id ${kid}, this one has id ${sealer.kid}. ` +
         'Every process on a store must use the same key: set ENCRYPTION_KEY to the key the others use. Nothing was changed.',
     );
-  const { total, foreign, largestOtherKey, damaged } = await keyCensus(records, sealer);
+  const { total, foreign, largestOtherKey, damaged } = await storeAtStart(context.where, () => keyCensus(records, sealer));
   if (largestOtherKey > total - foreign.length) {
     throw new ConfigError(
       `${source} does not open ${foreign.length} of the ${total} API keys stored in ${context.where}: they were sealed under another key. ` +
@@ -183,7 +183,22 @@ export async function assertKeyOpensStore(records: RecordStore, sealer: Sealer, 
     );
   }
   // Marked already, or marked now by this key; or another process marked it first, with its own key.
-  const marked = await claimSealingMark(records, sealer);
+  const marked = await storeAtStart(context.where, () => claimSealingMark(records, sealer));
   if (marked.kind === 'other') throw otherKey(marked.kid);
   return { total, unopened: foreign, damaged, leftoverPendingFile: pending?.file };
+}
+
+/** A store that fails at start stops it with one line naming the store, not "unexpected failure". */
+async function storeAtStart<T>(where: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof DamagedRecordError && error.key === SEALING_MARK_KEY) {
+      throw new ConfigError(`the record ${SEALING_MARK_KEY} in ${where}, which names the key that seals the store, is damaged (${error.reason}): delete it, and the next start writes it again`);
+    }
+    if (error instanceof ConfigError) throw error;
+    // Only store calls run here: whatever they throw is the store failing.
+    const message = error instanceof StoreError ? error.message : `store read failed: ${(error as Error).message}`;
+    throw new ConfigError(`DATABASE_URL: the store ${where} failed at start (${message}): check that it runs, is writable, and is the one DATABASE_URL should name`);
+  }
 }

@@ -156,6 +156,22 @@ describe('the sealing key', () => {
     }
   });
 
+  it('a damaged mark, or a store failing at start, stops the start with one line naming it, not an unexpected failure', async () => {
+    const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
+    const sealer = createSealer(randomBytes(32));
+    try {
+      await store.keyv.set(SEALING_MARK_KEY, 'not a mark');
+      const damaged = assertKeyOpensStore(store, sealer, store.file!, store);
+      await expect(damaged).rejects.toBeInstanceOf(ConfigError);
+      await expect(damaged).rejects.toThrow(`the record ${SEALING_MARK_KEY} in ${store.where}, which names the key that seals the store, is damaged (not a key check value): delete it`);
+    } finally {
+      await store.close();
+    }
+    const failing = assertKeyOpensStore(store, sealer, store.file!, store);
+    await expect(failing).rejects.toBeInstanceOf(ConfigError);
+    await expect(failing).rejects.toThrow(new RegExp(`^DATABASE_URL: the store ${store.where} failed at start \\(store .* failed`));
+  });
+
   it.each([
     ['PostgreSQL', postgresDatabase],
     ['Redis', redisDatabase],
