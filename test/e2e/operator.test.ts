@@ -4,9 +4,10 @@
  * restore pointed at the live database under another name.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyId } from '../../src/core/seal.js';
 import { type BotProcess, startBotProcess } from '../support/bot-process.js';
 import { runScript } from '../support/bot-env.js';
 import { stringOption } from '../support/discord-standin.js';
@@ -16,6 +17,7 @@ import { type TestDatabase, postgresDatabase } from '../support/servers.js';
 
 const BACKUP = fileURLToPath(new URL('../../dist/src/backup.js', import.meta.url));
 const RESTORE = fileURLToPath(new URL('../../dist/src/restore.js', import.meta.url));
+const ROTATE = fileURLToPath(new URL('../../dist/src/rotate-key.js', import.meta.url));
 
 const setKey = (world: World, guildId: string, key: string, endpoint?: string) =>
   world.discord.sendInteraction({ ...people(world.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)], ...(endpoint ? { endpoint } : {}) }).reply();
@@ -162,5 +164,29 @@ describe('npm run backup and restore on the operator\'s paths', () => {
     expect(existsSync(`${rig.dbFile}-wal`)).toBe(true);
     await rig.startBot();
     expect(embedOf(await status(rig, guildId)).description).toContain('••••4680');
+  });
+
+  it('a restore of a backup sealed under the key before a rotation says so, with both key ids, before the bot would refuse', async () => {
+    const backup = `${rig.dir}/before-rotation.sqlite`;
+    expect((await tool(BACKUP, backup)).code).toBe(0);
+    await rig.bot.stop('SIGTERM');
+    const old = readFileSync(`${rig.dir}/data/encryption.key`, 'utf8').trim();
+    const rotated = await runScript(ROTATE, { DISCORD_TOKEN: 'unused', DATABASE_URL: rig.env.DATABASE_URL! }, rig.dir, ['--new', randomBytes(32).toString('base64')]);
+    expect(rotated).toMatchObject({ code: 0, stderr: '' });
+    const next = readFileSync(`${rig.dir}/data/encryption.key`, 'utf8').trim();
+
+    const restored = await tool(RESTORE, backup);
+    expect(restored.stdout).toMatch(/^Restored \d+ records/);
+    expect(restored.stderr).toBe(
+      `restore: the backup is sealed under the key with id ${keyId(Buffer.from(old, 'base64'))}, not the key in the key file ${rig.dir}/data/encryption.key (id ${keyId(Buffer.from(next, 'base64'))}): ` +
+        'set ENCRYPTION_KEY to the key the backup was made with before you start the bot, or it refuses to start.\n',
+    );
+    expect(restored.code).toBe(2);
+    for (const key of [old, next]) expect(restored.stdout + restored.stderr).not.toContain(key);
+
+    const refused = startBotProcess(rig.env, rig.dir);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toMatch(/ENCRYPTION_KEY \(here the key file .*\) (does not open|is not the key that seals)/);
+    await rig.startBot({ ENCRYPTION_KEY: old });
   });
 });
