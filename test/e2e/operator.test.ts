@@ -13,7 +13,8 @@ import { runScript } from '../support/bot-env.js';
 import { stringOption } from '../support/discord-standin.js';
 import { embedOf, people } from '../support/people.js';
 import { type Rig, type World, startRig, startWorld } from '../support/rig.js';
-import { type TestDatabase, postgresDatabase } from '../support/servers.js';
+import { redactUrl } from '../../src/store/index.js';
+import { type TestDatabase, postgresDatabase, redisDatabase } from '../support/servers.js';
 
 const BACKUP = fileURLToPath(new URL('../../dist/src/backup.js', import.meta.url));
 const RESTORE = fileURLToPath(new URL('../../dist/src/restore.js', import.meta.url));
@@ -63,7 +64,10 @@ describe('DATABASE_URL with what an env file adds', () => {
 
   it('a SQLite DATABASE_URL with a ?query stops the start with one line naming DATABASE_URL, creating no file', async () => {
     const bot = startBotProcess({ ...rig.env, DATABASE_URL: 'sqlite://data/bot.sqlite?mode=ro' }, rig.dir);
-    expect(await bot.exited).toBe(1);
+    // A bot that gets as far as ready has opened some other file: that ends the wait too.
+    const end = await Promise.race([bot.exited, bot.waitForLog((l) => l.msg === 'ready').then(() => 'ready', () => bot.exited)]);
+    if (end === 'ready') await bot.stop('SIGKILL');
+    expect(end).toBe(1);
     const lines = bot.output().trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^bot: DATABASE_URL is a file path after sqlite:\/\/ and takes no \?options or #fragment: remove everything from the \? or #/);
@@ -74,6 +78,7 @@ describe('DATABASE_URL with what an env file adds', () => {
 describe.each([
   ['a SQLite file', async () => ({ url: '', drop: async () => undefined }) as TestDatabase],
   ['PostgreSQL', postgresDatabase],
+  ['Redis', redisDatabase],
 ] as const)('two bot processes with different ENCRYPTION_KEYs started at once on one empty store (%s)', (name, create) => {
   let world: Awaited<ReturnType<typeof startWorld>>;
   const bots: BotProcess[] = [];
@@ -100,7 +105,7 @@ describe.each([
       const db = await create();
       if (!db) return ctx.skip();
       try {
-        const url = name === 'PostgreSQL' ? db.url : `sqlite://${world.dir}/round${round}/bot.sqlite`;
+        const url = name !== 'a SQLite file' ? db.url : `sqlite://${world.dir}/round${round}/bot.sqlite`;
         const keys = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
         const pair = keys.map((key) => startBotProcess({ ...world.env, DATABASE_URL: url, ENCRYPTION_KEY: key }, world.dir));
         bots.push(...pair);
@@ -114,6 +119,9 @@ describe.each([
         expect(said.split('\n').filter((line) => line.startsWith('bot:'))).toHaveLength(1);
         expect(said).toMatch(/bot: ENCRYPTION_KEY is not the key that seals the store .*: that is the key with id \S+, this one has id \S+\. Every process on a store must use the same key/);
         for (const key of keys) expect(said).not.toContain(key);
+        // The store is named as it is, never as a file it is not.
+        expect(said).toContain(`the store ${name !== 'a SQLite file' ? redactUrl(url) : `${world.dir}/round${round}/bot.sqlite`}:`);
+        expect(said).not.toContain('data/store');
 
         // The one that runs seals and opens as ever; the other, started again alone, is still refused.
         const endpoint = (outcomes[winner] as { ready: string }).ready;
@@ -123,6 +131,7 @@ describe.each([
         bots.push(again);
         expect(await again.exited).toBe(1);
         expect(again.output()).toMatch(/ENCRYPTION_KEY does not open 1 of the 1 API keys|ENCRYPTION_KEY is not the key that seals the store/);
+        expect(again.output()).not.toContain('data/store');
         expect(await pair[winner]!.stop('SIGTERM')).toBe(0);
       } finally {
         await db.drop();
