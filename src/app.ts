@@ -62,7 +62,7 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
     const sealing = resolveEncryptionKey(config.encryptionKey, keyAnchor(store));
     if (sealing.created) log.info({ file: sealing.file }, 'generated ENCRYPTION_KEY into this file (mode 0600): back it up, the stored API keys cannot be opened without it');
     const sealer = createSealer(sealing.key);
-    const census = await assertKeyOpensStore(store, sealer, keyAnchor(store));
+    const census = await assertKeyOpensStore(store, sealer, keyAnchor(store), { where: store.where, keyFile: sealing.file });
     for (const { guildId, reason } of census.damaged) {
       log.error({ guildId, reason }, "a server's record is damaged: that server gets an error until it is repaired; the others work");
     }

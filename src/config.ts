@@ -60,18 +60,36 @@ function hasCredentials(url: string): boolean {
   return username !== '' || password !== '';
 }
 
-/** A store URL the bot can open: sqlite://path, postgres(ql)://... or redis(s)://... */
-function isDatabaseUrl(v: string): boolean {
-  return /^sqlite:\/\/.+/.test(v) || (/^(postgres(ql)?|rediss?):\/\/[^\s]+$/.test(v) && URL.canParse(v));
+/**
+ * What is wrong with a store URL (undefined: nothing), as one line naming `name` and the fix; never
+ * echoes the value (a server URL may hold a password). The value is trimmed already: what an env
+ * file adds at the ends (a space, the CR of a CRLF line) is not part of it.
+ */
+function databaseUrlProblem(v: string, name: string): string | undefined {
+  const shapes = 'sqlite://data/bot.sqlite, postgres://user:password@host:5432/db or redis://host:6379/0';
+  // Anything after sqlite:// is taken as a file name: a stray character would open a new, empty database.
+  const file = /^sqlite:\/\/(.*)$/s.exec(v)?.[1];
+  if (file !== undefined) {
+    if (file === '' || file.endsWith('/')) return `${name} must name a database file after sqlite://, e.g. sqlite://data/bot.sqlite`;
+    if (/[?#]/.test(file)) return `${name} is a file path after sqlite:// and takes no ?options or #fragment: remove everything from the ? or #, e.g. sqlite://data/bot.sqlite`;
+    if (/[\x00-\x1f\x7f]/.test(file)) return `${name} holds a control character (a line break or tab inside the value?): write the path on one line, e.g. sqlite://data/bot.sqlite`;
+    return undefined;
+  }
+  if (!/^(postgres(ql)?|rediss?):\/\/[^\s]+$/.test(v) || !URL.canParse(v)) return `${name} must look like ${shapes}`;
+  // Redis names its databases by number; anything else fails deep inside the client.
+  const { protocol, pathname } = new URL(v);
+  if (protocol.startsWith('redis') && !/^\/?(\d{1,5})?$/.test(pathname)) {
+    return `${name} must end in a Redis database number (or nothing, for 0), e.g. redis://host:6379/0`;
+  }
+  return undefined;
 }
-
-const databaseUrlMessage = (name: string) =>
-  `${name} must look like sqlite://data/bot.sqlite, postgres://user:password@host:5432/db or redis://host:6379/0`;
 
 /** Checks a store URL given elsewhere than DATABASE_URL (a command's option) as DATABASE_URL is checked; never echoes it. */
 export function checkDatabaseUrl(value: string, name: string): string {
-  if (!isDatabaseUrl(value)) throw new ConfigError(databaseUrlMessage(name));
-  return value;
+  const trimmed = value.trim();
+  const problem = databaseUrlProblem(trimmed, name);
+  if (problem) throw new ConfigError(problem);
+  return trimmed;
 }
 /** Far beyond any bot's needs (Discord wants about 1,000 servers per shard), low enough to list. */
 export const MAX_SHARDS = 100_000;
@@ -132,7 +150,15 @@ const schema = z.object({
   DISCORD_API_URL: httpUrl('DISCORD_API_URL', 'https://discord.com/api'),
   SD_API_BASE_URL: httpUrl('SD_API_BASE_URL', 'https://modelslab.com/api'),
   SD_API_TIMEOUT_MS: integer('SD_API_TIMEOUT_MS', 10_000, 100, 120_000, 'milliseconds'),
-  DATABASE_URL: z.string().default('sqlite://data/bot.sqlite').refine(isDatabaseUrl, databaseUrlMessage('DATABASE_URL')),
+  // Trimmed: a value from an env file may carry a space or the CR of a CRLF line at its end.
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default('sqlite://data/bot.sqlite')
+    .superRefine((v, ctx) => {
+      const problem = databaseUrlProblem(v, 'DATABASE_URL');
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   ENCRYPTION_KEY: z.string().optional(),
   CLEARCACHE_COOLDOWN_S: integer('CLEARCACHE_COOLDOWN_S', 30, 0, 86_400, 'seconds'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),

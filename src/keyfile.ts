@@ -9,8 +9,9 @@ import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmS
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, decodeEncryptionKey } from './config.js';
 import { keyCensus } from './core/guilds.js';
-import type { RecordStore } from './core/records.js';
+import { DamagedRecordError, type RecordStore, StoreError } from './core/records.js';
 import { type Sealer, keyId } from './core/seal.js';
+import { SEALING_MARK_KEY, claimSealingMark } from './core/sealing-mark.js';
 
 export interface ResolvedKey {
   key: Buffer;
@@ -145,12 +146,22 @@ export interface StoreKeyCheck {
   leftoverPendingFile: string | undefined;
 }
 
+/** Where the store is and where the key came from, for messages. */
+export interface KeyCheckContext {
+  /** The store as a log line shows it (a file path, or a URL without its password). */
+  where: string;
+  /** The key file the key came from, if it did not come from ENCRYPTION_KEY. */
+  keyFile?: string | undefined;
+}
+
 /**
- * Stops the start when a rotation is unfinished, or when another key sealed more of the stored
- * keys than this one: then this key is the wrong one (or the old one). A few keys this one cannot
- * open are damage: reported, and their servers set them again.
+ * Stops the start when a rotation is unfinished, when the store is marked as sealed by another key
+ * (see core/sealing-mark.ts), or when another key sealed more of the stored keys than this one:
+ * then this key is the wrong one (or the old one). A few keys this one cannot open are damage:
+ * reported, and their servers set them again. A store not yet marked is marked by this key, in a
+ * write that only one of several processes starting at once can win.
  */
-export async function assertKeyOpensStore(records: RecordStore, sealer: Sealer, databaseFile: string): Promise<StoreKeyCheck> {
+export async function assertKeyOpensStore(records: RecordStore, sealer: Sealer, databaseFile: string, context: KeyCheckContext): Promise<StoreKeyCheck> {
   const pending = readPendingKey(databaseFile);
   if (pending && keyId(pending.key) !== sealer.kid) {
     throw new ConfigError(
@@ -158,12 +169,36 @@ export async function assertKeyOpensStore(records: RecordStore, sealer: Sealer, 
         'if ENCRYPTION_KEY is set, then set it to the key in that file. Nothing was changed.',
     );
   }
-  const { total, foreign, largestOtherKey, damaged } = await keyCensus(records, sealer);
+  const source = context.keyFile ? `ENCRYPTION_KEY (here the key file ${context.keyFile})` : 'ENCRYPTION_KEY';
+  const otherKey = (kid: string) =>
+    new ConfigError(
+      `${source} is not the key that seals the store ${context.where}: that is the key with id ${kid}, this one has id ${sealer.kid}. ` +
+        'Every process on a store must use the same key: set ENCRYPTION_KEY to the key the others use. Nothing was changed.',
+    );
+  const { total, foreign, largestOtherKey, damaged } = await storeAtStart(context.where, () => keyCensus(records, sealer));
   if (largestOtherKey > total - foreign.length) {
     throw new ConfigError(
-      `ENCRYPTION_KEY does not open ${foreign.length} of the ${total} API keys stored in ${databaseFile}: they were sealed under another key. ` +
+      `${source} does not open ${foreign.length} of the ${total} API keys stored in ${context.where}: they were sealed under another key. ` +
         'Set ENCRYPTION_KEY to the key they were sealed with, or finish the rotation with npm run rotate-key. Nothing was changed.',
     );
   }
+  // Marked already, or marked now by this key; or another process marked it first, with its own key.
+  const marked = await storeAtStart(context.where, () => claimSealingMark(records, sealer));
+  if (marked.kind === 'other') throw otherKey(marked.kid);
   return { total, unopened: foreign, damaged, leftoverPendingFile: pending?.file };
+}
+
+/** A store that fails at start stops it with one line naming the store, not "unexpected failure". */
+async function storeAtStart<T>(where: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof DamagedRecordError && error.key === SEALING_MARK_KEY) {
+      throw new ConfigError(`the record ${SEALING_MARK_KEY} in ${where}, which names the key that seals the store, is damaged (${error.reason}): delete it, and the next start writes it again`);
+    }
+    if (error instanceof ConfigError) throw error;
+    // Only store calls run here: whatever they throw is the store failing.
+    const message = error instanceof StoreError ? error.message : `store read failed: ${(error as Error).message}`;
+    throw new ConfigError(`DATABASE_URL: the store ${where} failed at start (${message}): check that it runs, is writable, and is the one DATABASE_URL should name`);
+  }
 }

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { StartupError, runEntry } from './cli.js';
 import { checkDatabaseUrl, loadConfig } from './config.js';
+import { SEALING_MARK_KEY } from './core/sealing-mark.js';
 import { keyAnchor, keyFileFor, pendingKeyFileFor } from './keyfile.js';
 import { StoreOpenError, type Store, openStore, redactUrl, sqliteFile } from './store/index.js';
 import { migrateRecords, sameStore } from './store/migrate.js';
@@ -84,6 +85,7 @@ runEntry('migrate-store', async () => {
       process.stderr.write(
         `migrate-store: ${report.conflicting} ${one ? 'record' : 'records'} at ${target.where} already ${one ? 'holds' : 'hold'} a different value and ${one ? 'was' : 'were'} left as ${one ? 'it is' : 'they are'}: ` +
           `${report.conflicts.join(', ')}. Either the target holds data of its own (then pick an empty database), or the bot ran on ${source.where} after an earlier copy. ` +
+          (report.conflicts.includes(SEALING_MARK_KEY) ? `(${SEALING_MARK_KEY} names the key that seals a store: a bot was started on the target with another ENCRYPTION_KEY.) ` : '') +
           `To copy them, delete those records at the target (${target.kind === 'redis' ? 'the Redis keys sdbot::<key>' : 'the rows of the table keyv whose key is sdbot:<key>'}), or empty it, ` +
           'and run this again; do not start the bot on the target before.\n',
       );

@@ -1,8 +1,11 @@
 /** npm run restore -- <file>: puts a backup in place of the SQLite database. Stop the bot first. */
 import { resolve } from 'node:path';
 import { StartupError, runEntry } from './cli.js';
-import { loadConfig } from './config.js';
-import { sqliteFile } from './store/index.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createSealer } from './core/seal.js';
+import { readSealingMark } from './core/sealing-mark.js';
+import { resolveEncryptionKey } from './keyfile.js';
+import { openStore, sqliteFile } from './store/index.js';
 import { restoreDatabase } from './store/sqlite-files.js';
 
 runEntry('restore', async () => {
@@ -13,4 +16,30 @@ runEntry('restore', async () => {
   const file = sqliteFile(config.databaseUrl);
   const records = await restoreDatabase(file, resolve(source));
   process.stdout.write(`Restored ${records} records into ${file}. Start the bot; it needs the encryption key the backup was sealed with.\n`);
+  await warnOfAnotherKey(config.databaseUrl, config.encryptionKey, file);
 });
+
+/** Says so now, rather than at the next start, when the backup is sealed under another key than the bot's. */
+async function warnOfAnotherKey(databaseUrl: string, configured: Buffer | undefined, file: string): Promise<void> {
+  let key;
+  try {
+    key = resolveEncryptionKey(configured, file, false);
+  } catch (error) {
+    if (error instanceof ConfigError) return; // no key here yet: nothing to compare
+    throw error;
+  }
+  const sealer = createSealer(key.key);
+  const store = await openStore(databaseUrl);
+  try {
+    const marked = await readSealingMark(store, sealer);
+    if (marked.kind !== 'other') return;
+    const current = key.file ? `the key file ${key.file}` : 'ENCRYPTION_KEY';
+    process.stderr.write(
+      `restore: the backup is sealed under the key with id ${marked.kid}, not the key in ${current} (id ${sealer.kid}): ` +
+        'set ENCRYPTION_KEY to the key the backup was made with before you start the bot, or it refuses to start.\n',
+    );
+    process.exitCode = 2;
+  } finally {
+    await store.close();
+  }
+}

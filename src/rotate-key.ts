@@ -1,7 +1,8 @@
 /**
  * npm run rotate-key -- --new <base64>: re-seals every stored API key under a new key. Stop the bot first.
  * The order is what makes kill -9 harmless at any point: open every record (nothing written);
- * save the new key beside the database (encryption.key.next, 0600); re-seal; close the store;
+ * save the new key beside the database (encryption.key.next, 0600); mark the store as sealed by
+ * the new key (core/sealing-mark.ts); re-seal; close the store;
  * replace the key file; remove the saved new key. While that file exists, a run finishes the
  * rotation to its key whatever --new says.
  */
@@ -10,6 +11,7 @@ import { StartupError, runEntry } from './cli.js';
 import { decodeEncryptionKey, loadConfig } from './config.js';
 import { type DamagedKey, checkKeys, largestOtherKeyGroup, resealKeys } from './core/rotation.js';
 import { createSealer, keyId } from './core/seal.js';
+import { moveSealingMark, readSealingMark } from './core/sealing-mark.js';
 import { keyAnchor, pendingKeyFileFor, readPendingKey, removeKeyFile, resolveEncryptionKey, writeKeyFile } from './keyfile.js';
 import { openStore } from './store/index.js';
 
@@ -69,6 +71,14 @@ runEntry('rotate-key', async () => {
     }
     const to = createSealer(next);
 
+    // The store names the key that seals it: the current key, or (a run stopped part way) the new one.
+    const marked = await readSealingMark(store, from);
+    if (marked.kind === 'other' && marked.kid !== to.kid) {
+      throw new StartupError(
+        `${source} is not the key that seals the store ${store.where} (that is the key with id ${marked.kid}; this one has id ${from.kid}). ` +
+          'Set ENCRYPTION_KEY to the key the bot runs with and run again. Nothing was changed.',
+      );
+    }
     const check = await checkKeys(store, from, to);
     const good = check.toReseal + check.alreadyNew;
     say(`Checked ${check.total} stored API keys: ${check.toReseal} to re-seal, ${check.alreadyNew} already under the new key, ${check.damaged.length} that cannot be opened.`);
@@ -83,6 +93,9 @@ runEntry('rotate-key', async () => {
       writeKeyFile(pendingFile, next);
       say(`The new key is saved in ${pendingFile} (mode 0600) until the rotation is done. If this run stops part way, run npm run rotate-key again: it finishes the rotation to that key, whatever --new says.`);
     }
+    // The mark moves first: from here on a process with the old key is refused, even on a host without the saved new key.
+    const moved = await moveSealingMark(store, from, to);
+    if (moved.kind === 'other') throw new StartupError(`the store ${store.where} was marked by another key (id ${moved.kid}) during the rotation: is another rotate-key running? Nothing was re-sealed; run again once it is done.`);
     const report = await resealKeys(store, from, to);
     say(`Re-sealed ${report.resealed} API keys under the new key (${report.alreadyNew} already were).`);
     // Closing checkpoints the store's log into the database file: the re-sealed keys are on disk before the key file moves on.

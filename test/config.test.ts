@@ -110,6 +110,30 @@ describe('parseConfig', () => {
     }
   });
 
+  it('trims what an env file adds around DATABASE_URL (a space, the CR of a CRLF line), so the same file is opened', () => {
+    for (const url of ['sqlite://data/bot.sqlite ', 'sqlite://data/bot.sqlite\r', ' sqlite://data/bot.sqlite\t', 'sqlite://data/bot.sqlite\r\n']) {
+      expect(parseConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: url }).databaseUrl).toBe('sqlite://data/bot.sqlite');
+    }
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: 'redis://cache:6379/0\r', ENCRYPTION_KEY: KEY }).databaseUrl).toBe('redis://cache:6379/0');
+    // A space inside a path is a path.
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: 'sqlite:///srv/my bot/bot.sqlite' }).databaseUrl).toBe('sqlite:///srv/my bot/bot.sqlite');
+  });
+
+  it('refuses a DATABASE_URL that cannot be a file path or a Redis database, naming it and the fix, never echoing it', () => {
+    const refused: Array<[string, RegExp]> = [
+      ['sqlite://data/bot.sqlite?mode=ro', /^(?!.*mode=ro).*DATABASE_URL is a file path after sqlite:\/\/ and takes no \?options or #fragment/],
+      ['sqlite://data/bot.sqlite#main', /takes no \?options or #fragment/],
+      ['sqlite://data/bot\r.sqlite', /DATABASE_URL holds a control character/],
+      ['sqlite://data/', /DATABASE_URL must name a database file after sqlite:\/\//],
+      ['sqlite://', /DATABASE_URL must name a database file/],
+      ['redis://cache:6379/abc', /^(?!.*abc).*DATABASE_URL must end in a Redis database number .*redis:\/\/host:6379\/0/],
+      ['rediss://cache:6379/0/x', /DATABASE_URL must end in a Redis database number/],
+    ];
+    for (const [url, message] of refused) {
+      expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: url, ENCRYPTION_KEY: KEY }), url).toThrow(message);
+    }
+  });
+
   it('.env.example, with a token filled in, is a valid configuration of the defaults', () => {
     const example = parse(readFileSync(new URL('../.env.example', import.meta.url)));
     expect(parseConfig({ ...example, DISCORD_TOKEN: TOKEN })).toEqual(parseConfig({ DISCORD_TOKEN: TOKEN }));
@@ -163,6 +187,8 @@ describe.concurrent('starting the bot with a bad environment', () => {
     ['bad SD_API_TIMEOUT_MS', { DISCORD_TOKEN: TOKEN, SD_API_TIMEOUT_MS: '10s' }, /SD_API_TIMEOUT_MS must be a whole number of milliseconds/],
     ['zero SD_API_TIMEOUT_MS', { DISCORD_TOKEN: TOKEN, SD_API_TIMEOUT_MS: '0' }, /SD_API_TIMEOUT_MS must be a whole number/],
     ['bad DATABASE_URL', { DISCORD_TOKEN: TOKEN, DATABASE_URL: 'mysql://db/bot' }, /DATABASE_URL must look like sqlite:\/\//],
+    ['SQLite DATABASE_URL with a ?query', { DISCORD_TOKEN: TOKEN, DATABASE_URL: 'sqlite://data/bot.sqlite?cache=shared' }, /DATABASE_URL is a file path after sqlite:\/\/ and takes no \?options/],
+    ['Redis DATABASE_URL with a name for a number', { DISCORD_TOKEN: TOKEN, DATABASE_URL: 'redis://127.0.0.1:6379/abc', ENCRYPTION_KEY: KEY }, /DATABASE_URL must end in a Redis database number/],
     ['short ENCRYPTION_KEY', { DISCORD_TOKEN: TOKEN, ENCRYPTION_KEY: 'c2hvcnQ=' }, /ENCRYPTION_KEY must be 32 bytes in base64/],
     ['bad CLEARCACHE_COOLDOWN_S', { DISCORD_TOKEN: TOKEN, CLEARCACHE_COOLDOWN_S: '-1' }, /CLEARCACHE_COOLDOWN_S must be a whole number of seconds/],
     ['bad LOG_LEVEL', { DISCORD_TOKEN: TOKEN, LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of/],

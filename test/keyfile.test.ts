@@ -4,8 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config.js';
 import { GuildStore } from '../src/core/guilds.js';
 import { createSealer } from '../src/core/seal.js';
+import { SEALING_MARK_KEY } from '../src/core/sealing-mark.js';
 import {
   assertKeyOpensStore,
+  keyAnchor,
   keyFileFor,
   pendingKeyFileFor,
   readPendingKey,
@@ -15,6 +17,7 @@ import {
 } from '../src/keyfile.js';
 import { openStore } from '../src/store/index.js';
 import { runScript } from './support/bot-env.js';
+import { postgresDatabase, redisDatabase } from './support/servers.js';
 import { tempDir } from './support/temp.js';
 
 describe('the sealing key', () => {
@@ -72,8 +75,8 @@ describe('the sealing key', () => {
     try {
       const sealer = createSealer(randomBytes(32));
       await new GuildStore(store, sealer).setKey('1', 'some-key-123456', 'u');
-      expect(await assertKeyOpensStore(store, sealer, store.file!)).toEqual({ total: 1, unopened: [], damaged: [], leftoverPendingFile: undefined });
-      const wrong = assertKeyOpensStore(store, createSealer(randomBytes(32)), store.file!);
+      expect(await assertKeyOpensStore(store, sealer, store.file!, store)).toEqual({ total: 1, unopened: [], damaged: [], leftoverPendingFile: undefined });
+      const wrong = assertKeyOpensStore(store, createSealer(randomBytes(32)), store.file!, store);
       await expect(wrong).rejects.toBeInstanceOf(ConfigError);
       await expect(wrong).rejects.toThrow(/ENCRYPTION_KEY does not open 1 of the 1 API keys/);
     } finally {
@@ -89,12 +92,12 @@ describe('the sealing key', () => {
       for (const id of ['1', '2', '3']) await guilds.setKey(id, `key-of-${id}-123456`, 'u');
       await new GuildStore(store, createSealer(randomBytes(32))).setKey('4', 'stray-key-123456', 'u');
       await store.keyv.set('guild:5', { roles: [], audit: [], apiKey: { sealed: 'plaintext-123456', setBy: 'u', setAt: 1 } });
-      const checked = await assertKeyOpensStore(store, sealer, store.file!);
+      const checked = await assertKeyOpensStore(store, sealer, store.file!, store);
       expect({ ...checked, unopened: checked.unopened.toSorted() }).toEqual({ total: 5, unopened: ['4', '5'], damaged: [], leftoverPendingFile: undefined });
       // More keys under one other key than under this one: this key is the wrong one.
       const other = createSealer(randomBytes(32));
       for (const id of ['6', '7', '8', '9']) await new GuildStore(store, other).setKey(id, `key-of-${id}-123456`, 'u');
-      await expect(assertKeyOpensStore(store, sealer, store.file!)).rejects.toThrow(/ENCRYPTION_KEY does not open 6 of the 9 API keys/);
+      await expect(assertKeyOpensStore(store, sealer, store.file!, store)).rejects.toThrow(/ENCRYPTION_KEY does not open 6 of the 9 API keys/);
     } finally {
       await store.close();
     }
@@ -108,14 +111,95 @@ describe('the sealing key', () => {
       await new GuildStore(store, sealer).setKey('1', 'some-key-123456', 'u');
       const pending = pendingKeyFileFor(store.file!);
       writeKeyFile(pending, randomBytes(32));
-      const refused = assertKeyOpensStore(store, sealer, store.file!);
+      const refused = assertKeyOpensStore(store, sealer, store.file!, store);
       await expect(refused).rejects.toBeInstanceOf(ConfigError);
       await expect(refused).rejects.toThrow(`a key rotation is not finished: its new key is in ${pending}. Run npm run rotate-key to finish it`);
 
       writeKeyFile(pending, current);
-      expect(await assertKeyOpensStore(store, sealer, store.file!)).toEqual({ total: 1, unopened: [], damaged: [], leftoverPendingFile: pending });
+      expect(await assertKeyOpensStore(store, sealer, store.file!, store)).toEqual({ total: 1, unopened: [], damaged: [], leftoverPendingFile: pending });
     } finally {
       await store.close();
+    }
+  });
+
+  it('marks an empty store with the first key at start; another key is then refused, naming ENCRYPTION_KEY, and nothing changes', async () => {
+    const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
+    try {
+      const first = createSealer(randomBytes(32));
+      expect(await assertKeyOpensStore(store, first, store.file!, store)).toEqual({ total: 0, unopened: [], damaged: [], leftoverPendingFile: undefined });
+      const before = await store.read(SEALING_MARK_KEY);
+      const other = createSealer(randomBytes(32));
+      const refused = assertKeyOpensStore(store, other, store.file!, { where: store.where, keyFile: `${dir.path}/encryption.key` });
+      await expect(refused).rejects.toBeInstanceOf(ConfigError);
+      await expect(refused).rejects.toThrow(
+        `ENCRYPTION_KEY (here the key file ${dir.path}/encryption.key) is not the key that seals the store ${store.where}: that is the key with id ${first.kid}, this one has id ${other.kid}.`,
+      );
+      expect(await store.read(SEALING_MARK_KEY)).toEqual(before);
+      // The first key still starts.
+      expect((await assertKeyOpensStore(store, first, store.file!, store)).total).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('marks a store sealed before marks existed with the key that opens it, after the census', async () => {
+    const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
+    try {
+      const sealer = createSealer(randomBytes(32));
+      await new GuildStore(store, sealer).setKey('1', 'some-key-123456', 'u');
+      await expect(assertKeyOpensStore(store, createSealer(randomBytes(32)), store.file!, store)).rejects.toThrow(/does not open 1 of the 1/);
+      expect((await store.read(SEALING_MARK_KEY)).value).toBeUndefined();
+      expect((await assertKeyOpensStore(store, sealer, store.file!, store)).total).toBe(1);
+      expect((await store.read(SEALING_MARK_KEY)).value).toEqual({ check: sealer.check, kid: sealer.kid });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a damaged mark, or a store failing at start, stops the start with one line naming it, not an unexpected failure', async () => {
+    const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
+    const sealer = createSealer(randomBytes(32));
+    try {
+      await store.keyv.set(SEALING_MARK_KEY, 'not a mark');
+      const damaged = assertKeyOpensStore(store, sealer, store.file!, store);
+      await expect(damaged).rejects.toBeInstanceOf(ConfigError);
+      await expect(damaged).rejects.toThrow(`the record ${SEALING_MARK_KEY} in ${store.where}, which names the key that seals the store, is damaged (not a key check value): delete it`);
+    } finally {
+      await store.close();
+    }
+    const failing = assertKeyOpensStore(store, sealer, store.file!, store);
+    await expect(failing).rejects.toBeInstanceOf(ConfigError);
+    await expect(failing).rejects.toThrow(new RegExp(`^DATABASE_URL: the store ${store.where} failed at start \\(store .* failed`));
+  });
+
+  it.each([
+    ['PostgreSQL', postgresDatabase],
+    ['Redis', redisDatabase],
+  ] as const)('a wrong key on %s names the store by its URL (without the password), not a file', async (_name, create) => {
+    const db = await create();
+    if (!db) return;
+    const store = await openStore(db.url);
+    try {
+      const sealer = createSealer(randomBytes(32));
+      await new GuildStore(store, sealer).setKey('1', 'some-key-123456', 'u');
+      const refused = assertKeyOpensStore(store, createSealer(randomBytes(32)), keyAnchor(store), store);
+      await expect(refused).rejects.toThrow(`ENCRYPTION_KEY does not open 1 of the 1 API keys stored in ${store.where}: they were sealed under another key.`);
+      await expect(refused).rejects.not.toThrow(/data\/store/);
+      expect(store.where).toMatch(/^(postgres|redis):\/\//);
+      // On an empty store, marked by one key, the other is named against the same URL.
+      const empty = await create();
+      if (!empty) return;
+      const second = await openStore(empty.url);
+      try {
+        await assertKeyOpensStore(second, sealer, keyAnchor(second), second);
+        await expect(assertKeyOpensStore(second, createSealer(randomBytes(32)), keyAnchor(second), second)).rejects.toThrow(`is not the key that seals the store ${second.where}:`);
+      } finally {
+        await second.close();
+        await empty.drop();
+      }
+    } finally {
+      await store.close();
+      await db.drop();
     }
   });
 

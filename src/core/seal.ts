@@ -3,7 +3,7 @@
  * Sealed form: `v1.<kid>.<iv>.<tag>.<ciphertext>` (base64url). The kid names which key sealed it,
  * so a store mid-rotation says plainly which values need the old key and which the new.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 
@@ -14,12 +14,23 @@ export type OpenResult =
 export interface Sealer {
   /** A short public fingerprint of the key (not secret: a hash prefix). */
   readonly kid: string;
+  /** The key's check value: proves which key seals a store without holding the key (see keyCheckValue). */
+  readonly check: string;
   seal(plaintext: string, context: string): string;
   open(sealed: string, context: string): OpenResult;
 }
 
 export function keyId(key: Buffer): string {
   return createHash('sha256').update('sd-bot key id\0').update(key).digest('base64url').slice(0, 11);
+}
+
+/**
+ * A key check value: an HMAC of a fixed label under the key. Stored beside the sealed keys, it tells
+ * whether a key is the one that seals them before anything is sealed, and it cannot be turned back
+ * into the key.
+ */
+export function keyCheckValue(key: Buffer): string {
+  return createHmac('sha256', key).update('sd-bot sealing key check v1').digest('base64url');
 }
 
 /** The kid a sealed value was made under, or undefined when it is not a sealed value. */
@@ -33,6 +44,7 @@ export function createSealer(key: Buffer): Sealer {
   const kid = keyId(key);
   return {
     kid,
+    check: keyCheckValue(key),
     seal(plaintext, context) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);

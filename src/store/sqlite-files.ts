@@ -4,7 +4,7 @@
  * two; these go through SQLite itself (VACUUM INTO reads one consistent snapshot, even while the bot
  * writes) and replace the file whole, with its stale -wal and -shm removed.
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { type Stats, closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { StoreOpenError } from './sqlite.js';
@@ -47,14 +47,34 @@ function syncFolder(path: string): void {
 export async function backupDatabase(file: string, destination: string): Promise<number> {
   if (!existsSync(file)) throw new StoreOpenError(`there is no database at ${file}: check DATABASE_URL`);
   if (existsSync(destination)) throw new StoreOpenError(`${destination} already exists: pick a new file name`);
+  // SQLite would only say "unable to open database file": name the folder, and what to do.
+  const folder = dirname(destination);
+  if (!statIfPresent(folder)?.isDirectory()) throw new StoreOpenError(`the folder ${folder} does not exist: create it (mkdir -p ${folder}) or pick another place for the backup`);
   const db = await open(file, sqlite3.OPEN_READWRITE);
   try {
     await all(db, 'PRAGMA busy_timeout = 3000');
     await all(db, 'VACUUM INTO ?', destination);
+  } catch (error) {
+    throw new StoreOpenError(`cannot write the backup ${destination} (${(error as Error).message}): check that its folder is writable and has room`);
   } finally {
     await close(db);
   }
   return inspect(destination);
+}
+
+function statIfPresent(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether two paths are one file: the same inode, whatever the names (symlinks, hard links, relative paths). */
+function sameFile(a: string, b: string): boolean {
+  const one = statIfPresent(a);
+  const two = statIfPresent(b);
+  return one !== undefined && two !== undefined && one.dev === two.dev && one.ino === two.ino;
 }
 
 /**
@@ -64,6 +84,10 @@ export async function backupDatabase(file: string, destination: string): Promise
  */
 export async function restoreDatabase(file: string, backup: string): Promise<number> {
   if (!existsSync(backup)) throw new StoreOpenError(`there is no backup at ${backup}`);
+  // The live database's own committed changes wait in its -wal, which a restore removes: they would be lost.
+  if (sameFile(backup, file)) {
+    throw new StoreOpenError(`${backup} is the database DATABASE_URL names (${file}), not a backup of it: restore a copy made with npm run backup. Nothing was changed.`);
+  }
   const records = await inspect(backup);
   const staging = `${file}.restoring`;
   copyFileSync(backup, staging);

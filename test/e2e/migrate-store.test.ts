@@ -14,6 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GuildStore } from '../../src/core/guilds.js';
 import { createSealer } from '../../src/core/seal.js';
+import { SEALING_MARK_KEY, claimSealingMark } from '../../src/core/sealing-mark.js';
 import { openStore } from '../../src/store/index.js';
 import { startBotProcess } from '../support/bot-process.js';
 import { runScript } from '../support/bot-env.js';
@@ -148,7 +149,8 @@ describe.each(servers)('npm run migrate-store from SQLite to $name', (server) =>
     const where = new URL(to);
     where.password = password ? '***' : '';
     const total = source.size;
-    expect(total).toBe(FILLED + 1);
+    // The bulk records, the live server's, and the mark naming the key that seals the store.
+    expect(total).toBe(FILLED + 2);
     const printed: string[] = [];
 
     // Killed with its 1,000th write to the server on the wire, its answer not yet read.
@@ -302,6 +304,32 @@ describe('npm run migrate-store refuses, plainly and without echoing a password'
       expect(result.stderr).toBe(`migrate-store: there is no database at ${dir.path}/data/bot.sqlite: set DATABASE_URL to the store to copy\n`);
       expect(existsSync(`${dir.path}/data/bot.sqlite`)).toBe(false);
       expect(existsSync(`${dir.path}/new`)).toBe(false);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('a target marked by another key (a bot started on it first) keeps its mark; the run says what that record is and ends with status 2', async () => {
+    const dir = tempDir();
+    try {
+      const sealer = createSealer(randomBytes(32));
+      const store = await openStore(`sqlite://${dir.path}/data/bot.sqlite`);
+      await new GuildStore(store, sealer).setKey('1', 'a-key-to-move-0123456789', 'u');
+      await claimSealingMark(store, sealer);
+      await store.close();
+      const target = await openStore(`sqlite://${dir.path}/new/bot.sqlite`);
+      await claimSealingMark(target, createSealer(randomBytes(32)));
+      const theirs = (await target.read(SEALING_MARK_KEY)).value;
+      await target.close();
+
+      const result = await run({ DATABASE_URL: 'sqlite://data/bot.sqlite' }, ['--to', `sqlite://${dir.path}/new/bot.sqlite`], dir.path);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toContain('Copied 1 record');
+      expect(result.stderr).toContain(`already holds a different value and was left as it is: ${SEALING_MARK_KEY}.`);
+      expect(result.stderr).toContain(`(${SEALING_MARK_KEY} names the key that seals a store: a bot was started on the target with another ENCRYPTION_KEY.)`);
+      const after = await openStore(`sqlite://${dir.path}/new/bot.sqlite`);
+      expect((await after.read(SEALING_MARK_KEY)).value).toEqual(theirs);
+      await after.close();
     } finally {
       dir.remove();
     }

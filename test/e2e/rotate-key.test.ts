@@ -282,6 +282,36 @@ describe('npm run rotate-key', () => {
     expect(existsSync(db.pendingFile)).toBe(true);
   });
 
+  it('moves the mark of the key that seals the store: the bot starts on the new key, and the old one is refused even with no API key stored', async () => {
+    if (rig.bot.child.exitCode === null) await rig.bot.stop('SIGTERM');
+    const db = databaseIn(`${rig.dir}/marked`);
+    const first = startBotProcess({ ...rig.env, DATABASE_URL: db.url }, rig.dir);
+    await first.waitForLog((l) => l.msg === 'ready', 15_000, 'the ready line');
+    expect(await first.stop('SIGTERM')).toBe(0);
+    const old = readKey(db.keyFile);
+    const next = randomBytes(32);
+
+    // A key that is not the store's is refused before anything is written.
+    const stray = randomBytes(32);
+    const refused = await rotate(db, ['--new', b64(next)], { ENCRYPTION_KEY: b64(stray) });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`^rotate-key: ENCRYPTION_KEY is not the key that seals the store ${db.file} \\(that is the key with id ${createSealer(old).kid}; this one has id ${createSealer(stray).kid}\\)\\. .*Nothing was changed\\.\n$`));
+    expect(existsSync(db.pendingFile)).toBe(false);
+
+    const run = await rotate(db, ['--new', b64(next)]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(readKey(db.keyFile)).toEqual(next);
+    expectNoKeyMaterial(run.stdout, [old, next]);
+
+    const stale = startBotProcess({ ...rig.env, DATABASE_URL: db.url, ENCRYPTION_KEY: b64(old) }, rig.dir);
+    expect(await stale.exited).toBe(1);
+    expect(stale.output()).toContain(`bot: ENCRYPTION_KEY is not the key that seals the store ${db.file}: that is the key with id ${createSealer(next).kid}`);
+    expectNoKeyMaterial(stale.output(), [old, next]);
+    const bot = startBotProcess({ ...rig.env, DATABASE_URL: db.url }, rig.dir);
+    await bot.waitForLog((l) => l.msg === 'ready', 15_000, 'the ready line');
+    expect(await bot.stop('SIGTERM')).toBe(0);
+  });
+
   it('without --new and nothing to finish, explains itself and changes nothing', async () => {
     const result = await runScript(ROTATE, { DISCORD_TOKEN: TOKEN, DATABASE_URL: rig.env.DATABASE_URL! }, rig.dir);
     expect(result.code).toBe(1);
