@@ -89,6 +89,7 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
       guilds,
       cooldownS: config.clearCacheCooldownS,
       apiTimeoutMs: config.sdApiTimeoutMs,
+      storeDeadlineMs: store.deadlineMs,
       onRecordError: (err, guildId) => log.error({ err, guildId }, 'could not record a clear'),
     });
     const rest = createRest(config);

@@ -65,7 +65,7 @@ describe('commands while the Redis server stops answering', () => {
     });
     guilds = new GuildStore(records, createSealer(randomBytes(32)));
     const log = createLogger({ level: 'info', format: 'json', secrets: new SecretSet(), destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
-    const clears = new ClearService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds, cooldownS: 0, apiTimeoutMs: 500 });
+    const clears = new ClearService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds, cooldownS: 0, apiTimeoutMs: 500, storeDeadlineMs: store.deadlineMs });
     road = createRoad(await loadCommands(), { guilds, clears, discord: { guildRoleIds: async () => new Set([ROLE.id]) }, log });
   });
   afterEach(async () => {
