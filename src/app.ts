@@ -50,7 +50,7 @@ export function inviteUrl(applicationId: string): string {
 }
 
 export async function createApp(config: Config, log: Logger, secrets: SecretSet, hooks: AppHooks): Promise<App> {
-  const opened = await openStore(config.databaseUrl);
+  const opened = await openStore(config.databaseUrl, { deadlineMs: config.storeTimeoutMs });
   const commands = await loadCommands();
   // Metrics are served by the HTTP server: without one, prom-client is not even loaded.
   const metrics: Metrics | undefined = config.httpPort === undefined ? undefined : (await import('./metrics.js')).createMetrics(commands.keys());

@@ -1,5 +1,6 @@
 /**
- * How long one store call may take, the same on every backend, and the one place that says so.
+ * How long one store call may take, the same on every backend: the one place that says so (an
+ * operator may set another with STORE_TIMEOUT_MS, e.g. for a remote database with long failovers).
  *
  * Why 10 s: an interaction is deferred within Discord's 3 s and its answer may then come up to
  * 15 minutes later, so the bound is not Discord's but the person's, who watches "thinking…" and

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GuildStore, settingsKey } from '../../src/core/guilds.js';
+import { parseConfig } from '../../src/config.js';
 import { StoreError } from '../../src/core/records.js';
 import { createSealer } from '../../src/core/seal.js';
 import { STORE_DEADLINE_MS, type Store, openStore } from '../../src/store/index.js';
@@ -202,5 +203,15 @@ describe('a stall shorter than the deadline is ridden out, on every backend', ()
       await store.close();
       dir.remove();
     }
+  });
+});
+
+describe('STORE_TIMEOUT_MS', () => {
+  const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.Gx7kQz.abcdefghijklmnopqrstuvwxyz0123456789';
+  it('sets the deadline, 10 s unless set, and is refused out of range naming itself', () => {
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN }).storeTimeoutMs).toBe(STORE_DEADLINE_MS);
+    expect(STORE_DEADLINE_MS).toBe(10_000);
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, STORE_TIMEOUT_MS: '30000' }).storeTimeoutMs).toBe(30_000);
+    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, STORE_TIMEOUT_MS: '500' })).toThrow(/STORE_TIMEOUT_MS must be a whole number of milliseconds from 1000 to 120000/);
   });
 });
