@@ -38,6 +38,22 @@ describe('a store server that takes the connection and never answers, at start',
     // Redis reads the PostgreSQL greeting as the start of a command and waits for its end.
     ['a PostgreSQL URL naming the Redis server', async () => ((await redisDatabase()) ? { url: `postgres://postgres@${redisHost}:${redisPort}/test`, close: async () => undefined } : undefined)],
   ])('%s: exit 1 with one line naming DATABASE_URL, within the deadline', async (_name, make) => {
+    await startsAndStops(make, /^bot: DATABASE_URL: \w+:\/\/.* took the connection but gave no (PostgreSQL|Redis) answer within 2 s; check that the URL names/);
+  }, STORE_DEADLINE_MS + SLACK_MS + 10_000);
+
+  it('Redis stopping after the greeting, while the bot reads its records: exit 1 with one line naming DATABASE_URL', async () => {
+    const make = async () => {
+      const db = await redisDatabase();
+      if (!db) return undefined;
+      const proxy = await tcpProxy(db.url);
+      proxy.blackHoleWhen((sent) => sent.includes('SCAN'));
+      return { url: proxy.url, close: async () => (await proxy.close(), await db.drop()) };
+    };
+    await startsAndStops(make, /^bot: DATABASE_URL: redis:\/\/.* stopped answering while the bot read its records at start \(no answer to a scan within 2000 ms\); check/);
+  }, STORE_DEADLINE_MS + SLACK_MS + 10_000);
+
+  /** Starts the bot on the store `make` gives, and expects it to stop within the deadline with exactly one line. */
+  async function startsAndStops(make: () => Promise<{ url: string; close(): Promise<unknown> } | undefined>, line: RegExp) {
     const target = await make();
     if (!target) return;
     const world = await startWorld({ guilds: 1 });
@@ -48,12 +64,12 @@ describe('a store server that takes the connection and never answers, at start',
       expect(code).toBe(1);
       const lines = bot.output().trim().split('\n');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^bot: DATABASE_URL: \w+:\/\/.* took the connection but gave no (PostgreSQL|Redis) answer within 2 s; check that the URL names/);
+      expect(lines[0]).toMatch(line);
     } finally {
       await world.closeWorld();
       await target.close();
     }
-  }, STORE_DEADLINE_MS + SLACK_MS + 10_000);
+  }
 });
 
 describe('a Redis server that stops answering while the bot runs', () => {

@@ -6,6 +6,7 @@
  *
  *   const proxy = await tcpProxy(TEST_REDIS_URL);   // proxy.url: the same URL through the proxy
  *   proxy.blackHole(); ... proxy.resume(); await proxy.close();
+ *   proxy.blackHoleWhen((sent) => sent.includes('SCAN'));   // from the first matching client bytes on
  *   const silent = await silentListener();          // silent.port, silent.accepted(), silent.close()
  */
 import { type Server, type Socket, connect, createServer } from 'node:net';
@@ -17,6 +18,8 @@ export interface TcpProxy {
   /** Connections taken so far. */
   accepted(): number;
   blackHole(): void;
+  /** Black-holes as soon as a client sends bytes that match (those bytes held back too). */
+  blackHoleWhen(match: (sent: string) => boolean): void;
   resume(): void;
   close(): Promise<void>;
 }
@@ -38,6 +41,14 @@ export async function tcpProxy(upstreamUrl: string): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let held = false;
   let accepted = 0;
+  let trigger: ((sent: string) => boolean) | undefined;
+  /** Bytes taken in the moment the black hole began: delivered first on resume. */
+  const heldBack: Array<() => void> = [];
+  const blackHole = () => {
+    // Not reading either side: the bytes wait in the kernel, and nothing reaches the other end.
+    held = true;
+    for (const socket of sockets) socket.pause();
+  };
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -50,7 +61,15 @@ export async function tcpProxy(upstreamUrl: string): Promise<TcpProxy> {
     const server = connect(Number(upstream.port), upstream.hostname);
     track(server);
     // By hand rather than pipe(): pipe resumes a paused source on its own when the other side drains.
-    client.on('data', (chunk) => server.write(chunk));
+    client.on('data', (chunk: Buffer) => {
+      if (trigger?.(chunk.toString('latin1'))) {
+        trigger = undefined;
+        blackHole();
+        heldBack.push(() => server.write(chunk));
+        return;
+      }
+      server.write(chunk);
+    });
     server.on('data', (chunk) => client.write(chunk));
     client.on('close', () => server.destroy());
     server.on('close', () => client.destroy());
@@ -63,13 +82,13 @@ export async function tcpProxy(upstreamUrl: string): Promise<TcpProxy> {
     url: url.toString(),
     port,
     accepted: () => accepted,
-    blackHole() {
-      // Not reading either side: the bytes wait in the kernel, and nothing reaches the other end.
-      held = true;
-      for (const socket of sockets) socket.pause();
+    blackHole,
+    blackHoleWhen(match) {
+      trigger = match;
     },
     resume() {
       held = false;
+      for (const deliver of heldBack.splice(0)) deliver();
       for (const socket of sockets) socket.resume();
     },
     close: () => closing(server, sockets),
