@@ -4,6 +4,7 @@
  */
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
+import { STORE_DEADLINE_MS } from './store/deadline.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -15,6 +16,8 @@ export interface Config {
   sdApiBaseUrl: string;
   sdApiTimeoutMs: number;
   databaseUrl: string;
+  /** How long one store call may take (the store's deadline). */
+  storeTimeoutMs: number;
   /** 32 raw bytes, or undefined to use (or create) the key file beside the database. */
   encryptionKey: Buffer | undefined;
   clearCacheCooldownS: number;
@@ -159,6 +162,7 @@ const schema = z.object({
       const problem = databaseUrlProblem(v, 'DATABASE_URL');
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
+  STORE_TIMEOUT_MS: integer('STORE_TIMEOUT_MS', STORE_DEADLINE_MS, 1000, 120_000, 'milliseconds'),
   ENCRYPTION_KEY: z.string().optional(),
   CLEARCACHE_COOLDOWN_S: integer('CLEARCACHE_COOLDOWN_S', 30, 0, 86_400, 'seconds'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -215,6 +219,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sdApiBaseUrl: e.SD_API_BASE_URL,
     sdApiTimeoutMs: e.SD_API_TIMEOUT_MS,
     databaseUrl: e.DATABASE_URL,
+    storeTimeoutMs: e.STORE_TIMEOUT_MS,
     encryptionKey: e.ENCRYPTION_KEY === undefined ? undefined : decodeEncryptionKey(e.ENCRYPTION_KEY),
     clearCacheCooldownS: e.CLEARCACHE_COOLDOWN_S,
     logLevel: e.LOG_LEVEL,

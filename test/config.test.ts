@@ -18,6 +18,7 @@ describe('parseConfig', () => {
       sdApiBaseUrl: 'https://modelslab.com/api',
       sdApiTimeoutMs: 10_000,
       databaseUrl: 'sqlite://data/bot.sqlite',
+      storeTimeoutMs: 10_000,
       encryptionKey: undefined,
       clearCacheCooldownS: 30,
       logLevel: 'info',

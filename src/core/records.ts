@@ -28,10 +28,27 @@ export interface RecordStore {
   scan(prefix: string): AsyncIterable<Scanned>;
 }
 
+/** The store did not answer one call within its deadline: the call may still land later. */
+export class StoreTimeoutError extends Error {
+  override name = 'StoreTimeoutError';
+  constructor(
+    readonly operation: string,
+    readonly ms: number,
+  ) {
+    super(`no answer to a ${operation} within ${ms} ms`);
+  }
+}
+
 export class StoreError extends Error {
   override name = 'StoreError';
+  /**
+   * 'none': the store refused or failed the call, so nothing was written. 'unknown': a write got no
+   * answer in time; it may have landed (or land later), so nobody may say it did not.
+   */
+  readonly written: 'none' | 'unknown';
   constructor(operation: string, cause: unknown) {
     super(`store ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.written = operation === 'write' && cause instanceof StoreTimeoutError ? 'unknown' : 'none';
   }
 }
 

@@ -34,6 +34,8 @@ export const de: Catalog = {
   'options.body': 'Die Optionen für `/{command}` passen nicht zu diesem Befehl. Prüfe sie und führe ihn erneut aus.',
   'store.title': 'Speicher nicht verfügbar',
   'store.body': 'Der Bot kann seine Datenbank gerade weder lesen noch schreiben, daher wurde nichts geändert oder gesendet. Der Betreiber des Bots wurde über die Logs informiert; versuche es in ein paar Minuten erneut.',
+  'store.unknown.title': 'Ergebnis unbekannt: die Datenbank hat nicht rechtzeitig geantwortet',
+  'store.unknown.body': 'Der Bot hat seine Datenbank gebeten, diese Änderung zu speichern, aber keine Antwort kam rechtzeitig – sie wurde also vielleicht gespeichert, vielleicht nicht. Prüfe es in einer Minute mit {check} und führe den Befehl erneut aus, falls die Änderung fehlt. Der Betreiber des Bots wurde über die Logs informiert.',
   'damaged.title': 'Die Einstellungen dieses Servers sind nicht lesbar',
   'damaged.body': 'Die Datenbank des Bots enthält einen beschädigten Eintrag für diesen Server, daher wurde nichts geändert oder gesendet. Der Betreiber des Bots wurde über die Logs informiert (die Logzeile nennt diesen Server).',
   'error.title': 'Etwas ist schiefgelaufen',

@@ -36,6 +36,8 @@ export const en = {
   'options.body': 'The options given to `/{command}` do not match this command. Check them and run it again.',
   'store.title': 'Storage unavailable',
   'store.body': "The bot cannot read or write its database right now, so nothing was changed or sent. The bot's host has been told in the logs; try again in a few minutes.",
+  'store.unknown.title': 'Outcome unknown: the database did not answer in time',
+  'store.unknown.body': "The bot asked its database to save this change, but no answer came in time, so it may or may not have been saved. Check with {check} in a minute, and run the command again if the change is not there. The bot's host has been told in the logs.",
   'damaged.title': "This server's settings cannot be read",
   'damaged.body': "The bot's database holds a damaged record for this server, so nothing was changed or sent. The bot's host has been told in the logs (the line names this server).",
   'error.title': 'Something went wrong',

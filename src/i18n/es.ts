@@ -34,6 +34,8 @@ export const es: Catalog = {
   'options.body': 'Las opciones que recibió `/{command}` no corresponden a este comando. Revísalas y vuelve a intentarlo.',
   'store.title': 'Almacenamiento no disponible',
   'store.body': 'El bot no puede leer ni escribir en su base de datos en este momento, así que no se cambió ni se envió nada. Se avisó en los registros a quien aloja el bot; vuelve a intentarlo en unos minutos.',
+  'store.unknown.title': 'Resultado desconocido: la base de datos no respondió a tiempo',
+  'store.unknown.body': 'El bot pidió a su base de datos guardar este cambio, pero no llegó respuesta a tiempo, así que puede que se haya guardado o no. Compruébalo con {check} dentro de un minuto y vuelve a ejecutar el comando si el cambio no está. Se avisó en los registros a quien aloja el bot.',
   'damaged.title': 'No se pueden leer los ajustes de este servidor',
   'damaged.body': 'La base de datos del bot tiene un registro dañado para este servidor, así que no se cambió ni se envió nada. Se avisó en los registros a quien aloja el bot (la línea menciona este servidor).',
   'error.title': 'Algo salió mal',

@@ -34,6 +34,8 @@ export const fr: Catalog = {
   'options.body': 'Les options données à `/{command}` ne correspondent pas à cette commande. Vérifiez-les et relancez-la.',
   'store.title': 'Stockage indisponible',
   'store.body': "Le bot ne peut ni lire ni écrire sa base de données pour le moment : rien n'a été modifié ni envoyé. L'hébergeur du bot a été prévenu dans les journaux ; réessayez dans quelques minutes.",
+  'store.unknown.title': 'Résultat inconnu : la base de données n’a pas répondu à temps',
+  'store.unknown.body': "Le bot a demandé à sa base de données d'enregistrer ce changement, mais aucune réponse n'est arrivée à temps : il a peut-être été enregistré, peut-être pas. Vérifiez avec {check} dans une minute, et relancez la commande si le changement n'y est pas. L'hébergeur du bot a été prévenu dans les journaux.",
   'damaged.title': 'Les paramètres de ce serveur sont illisibles',
   'damaged.body': "La base de données du bot contient un enregistrement endommagé pour ce serveur : rien n'a été modifié ni envoyé. L'hébergeur du bot a été prévenu dans les journaux (la ligne nomme ce serveur).",
   'error.title': "Une erreur s'est produite",

@@ -34,6 +34,8 @@ export const ptBR: Catalog = {
   'options.body': 'As opções passadas para `/{command}` não correspondem a este comando. Confira e tente de novo.',
   'store.title': 'Armazenamento indisponível',
   'store.body': 'O bot não consegue ler nem gravar o banco de dados agora, então nada foi alterado nem enviado. Quem hospeda o bot foi avisado nos logs; tente de novo em alguns minutos.',
+  'store.unknown.title': 'Resultado desconhecido: o banco de dados não respondeu a tempo',
+  'store.unknown.body': 'O bot pediu ao banco de dados para salvar esta alteração, mas nenhuma resposta chegou a tempo, então ela pode ou não ter sido salva. Confira com {check} daqui a um minuto e rode o comando de novo se a alteração não estiver lá. Quem hospeda o bot foi avisado nos logs.',
   'damaged.title': 'Não foi possível ler as configurações deste servidor',
   'damaged.body': 'O banco de dados do bot tem um registro danificado para este servidor, então nada foi alterado nem enviado. Quem hospeda o bot foi avisado nos logs (a linha cita este servidor).',
   'error.title': 'Algo deu errado',

@@ -16,7 +16,7 @@ import { type Translate, translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { Command, CommandContext, DiscordPort } from './command.js';
 import { type CommandInput, InputError, parseCommand } from './input.js';
-import { cooldown, damagedRecord, notAllowed, optionsNotUnderstood, serversOnly, storeUnavailable, unexpectedError, unknownCommand } from './replies.js';
+import { cooldown, damagedRecord, notAllowed, optionsNotUnderstood, serversOnly, storeOutcomeUnknown, storeUnavailable, unexpectedError, unknownCommand } from './replies.js';
 
 /** One interaction, as counted for the host's metrics. */
 export interface InteractionMeasure {
@@ -173,8 +173,8 @@ async function decide(input: CommandInput, applicationId: string, stage: Stage, 
       return refuse(damagedRecord(t), 'damaged-record');
     }
     if (error instanceof StoreError) {
-      services.log.error(line, 'store unavailable');
-      return refuse(storeUnavailable(t), 'store-error');
+      services.log.error({ ...line, written: error.written }, 'store unavailable');
+      return refuse(error.written === 'unknown' ? storeOutcomeUnknown(t, input.name) : storeUnavailable(t), 'store-error');
     }
     services.log.error(line, 'command failed');
     return refuse(unexpectedError(t), 'error');

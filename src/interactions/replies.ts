@@ -125,6 +125,13 @@ export function clearAttemptEmbed(t: Translate, attempt: ClearAttempt): APIEmbed
 }
 
 export const storeUnavailable = (t: Translate) => failure(t('store.title'), t('store.body'));
+
+/** Where a caller of each command sees whether a change landed (every change is in /audit). */
+const CHECK_WITH: Readonly<Record<string, string>> = { apikey: '`/apikey status`', access: '`/access list`' };
+
+/** A write got no answer in time: it may have landed, so the reply says so and how to look. */
+export const storeOutcomeUnknown = (t: Translate, command: string) =>
+  warning(t('store.unknown.title'), t('store.unknown.body', { check: CHECK_WITH[command] ?? '`/audit`' }));
 export const unexpectedError = (t: Translate) => failure(t('error.title'), t('error.body'));
 export const damagedRecord = (t: Translate) => failure(t('damaged.title'), t('damaged.body'));
 export const unknownSubcommand = (t: Translate, ...choices: string[]) => failure(t('subcommand.title'), t('subcommand.body', { choices: choices.map((c) => `\`${c}\``).join(', ') }));

@@ -8,6 +8,8 @@
 import KeyvPostgres from '@keyv/postgres';
 import Keyv from 'keyv';
 import pg from 'pg';
+import { StoreTimeoutError } from '../core/records.js';
+import { driverLimit, withDeadline } from './deadline.js';
 import { redactUrl } from './redact.js';
 import { StoreOpenError } from './sqlite.js';
 import { KEYV_FORMAT, NAMESPACE, type RawBackend } from './store.js';
@@ -15,20 +17,40 @@ import { KEYV_FORMAT, NAMESPACE, type RawBackend } from './store.js';
 const TABLE = 'keyv';
 const PAGE = 500;
 
-export async function openPostgres(databaseUrl: string): Promise<RawBackend> {
+export async function openPostgres(databaseUrl: string, deadlineMs: number): Promise<RawBackend> {
   const where = redactUrl(databaseUrl);
   const adapter = new KeyvPostgres({ uri: databaseUrl, table: TABLE, iterationLimit: PAGE, max: 1, idleTimeoutMillis: 1 } as ConstructorParameters<typeof KeyvPostgres>[0]);
   const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, ...KEYV_FORMAT, throwOnErrors: true, emitErrors: false });
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 3000, query_timeout: 5000 });
+  // The server gives up on a statement (a lock wait included) just before the store's deadline, so
+  // that it fails as "nothing written"; a connection that never answers is dropped at the deadline.
+  const limit = driverLimit(deadlineMs);
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    idleTimeoutMillis: 10_000,
+    connectionTimeoutMillis: limit,
+    statement_timeout: limit,
+    query_timeout: deadlineMs,
+  });
   // The failed client is already out of the pool; the next query reports the trouble as a store error.
   pool.on('error', () => undefined);
   const query = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as Array<Record<string, unknown>>;
   try {
-    // The adapter creates the table on its first connection; its query waits for that.
-    await adapter.query(`SELECT 1 FROM ${TABLE} LIMIT 1`);
-    await query('SELECT 1');
+    await withDeadline('open', deadlineMs, async () => {
+      // The adapter creates the table on its first connection; its query waits for that.
+      await adapter.query(`SELECT 1 FROM ${TABLE} LIMIT 1`);
+      await query('SELECT 1');
+    });
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    // Not awaited: a server that never answers would hold these up too.
+    void pool.end().catch(() => undefined);
+    if (error instanceof StoreTimeoutError) {
+      void adapter.disconnect().catch(() => undefined);
+      throw new StoreOpenError(
+        `DATABASE_URL: ${where} took the connection but gave no PostgreSQL answer within ${deadlineMs / 1000} s; ` +
+          'check that the URL names the PostgreSQL server (host and port) and that the server is not stalled',
+      );
+    }
     throw new StoreOpenError(`DATABASE_URL: cannot open the PostgreSQL database ${where} (${(error as Error).message}); check that the server runs and the URL is right`);
   }
 

@@ -7,6 +7,8 @@
  */
 import KeyvRedis, { createClient } from '@keyv/redis';
 import Keyv from 'keyv';
+import { StoreTimeoutError } from '../core/records.js';
+import { withDeadline } from './deadline.js';
 import { redactUrl } from './redact.js';
 import { StoreOpenError } from './sqlite.js';
 import { KEYV_FORMAT, NAMESPACE, type RawBackend } from './store.js';
@@ -22,27 +24,35 @@ end
 if ARGV[3] == '0' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[4]) end
 return 1`;
 
-const CONNECT_TIMEOUT_MS = 3000;
 /** The adapter's own separator between namespace and key. */
 const SEPARATOR = '::';
 
-export async function openRedis(databaseUrl: string): Promise<RawBackend> {
+export async function openRedis(databaseUrl: string, deadlineMs: number): Promise<RawBackend> {
   const where = redactUrl(databaseUrl);
   let started = false;
   const client = createClient({
     url: databaseUrl,
     disableOfflineQueue: true,
     // Not reachable at start: fail the start plainly. Lost later: reconnect, backing off to 2 s.
-    socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: (attempts: number) => (started ? Math.min(100 * 2 ** attempts, 2000) : false) },
+    socket: { connectTimeout: deadlineMs, reconnectStrategy: (attempts: number) => (started ? Math.min(100 * 2 ** attempts, 2000) : false) },
   });
   // Connection trouble is reported by the commands that fail meanwhile; the client reconnects itself.
   client.on('error', () => undefined);
   try {
-    await client.connect();
-    await client.ping();
+    // The connect timeout covers TCP alone; a server that takes the connection and never answers is the deadline's.
+    await withDeadline('open', deadlineMs, async () => {
+      await client.connect();
+      await client.ping();
+    });
     started = true;
   } catch (error) {
     if (client.isOpen) client.destroy();
+    if (error instanceof StoreTimeoutError) {
+      throw new StoreOpenError(
+        `DATABASE_URL: ${where} took the connection but gave no Redis answer within ${deadlineMs / 1000} s; ` +
+          'check that the URL names the Redis server (host, port and database) and that the server is not stalled',
+      );
+    }
     throw new StoreOpenError(`DATABASE_URL: cannot reach the Redis server ${where} (${(error as Error).message}); check that it runs and the URL is right`);
   }
   const adapter = new KeyvRedis(client as never, { namespace: NAMESPACE, keyPrefixSeparator: SEPARATOR, throwOnErrors: true, throwOnConnectError: true });
@@ -78,7 +88,12 @@ export async function openRedis(databaseUrl: string): Promise<RawBackend> {
       await client.ping();
     },
     async close() {
-      await client.close();
+      // A graceful close waits for every reply still due; a server that stopped answering gets cut.
+      try {
+        await withDeadline('close', deadlineMs, () => client.close());
+      } finally {
+        if (client.isOpen) client.destroy();
+      }
     },
   };
 }

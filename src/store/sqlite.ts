@@ -14,13 +14,13 @@ import { type FSWatcher, mkdirSync, statSync, watch } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
+import { driverLimit } from './deadline.js';
 import { KEYV_FORMAT, NAMESPACE, type RawBackend } from './store.js';
 
 export class StoreOpenError extends Error {
   override name = 'StoreOpenError';
 }
 
-const BUSY_TIMEOUT_MS = 3000;
 /** Without a word from the file system, the file's identity is still looked at this often. */
 const FALLBACK_CHECK_MS = 5000;
 const TABLE = 'keyv';
@@ -39,7 +39,7 @@ const identity = (file: string): string | undefined => {
   }
 };
 
-export async function openSqlite(databaseUrl: string): Promise<RawBackend> {
+export async function openSqlite(databaseUrl: string, deadlineMs: number): Promise<RawBackend> {
   const file = sqliteFile(databaseUrl);
   try {
     // sqlite does not create the folder, and fails late (SQLITE_CANTOPEN) when it is missing.
@@ -47,7 +47,7 @@ export async function openSqlite(databaseUrl: string): Promise<RawBackend> {
   } catch (error) {
     throw new StoreOpenError(`DATABASE_URL: cannot create the folder ${dirname(file)} (${(error as Error).message}); pick a writable path`);
   }
-  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, table: TABLE, busyTimeout: BUSY_TIMEOUT_MS, iterationLimit: 500 });
+  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, table: TABLE, busyTimeout: driverLimit(deadlineMs), iterationLimit: 500 });
   const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, ...KEYV_FORMAT, throwOnErrors: true, emitErrors: false });
   const query = (sql: string, ...params: unknown[]) => adapter.query(sql, ...params) as Promise<Array<Record<string, unknown>>>;
   try {

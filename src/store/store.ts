@@ -5,6 +5,7 @@
  */
 import type Keyv from 'keyv';
 import { DamagedRecordError, type RecordStore, type Scanned, type Versioned, type Written } from '../core/records.js';
+import { walkWithin, withDeadline } from './deadline.js';
 
 /** keyv's namespace for every record of the bot. */
 export const NAMESPACE = 'sdbot';
@@ -33,6 +34,8 @@ export interface Store extends RecordStore {
   /** Resolves when the backend answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** How long one call may take before it fails (StoreTimeoutError inside a StoreError). */
+  readonly deadlineMs: number;
 }
 
 /** What each backend does in its own terms: raw (serialized) values under raw keys. */
@@ -52,9 +55,18 @@ export interface RawBackend {
   close(): Promise<void>;
 }
 
-/** The record layer every backend shares: keyv's serialization, damaged records named, not thrown at random. */
-export function storeOver(backend: RawBackend): Store {
-  const { keyv } = backend;
+/**
+ * The record layer every backend shares: keyv's serialization, damaged records named, not thrown at
+ * random, and every call to the backend bounded by one deadline, whatever the backend.
+ */
+export function storeOver(raw: RawBackend, deadlineMs: number): Store {
+  const { keyv } = raw;
+  const backend = {
+    get: (key: string) => withDeadline('read', deadlineMs, () => raw.get(key)),
+    compareAndSet: (key: string, expected: string | undefined, next: string | undefined) => withDeadline('write', deadlineMs, () => raw.compareAndSet(key, expected, next)),
+    scan: (prefix: string) => walkWithin('scan', deadlineMs, raw.scan(prefix)),
+    rawKey: (key: string) => raw.rawKey(key),
+  };
   const serialize = keyv.serialize ?? JSON.stringify;
   const deserialize = keyv.deserialize ?? JSON.parse;
   const decode = async (key: string, raw: string): Promise<unknown> => {
@@ -71,10 +83,11 @@ export function storeOver(backend: RawBackend): Store {
   const prefixLength = backend.rawKey('').length;
 
   return {
-    kind: backend.kind,
-    where: backend.where,
-    file: backend.file,
+    kind: raw.kind,
+    where: raw.where,
+    file: raw.file,
     keyv,
+    deadlineMs,
     async read(key): Promise<Versioned> {
       const raw = await backend.get(backend.rawKey(key));
       return raw === undefined ? { value: undefined, version: undefined } : { value: await decode(key, raw), version: raw };
@@ -104,7 +117,7 @@ export function storeOver(backend: RawBackend): Store {
       if (await backend.compareAndSet(rawKey, undefined, raw)) return 'written';
       return (await backend.get(rawKey)) === raw ? 'same' : 'different';
     },
-    ping: () => backend.ping(),
-    close: () => backend.close(),
+    ping: () => withDeadline('ping', deadlineMs, () => raw.ping()),
+    close: () => withDeadline('close', deadlineMs, () => raw.close()),
   };
 }

@@ -218,8 +218,9 @@ describe('/clearcache, one clear per server at a time', () => {
       const ctx = await world.context();
       const ours = command.execute(clearcache(), ctx);
       // execute has begun waiting (its deadline is taken before its first store read): our wait is bounded by
-      // our own API deadline (2 s plus margin, twice), while theirs holds the guild for 65 s. Move past ours.
-      world.clock.now += 15_000;
+      // twice our own hold (2 s API deadline, two 10 s store deadlines, 3 s: 50 s), while theirs holds the
+      // guild for 60 s more. Move past ours.
+      world.clock.now += 60_000;
       const result = await ours;
 
       expect(result.outcome).toBe('busy');

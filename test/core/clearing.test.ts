@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClearService } from '../../src/core/clearing.js';
 import { GuildStore, recentEvents } from '../../src/core/guilds.js';
-import { StoreError } from '../../src/core/records.js';
+import { StoreError, StoreTimeoutError } from '../../src/core/records.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { createSealer } from '../../src/core/seal.js';
 import { type Store, openStore } from '../../src/store/index.js';
@@ -16,7 +16,7 @@ describe('ClearService', () => {
   let guilds: GuildStore;
   let now: number;
   const service = (cooldownS = 30) =>
-    new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000, backoffMs: 5 }), guilds, cooldownS, apiTimeoutMs: 2000, now: () => now });
+    new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000, backoffMs: 5 }), guilds, cooldownS, apiTimeoutMs: 2000, storeDeadlineMs: store.deadlineMs, now: () => now });
   const clear = async (svc: ClearService, guildId = '1') => svc.clear(guildId, 'u1', await guilds.settings(guildId));
 
   beforeAll(async () => {
@@ -125,25 +125,95 @@ describe('ClearService', () => {
   it('refuses a key it cannot open, sending nothing', async () => {
     const other = new GuildStore(store, createSealer(randomBytes(32)));
     const before = sd.requests.length;
-    const result = await new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 500 }), guilds: other, cooldownS: 0, apiTimeoutMs: 500 }).clear('1', 'u', await other.settings('1'));
+    const result = await new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 500 }), guilds: other, cooldownS: 0, apiTimeoutMs: 500, storeDeadlineMs: store.deadlineMs }).clear('1', 'u', await other.settings('1'));
     expect(result).toEqual({ kind: 'unreadable-key', reason: 'other-key' });
     expect(sd.requests.length).toBe(before);
   });
 
-  it('still answers when the clear cannot be recorded', async () => {
-    const errors: unknown[] = [];
-    const svc = new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000 }), guilds, cooldownS: 0, apiTimeoutMs: 2000, onRecordError: (e) => errors.push(e) });
-    const settings = await guilds.settings('1');
-    // The guild is taken, then the store refuses the write that records the outcome.
+  /** A service whose store deadline is short, so that retries pause little. */
+  const STORE_DEADLINE_MS = 200;
+  const quick = (errors: unknown[] = []) =>
+    new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000 }), guilds, cooldownS: 30, apiTimeoutMs: 2000, storeDeadlineMs: STORE_DEADLINE_MS, now: () => now, onRecordError: (e) => errors.push(e) });
+  /** Makes guilds.modify run `instead` for the calls numbered in `calls` (1: the take, 2 on: the record). */
+  const interfere = (calls: number[], instead: (real: () => Promise<unknown>) => Promise<unknown>) => {
     const realModify = guilds.modify.bind(guilds);
-    let writes = 0;
+    let count = 0;
     guilds.modify = (async (...args: Parameters<typeof realModify>) => {
-      if (++writes === 2) throw new StoreError('write', new Error('SQLITE_FULL'));
-      return realModify(...args);
+      const real = () => realModify(...args);
+      return calls.includes(++count) ? instead(real) : real();
     }) as typeof guilds.modify;
-    const result = await svc.clear('1', 'u', settings);
-    expect(result).toMatchObject({ kind: 'done', recorded: false, result: { outcome: { kind: 'ok' } } });
+    return () => void (guilds.modify = realModify);
+  };
+  const full = () => Promise.reject(new StoreError('write', new Error('SQLITE_FULL')));
+
+  it('a record write that fails is tried again within the hold: the outcome lands, the hold ends and the cooldown holds', async () => {
+    const errors: unknown[] = [];
+    const restore = interfere([2, 3], full);
+    const before = sd.requests.length;
+    try {
+      expect(await quick(errors).clear('1', 'u', await guilds.settings('1'))).toMatchObject({ kind: 'done', recorded: true, result: { outcome: { kind: 'ok' } } });
+    } finally {
+      restore();
+    }
+    expect(errors).toEqual([]);
+    const { clear: state, audit } = await guilds.settings('1');
+    expect(state).toMatchObject({ done: { recorded: true }, cooldownUntil: now + 30_000 });
+    // The hold covered the take's write, the call and the record's write.
+    expect(state!.holdUntil - state!.startedAt).toBeGreaterThanOrEqual(2000 + 2 * STORE_DEADLINE_MS);
+    expect(audit.filter((e) => e.action === 'clear')).toHaveLength(1);
+    expect(await quick().clear('1', 'u', await guilds.settings('1'))).toEqual({ kind: 'cooldown', until: now + 30_000 });
+    expect(sd.requests.length - before).toBe(1);
+  });
+
+  it('a record write whose answer was lost but which landed is not written twice', async () => {
+    const lost = new StoreError('write', new StoreTimeoutError('write', STORE_DEADLINE_MS));
+    const restore = interfere([2], (real) => real().then(() => Promise.reject(lost)));
+    try {
+      expect(await quick().clear('1', 'u', await guilds.settings('1'))).toMatchObject({ kind: 'done', recorded: true });
+    } finally {
+      restore();
+    }
+    expect((await guilds.settings('1')).audit.filter((e) => e.action === 'clear')).toHaveLength(1);
+  });
+
+  it('a clear that cannot be recorded at all still answers; this process then keeps the cooldown the API implies', async () => {
+    sd.setMode('rate-limited');
+    const errors: unknown[] = [];
+    const svc = quick(errors);
+    const startedAt = now;
+    const restore = interfere([2, 3, 4, 5, 6, 7, 8], full);
+    const before = sd.requests.length;
+    try {
+      expect(await svc.clear('1', 'u', await guilds.settings('1'))).toMatchObject({ kind: 'done', recorded: false, result: { outcome: { kind: 'rate-limited' } } });
+    } finally {
+      restore();
+    }
     expect(errors).toHaveLength(1);
+    // The hold the store still shows has lapsed; the API's 30 s have not: no second call from here.
+    now += 10_000;
+    sd.setMode('success');
+    expect(await svc.clear('1', 'u', await guilds.settings('1'))).toEqual({ kind: 'cooldown', until: startedAt + 30_000 });
+    expect(sd.requests.length - before).toBe(1);
+    // A new key ends it, as it ends a recorded cooldown.
+    await guilds.setKey('1', 'a-new-key-of-guild-one', 'admin');
+    expect(await svc.clear('1', 'u', await guilds.settings('1'))).toMatchObject({ kind: 'done', recorded: true });
+  });
+
+  it('a take answered so late that the hold would lapse during the call: no call, the hold given back', async () => {
+    // The store answers the take, but only after most of the hold has gone (a slow link).
+    const restore = interfere([1], (real) => real().then((taken) => ((now += STORE_DEADLINE_MS + 2500), taken)));
+    const before = sd.requests.length;
+    try {
+      const failed = await quick().clear('1', 'u', await guilds.settings('1')).then(() => undefined, (e: unknown) => e);
+      expect(failed).toBeInstanceOf(StoreError);
+      expect((failed as StoreError).written).toBe('none');
+    } finally {
+      restore();
+    }
+    expect(sd.requests.length - before).toBe(0);
+    expect((await guilds.settings('1')).clear).toMatchObject({ holdUntil: 0 });
+    expect(await quick().clear('1', 'u', await guilds.settings('1'))).toMatchObject({ kind: 'done', recorded: true });
+    expect(sd.requests.length - before).toBe(1);
   });
 });
 
@@ -156,7 +226,7 @@ describe('ClearService across processes (two connections to one SQLite file)', (
     const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
     stores.push(store);
     const guilds = new GuildStore(store, sealer);
-    return { store, guilds, clears: new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: apiTimeoutMs }), guilds, cooldownS, apiTimeoutMs, pollMs: 10 }) };
+    return { store, guilds, clears: new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: apiTimeoutMs }), guilds, cooldownS, apiTimeoutMs, storeDeadlineMs: store.deadlineMs, pollMs: 10 }) };
   };
 
   beforeAll(async () => {

@@ -14,8 +14,10 @@ import { type World, startWorld } from '../support/rig.js';
 import { type TestDatabase, postgresDatabase, redisDatabase } from '../support/servers.js';
 
 const SD_TIMEOUT_MS = 1500;
-/** What the bot adds to SD_API_TIMEOUT_MS before a dead holder's clear expires (src/core/clearing.ts). */
-const HOLD_MARGIN_MS = 5000;
+/** The store's deadline for these bots: shorter than the default, so a dead holder's clear expires sooner. */
+const STORE_TIMEOUT_MS = 4000;
+/** What the bot adds to SD_API_TIMEOUT_MS before a dead holder's clear expires: the take's and the record's store deadlines, 3 s (src/core/clearing.ts). */
+const HOLD_MARGIN_MS = 2 * STORE_TIMEOUT_MS + 3000;
 
 describe.each([
   ['PostgreSQL', postgresDatabase],
@@ -55,6 +57,7 @@ describe.each([
       HTTP_PORT: '0',
       CLEARCACHE_COOLDOWN_S: '30',
       SD_API_TIMEOUT_MS: String(SD_TIMEOUT_MS),
+      STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS),
     });
     await Promise.all([startWorker(), startWorker()]);
   }, 60_000);

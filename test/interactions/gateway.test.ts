@@ -44,7 +44,7 @@ beforeAll(async () => {
   secrets.pin(TOKEN);
   const log = createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
   const guilds = new GuildStore(store, createSealer(randomBytes(32)));
-  const clears = new ClearService({ api: createSdApi({ baseUrl: world.sd.baseUrl, timeoutMs: 1000 }), guilds, cooldownS: 0, apiTimeoutMs: 1000 });
+  const clears = new ClearService({ api: createSdApi({ baseUrl: world.sd.baseUrl, timeoutMs: 1000 }), guilds, cooldownS: 0, apiTimeoutMs: 1000, storeDeadlineMs: store.deadlineMs });
   const road = createRoad(new Map([['hello', hello]]), { guilds, clears, discord: { guildRoleIds: async () => new Set() }, log });
   gateway = createGateway(parseConfig(world.env), road, log, (reason) => fatal.push(reason));
   await gateway.start();

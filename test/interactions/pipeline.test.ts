@@ -83,7 +83,7 @@ beforeAll(async () => {
   const secrets = new SecretSet();
   secrets.add(SECRET);
   const log = createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
-  const clears = new ClearService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds, cooldownS: 0, apiTimeoutMs: 500 });
+  const clears = new ClearService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds, cooldownS: 0, apiTimeoutMs: 500, storeDeadlineMs: store.deadlineMs });
   road = createRoad(commands, { guilds, clears, discord: { guildRoleIds: async () => new Set() }, log });
   await guilds.grantRole(GUILD_ID, '600000000000000001', 'admin');
 });

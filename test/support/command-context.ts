@@ -85,7 +85,7 @@ export async function openCommandWorld(sd: SdApiStandIn, options: CommandWorldOp
     stores.push(store);
     const guilds = new GuildStore(store, sealer, undefined, now);
     const api = createSdApi({ baseUrl: sd.baseUrl, timeoutMs: apiTimeoutMs, backoffMs: 5 });
-    const clears = new ClearService({ api, guilds, cooldownS, apiTimeoutMs, now, pollMs: 10 });
+    const clears = new ClearService({ api, guilds, cooldownS, apiTimeoutMs, storeDeadlineMs: store.deadlineMs, now, pollMs: 10 });
     return { store, guilds, clears };
   };
 
