@@ -7,7 +7,6 @@ import { type APIApplication, Routes } from 'discord-api-types/v10';
 import type { Config } from './config.js';
 import { ClearService } from './core/clearing.js';
 import { GuildStore } from './core/guilds.js';
-import { StoreTimeoutError } from './core/records.js';
 import { type SdApi, createSdApi } from './core/sdapi.js';
 import { createSealer } from './core/seal.js';
 import type { Gateway } from './gateway/gateway.js';
@@ -23,7 +22,7 @@ import { assertKeyOpensStore, keyAnchor, resolveEncryptionKey } from './keyfile.
 import type { Logger, SecretSet } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { createRest, discordPort } from './rest.js';
-import { type Store, StoreOpenError, openStore } from './store/index.js';
+import { type Store, openStore } from './store/index.js';
 import { StartupError } from './cli.js';
 
 export interface App {
@@ -183,11 +182,6 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
     };
     return app;
   } catch (error) {
-    // A store that stopped answering while its records were read: the start's failure is the store's.
-    if (error instanceof StoreTimeoutError) {
-      void opened.close().catch(() => undefined);
-      throw new StoreOpenError(`DATABASE_URL: ${opened.where} stopped answering while the bot read its records at start (${error.message}); check that the server is not stalled, then start again`);
-    }
     await opened.close().catch(() => undefined);
     throw error;
   }

@@ -9,7 +9,7 @@ import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmS
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, decodeEncryptionKey } from './config.js';
 import { keyCensus } from './core/guilds.js';
-import { DamagedRecordError, type RecordStore, StoreError } from './core/records.js';
+import { DamagedRecordError, type RecordStore, StoreError, StoreTimeoutError } from './core/records.js';
 import { type Sealer, keyId } from './core/seal.js';
 import { SEALING_MARK_KEY, claimSealingMark } from './core/sealing-mark.js';
 
@@ -197,6 +197,10 @@ async function storeAtStart<T>(where: string, run: () => Promise<T>): Promise<T>
       throw new ConfigError(`the record ${SEALING_MARK_KEY} in ${where}, which names the key that seals the store, is damaged (${error.reason}): delete it, and the next start writes it again`);
     }
     if (error instanceof ConfigError) throw error;
+    const timeout = error instanceof StoreTimeoutError ? error : (error as { cause?: unknown }).cause;
+    if (timeout instanceof StoreTimeoutError) {
+      throw new ConfigError(`DATABASE_URL: ${where} stopped answering while the bot read its records at start (${timeout.message}); check that the server is not stalled, then start again`);
+    }
     // Only store calls run here: whatever they throw is the store failing.
     const message = error instanceof StoreError ? error.message : `store read failed: ${(error as Error).message}`;
     throw new ConfigError(`DATABASE_URL: the store ${where} failed at start (${message}): check that it runs, is writable, and is the one DATABASE_URL should name`);
