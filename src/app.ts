@@ -6,7 +6,7 @@
 import { type APIApplication, Routes } from 'discord-api-types/v10';
 import type { Config } from './config.js';
 import { ClearService } from './core/clearing.js';
-import { GuildStore } from './core/guilds.js';
+import { GuildRecords } from './core/guilds.js';
 import { type SdApi, createSdApi } from './core/sdapi.js';
 import { createSealer } from './core/seal.js';
 import type { Gateway } from './gateway/gateway.js';
@@ -27,7 +27,7 @@ import { StartupError } from './cli.js';
 
 export interface App {
   store: Store;
-  guilds: GuildStore;
+  guilds: GuildRecords;
   road: Road;
   /** The gateway way in (gateway mode). */
   gateway: Gateway | undefined;
@@ -76,7 +76,7 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
       log.warn({ file: census.leftoverPendingFile }, 'a finished key rotation left a copy of the current key in this file: delete it once ENCRYPTION_KEY or the key file holds that key');
     }
 
-    const guilds = new GuildStore(store, sealer, (secret) => secrets.add(secret));
+    const guilds = new GuildRecords(store, sealer, (secret) => secrets.add(secret));
     const sdApi = createSdApi({ baseUrl: config.sdApiBaseUrl, timeoutMs: config.sdApiTimeoutMs });
     const api: SdApi = {
       ...sdApi,

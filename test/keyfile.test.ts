@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config.js';
-import { GuildStore } from '../src/core/guilds.js';
+import { GuildRecords } from '../src/core/guilds.js';
 import { createSealer } from '../src/core/seal.js';
 import { SEALING_MARK_KEY } from '../src/core/sealing-mark.js';
 import {
@@ -74,7 +74,7 @@ describe('the sealing key', () => {
     const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
     try {
       const sealer = createSealer(randomBytes(32));
-      await new GuildStore(store, sealer).setKey('1', 'some-key-123456', 'u');
+      await new GuildRecords(store, sealer).setKey('1', 'some-key-123456', 'u');
       expect(await assertKeyOpensStore(store, sealer, store.file!, store)).toEqual({ total: 1, unopened: [], damaged: [], leftoverPendingFile: undefined });
       const wrong = assertKeyOpensStore(store, createSealer(randomBytes(32)), store.file!, store);
       await expect(wrong).rejects.toBeInstanceOf(ConfigError);
@@ -88,15 +88,15 @@ describe('the sealing key', () => {
     const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
     try {
       const sealer = createSealer(randomBytes(32));
-      const guilds = new GuildStore(store, sealer);
+      const guilds = new GuildRecords(store, sealer);
       for (const id of ['1', '2', '3']) await guilds.setKey(id, `key-of-${id}-123456`, 'u');
-      await new GuildStore(store, createSealer(randomBytes(32))).setKey('4', 'stray-key-123456', 'u');
+      await new GuildRecords(store, createSealer(randomBytes(32))).setKey('4', 'stray-key-123456', 'u');
       await store.keyv.set('guild:5', { roles: [], audit: [], apiKey: { sealed: 'plaintext-123456', setBy: 'u', setAt: 1 } });
       const checked = await assertKeyOpensStore(store, sealer, store.file!, store);
       expect({ ...checked, unopened: checked.unopened.toSorted() }).toEqual({ total: 5, unopened: ['4', '5'], damaged: [], leftoverPendingFile: undefined });
       // More keys under one other key than under this one: this key is the wrong one.
       const other = createSealer(randomBytes(32));
-      for (const id of ['6', '7', '8', '9']) await new GuildStore(store, other).setKey(id, `key-of-${id}-123456`, 'u');
+      for (const id of ['6', '7', '8', '9']) await new GuildRecords(store, other).setKey(id, `key-of-${id}-123456`, 'u');
       await expect(assertKeyOpensStore(store, sealer, store.file!, store)).rejects.toThrow(/ENCRYPTION_KEY does not open 6 of the 9 API keys/);
     } finally {
       await store.close();
@@ -108,7 +108,7 @@ describe('the sealing key', () => {
     try {
       const current = randomBytes(32);
       const sealer = createSealer(current);
-      await new GuildStore(store, sealer).setKey('1', 'some-key-123456', 'u');
+      await new GuildRecords(store, sealer).setKey('1', 'some-key-123456', 'u');
       const pending = pendingKeyFileFor(store.file!);
       writeKeyFile(pending, randomBytes(32));
       const refused = assertKeyOpensStore(store, sealer, store.file!, store);
@@ -146,7 +146,7 @@ describe('the sealing key', () => {
     const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
     try {
       const sealer = createSealer(randomBytes(32));
-      await new GuildStore(store, sealer).setKey('1', 'some-key-123456', 'u');
+      await new GuildRecords(store, sealer).setKey('1', 'some-key-123456', 'u');
       await expect(assertKeyOpensStore(store, createSealer(randomBytes(32)), store.file!, store)).rejects.toThrow(/does not open 1 of the 1/);
       expect((await store.read(SEALING_MARK_KEY)).value).toBeUndefined();
       expect((await assertKeyOpensStore(store, sealer, store.file!, store)).total).toBe(1);
@@ -181,7 +181,7 @@ describe('the sealing key', () => {
     const store = await openStore(db.url);
     try {
       const sealer = createSealer(randomBytes(32));
-      await new GuildStore(store, sealer).setKey('1', 'some-key-123456', 'u');
+      await new GuildRecords(store, sealer).setKey('1', 'some-key-123456', 'u');
       const refused = assertKeyOpensStore(store, createSealer(randomBytes(32)), keyAnchor(store), store);
       await expect(refused).rejects.toThrow(`ENCRYPTION_KEY does not open 1 of the 1 API keys stored in ${store.where}: they were sealed under another key.`);
       await expect(refused).rejects.not.toThrow(/data\/store/);

@@ -8,7 +8,7 @@
  * Knows nothing of Discord.
  */
 import { randomUUID } from 'node:crypto';
-import type { ClearState, GuildSettings, GuildStore } from './guilds.js';
+import type { ClearState, GuildSettings, GuildRecords } from './guilds.js';
 import { StoreError } from './records.js';
 import type { ClearResult, SdApi } from './sdapi.js';
 
@@ -22,7 +22,7 @@ export type ClearAttempt =
 
 export interface ClearServiceOptions {
   api: SdApi;
-  guilds: GuildStore;
+  guilds: GuildRecords;
   cooldownS: number;
   /** How long the API may take (retries included). */
   apiTimeoutMs: number;

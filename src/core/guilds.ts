@@ -91,7 +91,8 @@ export function decodeSettings(key: string, value: unknown): GuildSettings {
 /** A change to one guild's record: the new settings, a result, and the audit event to append, if any. */
 export type GuildChange<R> = (settings: GuildSettings) => [GuildSettings, R, (Omit<AuditEvent, 'at'> & { at?: number })?];
 
-export class GuildStore {
+/** The guild records in the store: each guild's sealed key, granted roles, clear state and audit trail. */
+export class GuildRecords {
   /** The version each settings object was read or written at: a change based on it skips a read. */
   private readonly versions = new WeakMap<GuildSettings, string | undefined>();
   /** Keys opened lately, by guild and sealed value: a clear does not decrypt the same value again (the logger holds them too). */

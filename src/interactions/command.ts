@@ -15,7 +15,7 @@ import {
 } from 'discord-api-types/v10';
 import type { AccessLevel } from '../core/access.js';
 import type { ClearService } from '../core/clearing.js';
-import type { GuildSettings, GuildStore } from '../core/guilds.js';
+import type { GuildSettings, GuildRecords } from '../core/guilds.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { GuildInput } from './input.js';
@@ -34,7 +34,7 @@ export interface CommandContext {
   settings: GuildSettings;
   /** The store could not be read: a command open to everyone runs anyway and says so. */
   storeUnavailable: boolean;
-  guilds: GuildStore;
+  guilds: GuildRecords;
   clears: ClearService;
   discord: DiscordPort;
   /** The application's id: who acts when the bot changes something by itself. */

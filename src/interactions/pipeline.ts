@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { MessageFlags, type APIEmbed, type APIInteractionResponse, InteractionResponseType } from 'discord-api-types/v10';
 import { isAdmin, mayRun } from '../core/access.js';
 import type { ClearService } from '../core/clearing.js';
-import type { GuildSettings, GuildStore } from '../core/guilds.js';
+import type { GuildSettings, GuildRecords } from '../core/guilds.js';
 import { DamagedRecordError, StoreError } from '../core/records.js';
 import { type Translate, translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
@@ -31,7 +31,7 @@ export interface InteractionMeasure {
 }
 
 export interface Services {
-  guilds: GuildStore;
+  guilds: GuildRecords;
   clears: ClearService;
   discord: DiscordPort;
   log: Logger;

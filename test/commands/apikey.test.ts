@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { command } from '../../commands/apikey.js';
 import { MAX_KEY_LENGTH } from '../../src/core/apikey.js';
-import { GuildStore } from '../../src/core/guilds.js';
+import { GuildRecords } from '../../src/core/guilds.js';
 import { createSealer } from '../../src/core/seal.js';
 import { InputError } from '../../src/interactions/input.js';
 import { type CommandWorld, START, everything, useCommandWorld } from '../support/command-context.js';
@@ -171,7 +171,7 @@ describe('/apikey status', () => {
   });
 
   it('a key sealed under another ENCRYPTION_KEY is reported as such, never shown', async () => {
-    await new GuildStore(world.store, createSealer(randomBytes(32))).setKey(GUILD_ID, KEY, OTHER_ADMIN);
+    await new GuildRecords(world.store, createSealer(randomBytes(32))).setKey(GUILD_ID, KEY, OTHER_ADMIN);
     const result = await world.run(command, status());
     expect(result.outcome).toBe('ok');
     expect(result.embeds[0]).toMatchObject({

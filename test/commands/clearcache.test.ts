@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { command } from '../../commands/clearcache.js';
-import { GuildStore, settingsKey } from '../../src/core/guilds.js';
+import { GuildRecords, settingsKey } from '../../src/core/guilds.js';
 import { createSealer } from '../../src/core/seal.js';
 import { type CommandWorld, START, everything, openCommandWorld, useCommandWorld } from '../support/command-context.js';
 import { GUILD_ID, USER_ID, guildInput } from '../support/input.js';
@@ -31,7 +31,7 @@ describe('/clearcache without a usable key', () => {
   });
 
   it('with a key sealed under another ENCRYPTION_KEY, says so and sends nothing', async () => {
-    await new GuildStore(world.store, createSealer(randomBytes(32))).setKey(GUILD_ID, KEY, OTHER_USER);
+    await new GuildRecords(world.store, createSealer(randomBytes(32))).setKey(GUILD_ID, KEY, OTHER_USER);
     const before = sd.requests.length;
     const result = await world.run(command, clearcache());
     expect(result.outcome).toBe('unreadable-key');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClearService } from '../../src/core/clearing.js';
-import { GuildStore, recentEvents } from '../../src/core/guilds.js';
+import { GuildRecords, recentEvents } from '../../src/core/guilds.js';
 import { StoreError, StoreTimeoutError } from '../../src/core/records.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { createSealer } from '../../src/core/seal.js';
@@ -13,7 +13,7 @@ describe('ClearService', () => {
   let sd: SdApiStandIn;
   let dir: ReturnType<typeof tempDir>;
   let store: Store;
-  let guilds: GuildStore;
+  let guilds: GuildRecords;
   let now: number;
   const service = (cooldownS = 30) =>
     new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000, backoffMs: 5 }), guilds, cooldownS, apiTimeoutMs: 2000, storeDeadlineMs: store.deadlineMs, now: () => now });
@@ -29,7 +29,7 @@ describe('ClearService', () => {
     sd.setLatency(0);
     dir = tempDir();
     store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
-    guilds = new GuildStore(store, createSealer(randomBytes(32)), undefined, () => now);
+    guilds = new GuildRecords(store, createSealer(randomBytes(32)), undefined, () => now);
     await guilds.setKey('1', 'key-of-guild-one', 'admin');
     await guilds.setKey('2', 'key-of-guild-two', 'admin');
   });
@@ -123,7 +123,7 @@ describe('ClearService', () => {
   });
 
   it('refuses a key it cannot open, sending nothing', async () => {
-    const other = new GuildStore(store, createSealer(randomBytes(32)));
+    const other = new GuildRecords(store, createSealer(randomBytes(32)));
     const before = sd.requests.length;
     const result = await new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 500 }), guilds: other, cooldownS: 0, apiTimeoutMs: 500, storeDeadlineMs: store.deadlineMs }).clear('1', 'u', await other.settings('1'));
     expect(result).toEqual({ kind: 'unreadable-key', reason: 'other-key' });
@@ -225,7 +225,7 @@ describe('ClearService across processes (two connections to one SQLite file)', (
   const node = async (cooldownS: number, apiTimeoutMs = 2000) => {
     const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
     stores.push(store);
-    const guilds = new GuildStore(store, sealer);
+    const guilds = new GuildRecords(store, sealer);
     return { store, guilds, clears: new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: apiTimeoutMs }), guilds, cooldownS, apiTimeoutMs, storeDeadlineMs: store.deadlineMs, pollMs: 10 }) };
   };
 

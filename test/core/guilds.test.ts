@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUDIT_LIMIT, GuildStore, keyCensus, recentEvents } from '../../src/core/guilds.js';
+import { AUDIT_LIMIT, GuildRecords, keyCensus, recentEvents } from '../../src/core/guilds.js';
 import { createSealer } from '../../src/core/seal.js';
 import { type Store, openStore } from '../../src/store/index.js';
 import { databaseBytes, tempDir } from '../support/temp.js';
@@ -8,14 +8,14 @@ import { databaseBytes, tempDir } from '../support/temp.js';
 const KEY_A = 'guildA-secret-key-0123456789';
 const KEY_B = 'guildB-secret-key-9876543210';
 
-describe('GuildStore on a real sqlite file', () => {
+describe('GuildRecords on a real sqlite file', () => {
   let dir: ReturnType<typeof tempDir>;
   let store: Store;
   let url: string;
   const sealer = createSealer(randomBytes(32));
   const open = async () => {
     store = await openStore(url);
-    return new GuildStore(store, sealer);
+    return new GuildRecords(store, sealer);
   };
 
   beforeEach(() => {
@@ -83,7 +83,7 @@ describe('GuildStore on a real sqlite file', () => {
     const guilds = await open();
     const second = await openStore(url);
     try {
-      const other = new GuildStore(second, sealer);
+      const other = new GuildRecords(second, sealer);
       await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? guilds : other).grantRole('1', `r${i}`, `u${i}`)));
       const settings = await guilds.settings('1');
       expect(settings.roles.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`).sort());
@@ -96,7 +96,7 @@ describe('GuildStore on a real sqlite file', () => {
   it('records an audit trail, newest first, bounded to the last 100', async () => {
     let now = 1_000;
     store = await openStore(url);
-    const guilds = new GuildStore(store, sealer, undefined, () => now++);
+    const guilds = new GuildRecords(store, sealer, undefined, () => now++);
     await guilds.setKey('1', KEY_A, 'admin');
     for (let i = 0; i < AUDIT_LIMIT + 5; i++) {
       const at = now++;
@@ -124,7 +124,7 @@ describe('GuildStore on a real sqlite file', () => {
   it('tells its observer every key it seals or opens', async () => {
     const seen: string[] = [];
     store = await openStore(url);
-    const guilds = new GuildStore(store, sealer, (s) => seen.push(s));
+    const guilds = new GuildRecords(store, sealer, (s) => seen.push(s));
     await guilds.setKey('1', KEY_A, 'u');
     guilds.openKey('1', await guilds.settings('1'));
     expect(seen).toEqual([KEY_A, KEY_A]);
@@ -137,7 +137,7 @@ describe('GuildStore on a real sqlite file', () => {
     expect(await keyCensus(store, sealer)).toEqual({ total: 2, foreign: [], largestOtherKey: 0, damaged: [] });
     const other = createSealer(randomBytes(32));
     expect(await keyCensus(store, other)).toEqual({ total: 2, foreign: ['1', '2'], largestOtherKey: 2, damaged: [] });
-    await new GuildStore(store, other).setKey('3', KEY_A, 'u');
+    await new GuildRecords(store, other).setKey('3', KEY_A, 'u');
     await store.keyv.set('guild:4', { roles: [], audit: [], apiKey: { sealed: 'not-sealed', setBy: 'u', setAt: 1 } });
     await store.keyv.set('guild:5', { roles: 'not a list' });
     const census = await keyCensus(store, sealer);

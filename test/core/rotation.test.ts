@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GuildStore, type GuildSettings, settingsKey } from '../../src/core/guilds.js';
+import { GuildRecords, type GuildSettings, settingsKey } from '../../src/core/guilds.js';
 import { checkKeys, largestOtherKeyGroup, resealKeys } from '../../src/core/rotation.js';
 import { createSealer } from '../../src/core/seal.js';
 import { type Store, openStore } from '../../src/store/index.js';
@@ -17,7 +17,7 @@ describe('key rotation', () => {
   beforeEach(async () => {
     dir = tempDir();
     store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
-    const guilds = new GuildStore(store, oldSealer);
+    const guilds = new GuildRecords(store, oldSealer);
     for (const [guildId, key] of Object.entries(keys)) await guilds.setKey(guildId, key, 'u');
     await guilds.grantRole('1000', 'r1', 'u');
   });
@@ -27,7 +27,7 @@ describe('key rotation', () => {
   });
 
   async function opensUnder(sealer: ReturnType<typeof createSealer>) {
-    const guilds = new GuildStore(store, sealer);
+    const guilds = new GuildRecords(store, sealer);
     const result: Record<string, string> = {};
     for (const guildId of Object.keys(keys)) {
       const opened = guilds.openKey(guildId, await guilds.settings(guildId));
@@ -42,7 +42,7 @@ describe('key rotation', () => {
   async function damage() {
     await store.keyv.set(settingsKey('2001'), { roles: [], audit: [], apiKey: { sealed: 'plaintext-key-123456', setBy: 'u', setAt: 1 } });
     const stranger = createSealer(randomBytes(32));
-    await new GuildStore(store, stranger).setKey('2002', 'stranger-key-123456', 'u');
+    await new GuildRecords(store, stranger).setKey('2002', 'stranger-key-123456', 'u');
     const altered = (await store.keyv.get<GuildSettings>(settingsKey('1003')))!;
     const body = altered.apiKey!.sealed.split('.');
     const alteredKid = body[1];
@@ -62,13 +62,13 @@ describe('key rotation', () => {
     expect(await resealKeys(store, oldSealer, newSealer)).toEqual({ resealed: 12, alreadyNew: 0, damaged: [] });
     expect(await opensUnder(newSealer)).toEqual(keys);
     expect(await opensUnder(oldSealer)).toEqual({});
-    expect((await new GuildStore(store, newSealer).settings('1000')).roles).toEqual(['r1']);
+    expect((await new GuildRecords(store, newSealer).settings('1000')).roles).toEqual(['r1']);
     expect(await resealKeys(store, oldSealer, newSealer)).toEqual({ resealed: 0, alreadyNew: 12, damaged: [] });
   });
 
   it('checks every key by opening it, and writes nothing', async () => {
     await resealKeys(store, oldSealer, newSealer);
-    await new GuildStore(store, oldSealer).setKey('1000', 'back-under-old-123', 'u');
+    await new GuildRecords(store, oldSealer).setKey('1000', 'back-under-old-123', 'u');
     const { expected } = await damage();
     const before = await Promise.all(Object.keys(keys).map(sealedOf));
 

@@ -1,6 +1,6 @@
 /**
  * npm run migrate-store as an operator runs it, against the built entry: a SQLite store the bot
- * filled (one key set through /apikey, 3,000 more through the GuildStore with the bot's own key
+ * filled (one key set through /apikey, 3,000 more through the GuildRecords with the bot's own key
  * file) moved to PostgreSQL and to Redis, each its own database. The first run is killed with
  * SIGKILL with a query on the wire, the second just after its 2,000th record landed; the third
  * finishes and the fourth copies nothing. The target is then read with the server's own client,
@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GuildStore } from '../../src/core/guilds.js';
+import { GuildRecords } from '../../src/core/guilds.js';
 import { createSealer } from '../../src/core/seal.js';
 import { SEALING_MARK_KEY, claimSealingMark } from '../../src/core/sealing-mark.js';
 import { openStore } from '../../src/store/index.js';
@@ -51,7 +51,7 @@ beforeAll(async () => {
   sealingKey = Buffer.from(readFileSync(`${rig.dir}/data/encryption.key`, 'utf8').trim(), 'base64');
   const store = await openStore(rig.env.DATABASE_URL!);
   try {
-    const guilds = new GuildStore(store, createSealer(sealingKey));
+    const guilds = new GuildRecords(store, createSealer(sealingKey));
     for (let i = 0; i < FILLED; i += 100) {
       await Promise.all(
         Array.from({ length: 100 }, async (_, j) => {
@@ -196,7 +196,7 @@ describe.each(servers)('npm run migrate-store from SQLite to $name', (server) =>
     // Every sealed key opens, to its own value, under the key it was sealed with, read from the target.
     const target = await openStore(db.url);
     try {
-      const guilds = new GuildStore(target, createSealer(sealingKey));
+      const guilds = new GuildRecords(target, createSealer(sealingKey));
       const ids = Object.keys(apiKeys);
       const opened = await Promise.all(ids.map(async (id) => guilds.openKey(id, await guilds.settings(id))));
       expect(opened.filter((o, i) => o.kind !== 'ok' || o.key !== apiKeys[ids[i]!])).toEqual([]);
@@ -226,8 +226,8 @@ describe.each(servers)('npm run migrate-store from SQLite to $name', (server) =>
     let theirs: string | undefined;
     try {
       // Another bot's record for the same server, under another key, and one the source does not have.
-      await new GuildStore(target, createSealer(randomBytes(32))).setKey(clashingId, 'their-own-key-0123456789', 'them');
-      await new GuildStore(target, createSealer(randomBytes(32))).grantRole('42', '4242', 'them');
+      await new GuildRecords(target, createSealer(randomBytes(32))).setKey(clashingId, 'their-own-key-0123456789', 'them');
+      await new GuildRecords(target, createSealer(randomBytes(32))).grantRole('42', '4242', 'them');
       theirs = (await server.records(db.url)).get(`guild:${clashingId}`);
     } finally {
       await target.close();
@@ -314,7 +314,7 @@ describe('npm run migrate-store refuses, plainly and without echoing a password'
     try {
       const sealer = createSealer(randomBytes(32));
       const store = await openStore(`sqlite://${dir.path}/data/bot.sqlite`);
-      await new GuildStore(store, sealer).setKey('1', 'a-key-to-move-0123456789', 'u');
+      await new GuildRecords(store, sealer).setKey('1', 'a-key-to-move-0123456789', 'u');
       await claimSealingMark(store, sealer);
       await store.close();
       const target = await openStore(`sqlite://${dir.path}/new/bot.sqlite`);
@@ -339,7 +339,7 @@ describe('npm run migrate-store refuses, plainly and without echoing a password'
     const dir = tempDir();
     try {
       const store = await openStore(`sqlite://${dir.path}/data/bot.sqlite`);
-      await new GuildStore(store, createSealer(randomBytes(32))).setKey('1', 'a-key-to-move-0123456789', 'u');
+      await new GuildRecords(store, createSealer(randomBytes(32))).setKey('1', 'a-key-to-move-0123456789', 'u');
       await store.close();
       writeFileSync(`${dir.path}/data/encryption.key.next`, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
       const args = ['--to', `sqlite://${dir.path}/new/bot.sqlite`];

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GuildStore, type GuildSettings, guildRecords, settingsKey } from '../../src/core/guilds.js';
+import { GuildRecords, type GuildSettings, guildRecords, settingsKey } from '../../src/core/guilds.js';
 import { createSealer } from '../../src/core/seal.js';
 import { openStore } from '../../src/store/index.js';
 import { startBotProcess } from '../support/bot-process.js';
@@ -48,7 +48,7 @@ function databaseIn(dir: string): Db {
 async function fill(db: Db, key: Buffer, count: number): Promise<void> {
   const store = await openStore(db.url);
   try {
-    const guilds = new GuildStore(store, createSealer(key));
+    const guilds = new GuildRecords(store, createSealer(key));
     for (let i = 0; i < count; i += 100) {
       const batch = Array.from({ length: Math.min(100, count - i) }, (_, j) => i + j);
       await Promise.all(
@@ -193,8 +193,8 @@ describe('npm run rotate-key', () => {
     const store = await openStore(db.url);
     try {
       await store.keyv.set(settingsKey(damaged.plain), { roles: [], audit: [], apiKey: { sealed: 'sk-stored-in-plaintext-0123', setBy: 'u', setAt: 1 } });
-      await new GuildStore(store, createSealer(randomBytes(32))).setKey(damaged.stray, 'stray-key-0123456789', 'u');
-      await new GuildStore(store, createSealer(old)).setKey(damaged.altered, 'altered-key-0123456789', 'u');
+      await new GuildRecords(store, createSealer(randomBytes(32))).setKey(damaged.stray, 'stray-key-0123456789', 'u');
+      await new GuildRecords(store, createSealer(old)).setKey(damaged.altered, 'altered-key-0123456789', 'u');
       const record = (await store.keyv.get<GuildSettings>(settingsKey(damaged.altered)))!;
       const parts = record.apiKey!.sealed.split('.');
       parts[3] = `${parts[3]!.slice(0, -2)}${parts[3]!.endsWith('AA') ? 'BB' : 'AA'}`; // the auth tag

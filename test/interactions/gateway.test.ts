@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ClearService } from '../../src/core/clearing.js';
-import { GuildStore } from '../../src/core/guilds.js';
+import { GuildRecords } from '../../src/core/guilds.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { createSealer } from '../../src/core/seal.js';
 import { type Gateway, createGateway } from '../../src/gateway/gateway.js';
@@ -43,7 +43,7 @@ beforeAll(async () => {
   const secrets = new SecretSet();
   secrets.pin(TOKEN);
   const log = createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
-  const guilds = new GuildStore(store, createSealer(randomBytes(32)));
+  const guilds = new GuildRecords(store, createSealer(randomBytes(32)));
   const clears = new ClearService({ api: createSdApi({ baseUrl: world.sd.baseUrl, timeoutMs: 1000 }), guilds, cooldownS: 0, apiTimeoutMs: 1000, storeDeadlineMs: store.deadlineMs });
   const road = createRoad(new Map([['hello', hello]]), { guilds, clears, discord: { guildRoleIds: async () => new Set() }, log });
   gateway = createGateway(parseConfig(world.env), road, log, (reason) => fatal.push(reason));

@@ -7,7 +7,7 @@ import { SlashCommandBuilder } from '@discordjs/builders';
 import type { APIInteractionResponse } from 'discord-api-types/v10';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClearService } from '../../src/core/clearing.js';
-import { GuildStore } from '../../src/core/guilds.js';
+import { GuildRecords } from '../../src/core/guilds.js';
 import { DamagedRecordError, StoreError } from '../../src/core/records.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { createSealer } from '../../src/core/seal.js';
@@ -72,14 +72,14 @@ function recorder(budgetMs = 1500, respondError?: Error): Transport & Recorded {
 
 let dir: ReturnType<typeof tempDir>;
 let store: Store;
-let guilds: GuildStore;
+let guilds: GuildRecords;
 let road: Road;
 const logs: LogLine[] = [];
 
 beforeAll(async () => {
   dir = tempDir();
   store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
-  guilds = new GuildStore(store, createSealer(randomBytes(32)));
+  guilds = new GuildRecords(store, createSealer(randomBytes(32)));
   const secrets = new SecretSet();
   secrets.add(SECRET);
   const log = createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });

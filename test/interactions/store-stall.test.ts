@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { APIEmbed, APIInteractionResponse } from 'discord-api-types/v10';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClearService } from '../../src/core/clearing.js';
-import { GuildStore } from '../../src/core/guilds.js';
+import { GuildRecords } from '../../src/core/guilds.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { createSealer } from '../../src/core/seal.js';
 import { loadCommands } from '../../src/interactions/command.js';
@@ -46,7 +46,7 @@ describe('commands while the Redis server stops answering', () => {
   let db: TestDatabase | undefined;
   let proxy: TcpProxy;
   let store: Store;
-  let guilds: GuildStore;
+  let guilds: GuildRecords;
   let road: Road;
   /** When set, the next write to the store first makes the proxy black-hole: the read before it went through. */
   let stallAtWrite = false;
@@ -63,7 +63,7 @@ describe('commands while the Redis server stops answering', () => {
         return store.write(key, value, version);
       },
     });
-    guilds = new GuildStore(records, createSealer(randomBytes(32)));
+    guilds = new GuildRecords(records, createSealer(randomBytes(32)));
     const log = createLogger({ level: 'info', format: 'json', secrets: new SecretSet(), destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
     const clears = new ClearService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds, cooldownS: 0, apiTimeoutMs: 500, storeDeadlineMs: store.deadlineMs });
     road = createRoad(await loadCommands(), { guilds, clears, discord: { guildRoleIds: async () => new Set([ROLE.id]) }, log });

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GuildStore, guildRecords } from '../../src/core/guilds.js';
+import { GuildRecords, guildRecords } from '../../src/core/guilds.js';
 import { DamagedRecordError, StoreError, updateRecord } from '../../src/core/records.js';
 import { createSealer } from '../../src/core/seal.js';
 import { type Store, openStore } from '../../src/store/index.js';
@@ -94,7 +94,7 @@ describe.each(backends)('the $name store', (backend) => {
 
   it('sets, opens and removes a key per server, and keeps servers apart', async (ctx) => {
     if (!db) return ctx.skip();
-    const guilds = new GuildStore(await open(), sealer);
+    const guilds = new GuildRecords(await open(), sealer);
     await guilds.setKey('1', KEY, 'u1');
     await guilds.setKey('2', `${KEY}-two`, 'u2');
     expect(guilds.openKey('1', await guilds.settings('1'))).toMatchObject({ kind: 'ok', key: KEY, setBy: 'u1' });
@@ -107,20 +107,20 @@ describe.each(backends)('the $name store', (backend) => {
   it('keeps every record across a restart (close, open again), in keyv\'s own format', async (ctx) => {
     if (!db) return ctx.skip();
     const first = await open();
-    await new GuildStore(first, sealer).grantRole('3', '33', 'u');
+    await new GuildRecords(first, sealer).grantRole('3', '33', 'u');
     await first.close();
     const again = await open();
-    expect((await new GuildStore(again, sealer).settings('3')).roles).toEqual(['33']);
+    expect((await new GuildRecords(again, sealer).settings('3')).roles).toEqual(['33']);
     // The same record read through keyv itself, as any keyv user of this store would.
     expect(await again.keyv.get('guild:3')).toMatchObject({ roles: ['33'] });
     await again.keyv.set('guild:4', { roles: ['44'], audit: [] });
-    expect((await new GuildStore(again, sealer).settings('4')).roles).toEqual(['44']);
+    expect((await new GuildRecords(again, sealer).settings('4')).roles).toEqual(['44']);
   });
 
   it('never holds the key in plaintext', async (ctx) => {
     if (!db) return ctx.skip();
     const store = await open();
-    await new GuildStore(store, sealer).setKey('5', KEY, 'u');
+    await new GuildRecords(store, sealer).setKey('5', KEY, 'u');
     const bytes = await backend.rawBytes(db.url, store);
     expect(bytes).toContain('guild:5');
     expect(bytes).not.toContain(KEY);
@@ -144,7 +144,7 @@ describe.each(backends)('the $name store', (backend) => {
 
   it('changes made at once by two processes all land, each with its audit line', async (ctx) => {
     if (!db) return ctx.skip();
-    const [a, b] = [new GuildStore(await open(), sealer), new GuildStore(await open(), sealer)];
+    const [a, b] = [new GuildRecords(await open(), sealer), new GuildRecords(await open(), sealer)];
     await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).grantRole('6', `r${i}`, `u${i}`)));
     const settings = await a.settings('6');
     expect(settings.roles.toSorted()).toEqual(Array.from({ length: 30 }, (_, i) => `r${i}`).toSorted());
@@ -156,7 +156,7 @@ describe.each(backends)('the $name store', (backend) => {
   it('walks every record by prefix across pages, and reports a damaged one instead of stopping', async (ctx) => {
     if (!db) return ctx.skip();
     const store = await open();
-    const guilds = new GuildStore(store, sealer);
+    const guilds = new GuildRecords(store, sealer);
     for (let i = 0; i < 620; i++) await store.write(`guild:${7000 + i}`, { roles: [`${i}`], audit: [] }, undefined);
     await guilds.grantRole('9', 'x', 'u');
     await backend.corrupt(db.url, 'guild:8000', '{"value":{"roles":[');
@@ -171,7 +171,7 @@ describe.each(backends)('the $name store', (backend) => {
   it('when its connections are cut, a read fails as a store error (never as "no key") or succeeds, and it recovers by itself', async (ctx) => {
     if (!db) return ctx.skip();
     const store = await open();
-    const guilds = new GuildStore(store, sealer);
+    const guilds = new GuildRecords(store, sealer);
     await guilds.setKey('10', KEY, 'u');
     await backend.cut(db.url);
     let result: unknown;

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GuildStore, settingsKey } from '../../src/core/guilds.js';
+import { GuildRecords, settingsKey } from '../../src/core/guilds.js';
 import { parseConfig } from '../../src/config.js';
 import { StoreError } from '../../src/core/records.js';
 import { createSealer } from '../../src/core/seal.js';
@@ -38,13 +38,13 @@ describe.each([
   let db: TestDatabase | undefined;
   let proxy: TcpProxy;
   let store: Store;
-  let guilds: GuildStore;
+  let guilds: GuildRecords;
   beforeAll(async () => {
     db = await create();
     if (!db) return;
     proxy = await tcpProxy(db.url);
     store = await openStore(proxy.url, { deadlineMs: DEADLINE_MS });
-    guilds = new GuildStore(store, sealer);
+    guilds = new GuildRecords(store, sealer);
   });
   afterEach(() => proxy?.resume());
   afterAll(async () => {
@@ -73,7 +73,7 @@ describe.each([
 
     proxy.resume();
     // The store answers again by itself (a dropped connection is made anew).
-    let after: Awaited<ReturnType<GuildStore['settings']>> | undefined;
+    let after: Awaited<ReturnType<GuildRecords['settings']>> | undefined;
     for (let attempt = 0; attempt < 50 && !after; attempt++) after = await guilds.settings('1001').catch(() => undefined);
     expect(guilds.openKey('1001', after!)).toMatchObject({ key: 'before-the-stall-0001' });
     // What "unknown" means: on Redis the held-back write was delivered and landed after all.
@@ -150,7 +150,7 @@ describe('a stall shorter than the deadline is ridden out, on every backend', ()
     const dir = tempDir();
     const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
     try {
-      const guilds = new GuildStore(store, sealer);
+      const guilds = new GuildRecords(store, sealer);
       const other = sqliteConnection(`${dir.path}/bot.sqlite`);
       await other.run('BEGIN EXCLUSIVE');
       const released = release(() => other.run('COMMIT'));
@@ -170,7 +170,7 @@ describe('a stall shorter than the deadline is ridden out, on every backend', ()
     const store = await openStore(db.url);
     const other = new pg.Client({ connectionString: db.url });
     try {
-      const guilds = new GuildStore(store, sealer);
+      const guilds = new GuildRecords(store, sealer);
       await guilds.grantRole('1001', '2002', 'admin');
       await other.connect();
       await other.query('BEGIN');
@@ -191,7 +191,7 @@ describe('a stall shorter than the deadline is ridden out, on every backend', ()
     const store = await openStore(`sqlite://${dir.path}/bot.sqlite`, { deadlineMs: DEADLINE_MS });
     const other = sqliteConnection(`${dir.path}/bot.sqlite`);
     try {
-      const guilds = new GuildStore(store, sealer);
+      const guilds = new GuildRecords(store, sealer);
       await other.run('BEGIN EXCLUSIVE');
       const error = await failure(guilds.grantRole('1001', '2002', 'admin'));
       expect(error).toBeInstanceOf(StoreError);

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GuildStore } from '../../src/core/guilds.js';
+import { GuildRecords } from '../../src/core/guilds.js';
 import { createSealer } from '../../src/core/seal.js';
 import { type Store, openStore } from '../../src/store/index.js';
 import { type MigrationCounts, migrateRecords, sameStore } from '../../src/store/migrate.js';
@@ -38,7 +38,7 @@ const sealer = createSealer(key);
 /** A store as the bot leaves it: sealed keys, roles, audit lines, clear records, and one damaged record. */
 async function fill(store: Store, guilds: number): Promise<Record<string, string>> {
   const apiKeys: Record<string, string> = {};
-  const records = new GuildStore(store, sealer);
+  const records = new GuildRecords(store, sealer);
   for (let i = 0; i < guilds; i += 50) {
     await Promise.all(
       Array.from({ length: Math.min(50, guilds - i) }, async (_, j) => {
@@ -119,7 +119,7 @@ describe.each(kinds)('migrateRecords from SQLite to $name', ({ create }) => {
 
   it('the moved keys open with the same key at the target, never having been opened on the way', async (ctx) => {
     if (!target) return ctx.skip();
-    const guilds = new GuildStore(await open(target.url), sealer);
+    const guilds = new GuildRecords(await open(target.url), sealer);
     const ids = Object.keys(apiKeys);
     const opened = await Promise.all(ids.map(async (id) => guilds.openKey(id, await guilds.settings(id))));
     expect(opened.map((o) => (o.kind === 'ok' ? o.key : o.kind))).toEqual(ids.map((id) => apiKeys[id]));

@@ -1,5 +1,5 @@
 /**
- * A real context for running a command directly with plain input: GuildStore and ClearService over
+ * A real context for running a command directly with plain input: GuildRecords and ClearService over
  * a fresh SQLite file in a temp folder, the API client against the loopback stand-in, a clock the
  * test moves, a logger whose lines the test reads, and a DiscordPort that is a plain object (it is
  * a port, not Discord). Settings are loaded once per run, as the road does.
@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { ClearService } from '../../src/core/clearing.js';
-import { type GuildSettings, GuildStore } from '../../src/core/guilds.js';
+import { type GuildSettings, GuildRecords } from '../../src/core/guilds.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { type Sealer, createSealer } from '../../src/core/seal.js';
 import type { Command, CommandContext, CommandResult, DiscordPort, GuildInput } from '../../src/interactions/command.js';
@@ -51,15 +51,15 @@ export interface CommandWorldOptions {
 export interface CommandWorld {
   store: Store;
   sealer: Sealer;
-  guilds: GuildStore;
+  guilds: GuildRecords;
   clears: ClearService;
   discord: RolesPort;
-  /** What GuildStore and ClearService take as now; move it to pass time. */
+  /** What GuildRecords and ClearService take as now; move it to pass time. */
   clock: { now: number };
   logs: LogLine[];
   dbFile: string;
   /** Another ClearService over a second connection to the same file: another process of the bot. */
-  otherProcess(options?: CommandWorldOptions): Promise<{ guilds: GuildStore; clears: ClearService }>;
+  otherProcess(options?: CommandWorldOptions): Promise<{ guilds: GuildRecords; clears: ClearService }>;
   settings(guildId?: string): Promise<GuildSettings>;
   /** The context the road would build for this guild now: settings loaded once. */
   context(guildId?: string, overrides?: Partial<CommandContext>): Promise<CommandContext>;
@@ -83,7 +83,7 @@ export async function openCommandWorld(sd: SdApiStandIn, options: CommandWorldOp
   const compose = async ({ cooldownS = 0, apiTimeoutMs = 2000 }: CommandWorldOptions) => {
     const store = await openStore(`sqlite://${dbFile}`);
     stores.push(store);
-    const guilds = new GuildStore(store, sealer, undefined, now);
+    const guilds = new GuildRecords(store, sealer, undefined, now);
     const api = createSdApi({ baseUrl: sd.baseUrl, timeoutMs: apiTimeoutMs, backoffMs: 5 });
     const clears = new ClearService({ api, guilds, cooldownS, apiTimeoutMs, storeDeadlineMs: store.deadlineMs, now, pollMs: 10 });
     return { store, guilds, clears };
