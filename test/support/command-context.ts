@@ -146,6 +146,7 @@ export function useCommandWorld(options: CommandWorldOptions, bind: (sd: SdApiSt
   beforeEach(async () => {
     sd!.setMode('success');
     sd!.setLatency(0);
+    sd!.setBalance(43.6, 'USD');
     sd!.setResponder(null);
     world = await openCommandWorld(sd!, options);
     bind(sd!, world);
