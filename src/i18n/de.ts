@@ -44,7 +44,6 @@ export const de: Catalog = {
   'subcommand.body': 'Verwende {choices}.',
 
   // ---------------------------------------------------------------- /apikey
-  'key.saved.title': 'API-Schlüssel gespeichert',
   'key.saved.body': 'Der Schlüssel {mask} dieses Servers ist verschlüsselt gespeichert. Admins und freigegebene Rollen können jetzt `/clearcache` ausführen.',
   'key.saved.replaced': 'Der Schlüssel {mask} dieses Servers ist verschlüsselt gespeichert. Er ersetzt den bisherigen Schlüssel {previous}. Admins und freigegebene Rollen können jetzt `/clearcache` ausführen.',
   'key.refused.title': 'Schlüssel nicht gespeichert',

@@ -46,7 +46,6 @@ export const en = {
   'subcommand.body': 'Use {choices}.',
 
   // ---------------------------------------------------------------- /apikey
-  'key.saved.title': 'API key saved',
   'key.saved.body': "This server's key {mask} is stored, encrypted. Admins and granted roles can now run `/clearcache`.",
   'key.saved.replaced': "This server's key {mask} is stored, encrypted. It replaces the previous key {previous}. Admins and granted roles can now run `/clearcache`.",
   'key.refused.title': 'Key not saved',

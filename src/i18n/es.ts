@@ -44,7 +44,6 @@ export const es: Catalog = {
   'subcommand.body': 'Usa {choices}.',
 
   // ---------------------------------------------------------------- /apikey
-  'key.saved.title': 'Clave de API guardada',
   'key.saved.body': 'La clave {mask} de este servidor quedó guardada y cifrada. Los admins y los roles autorizados ya pueden usar `/clearcache`.',
   'key.saved.replaced': 'La clave {mask} de este servidor quedó guardada y cifrada. Sustituye a la clave anterior {previous}. Los admins y los roles autorizados ya pueden usar `/clearcache`.',
   'key.refused.title': 'Clave no guardada',

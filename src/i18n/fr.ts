@@ -44,7 +44,6 @@ export const fr: Catalog = {
   'subcommand.body': 'Utilisez {choices}.',
 
   // ---------------------------------------------------------------- /apikey
-  'key.saved.title': 'Clé API enregistrée',
   'key.saved.body': 'La clé {mask} de ce serveur est enregistrée, chiffrée. Les admins et les rôles autorisés peuvent maintenant lancer `/clearcache`.',
   'key.saved.replaced': 'La clé {mask} de ce serveur est enregistrée, chiffrée. Elle remplace la clé précédente {previous}. Les admins et les rôles autorisés peuvent maintenant lancer `/clearcache`.',
   'key.refused.title': 'Clé non enregistrée',

@@ -44,7 +44,6 @@ export const ja: Catalog = {
   'subcommand.body': '{choices} のいずれかを使ってください。',
 
   // ---------------------------------------------------------------- /apikey
-  'key.saved.title': 'APIキーを保存しました',
   'key.saved.body': 'このサーバーのキー {mask} を暗号化して保存しました。管理者と許可されたロールは `/clearcache` を実行できるようになりました。',
   'key.saved.replaced': 'このサーバーのキー {mask} を暗号化して保存しました。以前のキー {previous} は置き換えられました。管理者と許可されたロールは `/clearcache` を実行できるようになりました。',
   'key.refused.title': 'キーを保存しませんでした',

@@ -44,7 +44,6 @@ export const ptBR: Catalog = {
   'subcommand.body': 'Use um destes comandos: {choices}.',
 
   // ---------------------------------------------------------------- /apikey
-  'key.saved.title': 'Chave de API salva',
   'key.saved.body': 'A chave {mask} deste servidor está salva, criptografada. Admins e cargos autorizados já podem usar `/clearcache`.',
   'key.saved.replaced': 'A chave {mask} deste servidor está salva, criptografada. Ela substitui a chave anterior {previous}. Admins e cargos autorizados já podem usar `/clearcache`.',
   'key.refused.title': 'Chave não salva',

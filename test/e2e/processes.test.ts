@@ -97,7 +97,7 @@ describe.each([
     expect(sent(first)).toBe(1);
 
     const second = `second-${randomBytes(8).toString('hex')}`;
-    expect(embedOf(await setKey(b, as, second)).title).toBe('API key saved');
+    expect(embedOf(await setKey(b, as, second)).title).toBe('API key checked and saved');
     expect(embedOf(await via(a, { ...as.admin, command: 'clearcache' })).title).toBe('Cache cleared');
     expect(sent(second)).toBe(1);
   });
