@@ -15,7 +15,7 @@ import type { InteractionMeasure } from './interactions/pipeline.js';
 /** Interaction outcomes outside this set (there should be none) are counted as 'other'. */
 const OUTCOMES = new Set([
   'ok', 'refused', 'cooldown', 'dm', 'unknown-command', 'invalid-input', 'store-error', 'damaged-record', 'error',
-  'no-key', 'unreadable-key', 'busy', 'invalid-key', 'no-credits', 'plan', 'rate-limited', 'processing', 'api-error', 'http-error', 'timeout', 'network',
+  'no-key', 'unreadable-key', 'busy', 'key-refused', 'key-unchecked', 'invalid-key', 'no-credits', 'plan', 'rate-limited', 'processing', 'api-error', 'http-error', 'timeout', 'network',
 ]);
 const ACKS = new Set(['reply', 'defer', 'expired', 'failed']);
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30];

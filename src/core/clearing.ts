@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ClearState, GuildSettings, GuildRecords } from './guilds.js';
+import { KeyService } from './keys.js';
 import { StoreError } from './records.js';
 import type { ClearResult, SdApi } from './sdapi.js';
 
@@ -32,6 +33,8 @@ export interface ClearServiceOptions {
   /** How often a waiter in another process looks for the outcome. */
   pollMs?: number;
   onRecordError?: (error: unknown, guildId: string) => void;
+  /** The budget of the balance /apikey status shows (KeyService's default when unset). */
+  statusTimeoutMs?: number;
 }
 
 /** Beyond SD_API_TIMEOUT_MS: the API client's own work around its deadline. */
@@ -54,12 +57,19 @@ export class ClearService {
   private readonly needMs: number;
   /** Cooldowns armed by clears whose outcome could not be recorded, with the key they ran with: this process at least keeps them. */
   private readonly unrecorded = new Map<string, { until: number; sealed: string | undefined }>();
+  /**
+   * Checking keys and reading the balance, with the same API client and the same respect for its
+   * rate limit (it reads the retry-after clears record): commands reach it here, beside clears.
+   */
+  readonly keys: KeyService;
 
   constructor(private readonly options: ClearServiceOptions) {
     this.now = options.now ?? Date.now;
     this.pollMs = options.pollMs ?? 50;
     this.needMs = options.apiTimeoutMs + API_SLACK_MS + options.storeDeadlineMs;
     this.holdMs = options.storeDeadlineMs + this.needMs + HOLD_MARGIN_MS;
+    const { api, guilds, statusTimeoutMs } = options;
+    this.keys = new KeyService({ api, guilds, now: this.now, ...(statusTimeoutMs === undefined ? {} : { statusTimeoutMs }) });
   }
 
   /** When the next clear may start by these settings (ms since epoch), or undefined: one may start, or one is running to join. */

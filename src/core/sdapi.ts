@@ -1,5 +1,6 @@
 /**
- * The Stable Diffusion API (ModelsLab) client: clearCache(key) -> a typed outcome, never a throw.
+ * The Stable Diffusion API (ModelsLab) client: clearCache(key) and walletBalance(key) -> a typed
+ * outcome, never a throw; both read answers through one classification.
  * The legacy API answers many errors with HTTP 200, so the body decides, whatever the status.
  * Connection failures and 502/503/504 are retried (twice at most, with backoff and jitter) inside
  * the one deadline; 4xx answers, JSON errors and redirects (never followed) are final.
@@ -24,6 +25,15 @@ export type ClearOutcome =
 
 export type UnusableAnswer = 'empty' | 'html' | 'undocumented-json' | 'not-json' | 'redirect' | 'unreadable' | 'too-deep' | 'server-error';
 
+/** wallet_balance's outcome: the balance, or why there is none (the failures clear_cache has). */
+export type WalletOutcome = { kind: 'ok'; balance: number; currency: string } | Exclude<ClearOutcome, { kind: 'ok' }>;
+
+export interface WalletResult {
+  outcome: WalletOutcome;
+  latencyMs: number;
+  attempts: number;
+}
+
 export interface ClearResult {
   outcome: ClearOutcome;
   latencyMs: number;
@@ -41,6 +51,8 @@ export interface SdApiOptions {
 
 export interface SdApi {
   clearCache(key: string, signal?: AbortSignal): Promise<ClearResult>;
+  /** Changes nothing on the account; `timeoutMs` shortens the client's deadline for this call. */
+  walletBalance(key: string, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<WalletResult>;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -57,14 +69,16 @@ export function createSdApi(options: SdApiOptions): SdApi {
   const base = new URL(options.baseUrl);
   base.username = '';
   base.password = '';
-  const url = `${base.toString().replace(/\/+$/, '')}/v5/clear_cache`;
+  const root = base.toString().replace(/\/+$/, '');
+  const url = `${root}/v5/clear_cache`;
+  const walletUrl = `${root}/wallet_balance`;
   const maxRetries = options.maxRetries ?? 2;
   const backoffMs = options.backoffMs ?? 200;
 
-  async function attempt(key: string, signal: AbortSignal): Promise<ClearOutcome> {
+  async function attempt<T>(key: string, signal: AbortSignal, target = url, read: Classifier<T> = classify as Classifier<T>, timeoutMs = options.timeoutMs): Promise<T | ClearOutcome> {
     try {
       // undici's request (the client @discordjs/rest already loads): no second HTTP stack, no web streams.
-      const response = await request(url, {
+      const response = await request(target, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ key }),
@@ -78,47 +92,54 @@ export function createSdApi(options: SdApiOptions): SdApi {
       }
       const text = await readLimited(response.body);
       const retryAfter = response.headers['retry-after'];
-      return classifySafely(response.statusCode, text, typeof retryAfter === 'string' ? retryAfter : null, key);
+      return classifySafely(response.statusCode, text, typeof retryAfter === 'string' ? retryAfter : null, key, read);
     } catch (error) {
-      if (signal.aborted) return { kind: 'timeout', afterMs: options.timeoutMs };
+      if (signal.aborted) return { kind: 'timeout', afterMs: timeoutMs };
       return { kind: 'network', detail: describeNetworkError(error) };
     }
   }
 
   /** An answer we fail to read is the answer's fault: never a connection failure, never retried. */
-  function classifySafely(status: number, text: string, retryAfter: string | null, key: string): ClearOutcome {
+  function classifySafely<T>(status: number, text: string, retryAfter: string | null, key: string, read: Classifier<T>): T | ClearOutcome {
     try {
-      return classify(status, text, retryAfter, key);
+      return read(status, text, retryAfter, key);
     } catch {
       return { kind: 'http-error', status, answer: 'unreadable' };
     }
   }
 
+  /** One call inside one deadline, retried as the header says; the same for every endpoint. */
+  async function call<T extends { kind: string }>(key: string, target: string, read: Classifier<T>, timeoutMs: number, outer?: AbortSignal) {
+    const started = performance.now();
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = outer ? AbortSignal.any([deadline, outer]) : deadline;
+    let attempts = 0;
+    let outcome: T | ClearOutcome;
+    for (;;) {
+      attempts += 1;
+      outcome = await attempt(key, signal, target, read, timeoutMs);
+      if (!isRetryable(outcome) || attempts > maxRetries) break;
+      const step = backoffMs * 2 ** (attempts - 1);
+      const wait = step + Math.random() * step;
+      const left = timeoutMs - (performance.now() - started);
+      // A retry that cannot finish inside the deadline only turns a clear failure into a timeout.
+      if (left - wait < Math.min(1000, timeoutMs / 4)) break;
+      if (!(await sleep(wait, signal))) break;
+    }
+    return { outcome, latencyMs: Math.round(performance.now() - started), attempts };
+  }
+
   return {
-    async clearCache(key, outer) {
-      const started = performance.now();
-      const deadline = AbortSignal.timeout(options.timeoutMs);
-      const signal = outer ? AbortSignal.any([deadline, outer]) : deadline;
-      let attempts = 0;
-      let outcome: ClearOutcome;
-      for (;;) {
-        attempts += 1;
-        outcome = await attempt(key, signal);
-        if (!isRetryable(outcome) || attempts > maxRetries) break;
-        const step = backoffMs * 2 ** (attempts - 1);
-        const wait = step + Math.random() * step;
-        const left = options.timeoutMs - (performance.now() - started);
-        // A retry that cannot finish inside the deadline only turns a clear failure into a timeout.
-        if (left - wait < Math.min(1000, options.timeoutMs / 4)) break;
-        if (!(await sleep(wait, signal))) break;
-      }
-      return { outcome, latencyMs: Math.round(performance.now() - started), attempts };
-    },
+    clearCache: (key, outer) => call(key, url, classify, options.timeoutMs, outer) as Promise<ClearResult>,
+    walletBalance: (key, { signal, timeoutMs } = {}) =>
+      call(key, walletUrl, classifyWallet, Math.min(timeoutMs ?? options.timeoutMs, options.timeoutMs), signal) as Promise<WalletResult>,
   };
 }
 
-function isRetryable(outcome: ClearOutcome): boolean {
-  return outcome.kind === 'network' || (outcome.kind === 'http-error' && RETRYABLE_STATUS.has(outcome.status));
+type Classifier<T> = (status: number, text: string, retryAfterHeader: string | null, key: string) => T;
+
+function isRetryable(outcome: { kind: string; status?: number }): boolean {
+  return outcome.kind === 'network' || (outcome.kind === 'http-error' && outcome.status !== undefined && RETRYABLE_STATUS.has(outcome.status));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -197,6 +218,22 @@ export function classify(status: number, text: string, retryAfterHeader: string 
   if (status === 403 || /premium|subscription|upgrade your plan/i.test(message)) return { kind: 'plan', message };
   if (status >= 500) return message ? { kind: 'http-error', status, answer: 'server-error', message } : { kind: 'http-error', status, answer: 'server-error' };
   return { kind: 'api-error', status, message: message || capped(scrub(`status "${apiStatus || 'none'}" without a message`, key)) };
+}
+
+/**
+ * wallet_balance's answer: the same failures as clear_cache's; its success is only the documented
+ * `data` with a finite balance and a currency code, anything else is an answer the bot cannot use.
+ */
+export function classifyWallet(status: number, text: string, retryAfterHeader: string | null, key: string): WalletOutcome {
+  const outcome = classify(status, text, retryAfterHeader, key);
+  if (outcome.kind !== 'ok') return outcome;
+  const data = parseObject(text)?.data;
+  const { balance, currency } = (data !== null && typeof data === 'object' ? data : {}) as Json;
+  const amount = typeof balance === 'string' && balance.trim() !== '' ? Number(balance) : balance;
+  if (typeof amount !== 'number' || !Number.isFinite(amount) || typeof currency !== 'string' || !/^[A-Za-z]{3}$/.test(currency)) {
+    return { kind: 'http-error', status, answer: 'undocumented-json' };
+  }
+  return { kind: 'ok', balance: amount, currency: currency.toUpperCase() };
 }
 
 /** Whether brackets outside strings nest deeper than max: checked before parsing, without recursion. */

@@ -13,8 +13,16 @@ import { ptBR } from './pt-BR.js';
 export type { Catalog, MessageKey } from './en.js';
 
 type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
+/** An amount of money in the currency the API gave (ISO 4217 code): written the language's way. */
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+type Param = string | number | Money;
+
 /** The parameters a key's string asks for: none, or one object naming each placeholder. */
-export type Params<K extends MessageKey> = [Placeholders<(typeof en)[K]>] extends [never] ? [] : [Record<Placeholders<(typeof en)[K]>, string | number>];
+export type Params<K extends MessageKey> = [Placeholders<(typeof en)[K]>] extends [never] ? [] : [Record<Placeholders<(typeof en)[K]>, Param>];
 
 export type Translate = <K extends MessageKey>(key: K, ...params: Params<K>) => string;
 
@@ -33,12 +41,21 @@ export const LOCALIZED = Object.keys(CATALOGS);
 
 const PLACEHOLDER = /\{(\w+)\}/g;
 
-/** Numbers are written the language's way (1,234 / 1.234 / 1 234); words come from the catalog. */
+/** Numbers and amounts are written the language's way (1,234 / 1.234 / 1 234; $43.60 / 43,60 $); words come from the catalog. */
 function translator(catalog: Catalog, locale: string): Translate {
   // Made on first use: each Intl formatter loads its locale's data, and most locales never come up.
   let numbers: Intl.NumberFormat | undefined;
-  const show = (value: string | number) => (typeof value === 'number' ? (numbers ??= new Intl.NumberFormat(locale)).format(value) : value);
-  return ((key: MessageKey, params?: Record<string, string | number>) => {
+  const number = (value: number) => (numbers ??= new Intl.NumberFormat(locale)).format(value);
+  const money = ({ amount, currency }: Money) => {
+    try {
+      return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
+    } catch {
+      // A code Intl does not take (not three letters): the amount, then the code as the API wrote it.
+      return `${number(amount)} ${currency}`;
+    }
+  };
+  const show = (value: Param) => (typeof value === 'number' ? number(value) : typeof value === 'object' ? money(value) : value);
+  return ((key: MessageKey, params?: Record<string, Param>) => {
     const text = catalog[key];
     return params ? text.replace(PLACEHOLDER, (whole, name: string) => (name in params ? show(params[name]!) : whole)) : text;
   }) as Translate;

@@ -210,7 +210,7 @@ export async function setKeysThroughApikeySet(discord: DiscordStandIn, workload:
         })
         .reply();
       const title = reply.message.embeds[0]?.title;
-      if (title !== 'API key saved') failures.push(`${guildId}: /apikey set answered "${title ?? reply.message.content}"`);
+      if (title !== 'API key checked and saved' && title !== 'API key saved, not checked') failures.push(`${guildId}: /apikey set answered "${title ?? reply.message.content}"`);
     } catch (error) {
       failures.push(`${guildId}: ${describeError(error)}`);
     }

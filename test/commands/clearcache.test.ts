@@ -243,3 +243,11 @@ it('is declared for operators, answered publicly, with a cooldown check', () => 
   expect(command.visibility).toBe('public');
   expect(typeof command.cooldownUntil).toBe('function');
 });
+
+it('a clear that fails for lack of credits says where to look: /apikey status and the ModelsLab dashboard', async () => {
+  await world.guilds.setKey(GUILD_ID, KEY, OTHER_USER);
+  sd.setMode('no-credits');
+  const result = await world.run(command, clearcache());
+  expect(result.outcome).toBe('no-credits');
+  expect(result.embeds[0]!.description).toMatch(/ModelsLab dashboard \(modelslab\.com\).*`\/apikey status` shows the balance left\.$/);
+});

@@ -23,7 +23,10 @@ const freshGuild = () => {
 };
 const setKey = (as: ReturnType<typeof people>, key: string) => rig.run({ ...as.admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
 const clearcache = (who: { guildId: string; userId: string; roles: string[] }) => rig.run({ ...who, command: 'clearcache' });
-const sdRequestsFor = (key: string) => rig.sd.requests.filter((r) => (r.json as { key?: unknown } | undefined)?.key === key);
+/** The clears sent with a key (a key set is checked with wallet_balance first: those are walletRequestsFor). */
+const sdRequestsFor = (key: string, path = '/api/v5/clear_cache') => rig.sd.requests.filter((r) => r.path === path && (r.json as { key?: unknown } | undefined)?.key === key);
+const walletRequestsFor = (key: string) => sdRequestsFor(key, '/api/wallet_balance');
+const status = (as: ReturnType<typeof people>) => rig.run({ ...as.admin, command: 'apikey', subcommand: 'status' });
 const KEYS = new Set<string>();
 const newKey = (label: string) => {
   const key = `${label}-${Math.random().toString(36).slice(2)}-KEY9${KEYS.size}`;
@@ -35,20 +38,66 @@ const newKey = (label: string) => {
 describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
   beforeAll(async () => {
     nextGuild = 0;
-    rig = await startRig({ guilds: 44, mode });
+    rig = await startRig({ guilds: 48, mode });
   });
   afterAll(() => rig?.close());
 
   describe('/apikey', () => {
-    it('set stores the key and answers privately with it masked', async () => {
+    it('set checks the key with the API once, stores it, and answers privately with it masked and the balance', async () => {
       const { as } = freshGuild();
       const key = newKey('set');
       const reply = await setKey(as, key);
       expect(isEphemeral(reply)).toBe(true);
       const embed = embedOf(reply);
-      expect(embed.title).toBe('API key saved');
-      expect(embed.description).toContain(`••••${key.slice(-4)}`);
+      expect(embed.title).toBe('API key checked and saved');
+      expect(embed.description).toContain(`The API accepted the key ••••${key.slice(-4)}`);
+      expect(embed.fields).toEqual([{ name: 'Balance', value: '$43.60 on the ModelsLab account' }]);
       expect(JSON.stringify(reply.body)).not.toContain(key.slice(0, -4));
+      expect(walletRequestsFor(key)).toHaveLength(1);
+      expect(walletRequestsFor(key)[0]).toMatchObject({ method: 'POST', rawBody: JSON.stringify({ key }) });
+    });
+
+    it('a key the API refuses is not saved: the reply says why, and the old key stays', async () => {
+      const { as } = freshGuild();
+      const good = newKey('good');
+      const refused = newKey('revoked');
+      await setKey(as, good);
+      rig.sd.setMode('invalid-key-401', { key: refused });
+      const reply = await setKey(as, refused);
+      expect(isEphemeral(reply)).toBe(true);
+      expect(embedOf(reply).title).toBe('Key not saved');
+      expect(embedOf(reply).description).toMatch(/Invalid Api Key[\s\S]*refused this key: it is invalid or was revoked[\s\S]*unchanged/);
+      expect(JSON.stringify(reply.body)).not.toContain(refused.slice(0, -4));
+      expect(embedOf(await status(as)).description).toContain(`••••${good.slice(-4)}`);
+      rig.sd.setMode('success');
+      await clearcache(as.admin);
+      expect(sdRequestsFor(good)).toHaveLength(1);
+      expect(sdRequestsFor(refused)).toHaveLength(0);
+    });
+
+    it('an unreachable API: the key is saved, and the reply says it could not be checked and why', async () => {
+      const { as } = freshGuild();
+      const key = newKey('unreachable');
+      rig.sd.setMode('drop', { key });
+      const reply = await setKey(as, key);
+      expect(embedOf(reply).title).toBe('API key saved, not checked');
+      expect(embedOf(reply).fields).toEqual([{ name: 'Why it was not checked', value: expect.stringMatching(/^The connection to the API failed \(.+\)\./) }]);
+      expect(embedOf(await status(as)).description).toContain(`••••${key.slice(-4)}`);
+    });
+
+    it('status shows the balance while the API answers, and says so when it does not', async () => {
+      const { as } = freshGuild();
+      const key = newKey('balance');
+      await setKey(as, key);
+      rig.sd.setMode('success');
+      expect(embedOf(await status(as)).fields?.[0]).toEqual({ name: 'Balance', value: '$43.60 on the ModelsLab account' });
+      rig.sd.setMode('html-500', { key });
+      const down = embedOf(await status(as));
+      expect(down.title).toBe('API key set');
+      expect(down.fields).toEqual([
+        { name: 'Balance', value: 'Could not be checked now. The API answered HTTP 500 with an HTML page.' },
+        { name: 'Last clear', value: 'none yet: run `/clearcache`' },
+      ]);
     });
 
     it('status shows the masked key, who set it, and the last clear; remove deletes it', async () => {
@@ -63,7 +112,7 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
       rig.sd.setMode('success');
       await clearcache(as.admin);
       status = await rig.run({ ...as.admin, command: 'apikey', subcommand: 'status' });
-      expect(embedOf(status).fields).toEqual([{ name: 'Last clear', value: expect.stringMatching(new RegExp(`^cleared, by <@${ADMIN_ID}> on <t:\\d+:f> \\(\\d+ ms\\)$`)) }]);
+      expect(embedOf(status).fields).toEqual([{ name: 'Balance', value: '$43.60 on the ModelsLab account' }, { name: 'Last clear', value: expect.stringMatching(new RegExp(`^cleared, by <@${ADMIN_ID}> on <t:\\d+:f> \\(\\d+ ms\\)$`)) }]);
 
       const removed = await rig.run({ ...as.admin, command: 'apikey', subcommand: 'remove' });
       expect(isEphemeral(removed)).toBe(true);
@@ -95,7 +144,7 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
 
     it('is for admins only: Manage Server counts, a plain member is refused privately', async () => {
       const { as } = freshGuild();
-      expect(embedOf(await setKey({ ...as, admin: as.mod }, newKey('mod'))).title).toBe('API key saved');
+      expect(embedOf(await setKey({ ...as, admin: as.mod }, newKey('mod'))).title).toBe('API key checked and saved');
       for (const sub of ['set', 'status', 'remove']) {
         const reply = await rig.run({ ...as.member, command: 'apikey', subcommand: sub, options: sub === 'set' ? [stringOption('key', 'member-key-123456')] : [] });
         expect(isEphemeral(reply)).toBe(true);
@@ -322,7 +371,7 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
       const { as } = freshGuild();
       const key = newKey('lang');
       const saved = await rig.run({ ...inLanguage(as.admin, Locale.German), command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
-      expect(embedOf(saved).title).toBe(de['key.saved.title']);
+      expect(embedOf(saved).title).toBe(de['key.checked.title']);
       rig.sd.setMode('no-credits', { key });
       const reply = embedOf(await clearcache(inLanguage(as.admin, Locale.Japanese)));
       expect(reply.title).toBe(ja['clear.no-credits.title']);

@@ -60,12 +60,15 @@ const interaction = fc.record({
   autocomplete: fc.boolean(),
 });
 
+const clears = () => rig.sd.requests.filter((r) => r.path === '/api/v5/clear_cache').length;
+
 it('every generated interaction is answered or ignored by design; refused ones never reach the API', async () => {
   const guildId = rig.guildIds[0]!;
   const as = people(rig.discord, guildId);
   await fc.assert(
     fc.asyncProperty(interaction, async (input) => {
-      const before = rig.sd.requests.length;
+      const before = clears();
+      const checksBefore = rig.sd.requests.length - before;
       const failuresBefore = rig.logs.filter((l) => l.msg === 'command failed').length;
       const base =
         input.who === 'dm'
@@ -105,8 +108,11 @@ it('every generated interaction is answered or ignored by design; refused ones n
         const authorizedClear = input.command === 'clearcache' && (input.who === 'admin' || input.who === 'granted' || oddAdmin);
         // Real admins are still admins: a parse that refused everyone would pass every check below.
         if (input.who === 'admin' && input.command === 'clearcache') expect(embedOf(reply).title).not.toBe('Not allowed');
+        // Only an admin's /apikey set or status may ask the API about a key (wallet_balance).
+        const authorizedSet = input.command === 'apikey' && (input.subcommand === 'set' || input.subcommand === 'status') && (input.who === 'admin' || oddAdmin);
+        if (!authorizedSet) expect(rig.sd.requests.length - clears()).toBe(checksBefore);
         if (!authorizedClear) {
-          expect(rig.sd.requests.length).toBe(before);
+          expect(clears()).toBe(before);
           expect(isEphemeral(reply) || embedOf(reply).title === 'No API key set').toBe(true);
         }
       }

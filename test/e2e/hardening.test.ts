@@ -15,7 +15,8 @@ const freshGuild = () => {
   return { guildId, as: people(rig.discord, guildId) };
 };
 const setKey = (as: ReturnType<typeof people>, key: string) => rig.run({ ...as.admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
-const requestsWith = (key: string) => rig.sd.requests.filter((r) => (r.json as { key?: string } | undefined)?.key === key).length;
+/** Clears sent with a key (a key set is checked with wallet_balance first, which is not counted here). */
+const requestsWith = (key: string) => rig.sd.requests.filter((r) => r.path === '/api/v5/clear_cache' && (r.json as { key?: string } | undefined)?.key === key).length;
 
 beforeAll(async () => {
   rig = await startRig({ guilds: 80, env: { CLEARCACHE_COOLDOWN_S: '30', SD_API_TIMEOUT_MS: '2000' } });

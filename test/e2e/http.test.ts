@@ -127,7 +127,7 @@ describe('commands over HTTP', () => {
     const reply = await handle.reply();
     expect(reply.kind).toBe('callback');
     expect(reply.request.body).toMatchObject({ type: 4, data: { flags: 64, allowed_mentions: { parse: [] } } });
-    expect(embedOf(reply).title).toBe('API key saved');
+    expect(embedOf(reply).title).toBe('API key checked and saved');
     expect(handle.allRequests()).toHaveLength(1);
 
     rig.sd.setMode('success');

@@ -71,7 +71,7 @@ describe('crashes, restarts and signals', () => {
   it('a key acknowledged to the admin survives kill -9 and a restart, and is never stored in plaintext', async () => {
     const guildId = rig.guildIds[1]!;
     const key = `survivor-${randomBytes(12).toString('hex')}`;
-    expect(embedOf(await setKey(guildId, key)).title).toBe('API key saved');
+    expect(embedOf(await setKey(guildId, key)).title).toBe('API key checked and saved');
     await rig.bot.stop('SIGKILL');
     const bytes = await databaseBytes(rig.dbFile);
     expect(bytes).toContain(`guild:${guildId}`);

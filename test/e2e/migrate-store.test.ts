@@ -44,7 +44,7 @@ beforeAll(async () => {
   const guildId = rig.guildIds[0]!;
   liveKey = `move-me-${randomBytes(8).toString('hex')}`;
   const saved = await rig.run({ ...people(rig.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', liveKey)] });
-  expect(embedOf(saved).title).toBe('API key saved');
+  expect(embedOf(saved).title).toBe('API key checked and saved');
   apiKeys[guildId] = liveKey;
   await rig.bot.stop('SIGTERM');
 

@@ -34,7 +34,7 @@ describe('DATABASE_URL with what an env file adds', () => {
   beforeAll(async () => {
     rig = await startRig({ guilds: 2, env: { DATABASE_URL: 'sqlite://data/bot.sqlite' } });
     guildId = rig.guildIds[0]!;
-    expect(embedOf(await setKey(rig, guildId, 'stored-key-1234567')).title).toBe('API key saved');
+    expect(embedOf(await setKey(rig, guildId, 'stored-key-1234567')).title).toBe('API key checked and saved');
     await rig.bot.stop('SIGTERM');
   });
   afterAll(() => rig?.close());
@@ -126,7 +126,7 @@ describe.each([
         // The one that runs seals and opens as ever; the other, started again alone, is still refused.
         const endpoint = (outcomes[winner] as { ready: string }).ready;
         const guildId = world.guildIds[round % world.guildIds.length]!;
-        expect(embedOf(await setKey(world, guildId, `round-${round}-key-98765`, endpoint)).title).toBe('API key saved');
+        expect(embedOf(await setKey(world, guildId, `round-${round}-key-98765`, endpoint)).title).toBe('API key checked and saved');
         const again = startBotProcess({ ...world.env, DATABASE_URL: url, ENCRYPTION_KEY: keys[loser]! }, world.dir);
         bots.push(again);
         expect(await again.exited).toBe(1);
@@ -157,7 +157,7 @@ describe('npm run backup and restore on the operator\'s paths', () => {
 
   it('a restore whose "backup" is the live database (same path, relative, symlink, hard link) is refused and loses nothing', async () => {
     const guildId = rig.guildIds[0]!;
-    expect(embedOf(await setKey(rig, guildId, 'acknowledged-key-24680')).title).toBe('API key saved');
+    expect(embedOf(await setKey(rig, guildId, 'acknowledged-key-24680')).title).toBe('API key checked and saved');
     // Killed: what was acknowledged is in the -wal, which a restore removes.
     await rig.bot.stop('SIGKILL');
     expect(existsSync(`${rig.dbFile}-wal`)).toBe(true);

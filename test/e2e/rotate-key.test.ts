@@ -109,7 +109,7 @@ describe('npm run rotate-key', () => {
     const guildId = rig.guildIds[0]!;
     const liveKey = `rotate-me-${randomBytes(8).toString('hex')}`;
     const saved = await rig.run({ ...people(rig.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', liveKey)] });
-    expect(embedOf(saved).title).toBe('API key saved');
+    expect(embedOf(saved).title).toBe('API key checked and saved');
     await rig.bot.stop('SIGTERM');
 
     const db = databaseIn(`${rig.dir}/data`);

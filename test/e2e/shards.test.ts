@@ -58,7 +58,7 @@ describe('two processes, SHARD_IDS=0 and SHARD_IDS=1 of SHARD_COUNT=2, one SQLit
     const saved = await Promise.all(
       guildIds.map((guildId, i) => world.run({ ...people(world.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', keys[i]!)] })),
     );
-    for (const reply of saved) expect(embedOf(reply).title).toBe('API key saved');
+    for (const reply of saved) expect(embedOf(reply).title).toBe('API key checked and saved');
     world.sd.setMode('success');
     const cleared = await Promise.all(guildIds.map((guildId) => world.run({ ...people(world.discord, guildId).admin, command: 'clearcache' })));
     for (const reply of cleared) expect(embedOf(reply).title).toBe('Cache cleared');
@@ -69,7 +69,7 @@ describe('two processes, SHARD_IDS=0 and SHARD_IDS=1 of SHARD_COUNT=2, one SQLit
     const guildId = guildIds[1]!; // shard 1
     const key = `handover-key-0${Math.random().toString(36).slice(2, 12)}`; // a digit: a key under 32 characters must mix them in
     const [zero, one] = bots as [BotProcess, BotProcess];
-    expect(embedOf(await world.run({ ...people(world.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] })).title).toBe('API key saved');
+    expect(embedOf(await world.run({ ...people(world.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] })).title).toBe('API key checked and saved');
     await world.discord.waitUntil(() => one.logs().some((l) => l.msg === 'interaction' && l.guildId === guildId && l.sub === 'set'), 5_000, 'the set line');
 
     // The shard-1 host goes away; the other host restarts to run both shards (SHARD_IDS=0-1).

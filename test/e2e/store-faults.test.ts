@@ -118,7 +118,7 @@ describe('backups and restores of a running bot', () => {
       await other.run('COMMIT');
       await other.close();
     }
-    expect(embedOf(await setKey(rig, guildId, 'unlocked-key-5678')).title).toBe('API key saved');
+    expect(embedOf(await setKey(rig, guildId, 'unlocked-key-5678')).title).toBe('API key checked and saved');
   });
 
   it('file damaged in place: a clear error and the bot stays up; restoring a backup (bot stopped) brings it back', async () => {
@@ -171,7 +171,7 @@ describe('a damaged record', () => {
     await rig.startBot();
     expect(rig.bot.logs().filter((l) => /record is damaged/.test(l.msg)).map((l) => l.guildId)).toEqual([damaged]);
     expect(rig.bot.logs().find((l) => /ENCRYPTION_KEY cannot open/.test(l.msg))).toMatchObject({ count: 1, servers: [malformed] });
-    expect(embedOf(await setKey(rig, malformed, 'replaced-key-000333')).title).toBe('API key saved');
+    expect(embedOf(await setKey(rig, malformed, 'replaced-key-000333')).title).toBe('API key checked and saved');
     expect(embedOf(await status(rig, healthy)).title).toBe('API key set');
   });
 });
@@ -239,7 +239,7 @@ describe('a database that refuses writes (read-only, disk full), or is slow', ()
     } finally {
       await repair();
     }
-    expect(embedOf(await setKey(rig, guildId, 'written-after-repair-2222')).title).toBe('API key saved');
+    expect(embedOf(await setKey(rig, guildId, 'written-after-repair-2222')).title).toBe('API key checked and saved');
     expect(embedOf(await status(rig, guildId)).description).toContain('••••2222');
   });
 });

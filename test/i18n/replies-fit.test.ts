@@ -9,11 +9,12 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command as access } from '../../commands/access.js';
-import { command as apikey } from '../../commands/apikey.js';
+import { command as apikey, balanceLine, refusedEmbed, savedEmbed } from '../../commands/apikey.js';
 import { command as audit } from '../../commands/audit.js';
 import { command as help } from '../../commands/help.js';
 import type { KeyProblem } from '../../src/core/apikey.js';
 import type { ClearAttempt } from '../../src/core/clearing.js';
+import type { Unchecked } from '../../src/core/keys.js';
 import type { AuditAction, GuildSettings } from '../../src/core/guilds.js';
 import { type ClearOutcome, MAX_MESSAGE_CHARS, MAX_WAIT_S } from '../../src/core/sdapi.js';
 import { LOCALIZED, type Translate, translate } from '../../src/i18n/index.js';
@@ -22,6 +23,7 @@ import type { ResolvedRole } from '../../src/interactions/input.js';
 import {
   EMBED_LIMITS,
   clearAttemptEmbed,
+  embed,
   cooldown,
   damagedRecord,
   keyProblem,
@@ -109,6 +111,24 @@ function plainReplies(t: Translate): Array<[string, APIEmbed]> {
     ...outcomes().map(([label, outcome]): [string, ClearAttempt] => [label, { kind: 'done', result: { outcome, latencyMs: 99_999_999, attempts: 3 }, shared: true, recorded: false }]),
   ];
   for (const [label, attempt] of attempts) replies.push([`/clearcache ${label}`, clearAttemptEmbed(t, attempt)]);
+  // /apikey set's answers after the API's word, and the balance /apikey status shows, in a field.
+  const mask = '••••zzzz';
+  const previous = t('key.unreadable');
+  const money = { kind: 'ok', balance: -999_999_999_999.99, currency: 'USD' } as const;
+  replies.push(['/apikey set (checked)', savedEmbed(t, mask, previous, { kind: 'checked', balance: money.balance, currency: money.currency })]);
+  replies.push(['/apikey set (refused)', refusedEmbed(t, API_MESSAGE, ` ${t('key.refused.kept')}`)]);
+  const unchecked: Array<[string, Unchecked]> = [
+    ['waiting', { kind: 'waiting', until: LATE }],
+    ...outcomes()
+      .filter(([, o]) => o.kind !== 'ok' && o.kind !== 'invalid-key')
+      .map(([label, o]): [string, Unchecked] => [label, o.kind === 'rate-limited' ? { ...o, until: LATE } : (o as Unchecked)]),
+  ];
+  for (const [label, why] of unchecked) {
+    replies.push([`/apikey set (unchecked ${label})`, savedEmbed(t, mask, previous, { kind: 'unchecked', why })]);
+    replies.push([`/apikey status (balance ${label})`, embed('warning', t('key.balance'), 'x', [{ name: t('key.balance'), value: balanceLine(t, { kind: 'unknown', why }) }])]);
+  }
+  replies.push(['/apikey status (balance)', embed('warning', t('key.balance'), 'x', [{ name: t('key.balance'), value: balanceLine(t, money) }])]);
+  replies.push(['/apikey status (balance refused)', embed('warning', t('key.balance'), 'x', [{ name: t('key.balance'), value: balanceLine(t, { kind: 'refused', message: API_MESSAGE }) }])]);
   return replies;
 }
 

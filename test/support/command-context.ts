@@ -46,6 +46,8 @@ export interface CommandWorldOptions {
   cooldownS?: number;
   /** The API client's deadline (and the ClearService's idea of it). */
   apiTimeoutMs?: number;
+  /** The budget of the balance /apikey status shows. */
+  statusTimeoutMs?: number;
 }
 
 export interface CommandWorld {
@@ -80,12 +82,12 @@ export async function openCommandWorld(sd: SdApiStandIn, options: CommandWorldOp
   const logs: LogLine[] = [];
   const log = createLogger({ level: 'debug', format: 'json', secrets: new SecretSet(), destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
 
-  const compose = async ({ cooldownS = 0, apiTimeoutMs = 2000 }: CommandWorldOptions) => {
+  const compose = async ({ cooldownS = 0, apiTimeoutMs = 2000, statusTimeoutMs }: CommandWorldOptions) => {
     const store = await openStore(`sqlite://${dbFile}`);
     stores.push(store);
     const guilds = new GuildRecords(store, sealer, undefined, now);
     const api = createSdApi({ baseUrl: sd.baseUrl, timeoutMs: apiTimeoutMs, backoffMs: 5 });
-    const clears = new ClearService({ api, guilds, cooldownS, apiTimeoutMs, storeDeadlineMs: store.deadlineMs, now, pollMs: 10 });
+    const clears = new ClearService({ api, guilds, cooldownS, apiTimeoutMs, storeDeadlineMs: store.deadlineMs, now, pollMs: 10, ...(statusTimeoutMs === undefined ? {} : { statusTimeoutMs }) });
     return { store, guilds, clears };
   };
 
@@ -146,6 +148,7 @@ export function useCommandWorld(options: CommandWorldOptions, bind: (sd: SdApiSt
   beforeEach(async () => {
     sd!.setMode('success');
     sd!.setLatency(0);
+    sd!.setBalance(43.6, 'USD');
     sd!.setResponder(null);
     world = await openCommandWorld(sd!, options);
     bind(sd!, world);

@@ -1,5 +1,6 @@
 /**
- * A loopback stand-in for the Stable Diffusion API (ModelsLab) `POST {base}/v5/clear_cache`.
+ * A loopback stand-in for the Stable Diffusion API (ModelsLab) `POST {base}/v5/clear_cache` and
+ * `POST {base}/wallet_balance` (one account: the modes apply to both, as the rate limit does).
  *
  *   const sd = await startSdApiStandIn({ latencyMs: 0 });
  *   sd.baseUrl                                  // "http://127.0.0.1:PORT/api"
@@ -8,6 +9,7 @@
  *   sd.setMode('html-502', { times: 2 });       // the next 2 requests, then back to the previous mode
  *   sd.setResponder((req) => ({ status: 200, body: '{}' }));  // escape hatch; null to remove
  *   sd.setLatency(50);                          // delay before each answer (ms)
+ *   sd.setBalance(43.6, 'USD');                 // what wallet_balance's success says
  *   await sd.waitForRequests(3, 2_000);         // resolves with sd.requests once 3 have arrived
  *   sd.requests[0]?.json                        // { key: "..." }
  *   await sd.close();                           // ends hanging requests, closes every socket
@@ -57,6 +59,7 @@ export interface SdApiStandIn {
   setMode(mode: SdMode, opts?: { key?: string; times?: number }): void;
   setResponder(responder: SdResponder | null): void;
   setLatency(ms: number): void;
+  setBalance(balance: number, currency: string): void;
   waitForRequests(n: number, timeoutMs?: number): Promise<readonly SdRecordedRequest[]>;
   close(): Promise<void>;
 }
@@ -109,6 +112,8 @@ interface ModeScope {
 }
 
 const CLEAR_CACHE_PATH = '/api/v5/clear_cache';
+const WALLET_PATH = '/api/wallet_balance';
+export const DEFAULT_BALANCE = { balance: 43.6, currency: 'USD' } as const;
 
 export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Promise<SdApiStandIn> {
   const requests: SdRecordedRequest[] = [];
@@ -116,6 +121,7 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
   const keyScopes = new Map<string, ModeScope>();
   let responder: SdResponder | null = null;
   let latencyMs = opts.latencyMs ?? 0;
+  let wallet: { balance: number; currency: string } = { ...DEFAULT_BALANCE };
   let closed = false;
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
@@ -170,7 +176,7 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
     if (responder) {
       record.answeredWith = 'responder';
       answer = await responder(record);
-    } else if (path !== CLEAR_CACHE_PATH || record.method !== 'POST') {
+    } else if ((path !== CLEAR_CACHE_PATH && path !== WALLET_PATH) || record.method !== 'POST') {
       answer = html(404, 'Not Found');
     } else {
       const key = keyOf(parsed);
@@ -178,6 +184,8 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
       const mode: SdMode = key === undefined ? 'validation' : chooseMode(key);
       record.answeredWith = mode;
       answer = mode === 'hang' || mode === 'drop' ? mode : SD_ANSWERS[mode];
+      // The documented success of wallet_balance; every failure has the shape clear_cache's has.
+      if (mode === 'success' && path === WALLET_PATH) answer = json(200, { status: 'success', data: wallet });
     }
     requests.push(record);
     waits.notify(arrivals);
@@ -235,6 +243,9 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
     },
     setLatency(ms) {
       latencyMs = ms;
+    },
+    setBalance(balance, currency) {
+      wallet = { balance, currency };
     },
     waitForRequests(n, timeoutMs = 5_000) {
       const probe = (): readonly SdRecordedRequest[] | undefined => (requests.length >= n ? requests : undefined);
