@@ -26,7 +26,7 @@ LABEL org.opencontainers.image.title="sd-cache-bot" \
       org.opencontainers.image.description="Discord bot that lets a server clear its shared Stable Diffusion API (ModelsLab) cache" \
       org.opencontainers.image.source="${SOURCE}" \
       org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.licenses="UNLICENSED"
+      org.opencontainers.image.licenses="MIT"
 # HTTP_PORT: the health check needs /livez, which gateway mode serves only when HTTP_PORT is set.
 # The SQLite file and the generated key file land in /app/data (DATABASE_URL's default,
 # sqlite://data/bot.sqlite, is relative to the working directory).

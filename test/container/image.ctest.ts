@@ -259,7 +259,7 @@ describe('the image as built', () => {
   it('checks its health with node itself on /livez, and carries the OCI labels', () => {
     expect(config.Healthcheck?.Test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
     expect(config.Healthcheck?.Test.join(' ')).toContain('/livez');
-    expect(config.Labels).toMatchObject({ 'org.opencontainers.image.version': pkg.version, 'org.opencontainers.image.licenses': 'UNLICENSED' });
+    expect(config.Labels).toMatchObject({ 'org.opencontainers.image.version': pkg.version, 'org.opencontainers.image.licenses': 'MIT' });
     expect(Object.keys(config.Labels ?? {})).toContain('org.opencontainers.image.source');
   });
 
