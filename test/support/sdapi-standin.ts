@@ -9,6 +9,8 @@
  *   sd.setResponder((req) => ({ status: 200, body: '{}' }));  // escape hatch; null to remove
  *   sd.setLatency(50);                          // delay before each answer (ms)
  *   await sd.waitForRequests(3, 2_000);         // resolves with sd.requests once 3 have arrived
+ *   const gate = sd.hold();                     // answers wait (recorded, mode chosen) until...
+ *   gate.release();                             // ...a test has seen what it waits for: no race with a latency
  *   sd.requests[0]?.json                        // { key: "..." }
  *   await sd.close();                           // ends hanging requests, closes every socket
  *
@@ -47,6 +49,8 @@ export interface SdRecordedRequest {
   at: number;
   /** What the stand-in chose: a mode, 'responder', or 'not-found'. */
   answeredWith: SdMode | 'responder' | 'not-found';
+  /** performance.now() when the answer was written (or the connection dropped); undefined until then, and for 'hang'. */
+  answeredAt?: number;
 }
 
 export type SdResponder = (req: SdRecordedRequest) => SdAnswer | Promise<SdAnswer>;
@@ -58,6 +62,12 @@ export interface SdApiStandIn {
   setResponder(responder: SdResponder | null): void;
   setLatency(ms: number): void;
   waitForRequests(n: number, timeoutMs?: number): Promise<readonly SdRecordedRequest[]>;
+  /**
+   * Holds every answer (to requests already waiting and to later ones) until `release()`: a test
+   * that needs a request in flight while something else happens opens the gate on that event
+   * instead of hoping a latency outlasts it. close() releases too.
+   */
+  hold(): { release(): void };
   close(): Promise<void>;
 }
 
@@ -120,6 +130,8 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
+  const gates = new Set<() => void>();
+  let held: Promise<void> = Promise.resolve();
   const waits = createWaits('SD stand-in');
   const arrivals = waits.topic();
 
@@ -188,13 +200,16 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
         timers.add(timer);
       });
     }
+    await held;
     if (closed || res.destroyed) return;
     if (answer === 'hang') {
       hanging.add(res);
       res.on('close', () => hanging.delete(res));
     } else if (answer === 'drop') {
+      record.answeredAt = performance.now();
       req.socket.destroy();
     } else {
+      record.answeredAt = performance.now();
       send(res, answer);
     }
   }
@@ -240,11 +255,24 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
       const probe = (): readonly SdRecordedRequest[] | undefined => (requests.length >= n ? requests : undefined);
       return waits.until(arrivals, probe, timeoutMs, `${n} request(s)`, () => `got ${requests.length}`);
     },
+    hold() {
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const release = (): void => {
+        gates.delete(release);
+        open();
+      };
+      gates.add(release);
+      // Answers wait for every gate held now; a gate released early lets nothing through alone.
+      held = Promise.all([held, gate]).then(() => undefined);
+      return { release };
+    },
     async close() {
       if (closed) return;
       closed = true;
       waits.closeAll();
       for (const timer of timers) clearTimeout(timer);
+      for (const release of [...gates]) release();
       for (const res of hanging) res.destroy();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
