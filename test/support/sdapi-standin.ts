@@ -51,6 +51,8 @@ export interface SdRecordedRequest {
   answeredWith: SdMode | 'responder' | 'not-found';
   /** performance.now() when the answer was written (or the connection dropped); undefined until then, and for 'hang'. */
   answeredAt?: number;
+  /** performance.now() when the connection that carried it closed (by either side); undefined while open. */
+  closedAt?: number;
 }
 
 export type SdResponder = (req: SdRecordedRequest) => SdAnswer | Promise<SdAnswer>;
@@ -62,6 +64,8 @@ export interface SdApiStandIn {
   setResponder(responder: SdResponder | null): void;
   setLatency(ms: number): void;
   waitForRequests(n: number, timeoutMs?: number): Promise<readonly SdRecordedRequest[]>;
+  /** Resolves once the connection that carried `request` has closed (a client that drops an answer closes it). */
+  waitForClose(request: SdRecordedRequest, timeoutMs?: number): Promise<void>;
   /**
    * Holds every answer (to requests already waiting and to later ones) until `release()`: a test
    * that needs a request in flight while something else happens opens the gate on that event
@@ -128,6 +132,8 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
   let latencyMs = opts.latencyMs ?? 0;
   let closed = false;
   const sockets = new Set<Socket>();
+  /** The requests each open connection has carried (keep-alive: several), to mark them when it closes. */
+  const carried = new Map<Socket, SdRecordedRequest[]>();
   const hanging = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
   const gates = new Set<() => void>();
@@ -177,6 +183,8 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
       at,
       answeredWith: 'not-found',
     };
+    if (req.socket.destroyed) record.closedAt = performance.now();
+    else carried.get(req.socket)?.push(record);
 
     let answer: SdAnswer | 'hang' | 'drop';
     if (responder) {
@@ -221,7 +229,14 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    carried.set(socket, []);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      const at = performance.now();
+      for (const record of carried.get(socket) ?? []) record.closedAt = at;
+      carried.delete(socket);
+      waits.notify(arrivals);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -254,6 +269,9 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
     waitForRequests(n, timeoutMs = 5_000) {
       const probe = (): readonly SdRecordedRequest[] | undefined => (requests.length >= n ? requests : undefined);
       return waits.until(arrivals, probe, timeoutMs, `${n} request(s)`, () => `got ${requests.length}`);
+    },
+    waitForClose(request, timeoutMs = 5_000) {
+      return waits.until(arrivals, () => (request.closedAt === undefined ? undefined : true), timeoutMs, `close of the connection of the request at ${request.at.toFixed(0)} ms`).then(() => undefined);
     },
     hold() {
       let open!: () => void;
