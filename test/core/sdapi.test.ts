@@ -83,9 +83,11 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
 
   it('retries never outlast the timeout', async () => {
     sd.setMode('html-502');
-    sd.setLatency(250);
+    // Retries that ignored the timeout would take 3 x 500 + 200 + 400 = 2,100 ms: the bound sits
+    // 500 ms under that and 1,000 ms over the timeout, room for a loaded machine on both sides.
+    sd.setLatency(500);
     const result = await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 600, backoffMs: 200 }).clearCache(KEY);
-    expect(result.latencyMs).toBeLessThan(1200);
+    expect(result.latencyMs).toBeLessThan(600 + 1000);
     expect(['http-error', 'timeout']).toContain(result.outcome.kind);
   });
 
