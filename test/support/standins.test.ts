@@ -84,7 +84,7 @@ describe('SD API stand-in', () => {
     await expect(clearCache(sd, { key: 'k1' }, AbortSignal.timeout(200))).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
     const pending = clearCache(sd, { key: 'k1' }).catch((error: unknown) => error);
-    await sd.waitForRequests(2, 1_000);
+    await sd.waitForRequests(2, 5_000);
     // A close that waited for the hanging request would never end.
     await settlesWithin(sd.close(), 5_000, 'end of sd.close() with a request still open');
     expect(await pending).toBeInstanceOf(Error);
