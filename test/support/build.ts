@@ -4,11 +4,11 @@
  * Skipped when dist/ is newer than every source: a full build rewrites every file of dist/, and a
  * bot that another vitest run (another test file, run beside this one) was starting at that moment
  * read a half-written module and died with a SyntaxError. Any source edited, checked out or added
- * since (a newer mtime), or an output missing or left over, means a full build as before.
+ * since (a newer mtime), or an output missing, means a full build as before.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -23,11 +23,10 @@ function filesUnder(dir: string, suffix: string): string[] {
 }
 
 function upToDate(): boolean {
-  const sources = [...SOURCES.flatMap((dir) => filesUnder(join(ROOT, dir), '.ts')), join(ROOT, 'tsconfig.json')];
-  const outputs = SOURCES.flatMap((dir) => filesUnder(join(ROOT, 'dist', dir), '.js'));
-  const expected = sources.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')).length;
-  if (outputs.length !== expected) return false; // a first build, a new source, or an output left over
-  const newestSource = Math.max(...sources.map((file) => statSync(file).mtimeMs));
+  const sources = SOURCES.flatMap((dir) => filesUnder(join(ROOT, dir), '.ts')).filter((file) => !file.endsWith('.d.ts'));
+  const outputs = sources.map((file) => join(ROOT, 'dist', relative(ROOT, file)).replace(/\.ts$/, '.js'));
+  if (sources.length === 0 || !outputs.every((file) => existsSync(file))) return false; // a first build, or a new source
+  const newestSource = Math.max(...[...sources, join(ROOT, 'tsconfig.json')].map((file) => statSync(file).mtimeMs));
   const oldestOutput = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
   return newestSource < oldestOutput;
 }
