@@ -16,9 +16,10 @@ import {
   writeKeyFile,
 } from '../src/keyfile.js';
 import { openStore } from '../src/store/index.js';
-import { runScript } from './support/bot-env.js';
+import { startBotProcess } from './support/bot-process.js';
 import { postgresDatabase, redisDatabase } from './support/servers.js';
 import { tempDir } from './support/temp.js';
+import { settlesWithin } from './support/wait.js';
 
 describe('the sealing key', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -42,20 +43,32 @@ describe('the sealing key', () => {
   });
 
   it('processes starting at the same moment on a new store (shards) all end up with one key, none failing', async () => {
-    // Each child waits for the same instant, then resolves the key: without care one of them finds
-    // the file made meanwhile (EEXIST) or still empty. Several rounds, since a race is a matter of luck.
+    // Each child says it is ready, waits for the go file (made once all are ready, however slowly a
+    // loaded machine started them), then resolves the key: without care one of them finds the file
+    // made meanwhile (EEXIST) or still empty. Several rounds, since a race is a matter of luck.
     const entry = new URL('../dist/src/keyfile.js', import.meta.url).href;
     const script = `const { resolveEncryptionKey } = await import(${JSON.stringify(entry)});
-      const [file, at] = process.argv.slice(1); while (Date.now() < Number(at)) {}
+      const { existsSync } = await import('node:fs');
+      const [file, go] = process.argv.slice(1); const nap = new Int32Array(new SharedArrayBuffer(4));
+      console.log('ready'); while (!existsSync(go)) Atomics.wait(nap, 0, 0, 1);
       const r = resolveEncryptionKey(undefined, file); console.log(r.key.toString('base64') + ' ' + r.created);`;
     for (let round = 0; round < 4; round += 1) {
       const database = `${dir.path}/round${round}/bot.sqlite`;
       mkdirSync(`${dir.path}/round${round}`);
-      const at = String(Date.now() + 700);
+      const go = `${dir.path}/go${round}`;
+      const children = Array.from({ length: 6 }, () => startBotProcess({}, dir.path, '--input-type=module', ['-e', script, database, go]));
+      await Promise.all(children.map((child) => child.waitForLine((text) => text === 'ready', 15_000, 'the ready line')));
+      writeFileSync(go, '');
       const results = await Promise.all(
-        Array.from({ length: 6 }, () => runScript('--input-type=module', {}, dir.path, ['-e', script, database, at]).then((r) => ({ ...r, lines: r.stdout.trim().split(' ') }))),
+        children.map(async (child) => {
+          const code = await settlesWithin(child.exited, 15_000, 'exit of a child resolving the key');
+          const stdout = child.lines.filter((l) => l.stream === 'stdout').map((l) => l.text);
+          const stderr = child.lines.filter((l) => l.stream === 'stderr').map((l) => l.text).join('\n');
+          return { code, stderr, lines: (stdout.at(-1) ?? '').split(' ') };
+        }),
       );
       for (const r of results) expect(r.stderr, `round ${round}`).toBe('');
+      for (const r of results) expect(r.code, `round ${round}`).toBe(0);
       expect(new Set(results.map((r) => r.lines[0])).size, `round ${round}`).toBe(1);
       expect(results.filter((r) => r.lines[1] === 'true'), `round ${round}`).toHaveLength(1);
       expect(readFileSync(keyFileFor(database), 'utf8').trim()).toBe(results[0]!.lines[0]);

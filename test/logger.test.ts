@@ -63,7 +63,7 @@ describe('SecretSet', () => {
   });
 });
 
-describe('SecretSet size and cost', () => {
+describe('SecretSet size', () => {
   const key = (i: number) => `sk-bench${String(i).padStart(6, '0')}abcdef0123456789`;
 
   it('holds at most its capacity of seen keys, dropping the least recently seen; pinned ones stay', () => {
@@ -78,24 +78,6 @@ describe('SecretSet size and cost', () => {
     expect(secrets.scrub(line)).toBe(`[redacted] [redacted] ${key(2)} ${key(3)} [redacted] [redacted]`);
     secrets.add(key(2)); // opened again before use: scrubbed again
     expect(secrets.scrub(key(2))).toBe('[redacted]');
-  });
-
-  it('scrubbing costs about the same with one key or thousands sharing a prefix', () => {
-    const line = JSON.stringify({ msg: Array.from({ length: 200 }, (_, i) => key(100_000 + i)).join(' ') });
-    const cost = (secrets: SecretSet) => {
-      const runs: number[] = [];
-      for (let r = 0; r < 15; r++) {
-        const started = performance.now();
-        for (let n = 0; n < 5; n++) secrets.scrubLine(line);
-        runs.push(performance.now() - started);
-      }
-      return runs.sort((a, b) => a - b)[7]!;
-    };
-    const one = new SecretSet();
-    one.add(key(0));
-    const many = new SecretSet();
-    for (let i = 0; i < 5_000; i++) many.add(key(i));
-    expect(cost(many)).toBeLessThan(cost(one) * 5 + 2);
   });
 });
 

@@ -84,12 +84,17 @@
  *
  *   BENCH_ROUNDS=1 npm run bench -- --http        BENCH_ROUNDS=1 BENCH_STORES=postgres npm run bench -- --scale
  * Both flags together run both parts, HTTP first.
+ *
+ * ---- `npm run bench -- --scrub` (or BENCH_MODE=scrub): the log scrubber, in this process
+ * SecretSet.scrubLine on one 200-word line with 1, 100, 1,000 and 10,000 keys held, all sharing a
+ * prefix: microseconds per line and the ratio to one key (see scrub-bench.ts). Knob: BENCH_ROUNDS.
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { BOT_KINDS, type BotKind, SCENARIOS, type Scenario, makeWorkload, measureBot } from './bench.js';
 import { HTTP_BOT_KINDS, type HttpBotKind, type Pace, measureHttpBot } from './http-bench.js';
 import { STORE_KINDS, type StoreKind, WORKER_COUNTS, measureScale } from './scale-bench.js';
+import { scrubMain } from './scrub-bench.js';
 import { type HttpResults, printHttpHeader, reportHttp } from './http-report.js';
 import { type ScaleResults, printScaleHeader, reportScale } from './scale-report.js';
 import { abandonRun } from './proc.js';
@@ -197,19 +202,21 @@ async function scaleMain(c: Common, stores: StoreKind[]): Promise<ScaleResults> 
   return results;
 }
 
-type Mode = 'gateway' | 'http' | 'scale';
+type Mode = 'gateway' | 'http' | 'scale' | 'scrub';
+const MODES: readonly Mode[] = ['gateway', 'http', 'scale', 'scrub'];
 
 function modes(): Mode[] {
   const flags = process.argv.slice(2);
-  const unknown = flags.filter((f) => f !== '--http' && f !== '--scale');
-  if (unknown.length > 0) throw new Error(`unknown argument(s) ${unknown.join(' ')}: npm run bench [-- --http] [-- --scale]`);
+  const unknown = flags.filter((f) => f !== '--http' && f !== '--scale' && f !== '--scrub');
+  if (unknown.length > 0) throw new Error(`unknown argument(s) ${unknown.join(' ')}: npm run bench [-- --http] [-- --scale] [-- --scrub]`);
   const chosen: Mode[] = [];
   if (flags.includes('--http')) chosen.push('http');
   if (flags.includes('--scale')) chosen.push('scale');
+  if (flags.includes('--scrub')) chosen.push('scrub');
   if (chosen.length > 0) return chosen;
   const env = process.env.BENCH_MODE ?? 'gateway';
   const fromEnv = env.split(',').map((m) => m.trim());
-  if (fromEnv.some((m) => m !== 'gateway' && m !== 'http' && m !== 'scale')) throw new Error('BENCH_MODE must be gateway, http or scale (or http,scale)');
+  if (fromEnv.some((m) => !MODES.includes(m as Mode))) throw new Error('BENCH_MODE must be gateway, http, scale or scrub (or several, e.g. http,scale)');
   return fromEnv as Mode[];
 }
 
@@ -246,6 +253,7 @@ try {
     limitMs += rounds * stores.length * WORKER_COUNTS.length * RUN_BUDGET_MS;
     jobs.push(() => scaleMain(common, stores));
   }
+  if (chosen.includes('scrub')) jobs.push(async () => scrubMain(rounds));
   const deadline = setTimeout(() => {
     console.error(`bench: gave up after ${limitMs / 1000} s`);
     void abandonRun().finally(() => process.exit(1));

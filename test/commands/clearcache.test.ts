@@ -7,6 +7,7 @@ import { createSealer } from '../../src/core/seal.js';
 import { type CommandWorld, START, everything, openCommandWorld, useCommandWorld } from '../support/command-context.js';
 import { GUILD_ID, USER_ID, guildInput } from '../support/input.js';
 import { SD_ANSWERS, type SdApiStandIn, type SdMode } from '../support/sdapi-standin.js';
+import { settlesWithin } from '../support/wait.js';
 
 const KEY = 'sk-live-0123456789abcdef';
 const OTHER_USER = '300000000000000002';
@@ -132,15 +133,21 @@ describe('/clearcache maps each API answer to its outcome and embed', () => {
   it('still answers when the clear cannot be written to the audit trail, and says so', async () => {
     await world.guilds.setKey(GUILD_ID, KEY, OTHER_USER);
     const ctx = await world.context();
-    sd.setLatency(200);
     const before = sd.requests.length;
-    const pending = command.execute(clearcache(), ctx);
-    // The record is damaged while the API works (another process, a bad disk): the outcome cannot be written.
-    await sd.waitForRequests(before + 1, 2000);
-    const { version } = await world.store.read(settingsKey(GUILD_ID));
-    expect((await world.store.write(settingsKey(GUILD_ID), 'damaged', version)).ok).toBe(true);
-
-    const result = await pending;
+    // The API answers only once the record is damaged: the clear is surely still waiting on it then.
+    const gate = sd.hold();
+    let result: Awaited<ReturnType<typeof command.execute>>;
+    try {
+      const pending = command.execute(clearcache(), ctx);
+      // The record is damaged while the API works (another process, a bad disk): the outcome cannot be written.
+      await sd.waitForRequests(before + 1, 10_000);
+      const { version } = await world.store.read(settingsKey(GUILD_ID));
+      expect((await world.store.write(settingsKey(GUILD_ID), 'damaged', version)).ok).toBe(true);
+      gate.release();
+      result = await pending;
+    } finally {
+      gate.release();
+    }
 
     expect(result.outcome).toBe('ok');
     expect(result.embeds[0]!.title).toBe('Cache cleared');
@@ -151,10 +158,24 @@ describe('/clearcache maps each API answer to its outcome and embed', () => {
 describe('/clearcache, one clear per server at a time', () => {
   it('callers at once share one request and its outcome; the shared answer says so; one clear is recorded', async () => {
     await world.guilds.setKey(GUILD_ID, KEY, OTHER_USER);
-    sd.setLatency(150);
     const before = sd.requests.length;
-
-    const results = await Promise.all([world.run(command, clearcache(USER_ID)), world.run(command, clearcache(OTHER_USER))]);
+    // The API answers only once both callers have asked for a clear: neither can finish first.
+    let asked = 0;
+    let bothAsked!: () => void;
+    const both = new Promise<void>((resolve) => (bothAsked = resolve));
+    const clear = world.clears.clear.bind(world.clears);
+    world.clears.clear = (...args) => (++asked === 2 && bothAsked(), clear(...args));
+    const gate = sd.hold();
+    let results: Awaited<ReturnType<typeof world.run>>[];
+    try {
+      const running = Promise.all([world.run(command, clearcache(USER_ID)), world.run(command, clearcache(OTHER_USER))]);
+      await settlesWithin(both, 10_000, 'second caller asking for a clear');
+      gate.release();
+      results = await running;
+    } finally {
+      gate.release();
+      world.clears.clear = clear;
+    }
 
     expect(sd.requests.length - before).toBe(1);
     expect(results.map((r) => r.outcome)).toEqual(['ok', 'ok']);

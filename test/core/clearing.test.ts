@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ClearService } from '../../src/core/clearing.js';
+import { type ClearAttempt, ClearService } from '../../src/core/clearing.js';
 import { GuildRecords, recentEvents } from '../../src/core/guilds.js';
 import { StoreError, StoreTimeoutError } from '../../src/core/records.js';
 import { createSdApi } from '../../src/core/sdapi.js';
@@ -8,6 +8,7 @@ import { createSealer } from '../../src/core/seal.js';
 import { type Store, openStore } from '../../src/store/index.js';
 import { type SdApiStandIn, startSdApiStandIn } from '../support/sdapi-standin.js';
 import { tempDir } from '../support/temp.js';
+import { settlesWithin } from '../support/wait.js';
 
 describe('ClearService', () => {
   let sd: SdApiStandIn;
@@ -100,12 +101,19 @@ describe('ClearService', () => {
   });
 
   it('a new key stored while a clear is still running ends the cooldown that clear would arm', async () => {
-    sd.setLatency(150);
     const svc = service(30);
-    const running = clear(svc);
-    await new Promise((r) => setTimeout(r, 50));
-    await guilds.setKey('1', 'another-key-of-guild-1', 'admin');
-    await running;
+    const before = sd.requests.length;
+    // The API answers only after the new key is stored: the clear is surely running meanwhile.
+    const gate = sd.hold();
+    try {
+      const running = clear(svc);
+      await sd.waitForRequests(before + 1);
+      await guilds.setKey('1', 'another-key-of-guild-1', 'admin');
+      gate.release();
+      expect(await running).toMatchObject({ kind: 'done', shared: false });
+    } finally {
+      gate.release();
+    }
     expect(svc.cooldownUntil(await guilds.settings('1'))).toBeUndefined();
   });
 
@@ -246,9 +254,27 @@ describe('ClearService across processes (two connections to one SQLite file)', (
   it('one request for clears of one guild started at once in two processes; both get its outcome', async () => {
     const [a, b] = [await node(0), await node(0)];
     await a.guilds.setKey('1', 'shared-guild-key-1234', 'u');
-    sd.setLatency(200);
     const before = sd.requests.length;
-    const [one, two] = await Promise.all([a.clears.clear('1', 'u1', await a.guilds.settings('1')), b.clears.clear('1', 'u2', await b.guilds.settings('1'))]);
+    const [first, second] = [await a.guilds.settings('1'), await b.guilds.settings('1')];
+    // A clear that finds the guild taken by the other process reads it again until that one is done:
+    // the API answers only once one of them does so, so neither can finish before the other has looked.
+    let waiting!: () => void;
+    const oneWaits = new Promise<void>((resolve) => (waiting = resolve));
+    for (const { guilds } of [a, b]) {
+      const read = guilds.settings.bind(guilds);
+      guilds.settings = (guildId) => (waiting(), read(guildId));
+    }
+    const gate = sd.hold();
+    let one: ClearAttempt;
+    let two: ClearAttempt;
+    try {
+      const both = Promise.all([a.clears.clear('1', 'u1', first), b.clears.clear('1', 'u2', second)]);
+      await settlesWithin(oneWaits, 10_000, 'clear waiting on the other process');
+      gate.release();
+      [one, two] = await both;
+    } finally {
+      gate.release();
+    }
     expect(sd.requests.length - before).toBe(1);
     expect([one, two].map((r) => r.kind)).toEqual(['done', 'done']);
     expect([one, two].filter((r) => r.kind === 'done' && r.shared)).toHaveLength(1);

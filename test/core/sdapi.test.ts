@@ -83,9 +83,11 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
 
   it('retries never outlast the timeout', async () => {
     sd.setMode('html-502');
-    sd.setLatency(250);
+    // Retries that ignored the timeout would take 3 x 500 + 200 + 400 = 2,100 ms: the bound sits
+    // 500 ms under that and 1,000 ms over the timeout, room for a loaded machine on both sides.
+    sd.setLatency(500);
     const result = await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 600, backoffMs: 200 }).clearCache(KEY);
-    expect(result.latencyMs).toBeLessThan(1200);
+    expect(result.latencyMs).toBeLessThan(600 + 1000);
     expect(['http-error', 'timeout']).toContain(result.outcome.kind);
   });
 
@@ -189,10 +191,13 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
       try {
         sd.setResponder(() => ({ status: 307, headers: { location: '/elsewhere' }, body: 'x'.repeat(200_000) }));
         expect((await api().clearCache(KEY)).outcome).toMatchObject({ kind: 'http-error', status: 307 });
+        await sd.waitForClose(sd.requests.at(-1)!);
         sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: `{"status":"error","message":"${'x'.repeat(300_000)}"}` }));
         expect((await api().clearCache(KEY)).outcome.kind).not.toBe('ok');
-        // The body's abort is reported on a later turn of the event loop: give it the time.
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        // The body's abort is reported on a later turn of the event loop than the answer: by the time
+        // the stand-in sees the connection closed (network I/O, after the client's own close events),
+        // an error that escaped the client has been thrown.
+        await sd.waitForClose(sd.requests.at(-1)!);
       } finally {
         process.off('uncaughtException', record);
       }

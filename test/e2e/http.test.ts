@@ -93,7 +93,8 @@ describe('every request is verified before its body is read', () => {
         }
       });
       socket.on('error', reject);
-      setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref();
+      // A safety net only: the body never comes, so any answer at all came without it.
+      setTimeout(() => reject(new Error('no answer within 10 s')), 10_000).unref();
     });
     expect(answer).toMatch(/^HTTP\/1\.1 413 /);
   });
@@ -183,16 +184,17 @@ describe('commands over HTTP', () => {
     const slow = Array.from({ length: 10 }, () => {
       const socket = connect(Number(port), '127.0.0.1');
       socket.on('error', () => undefined);
+      socket.resume(); // read whatever the server sends, so that its closing the connection is seen
       socket.write(`POST /interactions HTTP/1.1\r\nhost: x\r\ncontent-length: 500\r\n${Object.entries(rig.discord.signer.headers('x')).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
       const drip = setInterval(() => socket.write('{'), 50);
       return { socket, drip };
     });
     try {
       const as = people(rig.discord, rig.guildIds[3]!);
-      const started = performance.now();
       const replies = await Promise.all(Array.from({ length: 30 }, () => rig.run({ ...as.admin, command: 'audit' })));
       expect(replies.every((r) => embedOf(r).title.startsWith('Audit trail'))).toBe(true);
-      expect(performance.now() - started).toBeLessThan(2500);
+      // Answered while every slow client is still connected and dripping, not after they were cut.
+      expect(slow.filter(({ socket }) => socket.destroyed || socket.readableEnded)).toHaveLength(0);
       const pings = await Promise.all(Array.from({ length: 20 }, () => signedPost(ping())));
       expect(pings.every((p) => p.status === 200)).toBe(true);
     } finally {
@@ -219,7 +221,7 @@ describe('stopping', () => {
     await handle.callback;
     const started = performance.now();
     rig.bot.child.kill('SIGTERM');
-    await rig.bot.waitForLog((l) => l.msg === 'shutting down', 2000, 'the shutting down line');
+    await rig.bot.waitForLog((l) => l.msg === 'shutting down', 10_000, 'the shutting down line');
     const readiness = await fetch(url('/readyz'));
     expect(readiness.status).toBe(503);
     const late = await signedPost(JSON.stringify({ ...handle.payload, id: '1', token: 'late' }));

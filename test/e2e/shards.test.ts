@@ -45,7 +45,8 @@ describe('two processes, SHARD_IDS=0 and SHARD_IDS=1 of SHARD_COUNT=2, one SQLit
   it("each server's commands are answered by the process that runs its shard, and only by it", async () => {
     const replies = await Promise.all(guildIds.map((guildId) => world.run({ ...people(world.discord, guildId).admin, command: 'apikey', subcommand: 'status' })));
     for (const reply of replies) expect(embedOf(reply).title).toMatch(/API key/);
-    await world.discord.waitUntil(() => guildIds.every((g, i) => interactionLine(bots[shardOfGuild[i]!]!, g)), 5_000, 'the interaction lines');
+    // The line is written just after the answer is delivered: wait for it, in the process that should write it.
+    await Promise.all(guildIds.map((g, i) => bots[shardOfGuild[i]!]!.waitForLog((l) => l.msg === 'interaction' && l.guildId === g, 15_000, `the interaction line of guild ${i}`)));
     guildIds.forEach((guildId, i) => {
       const shard = shardOfGuild[i]!;
       expect(interactionLine(bots[shard]!, guildId), `guild ${i}`).toMatchObject({ shard, outcome: 'ok' });
@@ -70,7 +71,7 @@ describe('two processes, SHARD_IDS=0 and SHARD_IDS=1 of SHARD_COUNT=2, one SQLit
     const key = `handover-key-0${Math.random().toString(36).slice(2, 12)}`; // a digit: a key under 32 characters must mix them in
     const [zero, one] = bots as [BotProcess, BotProcess];
     expect(embedOf(await world.run({ ...people(world.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] })).title).toBe('API key checked and saved');
-    await world.discord.waitUntil(() => one.logs().some((l) => l.msg === 'interaction' && l.guildId === guildId && l.sub === 'set'), 5_000, 'the set line');
+    await one.waitForLog((l) => l.msg === 'interaction' && l.guildId === guildId && l.sub === 'set', 15_000, 'the set line');
 
     // The shard-1 host goes away; the other host restarts to run both shards (SHARD_IDS=0-1).
     expect(await one.stop('SIGTERM')).toBe(0);
@@ -84,7 +85,7 @@ describe('two processes, SHARD_IDS=0 and SHARD_IDS=1 of SHARD_COUNT=2, one SQLit
     expect(embedOf(await handle.reply()).title).toBe('Cache cleared');
     expect(world.discord.shardsOf(handle.id)).toEqual([[1, 2]]);
     expect(world.sd.requests.at(-1)?.json).toEqual({ key });
-    await world.discord.waitUntil(() => both.logs().some((l) => l.msg === 'interaction' && l.guildId === guildId && l.command === 'clearcache'), 5_000, 'the clear line');
+    await both.waitForLog((l) => l.msg === 'interaction' && l.guildId === guildId && l.command === 'clearcache', 15_000, 'the clear line');
     expect(both.logs().find((l) => l.msg === 'interaction' && l.guildId === guildId)).toMatchObject({ command: 'clearcache', shard: 1, outcome: 'ok' });
   });
 });
@@ -120,7 +121,7 @@ describe('SHARD_COUNT=auto, and a count below what Discord requires', () => {
     const handles = guildIds.map((guildId) => world.discord.sendInteraction({ ...people(world.discord, guildId).admin, command: 'audit' }));
     for (const handle of handles) expect(embedOf(await handle.reply()).title).toContain('Audit trail');
     expect(handles.map((h) => world.discord.shardsOf(h.id))).toEqual([[[0, 2]], [[1, 2]]]);
-    await world.discord.waitUntil(() => guildIds.every((g) => interactionLine(bot!, g)), 5_000, 'the interaction lines');
+    await Promise.all(guildIds.map((g) => bot!.waitForLog((l) => l.msg === 'interaction' && l.guildId === g, 15_000, `the interaction line of guild ${g}`)));
     expect(guildIds.map((g) => interactionLine(bot!, g)?.shard)).toEqual([0, 1]);
   });
 });

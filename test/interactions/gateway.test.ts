@@ -19,14 +19,16 @@ import { type Store, openStore } from '../../src/store/index.js';
 import type { LogLine } from '../support/bot-process.js';
 import { embedOf, isEphemeral, people } from '../support/people.js';
 import { TOKEN, type World, startWorld } from '../support/rig.js';
+import { settlesWithin } from '../support/wait.js';
 
-let slowMs = 0;
+/** What the command waits for before it answers (an event the test controls): none by default. */
+let hold: Promise<unknown> | undefined;
 const hello: Command = {
   data: new SlashCommandBuilder().setName('hello').setDescription('answers'),
   access: 'admin',
   visibility: 'public',
   async execute() {
-    await new Promise((r) => setTimeout(r, slowMs));
+    if (hold) await settlesWithin(hold, 15_000, 'event the command was held for');
     return { outcome: 'ok', embeds: [info('Hello', 'still here')] };
   },
 };
@@ -56,7 +58,7 @@ afterAll(async () => {
 });
 
 it('answers in one request when the answer is ready within the budget', async () => {
-  slowMs = 0;
+  hold = undefined;
   const handle = world.discord.sendInteraction({ ...people(world.discord, world.guildIds[0]!).admin, command: 'hello' });
   const reply = await handle.reply();
   expect(reply.kind).toBe('callback');
@@ -66,8 +68,8 @@ it('answers in one request when the answer is ready within the budget', async ()
 });
 
 it('defers, then edits the answer in, when the answer is slower than the budget', async () => {
-  slowMs = 1800;
   const handle = world.discord.sendInteraction({ ...people(world.discord, world.guildIds[0]!).admin, command: 'hello' });
+  hold = handle.callback; // the answer is ready only once the interaction is acknowledged: slower than any budget
   const callback = await handle.callback;
   expect(callback.body).toEqual({ type: 5, data: {} });
   expect(callback.at - handle.sentAt).toBeLessThan(3000);
@@ -79,7 +81,7 @@ it('defers, then edits the answer in, when the answer is slower than the budget'
 
 it('a fatal gateway close (4004, the token was reset) is reported, naming DISCORD_TOKEN', async () => {
   await world.discord.disconnect(4004);
-  await world.discord.waitUntil(() => fatal.length > 0, 5000, 'the fatal report');
+  await world.discord.waitUntil(() => fatal.length > 0, 15_000, 'the fatal report');
   expect(fatal[0]).toMatch(/DISCORD_TOKEN was refused by the gateway \(close code 4004\)/);
   expect(logs.find((l) => l.msg === 'gateway closed for good')).toMatchObject({ level: 50, code: 4004 });
 });

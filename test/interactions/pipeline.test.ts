@@ -22,9 +22,11 @@ import { type Store, openStore } from '../../src/store/index.js';
 import type { LogLine } from '../support/bot-process.js';
 import { GUILD_ID, commandPayload } from '../support/input.js';
 import { tempDir } from '../support/temp.js';
+import { settlesWithin } from '../support/wait.js';
 
 const SECRET = `secret-${randomBytes(8).toString('hex')}`;
-let delayMs = 0;
+/** What every command's work waits for before it answers (an event the test controls): none by default. */
+let hold: Promise<unknown> | undefined;
 let failure: Error | undefined;
 
 const make = (name: string, access: Command['access'], visibility: Command['visibility']): Command => ({
@@ -32,7 +34,7 @@ const make = (name: string, access: Command['access'], visibility: Command['visi
   access,
   visibility,
   async execute(input) {
-    await new Promise((r) => setTimeout(r, delayMs));
+    if (hold) await settlesWithin(hold, 10_000, 'event the command was held for');
     if (failure) throw failure;
     return { outcome: 'ok', embeds: [info(`Hello from /${name}`, `option: ${stringOption(input, 'text') ?? '-'}`)] };
   },
@@ -52,17 +54,23 @@ const commands = new Map<string, Command>([
 interface Recorded {
   responses: APIInteractionResponse[];
   edits: AnswerMessage[];
+  /** Settles at the first response (the reply itself, or a deferral). */
+  responded: Promise<void>;
 }
 function recorder(budgetMs = 1500, respondError?: Error): Transport & Recorded {
   const responses: APIInteractionResponse[] = [];
   const edits: AnswerMessage[] = [];
+  let first!: () => void;
+  const responded = new Promise<void>((resolve) => (first = resolve));
   return {
     budgetMs,
     responses,
     edits,
+    responded,
     async respond(response) {
       if (respondError) throw respondError;
       responses.push(response);
+      first();
     },
     async edit(message) {
       edits.push(message);
@@ -92,7 +100,7 @@ afterAll(async () => {
   dir.remove();
 });
 beforeEach(() => {
-  delayMs = 0;
+  hold = undefined;
   failure = undefined;
 });
 
@@ -117,8 +125,8 @@ describe('one request when the answer is ready in time', () => {
 
 describe('a deferral, then an edit, when the answer is slower than the budget', () => {
   it('defers privately for a private command and edits the answer in; nothing is answered twice', async () => {
-    delayMs = 250;
     const t = recorder(50);
+    hold = t.responded; // the answer comes only after the road has given up waiting for it
     await road.handle(commandPayload({ command: 'private', admin: true }), t);
     expect(t.responses).toEqual([{ type: 5, data: { flags: 64 } }]);
     expect(t.edits).toHaveLength(1);
@@ -126,8 +134,8 @@ describe('a deferral, then an edit, when the answer is slower than the budget', 
   });
 
   it('defers publicly once access is settled for a public command', async () => {
-    delayMs = 250;
     const t = recorder(50);
+    hold = t.responded;
     await road.handle(commandPayload({ command: 'public', admin: true }), t);
     expect(t.responses).toEqual([{ type: 5, data: {} }]);
     expect(titleOf(t.edits[0])).toBe('Hello from /public');
@@ -135,12 +143,13 @@ describe('a deferral, then an edit, when the answer is slower than the budget', 
 
   it('defers privately while the store is slow, so that a refusal stays private', async () => {
     const realRead = store.read.bind(store);
+    const t = recorder(50);
+    // The store answers only after the road has responded: a road that waited for it would hang here.
     store.read = async (key) => {
-      await new Promise((r) => setTimeout(r, 200));
+      await settlesWithin(t.responded, 10_000, 'response while the store was held');
       return realRead(key);
     };
     try {
-      const t = recorder(50);
       await road.handle(commandPayload({ command: 'public' }), t);
       expect(t.responses).toEqual([{ type: 5, data: { flags: 64 } }]);
       expect(titleOf(t.edits[0])).toBe('Not allowed');
@@ -265,14 +274,16 @@ it('logs one line per interaction: command, server, user, outcome, how it was ac
 });
 
 it('drain waits for the interactions in hand, up to its limit', async () => {
-  delayMs = 300;
+  let finish!: () => void;
+  hold = new Promise<void>((resolve) => (finish = resolve));
   const t = recorder(50);
   void road.handle(commandPayload({ command: 'private', admin: true }), t);
-  let started = performance.now();
-  await road.drain(30);
-  expect(performance.now() - started).toBeLessThan(200);
-  started = performance.now();
-  await road.drain(5000);
+  // The command cannot finish while held: only the limit can end this drain.
+  await settlesWithin(road.drain(30), 10_000, 'end of a 30 ms drain while an interaction is held');
+  expect(t.edits).toHaveLength(0);
+  await settlesWithin(t.responded, 10_000, 'deferral'); // past its budget: the answer will be an edit
+  finish();
+  // A limit far beyond the test's own: only the interaction's end can end this one.
+  await settlesWithin(road.drain(600_000), 10_000, 'end of the drain once the interaction finished');
   expect(t.edits).toHaveLength(1);
-  expect(performance.now() - started).toBeLessThan(1000);
 });

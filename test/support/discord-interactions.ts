@@ -12,6 +12,7 @@
  * fills the loading message instead of posting a new one.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import {
   InteractionResponseType,
   MessageType,
@@ -83,6 +84,8 @@ export interface InteractionHandle {
   original(): APIMessage | undefined;
   /** Follow-up messages other than the one that filled a deferral. */
   followups(): APIMessage[];
+  /** Resolves once the callback deadline has passed since the interaction was sent (by the clock the stand-in judges it with): a callback from then on is late. */
+  deadlinePassed(): Promise<void>;
 }
 
 interface Tracked {
@@ -154,6 +157,14 @@ export class InteractionTracker {
       allRequests: () => [...tracked.requests],
       original: () => tracked.original,
       followups: () => [...tracked.followups.values()],
+      deadlinePassed: () => {
+        const deadline = this.opts.callbackDeadlineMs;
+        if (!Number.isFinite(deadline)) return Promise.reject(new Error(`Discord stand-in: ${label} has no callback deadline (callbackDeadlineMs is ${deadline})`));
+        if (Number.isNaN(tracked.sentAt)) return Promise.reject(new Error(`Discord stand-in: ${label} was never sent`));
+        // One millisecond past it: the rule is "later than the deadline", and timers may fire on the dot.
+        const left = tracked.sentAt + deadline + 1 - performance.now();
+        return new Promise((resolve) => setTimeout(resolve, Math.max(0, left)));
+      },
     };
   }
 

@@ -11,6 +11,8 @@
  *   sd.setLatency(50);                          // delay before each answer (ms)
  *   sd.setBalance(43.6, 'USD');                 // what wallet_balance's success says
  *   await sd.waitForRequests(3, 2_000);         // resolves with sd.requests once 3 have arrived
+ *   const gate = sd.hold();                     // answers wait (recorded, mode chosen) until...
+ *   gate.release();                             // ...a test has seen what it waits for: no race with a latency
  *   sd.requests[0]?.json                        // { key: "..." }
  *   await sd.close();                           // ends hanging requests, closes every socket
  *
@@ -49,6 +51,10 @@ export interface SdRecordedRequest {
   at: number;
   /** What the stand-in chose: a mode, 'responder', or 'not-found'. */
   answeredWith: SdMode | 'responder' | 'not-found';
+  /** performance.now() when the answer was written (or the connection dropped); undefined until then, and for 'hang'. */
+  answeredAt?: number;
+  /** performance.now() when the connection that carried it closed (by either side); undefined while open. */
+  closedAt?: number;
 }
 
 export type SdResponder = (req: SdRecordedRequest) => SdAnswer | Promise<SdAnswer>;
@@ -61,6 +67,14 @@ export interface SdApiStandIn {
   setLatency(ms: number): void;
   setBalance(balance: number, currency: string): void;
   waitForRequests(n: number, timeoutMs?: number): Promise<readonly SdRecordedRequest[]>;
+  /** Resolves once the connection that carried `request` has closed (a client that drops an answer closes it). */
+  waitForClose(request: SdRecordedRequest, timeoutMs?: number): Promise<void>;
+  /**
+   * Holds every answer (to requests already waiting and to later ones) until `release()`: a test
+   * that needs a request in flight while something else happens opens the gate on that event
+   * instead of hoping a latency outlasts it. close() releases too.
+   */
+  hold(): { release(): void };
   close(): Promise<void>;
 }
 
@@ -124,8 +138,12 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
   let wallet: { balance: number; currency: string } = { ...DEFAULT_BALANCE };
   let closed = false;
   const sockets = new Set<Socket>();
+  /** The requests each open connection has carried (keep-alive: several), to mark them when it closes. */
+  const carried = new Map<Socket, SdRecordedRequest[]>();
   const hanging = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
+  const gates = new Set<() => void>();
+  let held: Promise<void> = Promise.resolve();
   const waits = createWaits('SD stand-in');
   const arrivals = waits.topic();
 
@@ -171,6 +189,8 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
       at,
       answeredWith: 'not-found',
     };
+    if (req.socket.destroyed) record.closedAt = performance.now();
+    else carried.get(req.socket)?.push(record);
 
     let answer: SdAnswer | 'hang' | 'drop';
     if (responder) {
@@ -196,13 +216,16 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
         timers.add(timer);
       });
     }
+    await held;
     if (closed || res.destroyed) return;
     if (answer === 'hang') {
       hanging.add(res);
       res.on('close', () => hanging.delete(res));
     } else if (answer === 'drop') {
+      record.answeredAt = performance.now();
       req.socket.destroy();
     } else {
+      record.answeredAt = performance.now();
       send(res, answer);
     }
   }
@@ -214,7 +237,14 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    carried.set(socket, []);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      const at = performance.now();
+      for (const record of carried.get(socket) ?? []) record.closedAt = at;
+      carried.delete(socket);
+      waits.notify(arrivals);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -251,11 +281,27 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
       const probe = (): readonly SdRecordedRequest[] | undefined => (requests.length >= n ? requests : undefined);
       return waits.until(arrivals, probe, timeoutMs, `${n} request(s)`, () => `got ${requests.length}`);
     },
+    waitForClose(request, timeoutMs = 5_000) {
+      return waits.until(arrivals, () => (request.closedAt === undefined ? undefined : true), timeoutMs, `close of the connection of the request at ${request.at.toFixed(0)} ms`).then(() => undefined);
+    },
+    hold() {
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const release = (): void => {
+        gates.delete(release);
+        open();
+      };
+      gates.add(release);
+      // Answers wait for every gate held now; a gate released early lets nothing through alone.
+      held = Promise.all([held, gate]).then(() => undefined);
+      return { release };
+    },
     async close() {
       if (closed) return;
       closed = true;
       waits.closeAll();
       for (const timer of timers) clearTimeout(timer);
+      for (const release of [...gates]) release();
       for (const res of hanging) res.destroy();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -9,6 +9,11 @@
  *
  * A wait rejects with `<owner>: no <what> within <ms> ms` (plus `detail()` if given) rather than
  * hanging, and its timer is cleared as soon as it settles so no handle outlives it.
+ *
+ *   await settlesWithin(sd.close(), 5_000, 'sd.close() with a request still open');
+ *
+ * settlesWithin is the safety net for a promise that should settle on its own (an event): it never
+ * makes a test pass sooner or later, it only turns a hang into a failure that says what did not come.
  */
 export type Topic = Set<() => void>;
 
@@ -60,4 +65,13 @@ export function createWaits(owner: string): Waits {
       for (const fail of [...pending]) fail(new Error(`${owner}: closed while waiting`));
     },
   };
+}
+
+/** Resolves or rejects as `promise` does, or rejects with `no <what> within <ms> ms` if it has not settled by then. */
+export function settlesWithin<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${what} within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }
