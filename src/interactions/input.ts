@@ -5,6 +5,7 @@
  * (never a cache), the guild and the locale. Nothing in the payload is trusted beyond its shape.
  */
 import { parsePermissions } from '../core/access.js';
+import { isObject } from '../core/json.js';
 
 export interface ResolvedRole {
   id: string;
@@ -51,7 +52,6 @@ export class InputError extends Error {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isId = (v: unknown): v is string => typeof v === 'string' && /^\d{1,20}$/.test(v);
 const text = (v: unknown, max = 100): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
 
