@@ -1,7 +1,8 @@
 /** npm run backup -- <file>: a consistent copy of the SQLite database, safe while the bot runs. */
 import { resolve } from 'node:path';
-import { StartupError, runEntry } from './cli.js';
+import { runEntry } from './cli.js';
 import { loadConfig } from './config.js';
+import { StartupError } from './errors.js';
 import { sqliteFile } from './store/index.js';
 import { backupDatabase } from './store/sqlite-files.js';
 

@@ -7,11 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, decodeEncryptionKey } from './config.js';
+import { decodeEncryptionKey } from './config.js';
 import { keyCensus } from './core/guilds.js';
-import { DamagedRecordError, type RecordStore, StoreError, StoreTimeoutError } from './core/records.js';
+import { DamagedRecordError, StoreError, StoreTimeoutError } from './core/errors.js';
+import type { RecordStore } from './core/records.js';
 import { type Sealer, keyId } from './core/seal.js';
 import { SEALING_MARK_KEY, claimSealingMark } from './core/sealing-mark.js';
+import { ConfigError, KeyFileError } from './errors.js';
 import { syncFolder } from './store/sync-folder.js';
 
 export interface ResolvedKey {
@@ -44,7 +46,7 @@ function readIfPresent(file: string, unreadable: string): string | undefined {
     return readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(`${unreadable} (${(error as Error).message})`);
+    throw new KeyFileError(`${unreadable} (${(error as Error).message})`);
   }
 }
 

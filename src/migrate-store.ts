@@ -7,9 +7,10 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { StartupError, runEntry } from './cli.js';
+import { runEntry } from './cli.js';
 import { checkDatabaseUrl, loadConfig } from './config.js';
 import { SEALING_MARK_KEY } from './core/sealing-mark.js';
+import { StartupError } from './errors.js';
 import { keyAnchor, keyFileFor, pendingKeyFileFor } from './keyfile.js';
 import { StoreOpenError, type Store, openStore, redactUrl, sqliteFile } from './store/index.js';
 import { migrateRecords, sameStore } from './store/migrate.js';

@@ -1,9 +1,10 @@
 /** npm run restore -- <file>: puts a backup in place of the SQLite database. Stop the bot first. */
 import { resolve } from 'node:path';
-import { StartupError, runEntry } from './cli.js';
-import { ConfigError, loadConfig } from './config.js';
+import { runEntry } from './cli.js';
+import { loadConfig } from './config.js';
 import { createSealer } from './core/seal.js';
 import { readSealingMark } from './core/sealing-mark.js';
+import { ConfigError, KeyFileError, StartupError } from './errors.js';
 import { resolveEncryptionKey } from './keyfile.js';
 import { openStore, sqliteFile } from './store/index.js';
 import { restoreDatabase } from './store/sqlite-files.js';
@@ -25,7 +26,7 @@ async function warnOfAnotherKey(databaseUrl: string, configured: Buffer | undefi
   try {
     key = resolveEncryptionKey(configured, file, false);
   } catch (error) {
-    if (error instanceof ConfigError) return; // no key here yet: nothing to compare
+    if (error instanceof ConfigError || error instanceof KeyFileError) return; // no key to read here: nothing to compare
     throw error;
   }
   const sealer = createSealer(key.key);

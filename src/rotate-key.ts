@@ -7,11 +7,12 @@
  * rotation to its key whatever --new says.
  */
 import { parseArgs } from 'node:util';
-import { StartupError, runEntry } from './cli.js';
+import { runEntry } from './cli.js';
 import { decodeEncryptionKey, loadConfig } from './config.js';
 import { type DamagedKey, checkKeys, largestOtherKeyGroup, resealKeys } from './core/rotation.js';
 import { createSealer, keyId } from './core/seal.js';
 import { moveSealingMark, readSealingMark } from './core/sealing-mark.js';
+import { StartupError } from './errors.js';
 import { keyAnchor, pendingKeyFileFor, readPendingKey, removeKeyFile, resolveEncryptionKey, writeKeyFile } from './keyfile.js';
 import { openStore } from './store/index.js';
 

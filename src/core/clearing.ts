@@ -8,8 +8,8 @@
  * Knows nothing of Discord.
  */
 import { randomUUID } from 'node:crypto';
+import { StoreError } from './errors.js';
 import type { ClearState, GuildSettings, GuildRecords } from './guilds.js';
-import { StoreError } from './records.js';
 import type { OpenFailure } from './seal.js';
 import type { ClearResult, SdApi } from './sdapi.js';
 

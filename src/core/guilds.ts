@@ -4,7 +4,8 @@
  * at once, in one process or several, all land; a change and its audit line are one write.
  * Store failures surface as StoreError, a record that cannot be read as DamagedRecordError.
  */
-import { DamagedRecordError, type RecordStore, guarded, updateRecord } from './records.js';
+import { DamagedRecordError } from './errors.js';
+import { type RecordStore, guarded, updateRecord } from './records.js';
 import { isObject } from './json.js';
 import { type OpenFailure, type Sealer, sealedKeyId } from './seal.js';
 

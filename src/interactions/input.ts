@@ -6,6 +6,7 @@
  */
 import { parsePermissions } from '../core/access.js';
 import { isObject } from '../core/json.js';
+import { InputError } from './errors.js';
 
 export interface ResolvedRole {
   id: string;
@@ -45,11 +46,6 @@ export interface InteractionRef {
 }
 
 export type ParsedCommand = { ok: true; ref: InteractionRef; input: CommandInput } | { ok: false; reason: string };
-
-/** An option present but not of the kind the command declares: a stale registration or a forged payload. */
-export class InputError extends Error {
-  override name = 'InputError';
-}
 
 type Json = Record<string, unknown>;
 const isId = (v: unknown): v is string => typeof v === 'string' && /^\d{1,20}$/.test(v);

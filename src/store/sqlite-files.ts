@@ -7,7 +7,7 @@
 import { type Stats, closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import sqlite3 from 'sqlite3';
-import { StoreOpenError } from './sqlite.js';
+import { StoreOpenError } from './errors.js';
 import { syncFolder } from './sync-folder.js';
 
 function open(file: string, mode: number): Promise<sqlite3.Database> {
