@@ -14,7 +14,7 @@ export abstract class BotError extends Error {
 }
 
 /** An error an entry reports as one plain line: the failure was foreseen, and its message says the fix. */
-export function isExpected(error: unknown): error is BotError {
+export function isExpected(error: unknown): boolean {
   return error instanceof BotError && error.expected;
 }
 
