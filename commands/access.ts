@@ -5,7 +5,7 @@
 import { SlashCommandBuilder, type SlashCommandSubcommandBuilder } from '@discordjs/builders';
 import { roleMention } from '@discordjs/formatters';
 import { checkGrantable } from '../src/core/access.js';
-import { english, localizations } from '../src/i18n/index.js';
+import { described } from '../src/i18n/index.js';
 import type { Command, CommandContext, CommandResult, GuildInput } from '../src/interactions/command.js';
 import { roleOption } from '../src/interactions/input.js';
 import { info, roleList, success, unknownSubcommand, warning, withField } from '../src/interactions/replies.js';
@@ -55,20 +55,13 @@ async function list(guildId: string, ctx: CommandContext): Promise<CommandResult
 }
 
 const roleSubcommand = (name: 'grant' | 'revoke') => (s: SlashCommandSubcommandBuilder) =>
-  s
-    .setName(name)
-    .setDescription(english(`cmd.access.${name}`))
-    .setDescriptionLocalizations(localizations(`cmd.access.${name}`))
-    .addRoleOption((o) => o.setName('role').setDescription(english(`cmd.access.${name}.role`)).setDescriptionLocalizations(localizations(`cmd.access.${name}.role`)).setRequired(true));
+  described(s.setName(name), `cmd.access.${name}`).addRoleOption((o) => described(o.setName('role'), `cmd.access.${name}.role`).setRequired(true));
 
 export const command: Command = {
-  data: new SlashCommandBuilder()
-    .setName('access')
-    .setDescription(english('cmd.access'))
-    .setDescriptionLocalizations(localizations('cmd.access'))
+  data: described(new SlashCommandBuilder().setName('access'), 'cmd.access')
     .addSubcommand(roleSubcommand('grant'))
     .addSubcommand(roleSubcommand('revoke'))
-    .addSubcommand((s) => s.setName('list').setDescription(english('cmd.access.list')).setDescriptionLocalizations(localizations('cmd.access.list'))),
+    .addSubcommand((s) => described(s.setName('list'), 'cmd.access.list')),
   access: 'admin',
   visibility: 'ephemeral',
   async execute(input, ctx) {

@@ -8,7 +8,7 @@ import { userMention } from '@discordjs/formatters';
 import type { APIEmbed } from 'discord-api-types/v10';
 import { MAX_KEY_LENGTH, checkApiKey, maskKey } from '../src/core/apikey.js';
 import type { Balance, KeySet, Unchecked } from '../src/core/keys.js';
-import { type Translate, english, localizations } from '../src/i18n/index.js';
+import { type Translate, described } from '../src/i18n/index.js';
 import type { Command, CommandContext, CommandResult } from '../src/interactions/command.js';
 import { stringOption } from '../src/interactions/input.js';
 import { info, keyProblem, outcomeLabel, quote, relative, stamp, success, unknownSubcommand, warning, withField } from '../src/interactions/replies.js';
@@ -101,21 +101,14 @@ async function remove(guildId: string, userId: string, ctx: CommandContext): Pro
 }
 
 export const command: Command = {
-  data: new SlashCommandBuilder()
-    .setName('apikey')
-    .setDescription(english('cmd.apikey'))
-    .setDescriptionLocalizations(localizations('cmd.apikey'))
+  data: described(new SlashCommandBuilder().setName('apikey'), 'cmd.apikey')
     .addSubcommand((s) =>
-      s
-        .setName('set')
-        .setDescription(english('cmd.apikey.set'))
-        .setDescriptionLocalizations(localizations('cmd.apikey.set'))
-        .addStringOption((o) =>
-          o.setName('key').setDescription(english('cmd.apikey.set.key')).setDescriptionLocalizations(localizations('cmd.apikey.set.key')).setRequired(true).setMaxLength(MAX_KEY_LENGTH),
+      described(s.setName('set'), 'cmd.apikey.set').addStringOption((o) =>
+          described(o.setName('key'), 'cmd.apikey.set.key').setRequired(true).setMaxLength(MAX_KEY_LENGTH),
         ),
     )
-    .addSubcommand((s) => s.setName('status').setDescription(english('cmd.apikey.status')).setDescriptionLocalizations(localizations('cmd.apikey.status')))
-    .addSubcommand((s) => s.setName('remove').setDescription(english('cmd.apikey.remove')).setDescriptionLocalizations(localizations('cmd.apikey.remove'))),
+    .addSubcommand((s) => described(s.setName('status'), 'cmd.apikey.status'))
+    .addSubcommand((s) => described(s.setName('remove'), 'cmd.apikey.remove')),
   access: 'admin',
   visibility: 'ephemeral',
   async execute(input, ctx) {

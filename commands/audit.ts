@@ -2,7 +2,7 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { roleMention, userMention } from '@discordjs/formatters';
 import { type AuditEvent, recentEvents } from '../src/core/guilds.js';
-import { type Translate, english, localizations } from '../src/i18n/index.js';
+import { type Translate, described } from '../src/i18n/index.js';
 import type { Command } from '../src/interactions/command.js';
 import { info, outcomeLabel, relative } from '../src/interactions/replies.js';
 
@@ -25,7 +25,7 @@ function describe(t: Translate, event: AuditEvent): string {
 }
 
 export const command: Command = {
-  data: new SlashCommandBuilder().setName('audit').setDescription(english('cmd.audit')).setDescriptionLocalizations(localizations('cmd.audit')),
+  data: described(new SlashCommandBuilder().setName('audit'), 'cmd.audit'),
   access: 'admin',
   visibility: 'ephemeral',
   async execute(_input, ctx) {

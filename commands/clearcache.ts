@@ -4,12 +4,12 @@
  * shares the account.
  */
 import { SlashCommandBuilder } from '@discordjs/builders';
-import { english, localizations } from '../src/i18n/index.js';
+import { described } from '../src/i18n/index.js';
 import type { Command } from '../src/interactions/command.js';
 import { clearAttemptEmbed } from '../src/interactions/replies.js';
 
 export const command: Command = {
-  data: new SlashCommandBuilder().setName('clearcache').setDescription(english('cmd.clearcache')).setDescriptionLocalizations(localizations('cmd.clearcache')),
+  data: described(new SlashCommandBuilder().setName('clearcache'), 'cmd.clearcache'),
   access: 'operator',
   visibility: 'public',
   // From the settings the road already read: the clear itself enforces it again, atomically.

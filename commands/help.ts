@@ -4,19 +4,19 @@
  * (never the key), and links. Open to everyone, private, and answered even when the store is down.
  */
 import { SlashCommandBuilder } from '@discordjs/builders';
-import { isAdmin } from '../src/core/access.js';
-import { english, localizations } from '../src/i18n/index.js';
+import { mayRun } from '../src/core/access.js';
+import { described } from '../src/i18n/index.js';
 import type { Command } from '../src/interactions/command.js';
 import { embed } from '../src/interactions/replies.js';
 
 export const command: Command = {
-  data: new SlashCommandBuilder().setName('help').setDescription(english('cmd.help')).setDescriptionLocalizations(localizations('cmd.help')),
+  data: described(new SlashCommandBuilder().setName('help'), 'cmd.help'),
   access: 'everyone',
   visibility: 'ephemeral',
   async execute(input, ctx) {
     const { t, settings } = ctx;
-    const admin = isAdmin(input.caller);
-    const operator = admin || input.caller.roleIds.some((id) => settings.roles.includes(id));
+    const admin = mayRun('admin', input.caller, settings.roles);
+    const operator = mayRun('operator', input.caller, settings.roles);
     const yours = admin
       ? [t('help.admin.apikey'), t('help.admin.access'), t('help.admin.audit'), t('help.clearcache'), t('help.help')]
       : operator

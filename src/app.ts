@@ -23,7 +23,7 @@ import type { Logger, SecretSet } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { createRest, discordPort } from './rest.js';
 import { type Store, openStore } from './store/index.js';
-import { StartupError } from './cli.js';
+import { StartupError } from './errors.js';
 
 export interface App {
   store: Store;

@@ -4,6 +4,7 @@
  */
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
+import { ConfigError } from './errors.js';
 import { STORE_DEADLINE_MS } from './store/deadline.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -36,10 +37,6 @@ export interface Config {
   shardCount: number | 'auto';
   /** The shards this process runs (sorted, each below shardCount); undefined: every shard. */
   shardIds: number[] | undefined;
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 const snowflake = (name: string) =>

@@ -7,11 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, decodeEncryptionKey } from './config.js';
+import { decodeEncryptionKey } from './config.js';
 import { keyCensus } from './core/guilds.js';
-import { DamagedRecordError, type RecordStore, StoreError, StoreTimeoutError } from './core/records.js';
+import { DamagedRecordError, StoreError, StoreTimeoutError } from './core/errors.js';
+import type { RecordStore } from './core/records.js';
 import { type Sealer, keyId } from './core/seal.js';
 import { SEALING_MARK_KEY, claimSealingMark } from './core/sealing-mark.js';
+import { ConfigError, KeyFileError } from './errors.js';
+import { syncFolder } from './store/sync-folder.js';
 
 export interface ResolvedKey {
   key: Buffer;
@@ -43,7 +46,7 @@ function readIfPresent(file: string, unreadable: string): string | undefined {
     return readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(`${unreadable} (${(error as Error).message})`);
+    throw new KeyFileError(`${unreadable} (${(error as Error).message})`);
   }
 }
 
@@ -99,19 +102,6 @@ export function readPendingKey(databaseFile: string): PendingKey | undefined {
   return text === undefined ? undefined : { key: decodeEncryptionKey(text, `the new key of an unfinished rotation (${file})`), file };
 }
 
-/** Makes a rename or removal in this folder survive a power cut, where the platform allows it. */
-function syncFolder(folder: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(folder, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Some platforms cannot open or sync a folder; the rename itself is still atomic there.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
 /** Writes a key file (0600) in one step: written and synced beside it, then renamed over it. */
 export function writeKeyFile(file: string, key: Buffer): void {
   const temporary = `${file}.tmp`;
@@ -124,7 +114,7 @@ export function writeKeyFile(file: string, key: Buffer): void {
     closeSync(fd);
   }
   renameSync(temporary, file);
-  syncFolder(dirname(file));
+  syncFolder(dirname(file), 'ignore');
 }
 
 export function removeKeyFile(file: string): void {
@@ -133,7 +123,7 @@ export function removeKeyFile(file: string): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  syncFolder(dirname(file));
+  syncFolder(dirname(file), 'ignore');
 }
 
 export interface StoreKeyCheck {

@@ -1,6 +1,7 @@
 /** The bot process: config, logger, the app; signals and a bounded, clean shutdown. */
 import { createApp } from './app.js';
-import { runEntry, StartupError } from './cli.js';
+import { runEntry } from './cli.js';
+import { StartupError } from './errors.js';
 import { loadConfig } from './config.js';
 import { createLogger, SecretSet } from './logger.js';
 

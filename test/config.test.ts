@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
 import { BOT_ENTRY, runScript } from './support/bot-env.js';
 import { tempDir } from './support/temp.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
 import { GuildRecords } from '../src/core/guilds.js';
 import { createSealer } from '../src/core/seal.js';
 import { SEALING_MARK_KEY } from '../src/core/sealing-mark.js';

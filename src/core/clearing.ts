@@ -8,14 +8,15 @@
  * Knows nothing of Discord.
  */
 import { randomUUID } from 'node:crypto';
+import { StoreError } from './errors.js';
 import type { ClearState, GuildSettings, GuildRecords } from './guilds.js';
 import { KeyService } from './keys.js';
-import { StoreError } from './records.js';
+import type { OpenFailure } from './seal.js';
 import type { ClearResult, SdApi } from './sdapi.js';
 
 export type ClearAttempt =
   | { kind: 'no-key' }
-  | { kind: 'unreadable-key'; reason: 'other-key' | 'tampered' | 'malformed' }
+  | { kind: 'unreadable-key'; reason: OpenFailure }
   | { kind: 'cooldown'; until: number }
   /** Another process's clear is running and its outcome could not be had in time. */
   | { kind: 'busy' }

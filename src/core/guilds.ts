@@ -4,8 +4,10 @@
  * at once, in one process or several, all land; a change and its audit line are one write.
  * Store failures surface as StoreError, a record that cannot be read as DamagedRecordError.
  */
-import { DamagedRecordError, type RecordStore, guarded, updateRecord } from './records.js';
-import { type Sealer, sealedKeyId } from './seal.js';
+import { DamagedRecordError } from './errors.js';
+import { type RecordStore, guarded, updateRecord } from './records.js';
+import { isObject } from './json.js';
+import { type OpenFailure, type Sealer, sealedKeyId } from './seal.js';
 
 export interface StoredKey {
   sealed: string;
@@ -57,7 +59,7 @@ export interface AuditEvent {
 export type OpenedKey =
   | { kind: 'none' }
   | { kind: 'ok'; key: string; setBy: string; setAt: number }
-  | { kind: 'unreadable'; reason: 'other-key' | 'tampered' | 'malformed' };
+  | { kind: 'unreadable'; reason: OpenFailure };
 
 export const AUDIT_LIMIT = 100;
 const OPENED_KEYS_KEPT = 1000;
@@ -69,8 +71,6 @@ export function recentEvents(settings: GuildSettings, limit = 10): AuditEvent[] 
 
 export const settingsKey = (guildId: string) => `guild:${guildId}`;
 const GUILD_PREFIX = 'guild:';
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The record as the bot writes it, or DamagedRecordError: a damaged record is named, never guessed at. */
 export function decodeSettings(key: string, value: unknown): GuildSettings {

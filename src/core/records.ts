@@ -4,6 +4,7 @@
  * (SQLite, PostgreSQL, Redis) offers this on its own server, so one read-modify-write loop here is
  * atomic across every process that shares the store.
  */
+import { DamagedRecordError, StoreError } from './errors.js';
 
 /** A record as read: its value, and the version a conditional write must still find. */
 export interface Versioned {
@@ -26,41 +27,6 @@ export interface RecordStore {
   write(key: string, value: unknown, version: string | undefined): Promise<Written>;
   /** Every record whose key starts with `prefix`; a record that cannot be decoded is reported, not thrown. */
   scan(prefix: string): AsyncIterable<Scanned>;
-}
-
-/** The store did not answer one call within its deadline: the call may still land later. */
-export class StoreTimeoutError extends Error {
-  override name = 'StoreTimeoutError';
-  constructor(
-    readonly operation: string,
-    readonly ms: number,
-  ) {
-    super(`no answer to a ${operation} within ${ms} ms`);
-  }
-}
-
-export class StoreError extends Error {
-  override name = 'StoreError';
-  /**
-   * 'none': the store refused or failed the call, so nothing was written. 'unknown': a write got no
-   * answer in time; it may have landed (or land later), so nobody may say it did not.
-   */
-  readonly written: 'none' | 'unknown';
-  constructor(operation: string, cause: unknown) {
-    super(`store ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.written = operation === 'write' && cause instanceof StoreTimeoutError ? 'unknown' : 'none';
-  }
-}
-
-/** A record that is there but cannot be read (not JSON, or not the shape the bot writes). */
-export class DamagedRecordError extends Error {
-  override name = 'DamagedRecordError';
-  constructor(
-    readonly key: string,
-    readonly reason: string,
-  ) {
-    super(`the record ${key} is damaged (${reason})`);
-  }
 }
 
 /** Past this many lost races in a row something is wrong (a writer loop), not merely busy. */

@@ -6,12 +6,12 @@
  */
 import { type GuildSettings, decodeSettings, guildRecords, settingsKey } from './guilds.js';
 import { type RecordStore, updateRecord } from './records.js';
-import { type Sealer, sealedKeyId } from './seal.js';
+import { type OpenFailure, type Sealer, sealedKeyId } from './seal.js';
 
 export interface DamagedKey {
   guildId: string;
   /** other-key: sealed under a key that is neither; tampered: its key's id, but it does not open; malformed: not a sealed value. */
-  reason: 'other-key' | 'tampered' | 'malformed';
+  reason: OpenFailure;
   /** The key id it names, if any (public: a hash prefix). */
   kid?: string;
 }

@@ -7,9 +7,10 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes }
 
 const VERSION = 'v1';
 
-export type OpenResult =
-  | { ok: true; plaintext: string }
-  | { ok: false; reason: 'other-key' | 'tampered' | 'malformed' };
+/** Why a sealed value does not open: sealed under another key, altered, or not a sealed value at all. */
+export type OpenFailure = 'other-key' | 'tampered' | 'malformed';
+
+export type OpenResult = { ok: true; plaintext: string } | { ok: false; reason: OpenFailure };
 
 export interface Sealer {
   /** A short public fingerprint of the key (not secret: a hash prefix). */

@@ -4,7 +4,8 @@
  * of two processes started at once with different keys exactly one finds its own key there; every
  * other key is refused before it could seal anything. A key rotation moves it to the new key.
  */
-import { DamagedRecordError, type RecordStore, guarded, updateRecord } from './records.js';
+import { DamagedRecordError } from './errors.js';
+import { type RecordStore, guarded, updateRecord } from './records.js';
 import type { Sealer } from './seal.js';
 
 /** Outside the `guild:` records, so no walk over servers meets it; a store move copies it with them. */

@@ -77,6 +77,19 @@ export function localizations(key: MessageKey): Record<string, string> {
   return Object.fromEntries(Object.entries(CATALOGS).map(([locale, catalog]) => [locale, catalog[key]]));
 }
 
+/** A builder of a command, subcommand or option: what Discord shows as its description. */
+interface Describable {
+  setDescription(description: string): unknown;
+  setDescriptionLocalizations(localizations: Record<string, string>): unknown;
+}
+
+/** Sets a builder's description in English and in every language we have, from one key. */
+export function described<B extends Describable>(builder: B, key: MessageKey): B {
+  builder.setDescription(english(key));
+  builder.setDescriptionLocalizations(localizations(key));
+  return builder;
+}
+
 /** The placeholders a string uses, in order of first use (for the catalog checks). */
 export function placeholdersOf(text: string): string[] {
   return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]!))].sort();

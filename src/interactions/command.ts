@@ -18,6 +18,7 @@ import type { ClearService } from '../core/clearing.js';
 import type { GuildSettings, GuildRecords } from '../core/guilds.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
+import { CommandModuleError } from './errors.js';
 import type { GuildInput } from './input.js';
 
 export type { GuildInput } from './input.js';
@@ -63,10 +64,6 @@ export interface Command {
 }
 
 export const COMMANDS_DIR = fileURLToPath(new URL('../../commands/', import.meta.url));
-
-export class CommandModuleError extends Error {
-  override name = 'CommandModuleError';
-}
 
 function isCommand(value: unknown): value is Command {
   const c = value as Partial<Command> | undefined;

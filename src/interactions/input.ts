@@ -5,6 +5,8 @@
  * (never a cache), the guild and the locale. Nothing in the payload is trusted beyond its shape.
  */
 import { parsePermissions } from '../core/access.js';
+import { isObject } from '../core/json.js';
+import { InputError } from './errors.js';
 
 export interface ResolvedRole {
   id: string;
@@ -45,13 +47,7 @@ export interface InteractionRef {
 
 export type ParsedCommand = { ok: true; ref: InteractionRef; input: CommandInput } | { ok: false; reason: string };
 
-/** An option present but not of the kind the command declares: a stale registration or a forged payload. */
-export class InputError extends Error {
-  override name = 'InputError';
-}
-
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isId = (v: unknown): v is string => typeof v === 'string' && /^\d{1,20}$/.test(v);
 const text = (v: unknown, max = 100): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
 

@@ -11,11 +11,12 @@ import { MessageFlags, type APIEmbed, type APIInteractionResponse, InteractionRe
 import { isAdmin, mayRun } from '../core/access.js';
 import type { ClearService } from '../core/clearing.js';
 import type { GuildSettings, GuildRecords } from '../core/guilds.js';
-import { DamagedRecordError, StoreError } from '../core/records.js';
+import { DamagedRecordError, StoreError } from '../core/errors.js';
 import { type Translate, translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { Command, CommandContext, DiscordPort } from './command.js';
-import { type CommandInput, InputError, parseCommand } from './input.js';
+import { InputError } from './errors.js';
+import { type CommandInput, parseCommand } from './input.js';
 import { cooldown, damagedRecord, notAllowed, optionsNotUnderstood, serversOnly, storeOutcomeUnknown, storeUnavailable, unexpectedError, unknownCommand } from './replies.js';
 
 /** One interaction, as counted for the host's metrics. */

@@ -11,7 +11,7 @@
  * The drivers' own limits (SQLite's busy timeout, PostgreSQL's statement_timeout) are set a second
  * shorter, so a call the server gives up on fails as a definite "nothing written" first.
  */
-import { StoreTimeoutError } from '../core/records.js';
+import { StoreTimeoutError } from '../core/errors.js';
 
 export const STORE_DEADLINE_MS = 10_000;
 

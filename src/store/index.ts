@@ -3,7 +3,8 @@ import { STORE_DEADLINE_MS } from './deadline.js';
 import { openSqlite } from './sqlite.js';
 import { type Store, storeOver } from './store.js';
 
-export { StoreOpenError, sqliteFile } from './sqlite.js';
+export { StoreOpenError } from './errors.js';
+export { sqliteFile } from './sqlite.js';
 export { redactUrl } from './redact.js';
 export { STORE_DEADLINE_MS } from './deadline.js';
 export type { Store } from './store.js';

@@ -8,10 +8,10 @@
 import KeyvPostgres from '@keyv/postgres';
 import Keyv from 'keyv';
 import pg from 'pg';
-import { StoreTimeoutError } from '../core/records.js';
+import { StoreTimeoutError } from '../core/errors.js';
 import { driverLimit, withDeadline } from './deadline.js';
+import { StoreOpenError } from './errors.js';
 import { redactUrl } from './redact.js';
-import { StoreOpenError } from './sqlite.js';
 import { KEYV_FORMAT, NAMESPACE, type RawBackend } from './store.js';
 
 const TABLE = 'keyv';

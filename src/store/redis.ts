@@ -7,10 +7,10 @@
  */
 import KeyvRedis, { createClient } from '@keyv/redis';
 import Keyv from 'keyv';
-import { StoreTimeoutError } from '../core/records.js';
+import { StoreTimeoutError } from '../core/errors.js';
 import { withDeadline } from './deadline.js';
+import { StoreOpenError } from './errors.js';
 import { redactUrl } from './redact.js';
-import { StoreOpenError } from './sqlite.js';
 import { KEYV_FORMAT, NAMESPACE, type RawBackend } from './store.js';
 
 /** Sets (or deletes) KEYS[1] only if it still holds ARGV[2] (ARGV[1] = '0': only if absent). */

@@ -7,7 +7,8 @@
 import { type Stats, closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import sqlite3 from 'sqlite3';
-import { StoreOpenError } from './sqlite.js';
+import { StoreOpenError } from './errors.js';
+import { syncFolder } from './sync-folder.js';
 
 function open(file: string, mode: number): Promise<sqlite3.Database> {
   return new Promise((resolve, reject) => {
@@ -31,15 +32,6 @@ async function inspect(file: string): Promise<number> {
     throw new StoreOpenError(`${file} is not a database of this bot (${(error as Error).message})`);
   } finally {
     await close(db);
-  }
-}
-
-function syncFolder(path: string): void {
-  const fd = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -100,6 +92,6 @@ export async function restoreDatabase(file: string, backup: string): Promise<num
   rmSync(`${file}-wal`, { force: true });
   rmSync(`${file}-shm`, { force: true });
   renameSync(staging, file);
-  syncFolder(file);
+  syncFolder(dirname(file), 'throw');
   return records;
 }

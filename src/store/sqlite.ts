@@ -15,11 +15,8 @@ import { dirname, resolve } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import { driverLimit } from './deadline.js';
+import { StoreOpenError } from './errors.js';
 import { KEYV_FORMAT, NAMESPACE, type RawBackend } from './store.js';
-
-export class StoreOpenError extends Error {
-  override name = 'StoreOpenError';
-}
 
 /** Without a word from the file system, the file's identity is still looked at this often. */
 const FALLBACK_CHECK_MS = 5000;

@@ -4,7 +4,8 @@
  * if the record is unchanged (compare-and-set), done by the backend's own server in one step.
  */
 import type Keyv from 'keyv';
-import { DamagedRecordError, type RecordStore, type Scanned, type Versioned, type Written } from '../core/records.js';
+import { DamagedRecordError } from '../core/errors.js';
+import type { RecordStore, Scanned, Versioned, Written } from '../core/records.js';
 import { walkWithin, withDeadline } from './deadline.js';
 
 /** keyv's namespace for every record of the bot. */

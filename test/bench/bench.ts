@@ -18,6 +18,7 @@ import { TOKEN } from '../support/rig.js';
 import { type SdApiStandIn, startSdApiStandIn } from '../support/sdapi-standin.js';
 import { tempDir } from '../support/temp.js';
 import { type BotProcess, startBotProcess } from '../support/bot-process.js';
+import { guildCreatePayload } from './guild-create.js';
 import { type ProcStats, procStats, procStatsIfAlive } from './proc.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -444,7 +445,7 @@ export interface MeasureOptions {
 }
 
 export async function measureBot(kind: BotKind, scenario: Scenario, workload: Workload, { logLevel, nodeArgs = [], ourEntry = OUR_ENTRY }: MeasureOptions): Promise<BotFigures> {
-  const discord = await startDiscordStandIn({ token: TOKEN, guilds: workload.guilds, callbackDeadlineMs: CALLBACK_DEADLINE_MS });
+  const discord = await startDiscordStandIn({ token: TOKEN, guilds: workload.guilds, callbackDeadlineMs: CALLBACK_DEADLINE_MS, guildCreate: guildCreatePayload });
   const sd = await startSdApiStandIn({ latencyMs: SETUP_API_LATENCY_MS });
   const dir = tempDir(`sdbot-bench-${kind}-`);
   // An interrupted benchmark (Ctrl+C, the overall deadline) still removes its temp folder.

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { command } from '../../commands/access.js';
 import type { ResolvedRole } from '../../src/interactions/input.js';
-import { InputError } from '../../src/interactions/input.js';
+import { InputError } from '../../src/interactions/errors.js';
 import { MAX_LISTED_ROLES } from '../../src/interactions/replies.js';
 import { type CommandWorld, START, useCommandWorld } from '../support/command-context.js';
 import { APP_ID, GUILD_ID, USER_ID, guildInput } from '../support/input.js';

@@ -5,7 +5,7 @@ import { command } from '../../commands/apikey.js';
 import { MAX_KEY_LENGTH } from '../../src/core/apikey.js';
 import { GuildRecords } from '../../src/core/guilds.js';
 import { createSealer } from '../../src/core/seal.js';
-import { InputError } from '../../src/interactions/input.js';
+import { InputError } from '../../src/interactions/errors.js';
 import { translate } from '../../src/i18n/index.js';
 import { type CommandWorld, START, everything, openCommandWorld, useCommandWorld } from '../support/command-context.js';
 import { GUILD_ID, USER_ID, guildInput } from '../support/input.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ClearAttempt, ClearService } from '../../src/core/clearing.js';
 import { GuildRecords, recentEvents } from '../../src/core/guilds.js';
-import { StoreError, StoreTimeoutError } from '../../src/core/records.js';
+import { StoreError, StoreTimeoutError } from '../../src/core/errors.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { createSealer } from '../../src/core/seal.js';
 import { type Store, openStore } from '../../src/store/index.js';

@@ -15,7 +15,7 @@ import { embedOf, people } from '../support/people.js';
 import { type Rig, TOKEN, startRig } from '../support/rig.js';
 import { databaseBytes } from '../support/temp.js';
 
-const DEPLOY = fileURLToPath(new URL('../../dist/src/deploy-commands.js', import.meta.url));
+const DEPLOY = fileURLToPath(new URL('../../dist/src/bin/deploy-commands.js', import.meta.url));
 
 let rig: Rig;
 beforeAll(async () => {

@@ -25,7 +25,7 @@ import { type TestDatabase, postgresDatabase, postgresQuery, redisCommand, redis
 import { sqliteConnection } from '../support/sqlite.js';
 import { tempDir } from '../support/temp.js';
 
-const MIGRATE = fileURLToPath(new URL('../../dist/src/migrate-store.js', import.meta.url));
+const MIGRATE = fileURLToPath(new URL('../../dist/src/bin/migrate-store.js', import.meta.url));
 const KILL_AT = pathToFileURL(fileURLToPath(new URL('../support/kill-at.mjs', import.meta.url))).href;
 const FILLED = 3000;
 /** The id of the nth filled server (19 digits, as Discord's). */

@@ -16,9 +16,9 @@ import { type Rig, type World, startRig, startWorld } from '../support/rig.js';
 import { redactUrl } from '../../src/store/index.js';
 import { type TestDatabase, postgresDatabase, redisDatabase } from '../support/servers.js';
 
-const BACKUP = fileURLToPath(new URL('../../dist/src/backup.js', import.meta.url));
-const RESTORE = fileURLToPath(new URL('../../dist/src/restore.js', import.meta.url));
-const ROTATE = fileURLToPath(new URL('../../dist/src/rotate-key.js', import.meta.url));
+const BACKUP = fileURLToPath(new URL('../../dist/src/bin/backup.js', import.meta.url));
+const RESTORE = fileURLToPath(new URL('../../dist/src/bin/restore.js', import.meta.url));
+const ROTATE = fileURLToPath(new URL('../../dist/src/bin/rotate-key.js', import.meta.url));
 
 const setKey = (world: World, guildId: string, key: string, endpoint?: string) =>
   world.discord.sendInteraction({ ...people(world.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)], ...(endpoint ? { endpoint } : {}) }).reply();

@@ -17,7 +17,7 @@ import { embedOf, people } from '../support/people.js';
 import { type Rig, TOKEN, startRig } from '../support/rig.js';
 import { databaseBytes } from '../support/temp.js';
 
-const ROTATE = fileURLToPath(new URL('../../dist/src/rotate-key.js', import.meta.url));
+const ROTATE = fileURLToPath(new URL('../../dist/src/bin/rotate-key.js', import.meta.url));
 const KILL_AT = pathToFileURL(fileURLToPath(new URL('../support/kill-at.mjs', import.meta.url))).href;
 
 let rig: Rig;

@@ -15,8 +15,8 @@ import { embedOf, isEphemeral, people } from '../support/people.js';
 import { type InProcessRig, type Rig, type World, startInProcessRig, startRig } from '../support/rig.js';
 import { sqliteConnection } from '../support/sqlite.js';
 
-const BACKUP = fileURLToPath(new URL('../../dist/src/backup.js', import.meta.url));
-const RESTORE = fileURLToPath(new URL('../../dist/src/restore.js', import.meta.url));
+const BACKUP = fileURLToPath(new URL('../../dist/src/bin/backup.js', import.meta.url));
+const RESTORE = fileURLToPath(new URL('../../dist/src/bin/restore.js', import.meta.url));
 
 const setKey = (world: World, guildId: string, key: string) =>
   world.run({ ...people(world.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CommandModuleError, loadCommands, registrationPayload } from '../../src/interactions/command.js';
+import { loadCommands, registrationPayload } from '../../src/interactions/command.js';
+import { CommandModuleError } from '../../src/interactions/errors.js';
 import { tempDir } from '../support/temp.js';
 
 describe('the command loader', () => {

@@ -8,7 +8,7 @@ import type { APIInteractionResponse } from 'discord-api-types/v10';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClearService } from '../../src/core/clearing.js';
 import { GuildRecords } from '../../src/core/guilds.js';
-import { DamagedRecordError, StoreError } from '../../src/core/records.js';
+import { DamagedRecordError, StoreError } from '../../src/core/errors.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { createSealer } from '../../src/core/seal.js';
 import { de } from '../../src/i18n/de.js';

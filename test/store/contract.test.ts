@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GuildRecords, guildRecords } from '../../src/core/guilds.js';
-import { DamagedRecordError, StoreError, updateRecord } from '../../src/core/records.js';
+import { DamagedRecordError, StoreError } from '../../src/core/errors.js';
+import { updateRecord } from '../../src/core/records.js';
 import { createSealer } from '../../src/core/seal.js';
 import { type Store, openStore } from '../../src/store/index.js';
 import { type TestDatabase, postgresDatabase, postgresQuery, redisCommand, redisDatabase } from '../support/servers.js';

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GuildRecords, settingsKey } from '../../src/core/guilds.js';
 import { parseConfig } from '../../src/config.js';
-import { StoreError } from '../../src/core/records.js';
+import { StoreError } from '../../src/core/errors.js';
 import { createSealer } from '../../src/core/seal.js';
 import { STORE_DEADLINE_MS, type Store, openStore } from '../../src/store/index.js';
 import { type TestDatabase, postgresDatabase, redisDatabase } from '../support/servers.js';

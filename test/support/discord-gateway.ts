@@ -89,7 +89,8 @@ export interface GatewayOptions {
   /** The ws:// URL, known once the HTTP server listens (also READY's resume_gateway_url). */
   url: () => string;
   guildIds: () => Iterable<string>;
-  guildCreate: (guildId: string) => unknown;
+  /** GUILD_CREATE of a guild, for sessions with the Guilds intent; without it that intent is refused. */
+  guildCreate?: (guildId: string) => unknown;
   /** Called after every identify, resume and heartbeat, so waits can re-check. */
   onChange: () => void;
   /** Refuse (close 4011, "Sharding required") an Identify whose shard count is below this. */
@@ -174,7 +175,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     let sent = 0;
     for (const guildId of opts.guildIds()) {
       if (!owns(session, guildId)) continue;
-      if (session.socket !== socket || !send(session, GatewayDispatchEvents.GuildCreate, opts.guildCreate(guildId))) return;
+      if (session.socket !== socket || !send(session, GatewayDispatchEvents.GuildCreate, opts.guildCreate?.(guildId))) return;
       // Let heartbeats and REST through while thousands of guilds stream out.
       if (++sent % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -187,6 +188,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     opts.onChange();
     if (!accepted) return void socket.close(4004, 'Authentication failed.');
     if (!Number.isInteger(intents)) return void socket.close(4013, 'Invalid intent(s).');
+    if (intents & GUILDS_INTENT && !opts.guildCreate) return void socket.close(4014, 'Disallowed intent(s).');
     const shard = parseShard(d.shard);
     if (!shard) return void socket.close(4010, 'Invalid shard.');
     if (shard[1] < (opts.requiredShards ?? 1)) return void socket.close(4011, 'Sharding required.');

@@ -4,7 +4,6 @@
  *
  *   makeSnowflake(): string                        unique, increasing, valid snowflakes
  *   createGuildState(spec): GuildState             ids, roles and channels of one stand-in guild
- *   guildCreatePayload(state, botUser): GatewayGuildCreateDispatchData
  *   buildInteraction(input): APIChatInputApplicationCommandInteraction
  *   buildMessage(input): APIMessage                what Discord answers for an interaction reply
  *   roleOption / stringOption / userOption          InteractionOption shorthands
@@ -28,9 +27,7 @@ import {
   type APIRole,
   type APIUser,
   type ChannelFlags,
-  type GatewayGuildCreateDispatchData,
   type GuildMemberFlags,
-  type GuildSystemChannelFlags,
   type RoleFlags,
   type UserFlags,
 } from 'discord.js';
@@ -150,7 +147,8 @@ function channelName(index: number): string {
   return index === 0 ? 'general' : `channel-${index + 1}`;
 }
 
-function textChannel(guild: GuildState, index: number) {
+/** A stand-in guild's text channel, as an interaction (or a GUILD_CREATE) carries it. */
+export function textChannel(guild: GuildState, index: number) {
   return {
     id: guild.channelIds[index] ?? makeSnowflake(),
     type: ChannelType.GuildText as const,
@@ -163,79 +161,6 @@ function textChannel(guild: GuildState, index: number) {
     last_message_id: null,
     flags: 0,
     permission_overwrites: [],
-  };
-}
-
-/** GUILD_CREATE as sent to a bot without privileged intents: only its own member is listed. */
-export function guildCreatePayload(guild: GuildState, botUser: APIUser): GatewayGuildCreateDispatchData {
-  return {
-    id: guild.id,
-    name: guild.name,
-    icon: null,
-    icon_hash: null,
-    splash: null,
-    discovery_splash: null,
-    banner: null,
-    description: null,
-    owner_id: guild.ownerId,
-    region: 'deprecated',
-    afk_channel_id: null,
-    afk_timeout: 300,
-    widget_enabled: false,
-    widget_channel_id: null,
-    verification_level: 0,
-    default_message_notifications: 0,
-    explicit_content_filter: 0,
-    mfa_level: 0,
-    application_id: null,
-    system_channel_id: guild.channelIds[0] ?? null,
-    system_channel_flags: 0 as GuildSystemChannelFlags,
-    rules_channel_id: null,
-    public_updates_channel_id: null,
-    safety_alerts_channel_id: null,
-    max_presences: null,
-    max_members: 500_000,
-    max_video_channel_users: 25,
-    max_stage_video_channel_users: 50,
-    vanity_url_code: null,
-    premium_tier: 0,
-    premium_subscription_count: 0,
-    premium_progress_bar_enabled: false,
-    preferred_locale: guild.locale,
-    nsfw_level: 0,
-    hub_type: null,
-    incidents_data: null,
-    features: [],
-    emojis: [],
-    stickers: [],
-    roles: [...guild.roles.values()],
-    joined_at: guild.joinedAt,
-    large: guild.memberCount > 250,
-    unavailable: false,
-    member_count: guild.memberCount,
-    voice_states: [],
-    members: [
-      {
-        user: botUser,
-        nick: null,
-        avatar: null,
-        banner: null,
-        roles: [],
-        joined_at: guild.joinedAt,
-        premium_since: null,
-        deaf: false,
-        mute: false,
-        flags: 0 as GuildMemberFlags,
-        pending: false,
-        communication_disabled_until: null,
-      },
-    ],
-    channels: guild.channelIds.map((_, index) => textChannel(guild, index)),
-    threads: [],
-    presences: [],
-    stage_instances: [],
-    guild_scheduled_events: [],
-    soundboard_sounds: [],
   };
 }
 

@@ -34,6 +34,7 @@ import {
   type APIRole,
   type APIUser,
   type ApplicationFlags,
+  type GatewayGuildCreateDispatchData,
   type RESTGetAPIGatewayBotResult,
 } from 'discord.js';
 import { CommandRegistry } from './discord-commands.js';
@@ -43,7 +44,6 @@ import {
   buildInteraction,
   createGuildState,
   DEFAULT_EVERYONE_PERMISSIONS,
-  guildCreatePayload,
   makeRole,
   makeSnowflake,
   makeUser,
@@ -78,6 +78,11 @@ export interface DiscordStandInOptions {
   requiredShards?: number;
   /** session_start_limit.max_concurrency: how many shards may identify at once (Discord: 1 for most bots). */
   maxConcurrency?: number;
+  /**
+   * GUILD_CREATE for a bot that asks for the Guilds intent (the benchmark's guide-style bots:
+   * test/bench/guild-create.ts). Without it an Identify with that intent is refused (4014).
+   */
+  guildCreate?: (guild: GuildState, botUser: APIUser) => GatewayGuildCreateDispatchData;
 }
 
 /** What Discord does when the Interactions Endpoint URL is saved: a PING, and a request with a bad signature. */
@@ -199,7 +204,7 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
     heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 41_250,
     url: () => gatewayUrl,
     guildIds: () => specs.keys(),
-    guildCreate: (guildId) => guildCreatePayload(guildState(guildId), botUser),
+    ...(opts.guildCreate ? { guildCreate: (guildId: string) => opts.guildCreate!(guildState(guildId), botUser) } : {}),
     onChange: () => waits.notify(changes),
     ...(opts.requiredShards !== undefined ? { requiredShards: opts.requiredShards } : {}),
   });

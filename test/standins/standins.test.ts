@@ -20,10 +20,11 @@ import {
   type ClientOptions,
   type GatewayIntentBits as Intent,
 } from 'discord.js';
-import { startSdApiStandIn, SD_ANSWERS, type SdApiStandIn } from './sdapi-standin.js';
-import { makeSnowflake, roleOption, shardOf, startDiscordStandIn, type DiscordStandIn, type DiscordStandInOptions } from './discord-standin.js';
-import { validateCommands } from './discord-validation.js';
-import { settlesWithin } from './wait.js';
+import { startSdApiStandIn, SD_ANSWERS, type SdApiStandIn } from '../support/sdapi-standin.js';
+import { makeSnowflake, roleOption, shardOf, startDiscordStandIn, type DiscordStandIn, type DiscordStandInOptions } from '../support/discord-standin.js';
+import { validateCommands } from '../support/discord-validation.js';
+import { guildCreatePayload } from '../bench/guild-create.js';
+import { settlesWithin } from '../support/wait.js';
 
 const TOKEN = 'stand-in.token.secret';
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -159,7 +160,7 @@ describe('SD API stand-in', () => {
 
 describe('Discord stand-in with the real discord.js client', () => {
   async function discordStandIn(options: Partial<DiscordStandInOptions> = {}): Promise<DiscordStandIn> {
-    const discord = await startDiscordStandIn({ token: TOKEN, ...options });
+    const discord = await startDiscordStandIn({ token: TOKEN, guildCreate: guildCreatePayload, ...options });
     cleanups.push(() => discord.close());
     return discord;
   }
@@ -414,7 +415,7 @@ describe('Discord stand-in with the real discord.js client', () => {
 
 describe('Discord stand-in: shards', () => {
   async function discordStandIn(options: Partial<DiscordStandInOptions> = {}): Promise<DiscordStandIn> {
-    const discord = await startDiscordStandIn({ token: TOKEN, ...options });
+    const discord = await startDiscordStandIn({ token: TOKEN, guildCreate: guildCreatePayload, ...options });
     cleanups.push(() => discord.close());
     return discord;
   }
@@ -439,6 +440,12 @@ describe('Discord stand-in: shards', () => {
     const [code] = (await closed) as [number];
     return code;
   }
+
+  it('refuses the Guilds intent (4014) unless given a GUILD_CREATE builder (only the benchmark bots ask for it)', async () => {
+    const bare = await startDiscordStandIn({ token: TOKEN, guilds: [{ id: makeSnowflake() }] });
+    cleanups.push(() => bare.close());
+    expect(await rawIdentify(bare, { intents: 1, shard: [0, 1] })).toBe(4014);
+  });
 
   it('makes guild ids on a chosen shard: (id >> 22) % count', () => {
     for (const count of [1, 2, 3, 16]) {

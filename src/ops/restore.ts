@@ -1,15 +1,15 @@
 /** npm run restore -- <file>: puts a backup in place of the SQLite database. Stop the bot first. */
 import { resolve } from 'node:path';
-import { StartupError, runEntry } from './cli.js';
-import { ConfigError, loadConfig } from './config.js';
-import { createSealer } from './core/seal.js';
-import { readSealingMark } from './core/sealing-mark.js';
-import { resolveEncryptionKey } from './keyfile.js';
-import { openStore, sqliteFile } from './store/index.js';
-import { restoreDatabase } from './store/sqlite-files.js';
+import { loadConfig } from '../config.js';
+import { createSealer } from '../core/seal.js';
+import { readSealingMark } from '../core/sealing-mark.js';
+import { ConfigError, KeyFileError, StartupError } from '../errors.js';
+import { resolveEncryptionKey } from '../keyfile.js';
+import { openStore, sqliteFile } from '../store/index.js';
+import { restoreDatabase } from '../store/sqlite-files.js';
 
-runEntry('restore', async () => {
-  const source = process.argv[2];
+export async function restore(args: readonly string[]): Promise<void> {
+  const source = args[0];
   if (!source) throw new StartupError('name the backup to restore: npm run restore -- backups/bot-2026-11-29.sqlite (stop the bot first)');
   const config = loadConfig();
   if (!config.databaseUrl.startsWith('sqlite:')) throw new StartupError('npm run restore puts back a SQLite backup; restore PostgreSQL with pg_restore or psql, and Redis from its RDB or AOF file');
@@ -17,7 +17,7 @@ runEntry('restore', async () => {
   const records = await restoreDatabase(file, resolve(source));
   process.stdout.write(`Restored ${records} records into ${file}. Start the bot; it needs the encryption key the backup was sealed with.\n`);
   await warnOfAnotherKey(config.databaseUrl, config.encryptionKey, file);
-});
+}
 
 /** Says so now, rather than at the next start, when the backup is sealed under another key than the bot's. */
 async function warnOfAnotherKey(databaseUrl: string, configured: Buffer | undefined, file: string): Promise<void> {
@@ -25,7 +25,7 @@ async function warnOfAnotherKey(databaseUrl: string, configured: Buffer | undefi
   try {
     key = resolveEncryptionKey(configured, file, false);
   } catch (error) {
-    if (error instanceof ConfigError) return; // no key here yet: nothing to compare
+    if (error instanceof ConfigError || error instanceof KeyFileError) return; // no key to read here: nothing to compare
     throw error;
   }
   const sealer = createSealer(key.key);

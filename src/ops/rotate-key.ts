@@ -7,13 +7,13 @@
  * rotation to its key whatever --new says.
  */
 import { parseArgs } from 'node:util';
-import { StartupError, runEntry } from './cli.js';
-import { decodeEncryptionKey, loadConfig } from './config.js';
-import { type DamagedKey, checkKeys, largestOtherKeyGroup, resealKeys } from './core/rotation.js';
-import { createSealer, keyId } from './core/seal.js';
-import { moveSealingMark, readSealingMark } from './core/sealing-mark.js';
-import { keyAnchor, pendingKeyFileFor, readPendingKey, removeKeyFile, resolveEncryptionKey, writeKeyFile } from './keyfile.js';
-import { openStore } from './store/index.js';
+import { decodeEncryptionKey, loadConfig } from '../config.js';
+import { type DamagedKey, checkKeys, largestOtherKeyGroup, resealKeys } from '../core/rotation.js';
+import { createSealer, keyId } from '../core/seal.js';
+import { moveSealingMark, readSealingMark } from '../core/sealing-mark.js';
+import { StartupError } from '../errors.js';
+import { keyAnchor, pendingKeyFileFor, readPendingKey, removeKeyFile, resolveEncryptionKey, writeKeyFile } from '../keyfile.js';
+import { openStore } from '../store/index.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -28,8 +28,8 @@ function describe(damaged: DamagedKey[]): string {
   return shown.join(', ') + (damaged.length > 20 ? ` and ${damaged.length - 20} more` : '');
 }
 
-runEntry('rotate-key', async () => {
-  const { values } = parseArgs({ options: { new: { type: 'string' } }, strict: true });
+export async function rotateKey(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { new: { type: 'string' } }, strict: true });
   const given = values.new === undefined ? undefined : decodeEncryptionKey(values.new, '--new');
   const config = loadConfig();
   const store = await openStore(config.databaseUrl);
@@ -122,4 +122,4 @@ runEntry('rotate-key', async () => {
   } finally {
     await close();
   }
-});
+}

@@ -7,12 +7,12 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { StartupError, runEntry } from './cli.js';
-import { checkDatabaseUrl, loadConfig } from './config.js';
-import { SEALING_MARK_KEY } from './core/sealing-mark.js';
-import { keyAnchor, keyFileFor, pendingKeyFileFor } from './keyfile.js';
-import { StoreOpenError, type Store, openStore, redactUrl, sqliteFile } from './store/index.js';
-import { migrateRecords, sameStore } from './store/migrate.js';
+import { checkDatabaseUrl, loadConfig } from '../config.js';
+import { SEALING_MARK_KEY } from '../core/sealing-mark.js';
+import { StartupError } from '../errors.js';
+import { keyAnchor, keyFileFor, pendingKeyFileFor } from '../keyfile.js';
+import { StoreOpenError, type Store, openStore, redactUrl, sqliteFile } from '../store/index.js';
+import { migrateRecords, sameStore } from '../store/migrate.js';
 
 const USAGE = 'npm run migrate-store -- --to postgres://user:password@host:5432/db (or redis://host:6379/0)';
 /** A progress line after every this many records. */
@@ -23,10 +23,10 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const shown = (url: string) => (url.startsWith('sqlite:') ? url : redactUrl(url));
 const records = (n: number) => `${n} ${n === 1 ? 'record' : 'records'}`;
 
-function targetArgument(): string {
+function targetArgument(args: string[]): string {
   let parsed;
   try {
-    parsed = parseArgs({ options: { to: { type: 'string' } }, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args, options: { to: { type: 'string' } }, strict: true, allowPositionals: true });
   } catch {
     // parseArgs' own message can quote what was typed, and that may be a password.
     throw new StartupError(`the one option is --to <url>: ${USAGE}`);
@@ -36,8 +36,8 @@ function targetArgument(): string {
   return checkDatabaseUrl(parsed.values.to, '--to');
 }
 
-runEntry('migrate-store', async () => {
-  const to = targetArgument();
+export async function migrateStore(args: string[]): Promise<void> {
+  const to = targetArgument(args);
   const config = loadConfig();
   const from = config.databaseUrl;
   if (sameStore(from, to)) throw new StartupError(`--to names the store DATABASE_URL already uses (${shown(to)}): give the URL of the new store`);
@@ -100,4 +100,4 @@ runEntry('migrate-store', async () => {
   } finally {
     for (const store of opened.reverse()) await store.close().catch(() => undefined);
   }
-});
+}

@@ -1,0 +1,5 @@
+/** npm run deploy-commands: see ops/deploy-commands.ts. */
+import { runEntry } from '../cli.js';
+import { registerCommands } from '../ops/deploy-commands.js';
+
+runEntry('deploy-commands', () => registerCommands());

@@ -1,0 +1,80 @@
+/**
+ * GUILD_CREATE for the benchmark's guide-style bots, which ask for the Guilds intent and cache
+ * every guild (this bot asks for no intents and never gets one). Given to the Discord stand-in as
+ * `guildCreate`; without it the stand-in refuses the Guilds intent.
+ */
+import type { APIUser, GatewayGuildCreateDispatchData, GuildMemberFlags, GuildSystemChannelFlags } from 'discord.js';
+import { type GuildState, textChannel } from '../support/discord-payloads.js';
+
+/** GUILD_CREATE as sent to a bot without privileged intents: only its own member is listed. */
+export function guildCreatePayload(guild: GuildState, botUser: APIUser): GatewayGuildCreateDispatchData {
+  return {
+    id: guild.id,
+    name: guild.name,
+    icon: null,
+    icon_hash: null,
+    splash: null,
+    discovery_splash: null,
+    banner: null,
+    description: null,
+    owner_id: guild.ownerId,
+    region: 'deprecated',
+    afk_channel_id: null,
+    afk_timeout: 300,
+    widget_enabled: false,
+    widget_channel_id: null,
+    verification_level: 0,
+    default_message_notifications: 0,
+    explicit_content_filter: 0,
+    mfa_level: 0,
+    application_id: null,
+    system_channel_id: guild.channelIds[0] ?? null,
+    system_channel_flags: 0 as GuildSystemChannelFlags,
+    rules_channel_id: null,
+    public_updates_channel_id: null,
+    safety_alerts_channel_id: null,
+    max_presences: null,
+    max_members: 500_000,
+    max_video_channel_users: 25,
+    max_stage_video_channel_users: 50,
+    vanity_url_code: null,
+    premium_tier: 0,
+    premium_subscription_count: 0,
+    premium_progress_bar_enabled: false,
+    preferred_locale: guild.locale,
+    nsfw_level: 0,
+    hub_type: null,
+    incidents_data: null,
+    features: [],
+    emojis: [],
+    stickers: [],
+    roles: [...guild.roles.values()],
+    joined_at: guild.joinedAt,
+    large: guild.memberCount > 250,
+    unavailable: false,
+    member_count: guild.memberCount,
+    voice_states: [],
+    members: [
+      {
+        user: botUser,
+        nick: null,
+        avatar: null,
+        banner: null,
+        roles: [],
+        joined_at: guild.joinedAt,
+        premium_since: null,
+        deaf: false,
+        mute: false,
+        flags: 0 as GuildMemberFlags,
+        pending: false,
+        communication_disabled_until: null,
+      },
+    ],
+    channels: guild.channelIds.map((_, index) => textChannel(guild, index)),
+    threads: [],
+    presences: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    soundboard_sounds: [],
+  };
+}
