@@ -19,6 +19,7 @@ import type { GuildSettings, GuildRecords } from '../core/guilds.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { GuildInput } from './input.js';
+import type { CommandOutcome } from './outcome.js';
 
 export type { GuildInput } from './input.js';
 
@@ -46,8 +47,8 @@ export interface CommandContext {
 
 export interface CommandResult {
   embeds: APIEmbed[];
-  /** One word for the interaction's log line: 'ok', 'invalid-input', an API outcome... */
-  outcome: string;
+  /** One word for the interaction's log line and metrics: 'ok', 'invalid-input', an API outcome... */
+  outcome: CommandOutcome;
   /** Show only to the caller even if the command's answers are public (unless already deferred publicly). */
   ephemeral?: boolean;
 }
