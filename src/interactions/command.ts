@@ -1,6 +1,6 @@
 /**
  * What a command module is, and the loader: every file in commands/ exports `command`, which
- * declares its access level and who sees its answer; the road enforces both. A command takes
+ * declares its access level and who sees its answer; the pipeline enforces both. A command takes
  * parsed input and returns a result: it never sees how the interaction travelled. A new command
  * is one new file.
  */
@@ -29,7 +29,7 @@ export interface DiscordPort {
   guildRoleIds(guildId: string): Promise<Set<string>>;
 }
 
-/** What the road hands a command: everything it needs, loaded once, nothing global. */
+/** What the pipeline hands a command: everything it needs, loaded once, nothing global. */
 export interface CommandContext {
   /** The guild's settings; empty when `storeUnavailable` (only commands open to everyone run then). */
   settings: GuildSettings;

@@ -1,7 +1,7 @@
 /**
  * Every answer the bot gives, in the caller's language: success, failure, info and refusal embeds
- * share one look, the refusals the road gives live here with the rest, and one function turns every
- * clear outcome into words an admin can act on. Embeds are plain API objects that both ways in send
+ * share one look, the refusals the pipeline gives live here with the rest, and one function turns every
+ * clear outcome into words an admin can act on. Embeds are plain API objects that both edges send
  * as they are. The API's own messages are quoted as they came; only our words are translated.
  */
 import { TimestampStyles, time } from '@discordjs/formatters';
@@ -165,7 +165,7 @@ export function roleList(t: Translate, roleIds: readonly string[], separator: st
   return more > 0 ? `${shown}${separator === ', ' ? ' ' : separator}${t('roles.more', { count: more })}` : shown;
 }
 
-// ---------------------------------------------------------------- refusals the road gives
+// ---------------------------------------------------------------- refusals the pipeline gives
 
 export function notAllowed(t: Translate, command: string, access: 'admin' | 'operator' | 'everyone', grantedRoleIds: readonly string[] = []): APIEmbed {
   const admins = t('admins');
