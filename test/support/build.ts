@@ -1,4 +1,4 @@
-/** vitest global setup: compile the bot once, so end-to-end tests start `node dist/src/main.js` as npm start does. */
+/** vitest global setup: compile the bot once, so end-to-end tests start `node dist/src/bin/start.js` as npm start does. */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
