@@ -1,5 +1,5 @@
 /**
- * The bot, composed: store -> key check -> core services -> commands -> the pipeline -> the edge
+ * The bot, composed: store -> commands -> key check -> core services -> the pipeline -> the edge
  * (the gateway, or Discord's HTTP interactions endpoint) and the HTTP server beside it.
  * src/bin/start.ts runs it as a process; tests run the same thing in-process.
  */
