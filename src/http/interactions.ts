@@ -12,6 +12,7 @@ import type { webcrypto } from 'node:crypto';
 import type { API } from '@discordjs/core/http-only';
 import { InteractionResponseType, InteractionType } from 'discord-api-types/v10';
 import { editOriginal } from '../discord/rest.js';
+import type { InteractionRef } from '../interactions/input.js';
 import { type Transport, receive } from '../interactions/interaction.js';
 import type { Pipeline } from '../interactions/pipeline.js';
 import type { Logger } from '../logger.js';
@@ -80,7 +81,7 @@ export function interactionsHandler(endpoint: InteractionsEndpoint) {
     }
     if (endpoint.draining()) return sendJson(res, 503, { error: 'shutting down' });
 
-    const transport = (ref: { id: string; token: string; applicationId: string }): Transport => ({
+    const transport = (ref: InteractionRef): Transport => ({
       budgetMs: HTTP_ANSWER_BUDGET_MS,
       async respond(response) {
         if (res.destroyed || res.headersSent) throw new Error('the HTTP request was closed before the answer');
