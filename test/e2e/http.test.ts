@@ -120,7 +120,9 @@ describe('every request is verified before its body is read', () => {
     expect(rig.bot.logs().some((l) => l.level === 40 && /autocomplete/.test(l.msg))).toBe(true);
   });
 
-  it('logs why a slash command it could not parse was answered 400, once, where it arrived', () => {
+  it('logs why a slash command it could not parse was answered 400, once, where it arrived', async () => {
+    // The line travels through the bot's standard output after the answer: wait for it.
+    await rig.bot.waitForLog((l) => l.msg === 'interaction not understood; ignored', 5000, 'the warning');
     const lines = rig.bot.logs().filter((l) => l.msg === 'interaction not understood; ignored');
     expect(lines).toEqual([expect.objectContaining({ level: 40, reason: 'no command name' })]);
   });
