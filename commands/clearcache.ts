@@ -12,7 +12,7 @@ export const command: Command = {
   data: described(new SlashCommandBuilder().setName('clearcache'), 'cmd.clearcache'),
   access: 'operator',
   visibility: 'public',
-  // From the settings the road already read: the clear itself enforces it again, atomically.
+  // From the settings the pipeline already read: the clear itself enforces it again, atomically.
   cooldownUntil: (ctx) => ctx.clears.cooldownUntil(ctx.settings),
   async execute(input, ctx) {
     const attempt = await ctx.clears.clear(input.guildId, input.caller.id, ctx.settings);

@@ -1,48 +1,46 @@
 /**
- * The bot, composed: store -> key check -> core services -> commands -> the road -> the way in
+ * The bot, composed: store -> commands -> key check -> core services -> the pipeline -> the edge
  * (the gateway, or Discord's HTTP interactions endpoint) and the HTTP server beside it.
- * main.ts runs it as a process; tests run the same thing in-process.
+ * src/bin/start.ts runs it as a process; tests run the same thing in-process.
  */
-import { type APIApplication, Routes } from 'discord-api-types/v10';
 import type { Config } from './config.js';
 import { ClearService } from './core/clearing.js';
 import { GuildRecords } from './core/guilds.js';
 import { type SdApi, createSdApi } from './core/sdapi.js';
 import { createSealer } from './core/seal.js';
-import type { Gateway } from './gateway/gateway.js';
-import { interactionsHandler } from './http/interactions.js';
+import { createRest, discordApi, discordPort } from './discord/rest.js';
+import { type Edge, createEdge } from './edge.js';
 import { listenErrorMessage } from './http/listen-error.js';
 import { metricsHandler } from './http/metrics.js';
-import { type ReplayGuard, createReplayGuard } from './http/replay.js';
 import { type HttpServer, createHttpServer } from './http/server.js';
-import { publicKeyFromHex } from './http/verify.js';
 import { loadCommands } from './interactions/command.js';
-import { type Road, createRoad, within } from './interactions/pipeline.js';
+import { type Pipeline, createPipeline, within } from './interactions/pipeline.js';
 import { assertKeyOpensStore, keyAnchor, resolveEncryptionKey } from './keyfile.js';
 import type { Logger, SecretSet } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { createRest, discordPort } from './rest.js';
 import { type Store, openStore } from './store/index.js';
 import { StartupError } from './errors.js';
 
 export interface App {
   store: Store;
   guilds: GuildRecords;
-  road: Road;
-  /** The gateway way in (gateway mode). */
-  gateway: Gateway | undefined;
+  pipeline: Pipeline;
+  /** Where interactions arrive: the gateway, or the HTTP endpoint (INTERACTIONS_MODE). */
+  edge: Edge;
   /** The HTTP server (http mode, or gateway mode with HTTP_PORT set). */
   http: HttpServer | undefined;
   /** The port the HTTP server listens on, once started. */
   httpPort: number | undefined;
-  /** Connects the way in; resolves when the bot is accepting interactions. */
+  /** What the ready line said, once started. */
+  ready: Record<string, unknown> | undefined;
+  /** Connects the edge; resolves when the bot is accepting interactions. */
   start(): Promise<void>;
   /** Stops taking work, lets interactions in hand finish (up to drainMs), then closes everything. */
   stop(drainMs: number): Promise<void>;
 }
 
 export interface AppHooks {
-  /** The way in failed for good (e.g. the gateway refused the token): the process should end. */
+  /** The edge failed for good (e.g. the gateway refused the token): the process should end. */
   onFatal(reason: string): void;
 }
 
@@ -94,17 +92,10 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
       storeDeadlineMs: store.deadlineMs,
       onRecordError: (err, guildId) => log.error({ err, guildId }, 'could not record a clear'),
     });
-    const rest = createRest(config);
-    const road = createRoad(commands, { guilds, clears, discord: discordPort(rest), log, ...(metrics ? { observe: (m) => metrics.interaction(m) } : {}) });
-
-    // The gateway module (and with it the discord.js client) loads only when it is the way in.
-    const gateway =
-      config.interactionsMode === 'gateway'
-        ? (await import('./gateway/gateway.js')).createGateway(config, road, log, hooks.onFatal, (shard, up) => metrics?.shard(shard, up))
-        : undefined;
+    const discord = discordApi(createRest(config));
+    const pipeline = createPipeline(commands, { guilds, clears, discord: discordPort(discord), log, ...(metrics ? { observe: (m) => metrics.interaction(m) } : {}) });
+    const edge = await createEdge({ config, pipeline, api: discord, store, log, metrics, onFatal: hooks.onFatal });
     let accepting = false;
-    const publicKey = config.interactionsMode === 'http' ? await publicKeyFromHex(config.discordPublicKey!) : undefined;
-    const replays: ReplayGuard | undefined = config.interactionsMode === 'http' ? createReplayGuard({ store, log }) : undefined;
     const http =
       config.httpPort === undefined
         ? undefined
@@ -116,19 +107,7 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
             ...(metrics ? { events: { shed: (reason) => metrics.httpLimit('shed', reason), refused: (reason) => metrics.httpLimit('refused', reason) } } : {}),
             routes: {
               ...(metrics ? { 'GET /metrics': metricsHandler(metrics.registry, config.metricsToken) } : {}),
-              ...(config.interactionsMode === 'http'
-                ? {
-                    'POST /interactions': interactionsHandler({
-                      publicKey: publicKey!,
-                      road,
-                      rest,
-                      log,
-                      draining: () => !accepting,
-                      replays: replays!,
-                      ...(metrics ? { onReplay: () => metrics.replay() } : {}),
-                    }),
-                  }
-                : {}),
+              ...edge.routes,
             },
           });
     if (http && metrics) metrics.watchHttp(() => http.stats());
@@ -136,10 +115,11 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
     const app: App = {
       store,
       guilds,
-      road,
-      gateway,
+      pipeline,
+      edge,
       http,
       httpPort: undefined,
+      ready: undefined,
       async start() {
         // Listening first: /readyz answers 503 until the bot takes work.
         if (http) {
@@ -147,35 +127,19 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
             throw new StartupError(listenErrorMessage(config.httpHost, config.httpPort!, error));
           });
         }
-        let applicationId: string;
-        let ready: Record<string, unknown>;
-        if (gateway) {
-          await gateway.start();
-          const { client } = gateway;
-          applicationId = client.application!.id;
-          const shards = gateway.shards();
-          // The shards this process runs, of how many in all: with SHARD_IDS, other processes run the rest.
-          ready = { mode: 'gateway', user: client.user?.tag, guilds: client.guilds.cache.size, shards: shards.ids, shardCount: shards.count };
-        } else {
-          // No gateway: one REST call checks the token, and that the public key is this application's.
-          const application = (await rest.get(Routes.currentApplication())) as APIApplication;
-          if (application.verify_key.toLowerCase() !== config.discordPublicKey) {
-            throw new StartupError(`DISCORD_PUBLIC_KEY is not the public key of the application this DISCORD_TOKEN belongs to (${application.name}): copy it from Developer Portal > General Information`);
-          }
-          applicationId = application.id;
-          ready = { mode: 'http', application: application.name };
-        }
+        const { applicationId, fields } = await edge.start();
         accepting = true;
         log.info({ url: inviteUrl(applicationId) }, 'invite the bot with this URL');
-        log.info({ ...ready, storedKeys: census.total, database: store.where, ...(app.httpPort !== undefined ? { http: `${config.httpHost}:${app.httpPort}` } : {}) }, 'ready');
+        app.ready = { ...fields, storedKeys: census.total, database: store.where, ...(app.httpPort !== undefined ? { http: `${config.httpHost}:${app.httpPort}` } : {}) };
+        log.info(app.ready, 'ready');
       },
       async stop(drainMs) {
         accepting = false;
+        edge.drain();
         http?.drain();
-        await road.drain(drainMs);
-        await gateway?.stop().catch((err: unknown) => log.warn({ err }, 'closing the gateway failed'));
+        await pipeline.drain(drainMs);
+        await edge.stop().catch((err: unknown) => log.warn({ err }, 'closing the edge failed'));
         await http?.close();
-        replays?.stop();
         await clears.drain();
         await store.close().catch((err: unknown) => log.warn({ err }, 'closing the store failed'));
       },

@@ -10,13 +10,16 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { RecordStore } from './core/records.js';
 import type { LimitReason } from './http/guard.js';
 import type { ClearResult } from './core/sdapi.js';
+import type { Outcome } from './interactions/outcome.js';
 import type { InteractionMeasure } from './interactions/pipeline.js';
 
-/** Interaction outcomes outside this set (there should be none) are counted as 'other'. */
-const OUTCOMES = new Set([
-  'ok', 'refused', 'cooldown', 'dm', 'unknown-command', 'invalid-input', 'store-error', 'damaged-record', 'error',
-  'no-key', 'unreadable-key', 'busy', 'key-refused', 'key-unchecked', 'invalid-key', 'no-credits', 'plan', 'rate-limited', 'processing', 'api-error', 'http-error', 'timeout', 'network',
-]);
+/** Every outcome is a label value: a new one fails the type check until it is named here. */
+const OUTCOME_LABELS = {
+  ok: true, refused: true, cooldown: true, dm: true, 'unknown-command': true, 'invalid-input': true, 'store-error': true, 'damaged-record': true, error: true,
+  'no-key': true, 'unreadable-key': true, busy: true, 'key-refused': true, 'key-unchecked': true, 'invalid-key': true, 'no-credits': true, plan: true, 'rate-limited': true, processing: true, 'api-error': true, 'http-error': true, timeout: true, network: true,
+} as const satisfies Record<Outcome, true>;
+/** Outcomes outside this set (there can be none but a forged or stale value) are counted as 'other'. */
+const OUTCOMES: Set<string> = new Set(Object.keys(OUTCOME_LABELS));
 const ACKS = new Set(['reply', 'defer', 'expired', 'failed']);
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30];
 const STORE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 3];

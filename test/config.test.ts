@@ -91,7 +91,7 @@ describe('parseConfig', () => {
     expect(parseConfig({ DISCORD_TOKEN: TOKEN, NODE_ENV: 'development', LOG_FORMAT: 'json' }).logFormat).toBe('json');
   });
 
-  it('reads the way in: gateway by default, http with its public key, host and port', () => {
+  it('reads the edge: gateway by default, http with its public key, host and port', () => {
     const publicKey = 'AB'.repeat(32);
     expect(parseConfig({ DISCORD_TOKEN: TOKEN, HTTP_PORT: '8080' })).toMatchObject({ interactionsMode: 'gateway', httpPort: 8080, httpHost: '0.0.0.0' });
     expect(parseConfig({ DISCORD_TOKEN: TOKEN, INTERACTIONS_MODE: 'http', DISCORD_PUBLIC_KEY: publicKey })).toMatchObject({

@@ -130,7 +130,7 @@ export class GuildRecords {
   }
 
   /*
-   * Each change may pass `basedOn`, the settings it was decided on (the road reads them once per
+   * Each change may pass `basedOn`, the settings it was decided on (the pipeline reads them once per
    * interaction): the write is then tried on that version without reading the record again.
    */
 

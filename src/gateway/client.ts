@@ -5,7 +5,7 @@
  */
 import { Client, Options } from 'discord.js';
 import type { Config } from '../config.js';
-import { REST_OPTIONS } from '../rest.js';
+import { REST_OPTIONS } from '../discord/rest.js';
 
 /**
  * The shards this process runs, as discord.js takes them: `auto` (Discord's recommended count, every

@@ -1,16 +1,18 @@
 /**
- * The gateway way in: the discord.js Client (no intents, no caches) feeds every application command
- * to the road, raw as Discord sent it, and answers through REST. Fatal gateway closes (a refused
- * token, disallowed intents...) stop the process with a line naming the cause, so a supervisor sees
- * a failure rather than a clean exit.
+ * The gateway edge: the discord.js Client (no intents, no caches) takes every application command
+ * as Discord sent it (the raw dispatch, no discord.js interaction object), parses it once into an
+ * `Interaction` for the pipeline, and answers through REST. Fatal gateway closes (a refused token,
+ * disallowed intents...) stop the process with a line naming the cause, so a supervisor sees a
+ * failure rather than a clean exit.
  */
 import { performance } from 'node:perf_hooks';
 import { type Client, Events, GatewayCloseCodes, GatewayDispatchEvents } from 'discord.js';
 import type { Config } from '../config.js';
-import type { InteractionRef } from '../interactions/input.js';
-import type { Road } from '../interactions/pipeline.js';
+import { discordApi, restTransport } from '../discord/rest.js';
+import type { Edge, EdgeDeps } from '../edge.js';
+import { receive } from '../interactions/interaction.js';
+import type { Pipeline } from '../interactions/pipeline.js';
 import type { Logger } from '../logger.js';
-import { restTransport } from '../rest.js';
 import { createClient } from './client.js';
 
 /**
@@ -48,20 +50,22 @@ export function fatalCloseReason(code: number): string {
   }
 }
 
-export function createGateway(config: Config, road: Road, log: Logger, onFatal: (reason: string) => void, onShard: (shard: number, up: boolean) => void = () => undefined): Gateway {
+export function createGateway(config: Config, pipeline: Pipeline, log: Logger, onFatal: (reason: string) => void, onShard: (shard: number, up: boolean) => void = () => undefined): Gateway {
   const client = createClient(config);
+  // The client's own REST queue answers, so the bot holds one connection pool to Discord.
+  const api = discordApi(client.rest);
   const shards = (): { ids: number[]; count: number | 'auto' } => {
     const { shards: ids, shardCount } = client.options;
     // Before login with SHARD_COUNT=auto discord.js still holds 'auto'; it resolves both at login.
     if (!Array.isArray(ids)) return { ids: [], count: 'auto' };
     return { ids: [...(ids as number[])], count: shardCount ?? 1 };
   };
-  // The raw dispatch: the road parses what it needs, so no discord.js interaction object is used.
-  client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: { type?: unknown; id?: string; token?: string; application_id?: string }, shard: number) => {
+  client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: { type?: unknown }, shard: number) => {
     const arrivedAt = performance.now();
     if (data.type !== 2) return; // components, autocomplete, modals: this bot registers none
-    const ref: InteractionRef = { id: String(data.id), token: String(data.token), applicationId: String(data.application_id) };
-    void road.handle(data, restTransport(client.rest, ref, GATEWAY_ANSWER_BUDGET_MS), arrivedAt, { shard });
+    const received = receive(data, { transport: (ref) => restTransport(api, ref, GATEWAY_ANSWER_BUDGET_MS), arrivedAt, logFields: { shard } }, log);
+    // What cannot be parsed was logged; through the gateway there is no one to answer it to.
+    if (received.kind === 'command') void pipeline.handle(received.interaction);
   });
   client.on(Events.ShardReady, (shard) => {
     onShard(shard, true);
@@ -95,5 +99,26 @@ export function createGateway(config: Config, road: Road, log: Logger, onFatal: 
       await client.destroy();
     },
     shards,
+  };
+}
+
+/** The gateway as the app's edge: ready once every shard is, its shard state in the metrics. */
+export function createEdge({ config, pipeline, log, metrics, onFatal }: EdgeDeps): Edge {
+  const gateway = createGateway(config, pipeline, log, onFatal, (shard, up) => metrics?.shard(shard, up));
+  return {
+    routes: {},
+    async start() {
+      await gateway.start();
+      const { client } = gateway;
+      const shards = gateway.shards();
+      // The shards this process runs, of how many in all: with SHARD_IDS, other processes run the rest.
+      return {
+        applicationId: client.application!.id,
+        fields: { mode: 'gateway', user: client.user?.tag, guilds: client.guilds.cache.size, shards: shards.ids, shardCount: shards.count },
+      };
+    },
+    // An interaction that arrives while draining is still answered: Discord would show it failed otherwise.
+    drain() {},
+    stop: () => gateway.stop(),
   };
 }

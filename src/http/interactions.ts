@@ -1,19 +1,21 @@
 /**
- * `POST /interactions`: Discord's HTTP way in. The signature is checked before the body is read as
+ * `POST /interactions`: Discord's HTTP edge. The signature is checked before the body is parsed as
  * JSON (401 for anything unsigned, badly signed or stale; 413 past 1 MiB; 400 for a signed body that
- * is not an interaction); a PING is answered `{"type":1}`; an application command takes the same
- * road as through the gateway, answering in the HTTP response itself (the reply, or a deferral
- * followed by an edit through REST), once per interaction id (a replay gets 409). Components,
- * autocomplete and modals are not this bot's: 400.
+ * is not an interaction); a PING is answered `{"type":1}`; an application command is parsed once
+ * into an `Interaction` and goes through the same pipeline as through the gateway, answering in the
+ * HTTP response itself (the reply, or a deferral followed by an edit through REST), once per
+ * interaction id (a replay gets 409). Components, autocomplete and modals are not this bot's: 400.
  */
 import { performance } from 'node:perf_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { webcrypto } from 'node:crypto';
-import type { REST } from '@discordjs/rest';
+import type { API } from '@discordjs/core/http-only';
 import { InteractionResponseType, InteractionType } from 'discord-api-types/v10';
-import type { Road, Transport } from '../interactions/pipeline.js';
+import { editOriginal } from '../discord/rest.js';
+import type { InteractionRef } from '../interactions/input.js';
+import { type Transport, receive } from '../interactions/interaction.js';
+import type { Pipeline } from '../interactions/pipeline.js';
 import type { Logger } from '../logger.js';
-import { editOriginal } from '../rest.js';
 import { type RequestContext, sendJson } from './server.js';
 import type { ReplayGuard } from './replay.js';
 import { throttledWarn } from './throttle.js';
@@ -27,8 +29,8 @@ export const HTTP_ANSWER_BUDGET_MS = 2000;
 
 export interface InteractionsEndpoint {
   publicKey: webcrypto.CryptoKey;
-  road: Road;
-  rest: REST;
+  pipeline: Pipeline;
+  api: API;
   log: Logger;
   /** True once the bot drains: new interactions get 503. */
   draining(): boolean;
@@ -79,24 +81,25 @@ export function interactionsHandler(endpoint: InteractionsEndpoint) {
     }
     if (endpoint.draining()) return sendJson(res, 503, { error: 'shutting down' });
 
-    const { id, token, application_id: applicationId } = raw as { id?: unknown; token?: unknown; application_id?: unknown };
-    // Discord sends each id once: a repeat is a replay, and gets nothing new (no command runs).
-    if (typeof id === 'string' && /^\d{1,25}$/.test(id) && !(await endpoint.replays.claim(id, Number(timestamp)))) {
-      endpoint.onReplay?.();
-      warnReplay('replay');
-      return sendJson(res, 409, { error: 'this interaction was already received' });
-    }
-    const ref = { id: String(id), token: String(token), applicationId: String(applicationId) };
-    const transport: Transport = {
+    const transport = (ref: InteractionRef): Transport => ({
       budgetMs: HTTP_ANSWER_BUDGET_MS,
       async respond(response) {
         if (res.destroyed || res.headersSent) throw new Error('the HTTP request was closed before the answer');
         sendJson(res, 200, response);
       },
-      edit: (message) => editOriginal(endpoint.rest, ref, message),
-    };
-    await endpoint.road.handle(raw, transport, arrivedAt);
-    // The road ignores what it cannot parse; the request must still get an answer.
-    if (!res.headersSent) sendJson(res, 400, { error: 'not an application command the bot understands' });
+      edit: (message) => editOriginal(endpoint.api, ref, message),
+    });
+    const received = receive(raw, { transport, arrivedAt }, log);
+    if (received.kind === 'not-a-command') return sendJson(res, 400, { error: 'not an application command the bot understands' });
+    const { interaction } = received;
+    // Discord sends each id once: a repeat is a replay, and gets nothing new (no command runs).
+    if (!(await endpoint.replays.claim(interaction.ref.id, Number(timestamp)))) {
+      endpoint.onReplay?.();
+      warnReplay('replay');
+      return sendJson(res, 409, { error: 'this interaction was already received' });
+    }
+    // Whatever happened, the answer (or the deferral) was this request's response, or the
+    // request was gone before it could be: there is nothing left to send here.
+    await endpoint.pipeline.handle(interaction);
   };
 }

@@ -18,7 +18,7 @@ export const de: Catalog = {
   'cmd.clearcache': 'Cache der Stable Diffusion API dieses Servers leeren (Admins und freigegebene Rollen)',
   'cmd.help': 'Was dieser Bot tut, was du hier nutzen kannst und wen du fragen kannst',
 
-  // ---------------------------------------------------------------- refusals and errors the road gives
+  // ---------------------------------------------------------------- refusals and errors the pipeline gives
   'admins': 'Server-Admins (Berechtigung „Administrator“ oder „Server verwalten“)',
   'refusal.title': 'Nicht erlaubt',
   'refusal.admin': 'Nur {admins} können `/{command}` verwenden. Unter `/help` siehst du, was du nutzen kannst.',

@@ -20,7 +20,7 @@ export const en = {
   'cmd.clearcache': "Clear this server's Stable Diffusion API cache (admins and granted roles)",
   'cmd.help': 'What this bot does, what you may use here, and who to ask',
 
-  // ---------------------------------------------------------------- refusals and errors the road gives
+  // ---------------------------------------------------------------- refusals and errors the pipeline gives
   'admins': 'server admins (Administrator or Manage Server)',
   'refusal.title': 'Not allowed',
   'refusal.admin': 'Only {admins} can use `/{command}`. See `/help` for what you can use.',

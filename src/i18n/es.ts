@@ -18,7 +18,7 @@ export const es: Catalog = {
   'cmd.clearcache': 'Limpiar la caché de la API de Stable Diffusion de este servidor (admins y roles autorizados)',
   'cmd.help': 'Qué hace este bot, qué puedes usar aquí y a quién preguntar',
 
-  // ---------------------------------------------------------------- refusals and errors the road gives
+  // ---------------------------------------------------------------- refusals and errors the pipeline gives
   'admins': 'los admins del servidor (permiso “Administrador” o “Gestionar servidor”)',
   'refusal.title': 'No permitido',
   'refusal.admin': 'Solo {admins} pueden usar `/{command}`. Consulta `/help` para ver qué puedes usar.',

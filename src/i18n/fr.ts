@@ -18,7 +18,7 @@ export const fr: Catalog = {
   'cmd.clearcache': "Vider le cache de l'API Stable Diffusion de ce serveur (admins et rôles autorisés)",
   'cmd.help': 'Ce que fait ce bot, ce que vous pouvez utiliser ici et à qui vous adresser',
 
-  // ---------------------------------------------------------------- refusals and errors the road gives
+  // ---------------------------------------------------------------- refusals and errors the pipeline gives
   'admins': 'les admins du serveur (permission « Administrateur » ou « Gérer le serveur »)',
   'refusal.title': 'Non autorisé',
   'refusal.admin': 'Seuls {admins} peuvent utiliser `/{command}`. Consultez `/help` pour voir ce que vous pouvez utiliser.',

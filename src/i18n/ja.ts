@@ -18,7 +18,7 @@ export const ja: Catalog = {
   'cmd.clearcache': 'このサーバーの Stable Diffusion API のキャッシュをクリア（管理者と許可されたロール）',
   'cmd.help': 'このボットでできること、ここで使えるコマンド、問い合わせ先',
 
-  // ---------------------------------------------------------------- refusals and errors the road gives
+  // ---------------------------------------------------------------- refusals and errors the pipeline gives
   'admins': 'サーバー管理者（「管理者」または「サーバー管理」権限を持つメンバー）',
   'refusal.title': '許可されていません',
   'refusal.admin': '`/{command}` を使えるのは{admins}だけです。使えるコマンドは `/help` で確認できます。',

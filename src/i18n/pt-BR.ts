@@ -18,7 +18,7 @@ export const ptBR: Catalog = {
   'cmd.clearcache': 'Limpar o cache da API do Stable Diffusion deste servidor (admins e cargos autorizados)',
   'cmd.help': 'O que este bot faz, o que você pode usar aqui e a quem pedir',
 
-  // ---------------------------------------------------------------- refusals and errors the road gives
+  // ---------------------------------------------------------------- refusals and errors the pipeline gives
   'admins': 'os admins do servidor (permissão “Administrador” ou “Gerenciar servidor”)',
   'refusal.title': 'Não permitido',
   'refusal.admin': 'Só {admins} podem usar `/{command}`. Veja em `/help` o que você pode usar.',

@@ -1,6 +1,6 @@
 /**
  * What a command module is, and the loader: every file in commands/ exports `command`, which
- * declares its access level and who sees its answer; the road enforces both. A command takes
+ * declares its access level and who sees its answer; the pipeline enforces both. A command takes
  * parsed input and returns a result: it never sees how the interaction travelled. A new command
  * is one new file.
  */
@@ -20,6 +20,7 @@ import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { CommandModuleError } from './errors.js';
 import type { GuildInput } from './input.js';
+import type { CommandOutcome } from './outcome.js';
 
 export type { GuildInput } from './input.js';
 
@@ -29,7 +30,7 @@ export interface DiscordPort {
   guildRoleIds(guildId: string): Promise<Set<string>>;
 }
 
-/** What the road hands a command: everything it needs, loaded once, nothing global. */
+/** What the pipeline hands a command: everything it needs, loaded once, nothing global. */
 export interface CommandContext {
   /** The guild's settings; empty when `storeUnavailable` (only commands open to everyone run then). */
   settings: GuildSettings;
@@ -47,8 +48,8 @@ export interface CommandContext {
 
 export interface CommandResult {
   embeds: APIEmbed[];
-  /** One word for the interaction's log line: 'ok', 'invalid-input', an API outcome... */
-  outcome: string;
+  /** One word for the interaction's log line and metrics: 'ok', 'invalid-input', an API outcome... */
+  outcome: CommandOutcome;
   /** Show only to the caller even if the command's answers are public (unless already deferred publicly). */
   ephemeral?: boolean;
 }

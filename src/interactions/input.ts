@@ -35,10 +35,10 @@ export interface CommandInput {
   locale: string;
 }
 
-/** The input of a command run in a server: the only kind the road hands to a command. */
+/** The input of a command run in a server: the only kind the pipeline hands to a command. */
 export type GuildInput = CommandInput & { guildId: string };
 
-/** Which interaction this is, for the way in to answer it. */
+/** Which interaction this is, for the edge to answer it. */
 export interface InteractionRef {
   id: string;
   token: string;

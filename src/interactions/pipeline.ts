@@ -1,13 +1,13 @@
 /**
- * The one road every application command takes, whatever carried it in: known command,
+ * The pipeline every application command goes through, whichever edge it arrived at: known command,
  * guild-only, access, cooldown, run, and the answer. The work starts at once; if the answer is
- * ready within the way in's budget it is sent as the reply itself (one request), else the
+ * ready within the edge's budget it is sent as the reply itself (one request), else the
  * interaction is deferred and the answer edited in when it comes. Refusals are private and never
  * reach the API; every error becomes a reply and one log line, never a crash, and nothing is
  * answered twice.
  */
 import { performance } from 'node:perf_hooks';
-import { MessageFlags, type APIEmbed, type APIInteractionResponse, InteractionResponseType } from 'discord-api-types/v10';
+import { MessageFlags, type APIEmbed, InteractionResponseType } from 'discord-api-types/v10';
 import { isAdmin, mayRun } from '../core/access.js';
 import type { ClearService } from '../core/clearing.js';
 import type { GuildSettings, GuildRecords } from '../core/guilds.js';
@@ -16,20 +16,35 @@ import { type Translate, translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { Command, CommandContext, DiscordPort } from './command.js';
 import { InputError } from './errors.js';
-import { type CommandInput, parseCommand } from './input.js';
+import type { CommandInput } from './input.js';
+import type { AnswerMessage, Interaction } from './interaction.js';
+import type { Outcome } from './outcome.js';
 import { cooldown, damagedRecord, notAllowed, optionsNotUnderstood, serversOnly, storeOutcomeUnknown, storeUnavailable, unexpectedError, unknownCommand } from './replies.js';
+
+export type { AnswerMessage, Interaction, Transport } from './interaction.js';
+
+/** How an interaction was acknowledged: reply, defer, expired (too late), failed (not delivered). */
+export type Ack = 'reply' | 'defer' | 'expired' | 'failed';
 
 /** One interaction, as counted for the host's metrics. */
 export interface InteractionMeasure {
   command: string;
-  outcome: string;
-  /** How it was acknowledged: reply, defer, expired (too late), failed (not delivered). */
-  ack: string;
+  outcome: Outcome;
+  ack: Ack;
   /** Seconds from arrival to the first response (the reply itself, or a deferral). */
   ackSeconds: number | undefined;
   /** Seconds from arrival to the final answer being delivered. */
   replySeconds: number | undefined;
 }
+
+/** What happened to one interaction. */
+export type Handled =
+  /** The answer went out as the reply itself. */
+  | { kind: 'answered'; outcome: Outcome }
+  /** Deferred, then the answer edited in. */
+  | { kind: 'deferred'; outcome: Outcome }
+  /** The answer (or the deferral) could not be delivered; `expired` when Discord no longer took it. */
+  | { kind: 'failed'; outcome: Outcome; expired: boolean };
 
 export interface Services {
   guilds: GuildRecords;
@@ -40,26 +55,9 @@ export interface Services {
   observe?(measure: InteractionMeasure): void;
 }
 
-/** The message an answer carries; mentions name people and roles, never ping them. */
-export interface AnswerMessage {
-  embeds: APIEmbed[];
-  allowed_mentions: { parse: [] };
-  flags?: number;
-}
-
-/** How one interaction's answer travels: the way in implements it (a REST callback, an HTTP response). */
-export interface Transport {
-  /** How long the answer may take before the interaction is deferred, counted from its arrival. */
-  readonly budgetMs: number;
-  /** The first (and only) interaction response: the answer itself (type 4), or a deferral (type 5). */
-  respond(response: APIInteractionResponse): Promise<void>;
-  /** After a deferral: the answer, as an edit of the original response. */
-  edit(message: AnswerMessage): Promise<void>;
-}
-
-export interface Road {
-  /** Answers one application command interaction; never rejects. `via` goes into its log lines (e.g. the gateway shard). */
-  handle(raw: unknown, transport: Transport, arrivedAt?: number, via?: Record<string, unknown>): Promise<void>;
+export interface Pipeline {
+  /** Answers one application command; never rejects. */
+  handle(interaction: Interaction): Promise<Handled>;
   /** Waits (at most timeoutMs) for the interactions in hand. */
   drain(timeoutMs: number): Promise<void>;
 }
@@ -67,19 +65,28 @@ export interface Road {
 interface Answer {
   embeds: APIEmbed[];
   ephemeral: boolean;
-  outcome: string;
+  outcome: Outcome;
 }
 
-/** Set as the road passes each gate: what a deferral sent now should look like. */
-interface Stage {
+/** How a deferral sent from now on must look: private until the gates are passed, then the command's visibility. */
+interface Deferral {
   ephemeral: boolean;
 }
 
-export function createRoad(commands: Map<string, Command>, services: Services): Road {
-  const running = new Set<Promise<void>>();
+/** Past the gates: the answer on its way, and how a deferral sent while it is must look. */
+interface Decision {
+  answer: Promise<Answer>;
+  deferral: Deferral;
+}
+
+/** Before the gates are passed, a deferral is private: a refusal is always private. */
+const PRIVATE: Deferral = { ephemeral: true };
+
+export function createPipeline(commands: Map<string, Command>, services: Services): Pipeline {
+  const running = new Set<Promise<Handled>>();
   return {
-    handle(raw, transport, arrivedAt = performance.now(), via = {}) {
-      const task = answer(raw, transport, arrivedAt, via, commands, services);
+    handle(interaction) {
+      const task = answer(interaction, commands, services);
       running.add(task);
       void task.finally(() => running.delete(task));
       return task;
@@ -92,58 +99,78 @@ export function createRoad(commands: Map<string, Command>, services: Services): 
 
 const message = (a: Answer): AnswerMessage => ({ embeds: a.embeds, allowed_mentions: { parse: [] }, ...(a.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
 
-async function answer(raw: unknown, transport: Transport, arrivedAt: number, via: Record<string, unknown>, commands: Map<string, Command>, services: Services): Promise<void> {
+async function answer(interaction: Interaction, commands: Map<string, Command>, services: Services): Promise<Handled> {
   const { log } = services;
-  const parsed = parseCommand(raw);
-  if (!parsed.ok) {
-    log.warn({ ...via, reason: parsed.reason }, 'interaction not understood; ignored');
-    return;
-  }
-  const { input } = parsed;
-  const line = { command: input.name, sub: input.subcommand, guildId: input.guildId, userId: input.caller.id, ...via };
-  const stage: Stage = { ephemeral: true };
-  let outcome = 'error';
-  let ack = 'reply';
+  const { input, transport, arrivedAt, logFields } = interaction;
+  const line = { command: input.name, sub: input.subcommand, guildId: input.guildId, userId: input.caller.id, ...logFields };
+  let outcome: Outcome = 'error';
+  let ack: Ack = 'reply';
   let ackSeconds: number | undefined;
   let replySeconds: number | undefined;
   const since = () => (performance.now() - arrivedAt) / 1000;
+  const left = () => transport.budgetMs - (performance.now() - arrivedAt);
+  const defer = async (deferral: Deferral) => {
+    ack = 'defer';
+    await transport.respond({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: deferral.ephemeral ? { flags: MessageFlags.Ephemeral } : {} });
+    ackSeconds = since();
+  };
   try {
-    const work = decide(input, parsed.ref.applicationId, stage, commands, services);
-    const ready = await within(work, transport.budgetMs - (performance.now() - arrivedAt));
+    const deciding = decide(input, interaction.ref.applicationId, commands, services);
+    const decided = await within(deciding, left());
+    const ready = decided && (await within(decided.answer, left()));
     if (ready) {
       outcome = ready.outcome;
       await transport.respond({ type: InteractionResponseType.ChannelMessageWithSource, data: message(ready) });
       ackSeconds = replySeconds = since();
-      return;
+      return { kind: 'answered', outcome };
     }
-    ack = 'defer';
-    await transport.respond({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: stage.ephemeral ? { flags: MessageFlags.Ephemeral } : {} });
-    ackSeconds = since();
-    const late = await work;
+    await defer(decided ? decided.deferral : PRIVATE);
+    const late = await (await deciding).answer;
     outcome = late.outcome;
     // An edit keeps the deferral's visibility; the flags of the answer no longer apply.
     await transport.edit({ embeds: late.embeds, allowed_mentions: { parse: [] } });
     replySeconds = since();
+    return { kind: 'deferred', outcome };
   } catch (error) {
     // Only the transport can throw here: the answer could not be delivered.
     const expired = (error as { code?: unknown }).code === 10062;
     ack = expired ? 'expired' : 'failed';
     log.warn({ ...line, err: error }, expired ? 'interaction expired before the bot could answer' : 'could not deliver the answer');
+    return { kind: 'failed', outcome, expired };
   } finally {
     log.info({ ...line, outcome, ack, ms: Math.round(performance.now() - arrivedAt) }, 'interaction');
     services.observe?.({ command: input.name, outcome, ack, ackSeconds, replySeconds });
   }
 }
 
-/** The policy, in order; resolves with the answer, never rejects. */
-async function decide(input: CommandInput, applicationId: string, stage: Stage, commands: Map<string, Command>, services: Services): Promise<Answer> {
-  const refuse = (embed: APIEmbed, outcome: string): Answer => ({ embeds: [embed], ephemeral: true, outcome });
+/**
+ * The policy, in order. Resolves once the gates are passed (or one refused) with the answer on its
+ * way and how a deferral must look meanwhile; neither promise rejects.
+ */
+async function decide(input: CommandInput, applicationId: string, commands: Map<string, Command>, services: Services): Promise<Decision> {
   const t: Translate = translate(input.locale);
+  const refuse = (embed: APIEmbed, outcome: Outcome): Decision => ({ answer: Promise.resolve({ embeds: [embed], ephemeral: true, outcome }), deferral: PRIVATE });
   const command = commands.get(input.name);
   if (!command) return refuse(unknownCommand(t, input.name), 'unknown-command');
   const { guildId } = input;
   if (!guildId) return refuse(serversOnly(t, input.name), 'dm');
   if (command.access === 'admin' && !isAdmin(input.caller)) return refuse(notAllowed(t, input.name, 'admin'), 'refused');
+  // Errors are classified here, once: what the caller reads, and what the host reads in the log.
+  const failed = (error: unknown): Answer => {
+    const line = { command: input.name, sub: input.subcommand, guildId, userId: input.caller.id, err: error };
+    const refusal = (embed: APIEmbed, outcome: Outcome): Answer => ({ embeds: [embed], ephemeral: true, outcome });
+    if (error instanceof InputError) return refusal(optionsNotUnderstood(t, input.name), 'invalid-input');
+    if (error instanceof DamagedRecordError) {
+      services.log.error({ ...line, record: error.key, reason: error.reason }, 'damaged record');
+      return refusal(damagedRecord(t), 'damaged-record');
+    }
+    if (error instanceof StoreError) {
+      services.log.error({ ...line, written: error.written }, 'store unavailable');
+      return refusal(error.written === 'unknown' ? storeOutcomeUnknown(t, input.name) : storeUnavailable(t), 'store-error');
+    }
+    services.log.error(line, 'command failed');
+    return refusal(unexpectedError(t), 'error');
+  };
   try {
     let settings: GuildSettings;
     let storeUnavailable = false;
@@ -162,23 +189,14 @@ async function decide(input: CommandInput, applicationId: string, stage: Stage, 
     const ctx: CommandContext = { settings, storeUnavailable, guilds: services.guilds, clears: services.clears, discord: services.discord, applicationId, t, log: services.log };
     const until = await command.cooldownUntil?.(ctx);
     if (until !== undefined) return refuse(cooldown(t, input.name, until), 'cooldown');
-    stage.ephemeral = command.visibility === 'ephemeral';
-    const result = await command.execute({ ...input, guildId }, ctx);
-    return { embeds: result.embeds, ephemeral: stage.ephemeral || result.ephemeral === true, outcome: result.outcome };
+    const ephemeral = command.visibility === 'ephemeral';
+    const run = async (): Promise<Answer> => {
+      const result = await command.execute({ ...input, guildId }, ctx);
+      return { embeds: result.embeds, ephemeral: ephemeral || result.ephemeral === true, outcome: result.outcome };
+    };
+    return { answer: run().catch(failed), deferral: { ephemeral } };
   } catch (error) {
-    // Errors are classified here, once: what the caller reads, and what the host reads in the log.
-    const line = { command: input.name, sub: input.subcommand, guildId, userId: input.caller.id, err: error };
-    if (error instanceof InputError) return refuse(optionsNotUnderstood(t, input.name), 'invalid-input');
-    if (error instanceof DamagedRecordError) {
-      services.log.error({ ...line, record: error.key, reason: error.reason }, 'damaged record');
-      return refuse(damagedRecord(t), 'damaged-record');
-    }
-    if (error instanceof StoreError) {
-      services.log.error({ ...line, written: error.written }, 'store unavailable');
-      return refuse(error.written === 'unknown' ? storeOutcomeUnknown(t, input.name) : storeUnavailable(t), 'store-error');
-    }
-    services.log.error(line, 'command failed');
-    return refuse(unexpectedError(t), 'error');
+    return { answer: Promise.resolve(failed(error)), deferral: PRIVATE };
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Every answer the bot gives, in the caller's language: success, failure, info and refusal embeds
- * share one look, the refusals the road gives live here with the rest, and one function turns every
- * clear outcome into words an admin can act on. Embeds are plain API objects that both ways in send
+ * share one look, the refusals the pipeline gives live here with the rest, and one function turns every
+ * clear outcome into words an admin can act on. Embeds are plain API objects that both edges send
  * as they are. The API's own messages are quoted as they came; only our words are translated.
  */
 import { TimestampStyles, time } from '@discordjs/formatters';
@@ -9,7 +9,8 @@ import type { APIEmbed } from 'discord-api-types/v10';
 import type { KeyProblem } from '../core/apikey.js';
 import type { ClearAttempt } from '../core/clearing.js';
 import type { ClearOutcome } from '../core/sdapi.js';
-import type { Translate } from '../i18n/index.js';
+import type { MessageKey, Translate } from '../i18n/index.js';
+import type { ClearOutcomeKind } from './outcome.js';
 
 const COLORS = { success: 0x2ecc71, failure: 0xe74c3c, warning: 0xf1c40f, info: 0x5865f2 } as const;
 /** Discord's embed limits (title, description, field value). */
@@ -52,11 +53,25 @@ export function quote(text: string): string {
 export const relative = (ms: number) => time(Math.ceil(ms / 1000), TimestampStyles.RelativeTime);
 export const stamp = (ms: number) => time(Math.floor(ms / 1000), TimestampStyles.ShortDateTime);
 
-const OUTCOMES = ['ok', 'invalid-key', 'no-credits', 'plan', 'rate-limited', 'processing', 'api-error', 'http-error', 'timeout', 'network'] as const;
+/** The words for each clear outcome: a new outcome in the core fails the type check until it has some. */
+const OUTCOME_WORDS = {
+  ok: 'outcome.ok',
+  'invalid-key': 'outcome.invalid-key',
+  'no-credits': 'outcome.no-credits',
+  plan: 'outcome.plan',
+  'rate-limited': 'outcome.rate-limited',
+  processing: 'outcome.processing',
+  'api-error': 'outcome.api-error',
+  'http-error': 'outcome.http-error',
+  timeout: 'outcome.timeout',
+  network: 'outcome.network',
+} as const satisfies Record<ClearOutcomeKind, MessageKey>;
 
-/** Short words for an outcome kind, for /apikey status and /audit. */
+const hasWords = (kind: string): kind is ClearOutcomeKind => Object.hasOwn(OUTCOME_WORDS, kind);
+
+/** Short words for an outcome kind, for /apikey status and /audit (a stored kind we no longer know is shown as it is). */
 export function outcomeLabel(t: Translate, kind: string): string {
-  return (OUTCOMES as readonly string[]).includes(kind) ? t(`outcome.${kind as (typeof OUTCOMES)[number]}`) : kind;
+  return hasWords(kind) ? t(OUTCOME_WORDS[kind]) : kind;
 }
 
 /** Why a key was refused, in words. */
@@ -150,7 +165,7 @@ export function roleList(t: Translate, roleIds: readonly string[], separator: st
   return more > 0 ? `${shown}${separator === ', ' ? ' ' : separator}${t('roles.more', { count: more })}` : shown;
 }
 
-// ---------------------------------------------------------------- refusals the road gives
+// ---------------------------------------------------------------- refusals the pipeline gives
 
 export function notAllowed(t: Translate, command: string, access: 'admin' | 'operator' | 'everyone', grantedRoleIds: readonly string[] = []): APIEmbed {
   const admins = t('admins');

@@ -5,7 +5,7 @@
  * Why 10 s: an interaction is deferred within Discord's 3 s and its answer may then come up to
  * 15 minutes later, so the bound is not Discord's but the person's, who watches "thinking…" and
  * should get a plain answer while still looking. 10 s is twice the longest stall worth riding
- * out (a 5 s lock, a checkpoint, a Redis fork, a short failover), and the longest road, a
+ * out (a 5 s lock, a checkpoint, a Redis fork, a short failover), and the longest path, a
  * /clearcache (read, take, API call, record), still ends within a minute. Past it the call fails
  * as "Storage unavailable" (a write: "outcome unknown"), and /help answers without the store.
  * The drivers' own limits (SQLite's busy timeout, PostgreSQL's statement_timeout) are set a second

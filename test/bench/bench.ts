@@ -22,7 +22,7 @@ import { guildCreatePayload } from './guild-create.js';
 import { type ProcStats, procStats, procStatsIfAlive } from './proc.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const OUR_ENTRY = join(ROOT, 'dist/src/main.js');
+const OUR_ENTRY = join(ROOT, 'dist/src/bin/start.js');
 /** Our bot runs as `npm start` runs it: the node flags of package.json's start script. */
 export const OUR_NODE_FLAGS: string[] = (() => {
   const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
@@ -49,7 +49,7 @@ const PACE_TICK_MS = 2;
 export const SEED = 0x5eed_2024;
 
 /**
- * ours: dist/src/main.js. direct: the guide bot answering with one `interaction.reply()` after the
+ * ours: dist/src/bin/start.js. direct: the guide bot answering with one `interaction.reply()` after the
  * API call. defer: the guide bot deferring first, then `editReply()`.
  */
 export type BotKind = 'ours' | 'direct' | 'defer';
@@ -440,7 +440,7 @@ export interface MeasureOptions {
   logLevel: string;
   /** Extra node flags for the bot process, before its entry (investigation: --cpu-prof, --trace-gc...). */
   nodeArgs?: string[];
-  /** Our bot's entry (default dist/src/main.js; another build to compare, e.g. a patched copy). */
+  /** Our bot's entry (default dist/src/bin/start.js; another build to compare, e.g. a patched copy). */
   ourEntry?: string;
 }
 

@@ -38,10 +38,10 @@ import {
 import { procStatsIfAlive } from './proc.js';
 
 export const EXAMPLE_ENTRY = join(ROOT, 'test/bench/example-http-bot.mjs');
-export const OUR_ENTRY = join(ROOT, 'dist/src/main.js');
+export const OUR_ENTRY = join(ROOT, 'dist/src/bin/start.js');
 
 /**
- * ours-http: dist/src/main.js with INTERACTIONS_MODE=http. example: example-http-bot.mjs (express +
+ * ours-http: dist/src/bin/start.js with INTERACTIONS_MODE=http. example: example-http-bot.mjs (express +
  * discord-interactions' verifyKeyMiddleware, the answer in the HTTP response after the API call).
  * ours-gateway: our bot in its default gateway mode, the same burst (bench.ts's measureBot).
  */

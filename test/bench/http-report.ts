@@ -60,7 +60,7 @@ export function printHeaderLines(): void {
 
 export function printHttpHeader(rounds: number, bots: readonly HttpBotKind[], pace: Pace): void {
   console.log('sd-cache-bot HTTP benchmark: interactions as signed POSTs (Discord\'s HTTP interactions) to');
-  console.log('  ours-http = node dist/src/main.js with INTERACTIONS_MODE=http (the npm start flags);');
+  console.log('  ours-http = node dist/src/bin/start.js with INTERACTIONS_MODE=http (the npm start flags);');
   console.log('  example = test/bench/example-http-bot.mjs: Discord\'s example app\'s way (express + discord-interactions\' verifyKeyMiddleware,');
   console.log('            type 4 in the HTTP response after the API call with fetch, keys in Keyv + @keyv/sqlite), plain node;');
   console.log('  ours-gateway = our bot in gateway mode, the same burst through the gateway (bench.ts)');

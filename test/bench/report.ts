@@ -98,7 +98,7 @@ export function printTable(table: string[][]): void {
 
 export function printHeader(rounds: number, bots: readonly BotKind[], scenarios: readonly Scenario[]): void {
   const cpu = cpus();
-  console.log('sd-cache-bot benchmark: ours (node dist/src/main.js) against two discord.js-guide bots (node test/bench/reference-bot.mjs):');
+  console.log('sd-cache-bot benchmark: ours (node dist/src/bin/start.js) against two discord.js-guide bots (node test/bench/reference-bot.mjs):');
   console.log('  direct = one interaction.reply() after the API call; defer = deferReply() first, then editReply()');
   console.log(
     `machine: ${cpu.length} cpu(s) ${cpu[0]?.model.trim() ?? ''}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ` +

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: our bot (dist/src/main.js, as users run it) against the two bots the
+ * `npm run bench`: our bot (dist/src/bin/start.js, as users run it) against the two bots the
  * discord.js guide teaches (test/bench/reference-bot.mjs, plain JavaScript under plain `node`):
  *  - direct: answers with one `interaction.reply()` once the API has answered;
  *  - defer:  `deferReply()` at once, then `editReply()` with the answer.
@@ -43,7 +43,7 @@
  *        BENCH_NODE_ARGS=<flags> (extra node flags for every bot run, e.g.
  *          "--cpu-prof --cpu-prof-dir=/tmp/prof"; the report then names each run's profile and the
  *          burst's window for test/bench/profile-summary.ts)
- *        BENCH_OUR_ENTRY=<file> (another build of our bot instead of dist/src/main.js, for an A/B)
+ *        BENCH_OUR_ENTRY=<file> (another build of our bot instead of dist/src/bin/start.js, for an A/B)
  * To profile our bot in the 100 ms burst alone:
  *   BENCH_ROUNDS=1 BENCH_BOTS=ours BENCH_SCENARIOS=api100 BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench
  * Bounded: every wait has a timeout, and the whole run gives up after a limit that grows with the
@@ -53,7 +53,7 @@
  * The Discord stand-in delivers every interaction as a signed POST (Ed25519, its own key pair) to
  * the bot's endpoint, and takes the HTTP response as the callback (the 3 s deadline applies to it).
  * Bots, each fresh every round (process, stand-ins, temp database), the order rotating:
- *  - ours-http:    dist/src/main.js, INTERACTIONS_MODE=http (HTTP_PORT=0, the port read from the
+ *  - ours-http:    dist/src/bin/start.js, INTERACTIONS_MODE=http (HTTP_PORT=0, the port read from the
  *                  ready line), the npm start node flags; keys set through 300 /apikey set over HTTP;
  *  - example:      test/bench/example-http-bot.mjs, written as Discord's example app is (express,
  *                  discord-interactions' verifyKeyMiddleware, type 4 in the HTTP response once the

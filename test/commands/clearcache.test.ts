@@ -190,7 +190,7 @@ describe('/clearcache, one clear per server at a time', () => {
     expect(clears[0]!.userId).toBe(ranBy);
   });
 
-  it('after a clear, reports the cooldown to the road; a caller that got past it is told to wait, privately, and nothing is sent', async () => {
+  it('after a clear, reports the cooldown to the pipeline; a caller that got past it is told to wait, privately, and nothing is sent', async () => {
     await world.guilds.setKey(GUILD_ID, KEY, OTHER_USER);
     expect(await command.cooldownUntil!(await world.context())).toBeUndefined();
     await world.run(command, clearcache());

@@ -1,7 +1,7 @@
 /**
  * Every command, end to end: the built bot in a child process, driven only through the Discord and
  * API stand-ins, once through the gateway and once as an HTTP interactions endpoint. One bot serves
- * each way in; each test uses its own server.
+ * each edge; each test uses its own server.
  */
 import { Locale } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ const newKey = (label: string) => {
   return key;
 };
 
-// Every command through both ways in: the gateway, and signed POSTs to the HTTP endpoint.
+// Every command through both edges: the gateway, and signed POSTs to the HTTP endpoint.
 describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
   beforeAll(async () => {
     nextGuild = 0;

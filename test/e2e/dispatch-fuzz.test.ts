@@ -1,7 +1,7 @@
 /**
  * Random and malformed interactions, generated (fast-check), through the real client and the
- * road: every one is answered or ignored by design, nothing escapes the road, and a refused one
- * never reaches the API.
+ * pipeline: every one is answered or ignored by design, nothing escapes the pipeline, and a
+ * refused one never reaches the API.
  */
 import fc from 'fast-check';
 import { isAdmin, parsePermissions } from '../../src/core/access.js';

@@ -110,6 +110,7 @@ describe('every request is verified before its body is read', () => {
     ['a component interaction (buttons are not this bot\'s)', '{"type":3,"id":"1","token":"t"}', 400],
     ['an autocomplete interaction', '{"type":4,"id":"1","token":"t"}', 400],
     ['a modal submission', '{"type":5,"id":"1","token":"t"}', 400],
+    ['a slash command the bot cannot parse (no command name)', '{"type":2,"id":"1","token":"t","application_id":"2"}', 400],
   ])('%s gets %i', async (_label, body, status) => {
     const answer = await signedPost(body);
     expect(answer.status).toBe(status);
@@ -118,6 +119,13 @@ describe('every request is verified before its body is read', () => {
 
   it('logs the kinds it does not handle', () => {
     expect(rig.bot.logs().some((l) => l.level === 40 && /autocomplete/.test(l.msg))).toBe(true);
+  });
+
+  it('logs why a slash command it could not parse was answered 400, once, where it arrived', async () => {
+    // The line travels through the bot's standard output after the answer: wait for it.
+    await rig.bot.waitForLog((l) => l.msg === 'interaction not understood; ignored', 5000, 'the warning');
+    const lines = rig.bot.logs().filter((l) => l.msg === 'interaction not understood; ignored');
+    expect(lines).toEqual([expect.objectContaining({ level: 40, reason: 'no command name' })]);
   });
 });
 

@@ -83,7 +83,7 @@ function outcomes(): Array<[string, ClearOutcome]> {
   ];
 }
 
-/** Every reply that does not need a store: the road's refusals and errors, and every /clearcache answer. */
+/** Every reply that does not need a store: the pipeline's refusals and errors, and every /clearcache answer. */
 function plainReplies(t: Translate): Array<[string, APIEmbed]> {
   const replies: Array<[string, APIEmbed]> = [
     ['refusal (admin)', notAllowed(t, LONG_NAME, 'admin')],
@@ -151,7 +151,7 @@ let sd: SdApiStandIn;
 let world: CommandWorld;
 const rendered = new Map<string, Array<[string, APIEmbed]>>();
 
-/** Runs a command as the road would, in a language, with settings as given. */
+/** Runs a command as the pipeline would, in a language, with settings as given. */
 async function run(locale: string, cmd: Command, input: Parameters<typeof guildInput>[0], overrides: Partial<CommandContext> = {}): Promise<APIEmbed[]> {
   const result = await world.run(cmd, guildInput({ ...input, locale }), { t: translate(locale), ...overrides });
   return result.embeds;

@@ -1,5 +1,5 @@
 /**
- * The gateway way in, with the real discord.js client against the Discord stand-in: one request
+ * The gateway edge, with the real discord.js client against the Discord stand-in: one request
  * when the answer is ready, a deferral and an edit when it is not, and a fatal close reported.
  */
 import { randomBytes } from 'node:crypto';
@@ -11,7 +11,7 @@ import { createSdApi } from '../../src/core/sdapi.js';
 import { createSealer } from '../../src/core/seal.js';
 import { type Gateway, createGateway } from '../../src/gateway/gateway.js';
 import type { Command } from '../../src/interactions/command.js';
-import { createRoad } from '../../src/interactions/pipeline.js';
+import { createPipeline } from '../../src/interactions/pipeline.js';
 import { info } from '../../src/interactions/replies.js';
 import { parseConfig } from '../../src/config.js';
 import { SecretSet, createLogger } from '../../src/logger.js';
@@ -47,8 +47,8 @@ beforeAll(async () => {
   const log = createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
   const guilds = new GuildRecords(store, createSealer(randomBytes(32)));
   const clears = new ClearService({ api: createSdApi({ baseUrl: world.sd.baseUrl, timeoutMs: 1000 }), guilds, cooldownS: 0, apiTimeoutMs: 1000, storeDeadlineMs: store.deadlineMs });
-  const road = createRoad(new Map([['hello', hello]]), { guilds, clears, discord: { guildRoleIds: async () => new Set() }, log });
-  gateway = createGateway(parseConfig(world.env), road, log, (reason) => fatal.push(reason));
+  const pipeline = createPipeline(new Map([['hello', hello]]), { guilds, clears, discord: { guildRoleIds: async () => new Set() }, log });
+  gateway = createGateway(parseConfig(world.env), pipeline, log, (reason) => fatal.push(reason));
   await gateway.start();
 });
 afterAll(async () => {

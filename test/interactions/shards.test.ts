@@ -24,7 +24,7 @@ it('runs both shards on one session each, and logs each shard ready and the pair
   const sessions = rig.discord.sessions();
   expect(sessions.map((s) => [...s.shard]).sort()).toEqual([[0, 2], [1, 2]]);
   expect(sessions.every((s) => s.connected && s.live)).toBe(true);
-  expect(rig.app.gateway?.shards()).toEqual({ ids: [0, 1], count: 2 });
+  expect(rig.app.ready).toMatchObject({ shards: [0, 1], shardCount: 2 });
   const shardReady = rig.logs.filter((l) => l.msg === 'gateway shard ready');
   expect(shardReady.map((l) => [l.shard, l.shardCount]).sort()).toEqual([[0, 2], [1, 2]]);
   expect(rig.logs.find((l) => l.msg === 'ready')).toMatchObject({ mode: 'gateway', shards: [0, 1], shardCount: 2 });

@@ -1,5 +1,5 @@
 /**
- * The real commands on the road over a real Redis behind a proxy that stops answering: every
+ * The real commands through the pipeline over a real Redis behind a proxy that stops answering: every
  * command answers within the store's deadline (here short), /help without the store, and a
  * change whose write got no answer says that its outcome is unknown and how to check, never that
  * nothing was changed (on Redis the held-back write does land once the server answers again).
@@ -13,7 +13,8 @@ import { GuildRecords } from '../../src/core/guilds.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { createSealer } from '../../src/core/seal.js';
 import { loadCommands } from '../../src/interactions/command.js';
-import { type AnswerMessage, type Road, type Transport, createRoad } from '../../src/interactions/pipeline.js';
+import { receive } from '../../src/interactions/interaction.js';
+import { type AnswerMessage, type Pipeline, type Transport, createPipeline } from '../../src/interactions/pipeline.js';
 import { SecretSet, createLogger } from '../../src/logger.js';
 import { type Store, openStore } from '../../src/store/index.js';
 import type { LogLine } from '../support/bot-process.js';
@@ -26,7 +27,10 @@ const SLACK_MS = 1500;
 const ROLE = { id: '600000000000000009', name: 'Ops', managed: false };
 
 /** The answer as the caller sees it, whether it came as the reply or as the edit after a deferral. */
-async function ask(road: Road, spec: Parameters<typeof commandPayload>[0]): Promise<{ embed: APIEmbed; ms: number }> {
+/** For the parse at the edge: every payload here is a command, so it logs nothing. */
+const quiet = createLogger({ level: 'silent', format: 'json', secrets: new SecretSet(), destination: { write: () => undefined } });
+
+async function ask(pipeline: Pipeline, spec: Parameters<typeof commandPayload>[0]): Promise<{ embed: APIEmbed; ms: number }> {
   const responses: APIInteractionResponse[] = [];
   const edits: AnswerMessage[] = [];
   const transport: Transport = {
@@ -35,7 +39,9 @@ async function ask(road: Road, spec: Parameters<typeof commandPayload>[0]): Prom
     edit: async (m) => void edits.push(m),
   };
   const started = performance.now();
-  await road.handle(commandPayload({ admin: true, ...spec }), transport);
+  const received = receive(commandPayload({ admin: true, ...spec }), { transport: () => transport, arrivedAt: started }, quiet);
+  if (received.kind !== 'command') throw new Error(received.reason);
+  await pipeline.handle(received.interaction);
   const first = responses[0];
   const embed = edits[0]?.embeds[0] ?? (first?.type === 4 ? first.data?.embeds?.[0] : undefined);
   if (!embed) throw new Error(`no answer: ${JSON.stringify({ responses, edits })}`);
@@ -47,7 +53,7 @@ describe('commands while the Redis server stops answering', () => {
   let proxy: TcpProxy;
   let store: Store;
   let guilds: GuildRecords;
-  let road: Road;
+  let pipeline: Pipeline;
   /** When set, the next write to the store first makes the proxy black-hole: the read before it went through. */
   let stallAtWrite = false;
   const logs: LogLine[] = [];
@@ -66,7 +72,7 @@ describe('commands while the Redis server stops answering', () => {
     guilds = new GuildRecords(records, createSealer(randomBytes(32)));
     const log = createLogger({ level: 'info', format: 'json', secrets: new SecretSet(), destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
     const clears = new ClearService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds, cooldownS: 0, apiTimeoutMs: 500, storeDeadlineMs: store.deadlineMs });
-    road = createRoad(await loadCommands(), { guilds, clears, discord: { guildRoleIds: async () => new Set([ROLE.id]) }, log });
+    pipeline = createPipeline(await loadCommands(), { guilds, clears, discord: { guildRoleIds: async () => new Set([ROLE.id]) }, log });
   });
   afterEach(async () => {
     stallAtWrite = false;
@@ -83,10 +89,10 @@ describe('commands while the Redis server stops answering', () => {
   it('/help answers without the store, in time; a command that needs it says storage is unavailable', async (ctx) => {
     if (!db) return ctx.skip();
     proxy.blackHole();
-    const help = await ask(road, { command: 'help' });
+    const help = await ask(pipeline, { command: 'help' });
     expect(help.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
     expect(help.embed.title).toBe('Stable Diffusion cache bot');
-    const status = await ask(road, { command: 'apikey', subcommand: 'status' });
+    const status = await ask(pipeline, { command: 'apikey', subcommand: 'status' });
     expect(status.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
     expect(status.embed.title).toBe('Storage unavailable');
     expect(status.embed.description).toContain('nothing was changed');
@@ -98,7 +104,7 @@ describe('commands while the Redis server stops answering', () => {
   ] as Array<[string, Parameters<typeof commandPayload>[0], string]>)('%s whose write gets no answer: "outcome unknown", how to check, and never "nothing was changed"', async ([, spec, check], ctx) => {
     if (!db) return ctx.skip();
     stallAtWrite = true;
-    const answer = await ask(road, spec);
+    const answer = await ask(pipeline, spec);
     expect(answer.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
     expect(answer.embed.title).toBe('Outcome unknown: the database did not answer in time');
     expect(answer.embed.description).toContain(check);
@@ -109,7 +115,7 @@ describe('commands while the Redis server stops answering', () => {
   it('what "unknown" means: the write held back lands once the server answers again', async (ctx) => {
     if (!db) return ctx.skip();
     stallAtWrite = true;
-    await ask(road, { command: 'apikey', subcommand: 'remove' });
+    await ask(pipeline, { command: 'apikey', subcommand: 'remove' });
     stallAtWrite = false;
     proxy.resume();
     // The earlier /apikey set landed after all, and so did this removal.

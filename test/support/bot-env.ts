@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BOT_ENTRY = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
+export const BOT_ENTRY = fileURLToPath(new URL('../../dist/src/bin/start.js', import.meta.url));
 
 /** Just enough of the parent environment for node to run; nothing of the developer's .env or shell. */
 export function baseEnv(): Record<string, string> {

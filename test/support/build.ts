@@ -1,5 +1,5 @@
 /**
- * vitest global setup: compile the bot once, so end-to-end tests start `node dist/src/main.js` as npm start does.
+ * vitest global setup: compile the bot once, so end-to-end tests start `node dist/src/bin/start.js` as npm start does.
  *
  * Skipped when dist/ is newer than every source: a full build rewrites every file of dist/, and a
  * bot that another vitest run (another test file, run beside this one) was starting at that moment

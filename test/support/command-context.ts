@@ -2,7 +2,7 @@
  * A real context for running a command directly with plain input: GuildRecords and ClearService over
  * a fresh SQLite file in a temp folder, the API client against the loopback stand-in, a clock the
  * test moves, a logger whose lines the test reads, and a DiscordPort that is a plain object (it is
- * a port, not Discord). Settings are loaded once per run, as the road does.
+ * a port, not Discord). Settings are loaded once per run, as the pipeline does.
  *
  *   const sd = await startSdApiStandIn();
  *   const world = await openCommandWorld(sd, { cooldownS: 30 });
@@ -63,9 +63,9 @@ export interface CommandWorld {
   /** Another ClearService over a second connection to the same file: another process of the bot. */
   otherProcess(options?: CommandWorldOptions): Promise<{ guilds: GuildRecords; clears: ClearService }>;
   settings(guildId?: string): Promise<GuildSettings>;
-  /** The context the road would build for this guild now: settings loaded once. */
+  /** The context the pipeline would build for this guild now: settings loaded once. */
   context(guildId?: string, overrides?: Partial<CommandContext>): Promise<CommandContext>;
-  /** Loads the guild's settings once, then runs the command as the road would hand it the input. */
+  /** Loads the guild's settings once, then runs the command as the pipeline would hand it the input. */
   run(command: Command, input: GuildInput, overrides?: Partial<CommandContext>): Promise<CommandResult>;
   close(): Promise<void>;
 }

@@ -1,9 +1,9 @@
 /**
- * Interactions as Discord sends them, for tests that drive the road without any transport, and
+ * Interactions as Discord sends them, for tests that drive the pipeline without any edge, and
  * plain command input for tests that run a command directly.
  *
  *   const raw = commandPayload({ command: 'apikey', subcommand: 'set', options: [{ name: 'key', type: 3, value: 'k' }], admin: true });
- *   await road.handle(raw, transport.recorder());
+ *   const received = receive(raw, { transport: () => recorder, arrivedAt: performance.now() }, log);
  *   const input = guildInput({ name: 'access', subcommand: 'grant', roles: { role: { id: '5', name: 'Ops', managed: false } } });
  */
 import { ADMINISTRATOR } from '../../src/core/access.js';

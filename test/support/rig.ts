@@ -8,9 +8,9 @@
  *   await rig.close();
  */
 import { randomBytes } from 'node:crypto';
-import { type App, createApp } from '../../src/app.js';
+import type { App } from '../../src/app.js';
+import { createBot } from '../../src/bot.js';
 import { parseConfig } from '../../src/config.js';
-import { SecretSet, createLogger } from '../../src/logger.js';
 import { type BotProcess, type LogLine, startBotProcess } from './bot-process.js';
 import { type DiscordStandIn, type DiscordStandInOptions, type InteractionSpec, type VisibleReply, makeSnowflake, startDiscordStandIn } from './discord-standin.js';
 import { type SdApiStandIn, startSdApiStandIn } from './sdapi-standin.js';
@@ -113,11 +113,11 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
 export async function startInProcessRig(options: RigOptions = {}): Promise<InProcessRig> {
   const { closeWorld, ...world } = await startWorld(options);
   const logs: LogLine[] = [];
-  const secrets = new SecretSet();
-  const config = parseConfig(world.env);
-  secrets.pin(config.discordToken);
-  const log = createLogger({ level: config.logLevel, format: 'json', secrets, destination: { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) } });
-  const app = await createApp(config, log, secrets, { onFatal: (reason) => logs.push({ level: 60, msg: `fatal: ${reason}` }) });
+  // The process' own set-up (secrets, logger, app), with the lines kept here and no signals.
+  const { app } = await createBot(parseConfig(world.env), {
+    destination: { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
+    onFatal: (reason) => logs.push({ level: 60, msg: `fatal: ${reason}` }),
+  });
   await app.start();
   return {
     ...world,
