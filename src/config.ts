@@ -72,6 +72,7 @@ function databaseUrlProblem(v: string, name: string): string | undefined {
   if (file !== undefined) {
     if (file === '' || file.endsWith('/')) return `${name} must name a database file after sqlite://, e.g. sqlite://data/bot.sqlite`;
     if (/[?#]/.test(file)) return `${name} is a file path after sqlite:// and takes no ?options or #fragment: remove everything from the ? or #, e.g. sqlite://data/bot.sqlite`;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
     if (/[\x00-\x1f\x7f]/.test(file)) return `${name} holds a control character (a line break or tab inside the value?): write the path on one line, e.g. sqlite://data/bot.sqlite`;
     return undefined;
   }

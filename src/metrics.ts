@@ -68,10 +68,16 @@ export function createMetrics(commandNames: Iterable<string>): Metrics {
   function child(metric: Histogram, labels: Record<string, string>): { observe(value: number): void };
   function child(metric: Counter | Histogram, labels: Record<string, string>): unknown {
     let byLabels = made.get(metric);
-    if (!byLabels) made.set(metric, (byLabels = new Map()));
+    if (!byLabels) {
+      byLabels = new Map();
+      made.set(metric, byLabels);
+    }
     const id = Object.values(labels).join('\u0000');
     let found = byLabels.get(id);
-    if (!found) byLabels.set(id, (found = metric.labels(labels)));
+    if (!found) {
+      found = metric.labels(labels);
+      byLabels.set(id, found);
+    }
     return found;
   }
 

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BotError, DamagedRecordError, StoreError, StoreTimeoutError, isExpected } from '../src/core/errors.js';
+import { type BotError, DamagedRecordError, StoreError, StoreTimeoutError, isExpected } from '../src/core/errors.js';
 import { ConfigError, KeyFileError, StartupError } from '../src/errors.js';
 import { CommandModuleError, InputError } from '../src/interactions/errors.js';
 import { resolveEncryptionKey } from '../src/keyfile.js';

@@ -140,7 +140,7 @@ export class ClearService {
 
   /** Takes the guild for `mine` in one conditional write, unless a live clear holds it or a cooldown runs. */
   private async take(guildId: string, basedOn: GuildSettings, mine: ClearState): Promise<Taken> {
-    let taking;
+    let taking: Awaited<ReturnType<GuildRecords['modify']>>;
     try {
       taking = await this.options.guilds.modify<'taken' | 'running' | number>(guildId, basedOn, (s) => {
         if (s.clear && this.running(s.clear)) return [s, 'running'];

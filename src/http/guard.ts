@@ -79,7 +79,10 @@ export function createConnectionGuard(limits: HttpLimits, events: GuardEvents): 
 
   const tally = (address: string) => {
     let found = perAddress.get(address);
-    if (!found) perAddress.set(address, (found = { count: 0, held: 0 }));
+    if (!found) {
+      found = { count: 0, held: 0 };
+      perAddress.set(address, found);
+    }
     return found;
   };
   const forget = (conn: Connection) => {

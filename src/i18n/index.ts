@@ -45,7 +45,10 @@ const PLACEHOLDER = /\{(\w+)\}/g;
 function translator(catalog: Catalog, locale: string): Translate {
   // Made on first use: each Intl formatter loads its locale's data, and most locales never come up.
   let numbers: Intl.NumberFormat | undefined;
-  const number = (value: number) => (numbers ??= new Intl.NumberFormat(locale)).format(value);
+  const number = (value: number) => {
+    numbers ??= new Intl.NumberFormat(locale);
+    return numbers.format(value);
+  };
   const money = ({ amount, currency }: Money) => {
     try {
       return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);

@@ -47,7 +47,6 @@ export interface InteractionRef {
 
 export type ParsedCommand = { ok: true; ref: InteractionRef; input: CommandInput } | { ok: false; reason: string };
 
-type Json = Record<string, unknown>;
 const isId = (v: unknown): v is string => typeof v === 'string' && /^\d{1,20}$/.test(v);
 const text = (v: unknown, max = 100): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
 

@@ -24,7 +24,7 @@ const shown = (url: string) => (url.startsWith('sqlite:') ? url : redactUrl(url)
 const records = (n: number) => `${n} ${n === 1 ? 'record' : 'records'}`;
 
 function targetArgument(args: string[]): string {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: { to: { type: 'string' } }; strict: true; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args, options: { to: { type: 'string' } }, strict: true, allowPositionals: true });
   } catch {
@@ -65,7 +65,7 @@ export async function migrateStore(args: string[]): Promise<void> {
 
     say(`Copying every record of ${source.where} to ${target.where}, as stored (sealed API keys stay sealed).`);
     let done = 0;
-    let report;
+    let report: Awaited<ReturnType<typeof migrateRecords>>;
     try {
       report = await migrateRecords(source, target, (counts) => {
         done = counts.seen;

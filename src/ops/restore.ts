@@ -21,7 +21,7 @@ export async function restore(args: readonly string[]): Promise<void> {
 
 /** Says so now, rather than at the next start, when the backup is sealed under another key than the bot's. */
 async function warnOfAnotherKey(databaseUrl: string, configured: Buffer | undefined, file: string): Promise<void> {
-  let key;
+  let key: ReturnType<typeof resolveEncryptionKey>;
   try {
     key = resolveEncryptionKey(configured, file, false);
   } catch (error) {

@@ -43,7 +43,7 @@ async function clearcache(guildId) {
 }
 
 // Discord POSTs every interaction here; the middleware checks the signature and parses the body.
-app.post('/interactions', verifyKeyMiddleware(PUBLIC_KEY), async function (req, res) {
+app.post('/interactions', verifyKeyMiddleware(PUBLIC_KEY), async (req, res) => {
   const { type, data, guild_id } = req.body;
 
   if (type === InteractionType.PING) {

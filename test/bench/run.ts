@@ -134,7 +134,7 @@ async function main(rounds: number, bots: BotKind[], scenarios: Scenario[], limi
         process.stdout.write(`round ${round + 1}/${rounds} ${scenario.name}: ${kind}... `);
         const t = performance.now();
         const figures = await measureBot(kind, scenario, workload, { logLevel, nodeArgs, ...(ourEntry ? { ourEntry } : {}) });
-        (results[scenario.name][kind] ??= []).push(figures);
+        results[scenario.name][kind] = [...(results[scenario.name][kind] ?? []), figures];
         const { late, failures } = figures.burst;
         const trouble = [late.length ? `${late.length} late` : '', failures.length ? `${failures.length} failed` : '', figures.exit ? `exited ${figures.exit.code}` : ''].filter(Boolean);
         console.log(`${((performance.now() - t) / 1000).toFixed(1)} s${trouble.length ? ` (${trouble.join(', ')})` : ''}`);
@@ -172,7 +172,7 @@ async function httpMain(c: Common, bots: HttpBotKind[], pace: Pace): Promise<Htt
       process.stdout.write(`round ${round + 1}/${c.rounds} http: ${kind}... `);
       const t = performance.now();
       const f = await measureHttpBot(kind, workload, pace, measureOptions(c));
-      (results[kind] ??= []).push(f);
+      results[kind] = [...(results[kind] ?? []), f];
       console.log(`${((performance.now() - t) / 1000).toFixed(1)} s${trouble(f.burst, f.exit)}${f.sustained ? `; paced${trouble(f.sustained, undefined)}` : ''}`);
     }
   }
@@ -193,7 +193,8 @@ async function scaleMain(c: Common, stores: StoreKind[]): Promise<ScaleResults> 
         process.stdout.write(`round ${round + 1}/${c.rounds} ${store}, ${workers} process(es)... `);
         const t = performance.now();
         const f = await measureScale(store, workers, workload, measureOptions(c));
-        ((results[store] ??= {})[workers] ??= []).push(f);
+        results[store] ??= {};
+        results[store][workers] = [...(results[store][workers] ?? []), f];
         console.log(f ? `${((performance.now() - t) / 1000).toFixed(1)} s${trouble(f.burst, f.exit)}` : 'skipped');
       }
     }

@@ -5,7 +5,7 @@
  *   const figures = await measureScale('postgres', 2, makeWorkload(), { logLevel: 'info' });   // undefined: no server
  */
 import { randomBytes } from 'node:crypto';
-import { type BotProcess } from '../support/bot-process.js';
+import type { BotProcess } from '../support/bot-process.js';
 import { type TestDatabase, postgresDatabase, redisDatabase } from '../support/servers.js';
 import { tempDir } from '../support/temp.js';
 import { type BurstResult, type MeasureOptions, type Workload, SETTLE_MS, complaintsOf, driveInteractions, setKeysThroughApikeySet, sleep } from './bench.js';

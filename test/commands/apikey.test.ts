@@ -25,7 +25,10 @@ const remove = (userId = USER_ID) => guildInput({ name: 'apikey', subcommand: 'r
 
 let sd: SdApiStandIn;
 let world: CommandWorld;
-useCommandWorld({ cooldownS: 30 }, (s, w) => ((sd = s), (world = w)));
+useCommandWorld({ cooldownS: 30 }, (s, w) => {
+  sd = s;
+  world = w;
+});
 
 describe('/apikey set', () => {
   it('checks the key with the API, stores it sealed, answers with it masked and the balance, and records who set it and when', async () => {
@@ -66,7 +69,7 @@ describe('/apikey set', () => {
   });
 
   it('accepts a key exactly at the length limit', async () => {
-    const longest = 'k'.repeat(MAX_KEY_LENGTH - 4) + 'LAST';
+    const longest = `${'k'.repeat(MAX_KEY_LENGTH - 4)}LAST`;
     const result = await world.run(command, set(longest));
     expect(result.outcome).toBe('ok');
     expect(world.guilds.openKey(GUILD_ID, await world.settings())).toMatchObject({ kind: 'ok', key: longest });

@@ -23,7 +23,10 @@ const ago = (ms: number) => `<t:${Math.ceil(ms / 1000)}:R>`;
 
 let sd: SdApiStandIn;
 let world: CommandWorld;
-useCommandWorld({}, (s, w) => ((sd = s), (world = w)));
+useCommandWorld({}, (s, w) => {
+  sd = s;
+  world = w;
+});
 
 describe('/audit', () => {
   it('says there is nothing yet on a new server', async () => {

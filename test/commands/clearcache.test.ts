@@ -18,7 +18,10 @@ const clearcache = (userId = USER_ID, guildId = GUILD_ID) => guildInput({ name: 
 
 let sd: SdApiStandIn;
 let world: CommandWorld;
-useCommandWorld({ cooldownS: 30 }, (s, w) => ((sd = s), (world = w)));
+useCommandWorld({ cooldownS: 30 }, (s, w) => {
+  sd = s;
+  world = w;
+});
 
 describe('/clearcache without a usable key', () => {
   it('with no key, says to set one, sends nothing, records nothing, arms no cooldown', async () => {
@@ -164,7 +167,10 @@ describe('/clearcache, one clear per server at a time', () => {
     let bothAsked!: () => void;
     const both = new Promise<void>((resolve) => (bothAsked = resolve));
     const clear = world.clears.clear.bind(world.clears);
-    world.clears.clear = (...args) => (++asked === 2 && bothAsked(), clear(...args));
+    world.clears.clear = (...args) => {
+      if (++asked === 2) bothAsked();
+      return clear(...args);
+    };
     const gate = sd.hold();
     let results: Awaited<ReturnType<typeof world.run>>[];
     try {

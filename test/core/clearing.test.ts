@@ -44,8 +44,14 @@ describe('ClearService', () => {
     const settings = await guilds.settings('1');
     const counts = { read: 0, write: 0 };
     const [read, write] = [store.read.bind(store), store.write.bind(store)];
-    store.read = (key) => (counts.read++, read(key));
-    store.write = (key, value, version) => (counts.write++, write(key, value, version));
+    store.read = (key) => {
+      counts.read++;
+      return read(key);
+    };
+    store.write = (key, value, version) => {
+      counts.write++;
+      return write(key, value, version);
+    };
     try {
       expect(await svc.clear('1', 'u1', settings)).toMatchObject({ kind: 'done', recorded: true });
     } finally {
@@ -150,7 +156,9 @@ describe('ClearService', () => {
       const real = () => realModify(...args);
       return calls.includes(++count) ? instead(real) : real();
     }) as typeof guilds.modify;
-    return () => void (guilds.modify = realModify);
+    return () => {
+      guilds.modify = realModify;
+    };
   };
   const full = () => Promise.reject(new StoreError('write', new Error('SQLITE_FULL')));
 
@@ -209,7 +217,10 @@ describe('ClearService', () => {
 
   it('a take answered so late that the hold would lapse during the call: no call, the hold given back', async () => {
     // The store answers the take, but only after most of the hold has gone (a slow link).
-    const restore = interfere([1], (real) => real().then((taken) => ((now += STORE_DEADLINE_MS + 2500), taken)));
+    const restore = interfere([1], (real) => real().then((taken) => {
+      now += STORE_DEADLINE_MS + 2500;
+      return taken;
+    }));
     const before = sd.requests.length;
     try {
       const failed = await quick().clear('1', 'u', await guilds.settings('1')).then(() => undefined, (e: unknown) => e);
@@ -262,7 +273,10 @@ describe('ClearService across processes (two connections to one SQLite file)', (
     const oneWaits = new Promise<void>((resolve) => (waiting = resolve));
     for (const { guilds } of [a, b]) {
       const read = guilds.settings.bind(guilds);
-      guilds.settings = (guildId) => (waiting(), read(guildId));
+      guilds.settings = (guildId) => {
+        waiting();
+        return read(guildId);
+      };
     }
     const gate = sd.hold();
     let one: ClearAttempt;

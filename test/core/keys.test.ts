@@ -9,7 +9,10 @@ const OLD_KEY = 'old-key-9876543210-wxyz';
 
 let sd: SdApiStandIn;
 let world: CommandWorld;
-useCommandWorld({ cooldownS: 30 }, (s, w) => ((sd = s), (world = w)));
+useCommandWorld({ cooldownS: 30 }, (s, w) => {
+  sd = s;
+  world = w;
+});
 
 const keys = () => world.clears.keys;
 

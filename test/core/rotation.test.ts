@@ -103,7 +103,7 @@ describe('key rotation', () => {
     const report = await resealKeys(store, oldSealer, newSealer);
     expect({ ...report, damaged: byGuild(report.damaged) }).toEqual({ resealed: 11, alreadyNew: 0, damaged: expected });
     expect(await Promise.all(['1003', '2001', '2002'].map(sealedOf))).toEqual(before);
-    const { ['1003']: _altered, ...rest } = keys;
+    const { 1003: _altered, ...rest } = keys;
     expect(await opensUnder(newSealer)).toEqual(rest);
   });
 

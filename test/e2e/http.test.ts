@@ -155,7 +155,9 @@ describe('commands over HTTP', () => {
     const handle = rig.discord.sendInteraction({
       ...as[who],
       command: command === 'retired' ? 'audit' : command,
-      ...(command === 'retired' ? { mutate: (p: { data: { name: string } }) => void (p.data.name = 'retired') } : {}),
+      ...(command === 'retired' ? { mutate: (p: { data: { name: string } }) => {
+        p.data.name = 'retired';
+      } } : {}),
     });
     const reply = await handle.reply();
     expect(embedOf(reply).title).toBe(title);

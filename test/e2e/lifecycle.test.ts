@@ -54,7 +54,7 @@ describe('npm run deploy-commands', () => {
     const locales = ['de', 'es-419', 'es-ES', 'fr', 'ja', 'pt-BR'];
     expect(Object.keys(byName.help!.description_localizations ?? {}).sort()).toEqual(locales);
     expect(byName.help!.description_localizations).toMatchObject({ de: de['cmd.help'], ja: ja['cmd.help'], 'es-419': es['cmd.help'] });
-    const key = (byName.apikey!.options?.[0] as { options?: Array<{ description_localizations?: Record<string, string> }> }).options?.[0];
+    const key = (byName.apikey!.options?.[0] as { options?: Array<{ description_localizations?: Record<string, string> }> } | undefined)?.options?.[0];
     expect(Object.keys(key?.description_localizations ?? {}).sort()).toEqual(locales);
   });
 

@@ -27,7 +27,10 @@ describe('a store server that takes the connection and never answers, at start',
     if (!db) return undefined;
     const proxy = await tcpProxy(db.url);
     proxy.blackHole();
-    return { url: proxy.url, close: async () => (await proxy.close(), await db.drop()) };
+    return { url: proxy.url, close: async () => {
+      await proxy.close();
+      await db.drop();
+    } };
   };
   const redisPort = new URL(TEST_REDIS_URL).port || '6379';
   const redisHost = new URL(TEST_REDIS_URL).hostname;
@@ -47,7 +50,10 @@ describe('a store server that takes the connection and never answers, at start',
       if (!db) return undefined;
       const proxy = await tcpProxy(db.url);
       proxy.blackHoleWhen((sent) => sent.includes('SCAN'));
-      return { url: proxy.url, close: async () => (await proxy.close(), await db.drop()) };
+      return { url: proxy.url, close: async () => {
+      await proxy.close();
+      await db.drop();
+    } };
     };
     await startsAndStops(make, /^bot: DATABASE_URL: redis:\/\/.* stopped answering while the bot read its records at start \(no answer to a scan within 2000 ms\); check/);
   }, STORE_DEADLINE_MS + SLACK_MS + 10_000);

@@ -82,7 +82,7 @@ describe.each(LANGUAGES)('the %s catalog', (language, catalog: Catalog) => {
   it('translates the link texts', () => {
     const ours = links(catalog['help.links.value']);
     expect(ours).toHaveLength(2);
-    ours.forEach((link, i) => expect(link.text).not.toBe(links(en['help.links.value'])[i]!.text));
+    for (const [i, link] of ours.entries()) expect(link.text).not.toBe(links(en['help.links.value'])[i]!.text);
   });
 
   it('keeps every command description within 100 characters', () => {

@@ -160,7 +160,9 @@ async function run(locale: string, cmd: Command, input: Parameters<typeof guildI
 /** Every reply of /apikey, /access, /audit and /help, at its longest, in one language. */
 async function commandReplies(locale: string): Promise<Array<[string, APIEmbed]>> {
   const out: Array<[string, APIEmbed]> = [];
-  const add = (label: string, embeds: APIEmbed[]) => embeds.forEach((e) => out.push([label, e]));
+  const add = (label: string, embeds: APIEmbed[]) => {
+    for (const e of embeds) out.push([label, e]);
+  };
   const unreadable: GuildSettings = { roles: [], audit: [], apiKey: { sealed: 'not-sealed-by-this-key', setBy: ID, setAt: LATE } };
   const guildId = `${GUILD_ID}${locale}`;
 

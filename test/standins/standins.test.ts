@@ -129,8 +129,14 @@ describe('SD API stand-in', () => {
     sd.setMode('no-credits', { key: 'k2' });
     const gate = sd.hold();
     let answered = 0;
-    const first = clearCache(sd, { key: 'k1' }).then((res) => (answered++, res));
-    const second = clearCache(sd, { key: 'k2' }).then((res) => (answered++, res));
+    const first = clearCache(sd, { key: 'k1' }).then((res) => {
+      answered++;
+      return res;
+    });
+    const second = clearCache(sd, { key: 'k2' }).then((res) => {
+      answered++;
+      return res;
+    });
     await sd.waitForRequests(2, 5_000);
     // Unheld, an answer goes out in the microtasks after its arrival: by the next macrotask it would be written.
     await new Promise((resolve) => setImmediate(resolve));
@@ -408,7 +414,7 @@ describe('Discord stand-in with the real discord.js client', () => {
     });
     const handles = guilds.map(({ id }) => discord.sendInteraction({ guildId: id, userId: makeSnowflake(), command: 'clearcache' }));
     const replies = await Promise.all(handles.map((h) => h.reply(5_000)));
-    replies.forEach((reply, i) => expect(reply.body.content).toBe(`done in ${guilds[i]?.id}`));
+    for (const [i, reply] of replies.entries()) expect(reply.body.content).toBe(`done in ${guilds[i]?.id}`);
     expect(discord.requests.filter((r) => r.status >= 400)).toEqual([]);
   });
 });

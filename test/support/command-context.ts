@@ -136,7 +136,7 @@ export const everything = (result: CommandResult): string => JSON.stringify(resu
  *
  *   let sd: SdApiStandIn;
  *   let world: CommandWorld;
- *   useCommandWorld({ cooldownS: 30 }, (s, w) => ((sd = s), (world = w)));
+ *   useCommandWorld({ cooldownS: 30 }, (s, w) => { sd = s; world = w; });
  */
 export function useCommandWorld(options: CommandWorldOptions, bind: (sd: SdApiStandIn, world: CommandWorld) => void): void {
   let sd: SdApiStandIn | undefined;

@@ -215,11 +215,12 @@ function resolveOptions(input: InteractionInput): APIInteractionDataResolved | u
       const role = input.guild?.roles.get(id);
       // Discord's client cannot offer a role that does not exist; a test asking for one is a mistake.
       if (!role) throw new Error(`Discord stand-in: role option "${option.name}" names unknown role ${id}`);
-      (resolved.roles ??= {})[id] = role;
+      resolved.roles = { ...resolved.roles, [id]: role };
     } else if (option.type === ApplicationCommandOptionType.User) {
-      (resolved.users ??= {})[id] = makeUser(id, `user${id.slice(-4)}`);
+      resolved.users = { ...resolved.users, [id]: makeUser(id, `user${id.slice(-4)}`) };
       if (input.guild) {
-        (resolved.members ??= {})[id] = {
+        resolved.members ??= {};
+        resolved.members[id] = {
           roles: [],
           joined_at: input.guild.joinedAt,
           permissions: DEFAULT_EVERYONE_PERMISSIONS.toString(),

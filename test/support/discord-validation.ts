@@ -18,8 +18,12 @@ export interface DiscordError {
 
 function addError(errors: FieldErrors, path: readonly (string | number)[], code: string, message: string): void {
   let node = errors;
-  for (const key of path) node = (node[String(key)] ??= {}) as FieldErrors;
-  ((node._errors ??= []) as Array<{ code: string; message: string }>).push({ code, message });
+  for (const key of path) {
+    node[String(key)] ??= {};
+    node = node[String(key)] as FieldErrors;
+  }
+  node._errors ??= [];
+  (node._errors as Array<{ code: string; message: string }>).push({ code, message });
 }
 
 function checkLength(errors: FieldErrors, path: Array<string | number>, value: unknown, max: number, min = 0): number {
