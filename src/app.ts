@@ -11,7 +11,6 @@ import { createSealer } from './core/seal.js';
 import { createRest, discordApi, discordPort } from './discord/rest.js';
 import { type Edge, createEdge } from './edge.js';
 import { listenErrorMessage } from './http/listen-error.js';
-import { metricsHandler } from './http/metrics.js';
 import { type HttpServer, createHttpServer } from './http/server.js';
 import { loadCommands } from './interactions/command.js';
 import { type Pipeline, createPipeline, within } from './interactions/pipeline.js';
@@ -53,7 +52,8 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
   const opened = await openStore(config.databaseUrl, { deadlineMs: config.storeTimeoutMs });
   const commands = await loadCommands();
   // Metrics are served by the HTTP server: without one, prom-client is not even loaded.
-  const metrics: Metrics | undefined = config.httpPort === undefined ? undefined : (await import('./metrics.js')).createMetrics(commands.keys());
+  const metricsModule = config.httpPort === undefined ? undefined : await import('./metrics.js');
+  const metrics: Metrics | undefined = metricsModule?.createMetrics(commands.keys());
   // Everything the bot does through the store is timed and its failures counted.
   const store = metrics ? metrics.instrumentStore(opened) : opened;
   try {
@@ -106,7 +106,7 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
             ready: async () => accepting && (await within(store.ping().then(() => true), 1000)) === true,
             ...(metrics ? { events: { shed: (reason) => metrics.httpLimit('shed', reason), refused: (reason) => metrics.httpLimit('refused', reason) } } : {}),
             routes: {
-              ...(metrics ? { 'GET /metrics': metricsHandler(metrics.registry, config.metricsToken) } : {}),
+              ...(metricsModule && metrics ? { 'GET /metrics': metricsModule.metricsHandler(metrics.registry, config.metricsToken) } : {}),
               ...edge.routes,
             },
           });

@@ -3,12 +3,16 @@
  * by command and outcome, time to acknowledgement and to the final reply, API calls by outcome
  * with their latency and retries, cooldown refusals, store errors and latency, gateway state per
  * shard, and the default process metrics. Every label value comes from a fixed set (command names
- * the bot has, outcome kinds, operations, shard numbers): never a guild or user id.
+ * the bot has, outcome kinds, operations, shard numbers): never a guild or user id. Served by
+ * `metricsHandler` on the HTTP server.
  */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RecordStore } from './core/records.js';
 import type { LimitReason } from './http/guard.js';
+import { sendJson } from './http/server.js';
 import type { ClearResult } from './core/sdapi.js';
 import type { Outcome } from './interactions/outcome.js';
 import type { InteractionMeasure } from './interactions/pipeline.js';
@@ -127,5 +131,24 @@ export function createMetrics(commandNames: Iterable<string>): Metrics {
         write: (key: string, value: unknown, version: string | undefined) => timed('write', () => store.write(key, value, version)),
       });
     },
+  };
+}
+
+/** `GET /metrics`: the Prometheus scrape, behind a bearer token when METRICS_TOKEN is set. */
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const wanted = Buffer.from(token);
+  // Compared in constant time, so the answer's timing says nothing about how much of it was right.
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+export function metricsHandler(registry: Registry, token: string | undefined) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (token !== undefined && !tokenMatches(req.headers.authorization, token)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      return sendJson(res, 401, { error: 'a bearer token is required (METRICS_TOKEN)' });
+    }
+    const text = await registry.metrics();
+    res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text) }).end(text);
   };
 }
