@@ -16,6 +16,7 @@ import { type Rig, TOKEN, startRig } from '../support/rig.js';
 import { databaseBytes } from '../support/temp.js';
 
 const DEPLOY = fileURLToPath(new URL('../../dist/src/bin/deploy-commands.js', import.meta.url));
+const OLD_ENTRY = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
 
 let rig: Rig;
 beforeAll(async () => {
@@ -120,6 +121,20 @@ describe('crashes, restarts and signals', () => {
     expect(rig.bot.logs().find((l) => l.msg === 'ready')).toMatchObject({ guilds: 6 });
     expect(await rig.bot.stop('SIGINT')).toBe(0);
     await rig.startBot();
+  });
+
+  it('the entry of earlier versions, dist/src/main.js, starts the current bot (old systemd units keep working)', async () => {
+    expect(await rig.bot.stop('SIGTERM')).toBe(0);
+    const old = startBotProcess(rig.env, rig.dir, OLD_ENTRY);
+    try {
+      await old.waitForLog((l) => l.msg === 'ready', 15_000, 'ready');
+      const guildId = rig.guildIds[3]!;
+      expect(embedOf(await rig.run({ ...people(rig.discord, guildId).admin, command: 'help' })).title).toBeTruthy();
+      expect(await old.stop('SIGTERM')).toBe(0);
+    } finally {
+      await old.stop('SIGKILL').catch(() => undefined);
+      await rig.startBot();
+    }
   });
 
   it('a token Discord refuses stops the start, naming DISCORD_TOKEN and not printing it', async () => {
