@@ -94,7 +94,7 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
     });
     const discord = discordApi(createRest(config));
     const pipeline = createPipeline(commands, { guilds, clears, discord: discordPort(discord), log, ...(metrics ? { observe: (m) => metrics.interaction(m) } : {}) });
-    const edge = await createEdge({ config, pipeline, api: discord, store, log, metrics, onFatal: hooks.onFatal });
+    const edge = await createEdge({ config, pipeline, api: discord, store, log, metrics, keepSecret: (value) => void secrets.add(value), onFatal: hooks.onFatal });
     let accepting = false;
     const http =
       config.httpPort === undefined
