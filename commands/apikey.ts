@@ -31,7 +31,7 @@ export async function checkAndSetKey(guildId: string, userId: string, key: strin
   const checked = checkApiKey(key);
   if (!checked.ok) return { outcome: 'invalid-input', embeds: [warning(t('key.refused.title'), `${keyProblem(t, checked)}${kept}`)] };
   const previous = storedMask(guildId, ctx);
-  const set = await ctx.clears.keys.checkAndSetKey(guildId, userId, checked.key, ctx.settings);
+  const set = await ctx.keys.checkAndSetKey(guildId, userId, checked.key, ctx.settings);
   if (set.kind === 'refused') return { outcome: 'key-refused', embeds: [refusedEmbed(t, set.message, kept)] };
   return { outcome: set.kind === 'checked' ? 'ok' : 'key-unchecked', embeds: [savedEmbed(t, maskKey(checked.key), previous, set)] };
 }
@@ -88,7 +88,7 @@ async function status(guildId: string, ctx: CommandContext): Promise<CommandResu
   const opened = ctx.guilds.openKey(guildId, ctx.settings);
   let reply = info(t('key.status.title'), t('key.status.body', { mask: storedMask(guildId, ctx) ?? '', user: userMention(apiKey.setBy), when: stamp(apiKey.setAt) }));
   // A key that cannot be opened cannot be asked about: the mask already says why.
-  if (opened.kind === 'ok') reply = withField(reply, t('key.balance'), balanceLine(t, await ctx.clears.keys.balance(guildId, opened.key, ctx.settings)));
+  if (opened.kind === 'ok') reply = withField(reply, t('key.balance'), balanceLine(t, await ctx.keys.balance(guildId, opened.key, ctx.settings)));
   const last = lastClear
     ? t('key.status.last.value', { outcome: outcomeLabel(t, lastClear.outcome), user: userMention(lastClear.by), when: stamp(lastClear.at), ms: lastClear.latencyMs })
     : t('key.status.last.none');

@@ -17,6 +17,7 @@ import {
 import type { AccessLevel } from '../core/access.js';
 import type { ClearService } from '../core/clearing.js';
 import type { GuildSettings, GuildRecords } from '../core/guilds.js';
+import type { KeyService } from '../core/keys.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { CommandModuleError } from './errors.js';
@@ -42,6 +43,8 @@ export interface CommandContext {
   storeUnavailable: boolean;
   guilds: GuildRecords;
   clears: ClearService;
+  /** Checking a key with the API before it is kept, and the account's balance. */
+  keys: KeyService;
   discord: DiscordPort;
   /** The application's id: who acts when the bot changes something by itself. */
   applicationId: string;

@@ -11,6 +11,7 @@ import { MessageFlags, type APIEmbed, type APIModalInteractionResponseCallbackDa
 import { isAdmin, mayRun } from '../core/access.js';
 import type { ClearService } from '../core/clearing.js';
 import type { GuildSettings, GuildRecords } from '../core/guilds.js';
+import type { KeyService } from '../core/keys.js';
 import { DamagedRecordError, StoreError } from '../core/errors.js';
 import { type Translate, translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
@@ -49,6 +50,7 @@ export type Handled =
 export interface Services {
   guilds: GuildRecords;
   clears: ClearService;
+  keys: KeyService;
   discord: DiscordPort;
   log: Logger;
   /** Told of every interaction answered (metrics). */
@@ -201,7 +203,7 @@ async function decide(input: CommandInput, applicationId: string, commands: Map<
     if (command.access !== 'everyone' && !mayRun(command.access, input.caller, settings.roles)) {
       return refuse(notAllowed(t, name, command.access, settings.roles), 'refused');
     }
-    const ctx: CommandContext = { settings, storeUnavailable, guilds: services.guilds, clears: services.clears, discord: services.discord, applicationId, t, log: services.log };
+    const ctx: CommandContext = { settings, storeUnavailable, guilds: services.guilds, clears: services.clears, keys: services.keys, discord: services.discord, applicationId, t, log: services.log };
     const until = await command.cooldownUntil?.(ctx);
     if (until !== undefined) return refuse(cooldown(t, name, until), 'cooldown');
     const ephemeral = command.visibility === 'ephemeral';

@@ -11,7 +11,7 @@ let sd: SdApiStandIn;
 let world: CommandWorld;
 useCommandWorld({ cooldownS: 30 }, (s, w) => ((sd = s), (world = w)));
 
-const keys = () => world.clears.keys;
+const keys = () => world.keys;
 
 describe('checkAndSetKey', () => {
   it('a key the API accepts is stored, with the balance it reported', async () => {

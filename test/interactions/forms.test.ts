@@ -11,6 +11,7 @@ import type { APIInteractionResponse } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command as apikey } from '../../commands/apikey.js';
 import { ClearService } from '../../src/core/clearing.js';
+import { KeyService } from '../../src/core/keys.js';
 import { GuildRecords } from '../../src/core/guilds.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { createSealer } from '../../src/core/seal.js';
@@ -125,7 +126,7 @@ describe('the pipeline', () => {
     const guilds = new GuildRecords(store, createSealer(randomBytes(32)));
     const log = createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
     const clears = new ClearService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds, cooldownS: 0, apiTimeoutMs: 500, storeDeadlineMs: store.deadlineMs });
-    const services = { guilds, clears, discord: { guildRoleIds: async () => new Set<string>() }, log };
+    const services = { guilds, clears, keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }), discord: { guildRoleIds: async () => new Set<string>() }, log };
     pipeline = createPipeline(commands, services);
     // A store that never answers: whatever needs it cannot answer in time.
     const stuck = Object.create(guilds) as GuildRecords;
