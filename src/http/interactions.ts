@@ -93,7 +93,7 @@ export function interactionsHandler(endpoint: InteractionsEndpoint) {
       edit: (message) => editOriginal(endpoint.api, ref, message),
     });
     const received = receive(raw, { transport, arrivedAt, ...(endpoint.keepSecret ? { keepSecret: endpoint.keepSecret } : {}) }, log);
-    if (received.kind === 'not-a-command') return sendJson(res, 400, { error: 'not an interaction the bot understands' });
+    if (received.kind === 'not-understood') return sendJson(res, 400, { error: 'not an interaction the bot understands' });
     const { interaction } = received;
     // Discord sends each id once: a repeat is a replay, and gets nothing new (no command runs).
     if (!(await endpoint.replays.claim(interaction.ref.id, Number(timestamp)))) {

@@ -40,7 +40,7 @@ export interface Interaction {
   logFields: Record<string, unknown>;
 }
 
-export type Received = { kind: 'command'; interaction: Interaction } | { kind: 'not-a-command'; reason: string };
+export type Received = { kind: 'command'; interaction: Interaction } | { kind: 'not-understood'; reason: string };
 
 export interface Arrival {
   /** The transport for this interaction, once its reference is known. */
@@ -62,7 +62,7 @@ export function receive(raw: unknown, arrival: Arrival, log: Logger): Received {
   if (parsed.ok) for (const value of parsed.input.component?.fields.values() ?? []) arrival.keepSecret?.(value);
   if (!parsed.ok) {
     log.warn({ ...logFields, reason: parsed.reason }, 'interaction not understood; ignored');
-    return { kind: 'not-a-command', reason: parsed.reason };
+    return { kind: 'not-understood', reason: parsed.reason };
   }
   const { ref, input } = parsed;
   return { kind: 'command', interaction: { ref, input, transport: arrival.transport(ref), arrivedAt: arrival.arrivedAt, logFields } };

@@ -314,7 +314,7 @@ describe('the pipeline says what happened', () => {
   it('what is not a command is told apart at the edge, with the reason, and never reaches the pipeline', () => {
     const t = recorder();
     const received = receive({ type: 2, id: '1', token: 't', application_id: '2' }, { transport: () => t, arrivedAt: performance.now() }, log);
-    expect(received).toEqual({ kind: 'not-a-command', reason: 'no command name' });
+    expect(received).toEqual({ kind: 'not-understood', reason: 'no command name' });
   });
 
   it('a deferral sent while the gates are still being passed is private, whatever the command', async () => {
