@@ -116,7 +116,8 @@ async function answer(interaction: Interaction, commands: Map<string, Command>, 
   };
   try {
     const deciding = decide(input, interaction.ref.applicationId, commands, services);
-    const decided = await within(deciding, left());
+    // Out of budget already (arrived late): what is decided without waiting still goes first, a form included.
+    const decided = (await within(deciding, left())) ?? (await Promise.race([deciding, Promise.resolve(undefined)]));
     if (decided?.modal) {
       // Discord takes a modal only as the first response: it is never deferred.
       outcome = decided.outcome;
@@ -133,7 +134,7 @@ async function answer(interaction: Interaction, commands: Map<string, Command>, 
     }
     await defer(decided ? decided.deferral : PRIVATE);
     const settled = await deciding;
-    // A form is decided before any store read, so within the budget; should it not be, it is too late for one.
+    // A form is decided before any store read, at once, so it never gets here; were it to, a form cannot follow a deferral.
     const late = settled.modal ? { embeds: [unexpectedError(translate(input.locale))], outcome: 'error' as const } : await settled.answer;
     outcome = late.outcome;
     // An edit keeps the deferral's visibility; the flags of the answer no longer apply.

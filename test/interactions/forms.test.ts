@@ -138,8 +138,8 @@ describe('the pipeline', () => {
     dir.remove();
   });
 
-  const handle = async (on: Pipeline, raw: unknown, transport: Transport) => {
-    const received = receive(raw, { transport: () => transport, arrivedAt: performance.now(), keepSecret: (v) => void secrets.add(v) }, createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } }));
+  const handle = async (on: Pipeline, raw: unknown, transport: Transport, arrivedAt = performance.now()) => {
+    const received = receive(raw, { transport: () => transport, arrivedAt, keepSecret: (v) => void secrets.add(v) }, createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } }));
     if (received.kind !== 'command') throw new Error(`not received: ${received.reason}`);
     return on.handle(received.interaction);
   };
@@ -150,6 +150,12 @@ describe('the pipeline', () => {
     expect(t.responses).toEqual([{ type: 9, data: { custom_id: 'echo:form', title: 'Echo', components: [] } }]);
     expect(t.edits).toEqual([]);
     expect(logs.findLast((l) => l.msg === 'interaction')).toMatchObject({ command: 'echo', outcome: 'form-opened', ack: 'reply' });
+  });
+
+  it('opens the form, never a deferral, even for an interaction that arrived past its budget', async () => {
+    const t = recorder(200);
+    await handle(stalled, commandPayload({ command: 'echo', admin: true }), t, performance.now() - 1000);
+    expect(t.responses).toEqual([{ type: 9, data: expect.objectContaining({ custom_id: 'echo:form' }) }]);
   });
 
   it('refuses the form to a member who is not an admin, privately', async () => {
