@@ -1,12 +1,14 @@
 /**
- * /apikey set key:<key> | status | remove: the server's Stable Diffusion API key. Admins only.
- * The key is sealed at rest and only ever shown masked. A new key is checked with the API before
- * it is kept (a key the API refuses is not); status shows the account's balance.
+ * /apikey set [key:<key>] | status | remove: the server's Stable Diffusion API key. Admins only.
+ * `/apikey set` alone opens a private form for the key (nothing typed into the channel's command
+ * line); the submitted form takes the same road as the option. The key is sealed at rest and only
+ * ever shown masked. A new key is checked with the API before it is kept (a key the API refuses is
+ * not); status shows the account's balance.
  */
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { userMention } from '@discordjs/formatters';
-import type { APIEmbed } from 'discord-api-types/v10';
-import { MAX_KEY_LENGTH, checkApiKey, maskKey } from '../src/core/apikey.js';
+import { type APIEmbed, type APIModalInteractionResponseCallbackData, ComponentType, TextInputStyle } from 'discord-api-types/v10';
+import { MAX_KEY_LENGTH, MIN_KEY_LENGTH, checkApiKey, maskKey } from '../src/core/apikey.js';
 import type { Balance, KeySet, Unchecked } from '../src/core/keys.js';
 import { type Translate, described } from '../src/i18n/index.js';
 import type { Command, CommandContext, CommandResult } from '../src/interactions/command.js';
@@ -29,7 +31,7 @@ export async function checkAndSetKey(guildId: string, userId: string, key: strin
   const checked = checkApiKey(key);
   if (!checked.ok) return { outcome: 'invalid-input', embeds: [warning(t('key.refused.title'), `${keyProblem(t, checked)}${kept}`)] };
   const previous = storedMask(guildId, ctx);
-  const set = await ctx.clears.keys.checkAndSetKey(guildId, userId, checked.key, ctx.settings);
+  const set = await ctx.keys.checkAndSetKey(guildId, userId, checked.key, ctx.settings);
   if (set.kind === 'refused') return { outcome: 'key-refused', embeds: [refusedEmbed(t, set.message, kept)] };
   return { outcome: set.kind === 'checked' ? 'ok' : 'key-unchecked', embeds: [savedEmbed(t, maskKey(checked.key), previous, set)] };
 }
@@ -86,7 +88,7 @@ async function status(guildId: string, ctx: CommandContext): Promise<CommandResu
   const opened = ctx.guilds.openKey(guildId, ctx.settings);
   let reply = info(t('key.status.title'), t('key.status.body', { mask: storedMask(guildId, ctx) ?? '', user: userMention(apiKey.setBy), when: stamp(apiKey.setAt) }));
   // A key that cannot be opened cannot be asked about: the mask already says why.
-  if (opened.kind === 'ok') reply = withField(reply, t('key.balance'), balanceLine(t, await ctx.clears.keys.balance(guildId, opened.key, ctx.settings)));
+  if (opened.kind === 'ok') reply = withField(reply, t('key.balance'), balanceLine(t, await ctx.keys.balance(guildId, opened.key, ctx.settings)));
   const last = lastClear
     ? t('key.status.last.value', { outcome: outcomeLabel(t, lastClear.outcome), user: userMention(lastClear.by), when: stamp(lastClear.at), ms: lastClear.latencyMs })
     : t('key.status.last.none');
@@ -100,17 +102,50 @@ async function remove(guildId: string, userId: string, ctx: CommandContext): Pro
     : { outcome: 'ok', embeds: [info(t('key.remove.none.title'), t('key.remove.none.body'))] };
 }
 
+/** The form's custom_id and its one text input's: fixed names, so a submitted form carries nothing else to trust. */
+export const KEY_FORM_ID = 'apikey:set';
+export const KEY_FIELD_ID = 'key';
+
+/** The private form `/apikey set` opens: one short text input for the key. Exported for the checks that it fits Discord. */
+export function keyForm(t: Translate): APIModalInteractionResponseCallbackData {
+  return {
+    custom_id: KEY_FORM_ID,
+    title: t('key.form.title'),
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.TextInput,
+            custom_id: KEY_FIELD_ID,
+            style: TextInputStyle.Short,
+            label: t('key.form.label'),
+            min_length: MIN_KEY_LENGTH,
+            max_length: MAX_KEY_LENGTH,
+            required: true,
+          },
+        ],
+      },
+    ],
+  };
+}
+
 export const command: Command = {
   data: described(new SlashCommandBuilder().setName('apikey'), 'cmd.apikey')
     .addSubcommand((s) =>
       described(s.setName('set'), 'cmd.apikey.set').addStringOption((o) =>
-          described(o.setName('key'), 'cmd.apikey.set.key').setRequired(true).setMaxLength(MAX_KEY_LENGTH),
+          described(o.setName('key'), 'cmd.apikey.set.key').setRequired(false).setMaxLength(MAX_KEY_LENGTH),
         ),
     )
     .addSubcommand((s) => described(s.setName('status'), 'cmd.apikey.status'))
     .addSubcommand((s) => described(s.setName('remove'), 'cmd.apikey.remove')),
   access: 'admin',
   visibility: 'ephemeral',
+  // Without the option, the key is asked for in a form: it never shows in the command line.
+  modal: (input, t) => (input.subcommand === 'set' && !input.options.has('key') ? keyForm(t) : undefined),
+  forms: {
+    [KEY_FORM_ID]: (input, ctx) => checkAndSetKey(input.guildId, input.caller.id, input.component.fields.get(KEY_FIELD_ID) ?? '', ctx),
+  },
   async execute(input, ctx) {
     const { guildId } = input;
     switch (input.subcommand) {

@@ -5,6 +5,7 @@
  */
 import type { Config } from './config.js';
 import { ClearService } from './core/clearing.js';
+import { KeyService } from './core/keys.js';
 import { GuildRecords } from './core/guilds.js';
 import { type SdApi, createSdApi } from './core/sdapi.js';
 import { createSealer } from './core/seal.js';
@@ -92,9 +93,11 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
       storeDeadlineMs: store.deadlineMs,
       onRecordError: (err, guildId) => log.error({ err, guildId }, 'could not record a clear'),
     });
+    // The same API client as clears: a key check respects the retry-after a clear recorded.
+    const keys = new KeyService({ api, guilds });
     const discord = discordApi(createRest(config));
-    const pipeline = createPipeline(commands, { guilds, clears, discord: discordPort(discord), log, ...(metrics ? { observe: (m) => metrics.interaction(m) } : {}) });
-    const edge = await createEdge({ config, pipeline, api: discord, store, log, metrics, onFatal: hooks.onFatal });
+    const pipeline = createPipeline(commands, { guilds, clears, keys, discord: discordPort(discord), log, ...(metrics ? { observe: (m) => metrics.interaction(m) } : {}) });
+    const edge = await createEdge({ config, pipeline, api: discord, store, log, metrics, keepSecret: (value) => void secrets.add(value), onFatal: hooks.onFatal });
     let accepting = false;
     const http =
       config.httpPort === undefined

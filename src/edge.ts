@@ -21,6 +21,8 @@ export interface EdgeDeps {
   log: Logger;
   /** Present when metrics are served: the edge reports what it sees. */
   metrics: Metrics | undefined;
+  /** Told of every value typed into a form as soon as it is parsed: it never reaches a log line (the logger's SecretSet). */
+  keepSecret(value: string): void;
   /** The edge failed for good (e.g. the gateway refused the token): the process should end. */
   onFatal(reason: string): void;
 }

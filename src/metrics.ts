@@ -19,7 +19,7 @@ import type { InteractionMeasure } from './interactions/pipeline.js';
 
 /** Every outcome is a label value: a new one fails the type check until it is named here. */
 const OUTCOME_LABELS = {
-  ok: true, refused: true, cooldown: true, dm: true, 'unknown-command': true, 'invalid-input': true, 'store-error': true, 'damaged-record': true, error: true,
+  ok: true, 'form-opened': true, 'not-understood': true, refused: true, cooldown: true, dm: true, 'unknown-command': true, 'invalid-input': true, 'store-error': true, 'damaged-record': true, error: true,
   'no-key': true, 'unreadable-key': true, busy: true, 'key-refused': true, 'key-unchecked': true, 'invalid-key': true, 'no-credits': true, plan: true, 'rate-limited': true, processing: true, 'api-error': true, 'http-error': true, timeout: true, network: true,
 } as const satisfies Record<Outcome, true>;
 /** Outcomes outside this set (there can be none but a forged or stale value) are counted as 'other'. */

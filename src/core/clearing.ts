@@ -10,7 +10,6 @@
 import { randomUUID } from 'node:crypto';
 import { StoreError } from './errors.js';
 import type { ClearState, GuildSettings, GuildRecords } from './guilds.js';
-import { KeyService } from './keys.js';
 import type { OpenFailure } from './seal.js';
 import type { ClearResult, SdApi } from './sdapi.js';
 
@@ -34,8 +33,6 @@ export interface ClearServiceOptions {
   /** How often a waiter in another process looks for the outcome. */
   pollMs?: number;
   onRecordError?: (error: unknown, guildId: string) => void;
-  /** The budget of the balance /apikey status shows (KeyService's default when unset). */
-  statusTimeoutMs?: number;
 }
 
 /** Beyond SD_API_TIMEOUT_MS: the API client's own work around its deadline. */
@@ -58,19 +55,12 @@ export class ClearService {
   private readonly needMs: number;
   /** Cooldowns armed by clears whose outcome could not be recorded, with the key they ran with: this process at least keeps them. */
   private readonly unrecorded = new Map<string, { until: number; sealed: string | undefined }>();
-  /**
-   * Checking keys and reading the balance, with the same API client and the same respect for its
-   * rate limit (it reads the retry-after clears record): commands reach it here, beside clears.
-   */
-  readonly keys: KeyService;
 
   constructor(private readonly options: ClearServiceOptions) {
     this.now = options.now ?? Date.now;
     this.pollMs = options.pollMs ?? 50;
     this.needMs = options.apiTimeoutMs + API_SLACK_MS + options.storeDeadlineMs;
     this.holdMs = options.storeDeadlineMs + this.needMs + HOLD_MARGIN_MS;
-    const { api, guilds, statusTimeoutMs } = options;
-    this.keys = new KeyService({ api, guilds, now: this.now, ...(statusTimeoutMs === undefined ? {} : { statusTimeoutMs }) });
   }
 
   /** When the next clear may start by these settings (ms since epoch), or undefined: one may start, or one is running to join. */

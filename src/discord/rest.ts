@@ -27,12 +27,13 @@ export function discordApi(rest: REST): API {
   return new API(rest);
 }
 
-/** Answers by REST: the callback, then (after a deferral) a PATCH of the original message. */
+/** Answers by REST: the callback (a reply, a deferral or a modal), then (after a deferral) a PATCH of the original message. */
 export function restTransport(api: API, ref: InteractionRef, budgetMs: number): Transport {
   return {
     budgetMs,
     async respond(response) {
       if (response.type === InteractionResponseType.ChannelMessageWithSource) await api.interactions.reply(ref.id, ref.token, response.data);
+      else if (response.type === InteractionResponseType.Modal) await api.interactions.createModal(ref.id, ref.token, response.data);
       else await api.interactions.defer(ref.id, ref.token, response.data);
     },
     edit: (message) => editOriginal(api, ref, message),

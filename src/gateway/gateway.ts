@@ -1,6 +1,6 @@
 /**
- * The gateway edge: the discord.js Client (no intents, no caches) takes every application command
- * as Discord sent it (the raw dispatch, no discord.js interaction object), parses it once into an
+ * The gateway edge: the discord.js Client (no intents, no caches) takes every application command,
+ * submitted form and component as Discord sent it (the raw dispatch, no discord.js interaction object), parses it once into an
  * `Interaction` for the pipeline, and answers through REST. Fatal gateway closes (a refused token,
  * disallowed intents...) stop the process with a line naming the cause, so a supervisor sees a
  * failure rather than a clean exit.
@@ -50,7 +50,14 @@ export function fatalCloseReason(code: number): string {
   }
 }
 
-export function createGateway(config: Config, pipeline: Pipeline, log: Logger, onFatal: (reason: string) => void, onShard: (shard: number, up: boolean) => void = () => undefined): Gateway {
+export function createGateway(
+  config: Config,
+  pipeline: Pipeline,
+  log: Logger,
+  onFatal: (reason: string) => void,
+  onShard: (shard: number, up: boolean) => void = () => undefined,
+  keepSecret: (value: string) => void = () => undefined,
+): Gateway {
   const client = createClient(config);
   // The client's own REST queue answers, so the bot holds one connection pool to Discord.
   const api = discordApi(client.rest);
@@ -62,8 +69,9 @@ export function createGateway(config: Config, pipeline: Pipeline, log: Logger, o
   };
   client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: { type?: unknown }, shard: number) => {
     const arrivedAt = performance.now();
-    if (data.type !== 2) return; // components, autocomplete, modals: this bot registers none
-    const received = receive(data, { transport: (ref) => restTransport(api, ref, GATEWAY_ANSWER_BUDGET_MS), arrivedAt, logFields: { shard } }, log);
+    // Commands, submitted forms, and components (answered privately that they are not understood); autocomplete is not registered.
+    if (data.type !== 2 && data.type !== 3 && data.type !== 5) return;
+    const received = receive(data, { transport: (ref) => restTransport(api, ref, GATEWAY_ANSWER_BUDGET_MS), arrivedAt, logFields: { shard }, keepSecret }, log);
     // What cannot be parsed was logged; through the gateway there is no one to answer it to.
     if (received.kind === 'command') void pipeline.handle(received.interaction);
   });
@@ -103,8 +111,8 @@ export function createGateway(config: Config, pipeline: Pipeline, log: Logger, o
 }
 
 /** The gateway as the app's edge: ready once every shard is, its shard state in the metrics. */
-export function createEdge({ config, pipeline, log, metrics, onFatal }: EdgeDeps): Edge {
-  const gateway = createGateway(config, pipeline, log, onFatal, (shard, up) => metrics?.shard(shard, up));
+export function createEdge({ config, pipeline, log, metrics, onFatal, keepSecret }: EdgeDeps): Edge {
+  const gateway = createGateway(config, pipeline, log, onFatal, (shard, up) => metrics?.shard(shard, up), keepSecret);
   return {
     routes: {},
     async start() {

@@ -9,7 +9,7 @@ import { interactionsHandler } from './interactions.js';
 import { createReplayGuard } from './replay.js';
 import { publicKeyFromHex } from './verify.js';
 
-export async function createEdge({ config, pipeline, api, store, log, metrics }: EdgeDeps): Promise<Edge> {
+export async function createEdge({ config, pipeline, api, store, log, metrics, keepSecret }: EdgeDeps): Promise<Edge> {
   const publicKey = await publicKeyFromHex(config.discordPublicKey!);
   const replays = createReplayGuard({ store, log });
   let accepting = false;
@@ -22,6 +22,7 @@ export async function createEdge({ config, pipeline, api, store, log, metrics }:
         log,
         draining: () => !accepting,
         replays,
+        keepSecret,
         ...(metrics ? { onReplay: () => metrics.replay() } : {}),
       }),
     },

@@ -3,8 +3,9 @@
  * JSON (401 for anything unsigned, badly signed or stale; 413 past 1 MiB; 400 for a signed body that
  * is not an interaction); a PING is answered `{"type":1}`; an application command is parsed once
  * into an `Interaction` and goes through the same pipeline as through the gateway, answering in the
- * HTTP response itself (the reply, or a deferral followed by an edit through REST), once per
- * interaction id (a replay gets 409). Components, autocomplete and modals are not this bot's: 400.
+ * HTTP response itself (the reply, a modal, or a deferral followed by an edit through REST), once
+ * per interaction id (a replay gets 409). A submitted form takes the same road; a component gets a
+ * private "not understood" from the pipeline; autocomplete is not this bot's: 400.
  */
 import { performance } from 'node:perf_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -37,13 +38,15 @@ export interface InteractionsEndpoint {
   replays: ReplayGuard;
   /** A repeat was refused (counted). */
   onReplay?(): void;
+  /** Told of every value typed into a form as soon as it is parsed (the logger's SecretSet). */
+  keepSecret?(value: string): void;
 }
 
 const UNHANDLED: Record<number, string> = {
-  [InteractionType.MessageComponent]: 'message components',
   [InteractionType.ApplicationCommandAutocomplete]: 'autocomplete',
-  [InteractionType.ModalSubmit]: 'modals',
 };
+/** What goes through the pipeline: commands, submitted forms, and components (answered privately as not understood). */
+const ANSWERED = new Set<unknown>([InteractionType.ApplicationCommand, InteractionType.ModalSubmit, InteractionType.MessageComponent]);
 
 export function interactionsHandler(endpoint: InteractionsEndpoint) {
   const { log } = endpoint;
@@ -74,7 +77,7 @@ export function interactionsHandler(endpoint: InteractionsEndpoint) {
     }
     const type = (raw as { type?: unknown } | null)?.type;
     if (type === InteractionType.Ping) return sendJson(res, 200, { type: InteractionResponseType.Pong });
-    if (type !== InteractionType.ApplicationCommand) {
+    if (!ANSWERED.has(type)) {
       const what = typeof type === 'number' ? UNHANDLED[type] : undefined;
       log.warn({ type }, what ? `an interaction of a kind this bot does not use (${what}); answered 400` : 'a signed request that is not an interaction; answered 400');
       return sendJson(res, 400, { error: what ? `this bot does not handle ${what}` : 'not an interaction' });
@@ -89,8 +92,8 @@ export function interactionsHandler(endpoint: InteractionsEndpoint) {
       },
       edit: (message) => editOriginal(endpoint.api, ref, message),
     });
-    const received = receive(raw, { transport, arrivedAt }, log);
-    if (received.kind === 'not-a-command') return sendJson(res, 400, { error: 'not an application command the bot understands' });
+    const received = receive(raw, { transport, arrivedAt, ...(endpoint.keepSecret ? { keepSecret: endpoint.keepSecret } : {}) }, log);
+    if (received.kind === 'not-understood') return sendJson(res, 400, { error: 'not an interaction the bot understands' });
     const { interaction } = received;
     // Discord sends each id once: a repeat is a replay, and gets nothing new (no command runs).
     if (!(await endpoint.replays.claim(interaction.ref.id, Number(timestamp)))) {

@@ -8,6 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type APIEmbed,
+  type APIModalInteractionResponseCallbackData,
   ApplicationIntegrationType,
   InteractionContextType,
   PermissionFlagsBits,
@@ -16,13 +17,17 @@ import {
 import type { AccessLevel } from '../core/access.js';
 import type { ClearService } from '../core/clearing.js';
 import type { GuildSettings, GuildRecords } from '../core/guilds.js';
+import type { KeyService } from '../core/keys.js';
 import type { Translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { CommandModuleError } from './errors.js';
-import type { GuildInput } from './input.js';
+import type { ComponentInput, GuildInput } from './input.js';
 import type { CommandOutcome } from './outcome.js';
 
 export type { GuildInput } from './input.js';
+
+/** A submitted form, as a command's form handler takes it. */
+export type FormInput = GuildInput & { component: ComponentInput };
 
 /** What the bot asks of Discord beyond answering (REST, with the bot token). */
 export interface DiscordPort {
@@ -38,6 +43,8 @@ export interface CommandContext {
   storeUnavailable: boolean;
   guilds: GuildRecords;
   clears: ClearService;
+  /** Checking a key with the API before it is kept, and the account's balance. */
+  keys: KeyService;
   discord: DiscordPort;
   /** The application's id: who acts when the bot changes something by itself. */
   applicationId: string;
@@ -62,6 +69,14 @@ export interface Command {
   /** When the command may next run in this guild (ms since epoch), or undefined; checked before execute. */
   cooldownUntil?(ctx: CommandContext): number | undefined | Promise<number | undefined>;
   execute(input: GuildInput, ctx: CommandContext): Promise<CommandResult>;
+  /**
+   * A form to open instead of running (a modal), or undefined to run. A modal must be the first
+   * response, so the pipeline asks right after the checks that need no store (guild-only, admin
+   * access) and sends it at once: only commands whose access needs no store read may declare one.
+   */
+  modal?(input: GuildInput, t: Translate): APIModalInteractionResponseCallbackData | undefined;
+  /** The forms this command opens, by custom_id: a submitted one runs here, after the same gates as the command. */
+  forms?: Readonly<Record<string, (input: FormInput, ctx: CommandContext) => Promise<CommandResult>>>;
 }
 
 export const COMMANDS_DIR = fileURLToPath(new URL('../../commands/', import.meta.url));
@@ -75,7 +90,9 @@ function isCommand(value: unknown): value is Command {
     typeof c.data.toJSON === 'function' &&
     (c.access === 'admin' || c.access === 'operator' || c.access === 'everyone') &&
     (c.visibility === 'ephemeral' || c.visibility === 'public') &&
-    typeof c.execute === 'function'
+    typeof c.execute === 'function' &&
+    // Granted roles are in the store: an operator command could not open its form as the first response.
+    (c.modal === undefined || (typeof c.modal === 'function' && c.access !== 'operator'))
   );
 }
 
@@ -86,7 +103,7 @@ export async function loadCommands(dir = COMMANDS_DIR): Promise<Map<string, Comm
   for (const file of files) {
     const module = (await import(pathToFileURL(`${dir}/${file}`).href)) as { command?: unknown };
     if (!isCommand(module.command)) {
-      throw new CommandModuleError(`commands/${file} must export \`command\` with data, access ('admin' | 'operator' | 'everyone'), visibility ('ephemeral' | 'public') and execute`);
+      throw new CommandModuleError(`commands/${file} must export \`command\` with data, access ('admin' | 'operator' | 'everyone'), visibility ('ephemeral' | 'public') and execute (and a modal only with access 'admin' or 'everyone')`);
     }
     if (commands.has(module.command.data.name)) throw new CommandModuleError(`commands/${file}: /${module.command.data.name} is defined twice`);
     commands.set(module.command.data.name, module.command);

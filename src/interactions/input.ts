@@ -33,6 +33,20 @@ export interface CommandInput {
   caller: Caller;
   /** The caller's Discord locale, e.g. `en-US`, `de`. */
   locale: string;
+  /** Set when this is not a slash command but a submitted form (MODAL_SUBMIT) or a component (a button...). */
+  component?: ComponentInput;
+}
+
+/**
+ * A submitted form or a component, as sent: its custom_id names which form it claims to be, and is
+ * trusted for nothing else (the pipeline accepts only the forms the commands declare, and checks
+ * the submitting member as for any command). A component's `fields` is empty.
+ */
+export interface ComponentInput {
+  kind: 'form' | 'component';
+  customId: string;
+  /** The form's text inputs by custom_id. */
+  fields: ReadonlyMap<string, string>;
 }
 
 /** The input of a command run in a server: the only kind the pipeline hands to a command. */
@@ -50,26 +64,34 @@ export type ParsedCommand = { ok: true; ref: InteractionRef; input: CommandInput
 const isId = (v: unknown): v is string => typeof v === 'string' && /^\d{1,20}$/.test(v);
 const text = (v: unknown, max = 100): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
 
+const APPLICATION_COMMAND = 2;
+const MESSAGE_COMPONENT = 3;
+const MODAL_SUBMIT = 5;
+const TEXT_INPUT = 4;
+const ACTION_ROW = 1;
+const LABEL = 18;
 const SUBCOMMAND = 1;
 const GROUP = 2;
 const ROLE = 8;
 
+/**
+ * An interaction the bot answers: an APPLICATION_COMMAND (type 2) of a chat input command, a
+ * MODAL_SUBMIT (type 5), or a MESSAGE_COMPONENT (type 3, answered "not understood"), or why not.
+ */
+export function parseInteraction(raw: unknown): ParsedCommand {
+  if (!isObject(raw)) return { ok: false, reason: 'not an interaction' };
+  if (raw.type === MODAL_SUBMIT || raw.type === MESSAGE_COMPONENT) return parseComponent(raw);
+  return parseCommand(raw);
+}
+
 /** An APPLICATION_COMMAND interaction (type 2) of a chat input command, or why not. */
 export function parseCommand(raw: unknown): ParsedCommand {
-  if (!isObject(raw) || raw.type !== 2) return { ok: false, reason: 'not an application command' };
-  const { id, token, application_id: applicationId, data, guild_id: guildId, member, user, locale } = raw;
-  if (!isId(id) || !text(token, 500) || !isId(applicationId)) return { ok: false, reason: 'no interaction id, token or application id' };
+  if (!isObject(raw) || raw.type !== APPLICATION_COMMAND) return { ok: false, reason: 'not an application command' };
+  const { data } = raw;
   if (!isObject(data) || !text(data.name, 32)) return { ok: false, reason: 'no command name' };
-  const ref = { id, token, applicationId };
-
-  const who = isObject(member) && isObject(member.user) ? member.user : user;
-  if (!isObject(who) || !isId(who.id)) return { ok: false, reason: 'no user' };
-  const inGuild = isId(guildId) && isObject(member);
-  const caller: Caller = {
-    id: who.id,
-    permissions: inGuild ? parsePermissions(member.permissions) : 0n,
-    roleIds: inGuild && Array.isArray(member.roles) ? member.roles.filter(isId) : [],
-  };
+  const common = parseCommon(raw);
+  if (!common.ok) return common;
+  const { ref, input: base } = common;
 
   let options: unknown = data.options;
   let subcommand: string | undefined;
@@ -97,17 +119,59 @@ export function parseCommand(raw: unknown): ParsedCommand {
     if (isObject(role) && isId(role.id)) roles.set(option.name, { id: role.id, name: typeof role.name === 'string' ? role.name : '', managed: role.managed === true });
   }
 
+  return { ok: true, ref, input: { ...base, name: data.name, subcommand, options: values, roles } };
+}
+
+type Common = { ok: true; ref: InteractionRef; input: Pick<CommandInput, 'guildId' | 'caller' | 'locale'> } | { ok: false; reason: string };
+
+/** What every interaction carries: which one it is, who sent it (from the member data of this interaction), where, in which language. */
+function parseCommon(raw: Json): Common {
+  const { id, token, application_id: applicationId, guild_id: guildId, member, user, locale } = raw;
+  if (!isId(id) || !text(token, 500) || !isId(applicationId)) return { ok: false, reason: 'no interaction id, token or application id' };
+  const who = isObject(member) && isObject(member.user) ? member.user : user;
+  if (!isObject(who) || !isId(who.id)) return { ok: false, reason: 'no user' };
+  const inGuild = isId(guildId) && isObject(member);
+  const caller: Caller = {
+    id: who.id,
+    permissions: inGuild ? parsePermissions(member.permissions) : 0n,
+    roleIds: inGuild && Array.isArray(member.roles) ? member.roles.filter(isId) : [],
+  };
   return {
     ok: true,
-    ref,
+    ref: { id, token, applicationId },
+    input: { guildId: inGuild ? guildId : undefined, caller, locale: typeof locale === 'string' && locale.length <= 10 ? locale : 'en-US' },
+  };
+}
+
+/**
+ * A MODAL_SUBMIT (its custom_id and text input values, in action rows or labels) or a
+ * MESSAGE_COMPONENT (its custom_id). Its name is empty: which command owns it is the pipeline's to say.
+ */
+function parseComponent(raw: Json): ParsedCommand {
+  const { data } = raw;
+  if (!isObject(data) || !text(data.custom_id, 100)) return { ok: false, reason: 'no custom_id' };
+  const common = parseCommon(raw);
+  if (!common.ok) return common;
+  const fields = new Map<string, string>();
+  if (raw.type === MODAL_SUBMIT) {
+    for (const top of Array.isArray(data.components) ? (data.components as unknown[]) : []) {
+      if (!isObject(top)) continue;
+      const inner: unknown[] = top.type === ACTION_ROW && Array.isArray(top.components) ? top.components : top.type === LABEL ? [top.component] : [];
+      for (const input of inner) {
+        if (isObject(input) && input.type === TEXT_INPUT && text(input.custom_id, 100) && typeof input.value === 'string' && input.value.length <= 4000) fields.set(input.custom_id, input.value);
+      }
+    }
+  }
+  return {
+    ok: true,
+    ref: common.ref,
     input: {
-      name: data.name,
-      subcommand,
-      options: values,
-      roles,
-      guildId: inGuild ? guildId : undefined,
-      caller,
-      locale: typeof locale === 'string' && locale.length <= 10 ? locale : 'en-US',
+      ...common.input,
+      name: '',
+      subcommand: undefined,
+      options: new Map(),
+      roles: new Map(),
+      component: { kind: raw.type === MODAL_SUBMIT ? 'form' : 'component', customId: data.custom_id, fields },
     },
   };
 }

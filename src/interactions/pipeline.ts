@@ -7,10 +7,11 @@
  * answered twice.
  */
 import { performance } from 'node:perf_hooks';
-import { MessageFlags, type APIEmbed, InteractionResponseType } from 'discord-api-types/v10';
+import { MessageFlags, type APIEmbed, type APIModalInteractionResponseCallbackData, InteractionResponseType } from 'discord-api-types/v10';
 import { isAdmin, mayRun } from '../core/access.js';
 import type { ClearService } from '../core/clearing.js';
 import type { GuildSettings, GuildRecords } from '../core/guilds.js';
+import type { KeyService } from '../core/keys.js';
 import { DamagedRecordError, StoreError } from '../core/errors.js';
 import { type Translate, translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
@@ -19,7 +20,7 @@ import { InputError } from './errors.js';
 import type { CommandInput } from './input.js';
 import type { AnswerMessage, Interaction } from './interaction.js';
 import type { Outcome } from './outcome.js';
-import { cooldown, damagedRecord, notAllowed, optionsNotUnderstood, serversOnly, storeOutcomeUnknown, storeUnavailable, unexpectedError, unknownCommand } from './replies.js';
+import { cooldown, damagedRecord, notAllowed, notUnderstood, optionsNotUnderstood, serversOnly, storeOutcomeUnknown, storeUnavailable, unexpectedError, unknownCommand } from './replies.js';
 
 export type { AnswerMessage, Interaction, Transport } from './interaction.js';
 
@@ -49,6 +50,7 @@ export type Handled =
 export interface Services {
   guilds: GuildRecords;
   clears: ClearService;
+  keys: KeyService;
   discord: DiscordPort;
   log: Logger;
   /** Told of every interaction answered (metrics). */
@@ -73,11 +75,8 @@ interface Deferral {
   ephemeral: boolean;
 }
 
-/** Past the gates: the answer on its way, and how a deferral sent while it is must look. */
-interface Decision {
-  answer: Promise<Answer>;
-  deferral: Deferral;
-}
+/** Past the gates: the answer on its way, and how a deferral sent while it is must look; or a form to open at once. */
+type Decision = { answer: Promise<Answer>; deferral: Deferral; modal?: never } | { modal: APIModalInteractionResponseCallbackData; outcome: Outcome };
 
 /** Before the gates are passed, a deferral is private: a refusal is always private. */
 const PRIVATE: Deferral = { ephemeral: true };
@@ -102,7 +101,8 @@ const message = (a: Answer): AnswerMessage => ({ embeds: a.embeds, allowed_menti
 async function answer(interaction: Interaction, commands: Map<string, Command>, services: Services): Promise<Handled> {
   const { log } = services;
   const { input, transport, arrivedAt, logFields } = interaction;
-  const line = { command: input.name, sub: input.subcommand, guildId: input.guildId, userId: input.caller.id, ...logFields };
+  const name = commandName(input, commands);
+  const line = { command: name, form: input.component?.kind === 'form' || undefined, sub: input.subcommand, guildId: input.guildId, userId: input.caller.id, ...logFields };
   let outcome: Outcome = 'error';
   let ack: Ack = 'reply';
   let ackSeconds: number | undefined;
@@ -116,7 +116,15 @@ async function answer(interaction: Interaction, commands: Map<string, Command>, 
   };
   try {
     const deciding = decide(input, interaction.ref.applicationId, commands, services);
-    const decided = await within(deciding, left());
+    // Out of budget already (arrived late): what is decided without waiting still goes first, a form included.
+    const decided = (await within(deciding, left())) ?? (await Promise.race([deciding, Promise.resolve(undefined)]));
+    if (decided?.modal) {
+      // Discord takes a modal only as the first response: it is never deferred.
+      outcome = decided.outcome;
+      await transport.respond({ type: InteractionResponseType.Modal, data: decided.modal });
+      ackSeconds = replySeconds = since();
+      return { kind: 'answered', outcome };
+    }
     const ready = decided && (await within(decided.answer, left()));
     if (ready) {
       outcome = ready.outcome;
@@ -125,7 +133,9 @@ async function answer(interaction: Interaction, commands: Map<string, Command>, 
       return { kind: 'answered', outcome };
     }
     await defer(decided ? decided.deferral : PRIVATE);
-    const late = await (await deciding).answer;
+    const settled = await deciding;
+    // A form is decided before any store read, at once, so it never gets here; were it to, a form cannot follow a deferral.
+    const late = settled.modal ? { embeds: [unexpectedError(translate(input.locale))], outcome: 'error' as const } : await settled.answer;
     outcome = late.outcome;
     // An edit keeps the deferral's visibility; the flags of the answer no longer apply.
     await transport.edit({ embeds: late.embeds, allowed_mentions: { parse: [] } });
@@ -139,7 +149,7 @@ async function answer(interaction: Interaction, commands: Map<string, Command>, 
     return { kind: 'failed', outcome, expired };
   } finally {
     log.info({ ...line, outcome, ack, ms: Math.round(performance.now() - arrivedAt) }, 'interaction');
-    services.observe?.({ command: input.name, outcome, ack, ackSeconds, replySeconds });
+    services.observe?.({ command: name, outcome, ack, ackSeconds, replySeconds });
   }
 }
 
@@ -150,23 +160,31 @@ async function answer(interaction: Interaction, commands: Map<string, Command>, 
 async function decide(input: CommandInput, applicationId: string, commands: Map<string, Command>, services: Services): Promise<Decision> {
   const t: Translate = translate(input.locale);
   const refuse = (embed: APIEmbed, outcome: Outcome): Decision => ({ answer: Promise.resolve({ embeds: [embed], ephemeral: true, outcome }), deferral: PRIVATE });
-  const command = commands.get(input.name);
+  const { component } = input;
+  // A form counts only if a command declares its custom_id; no component is this bot's.
+  const form = component?.kind === 'form' ? formOwner(component.customId, commands) : undefined;
+  if (component && !form) return refuse(notUnderstood(t), 'not-understood');
+  const command = form ? form.command : commands.get(input.name);
   if (!command) return refuse(unknownCommand(t, input.name), 'unknown-command');
+  const name = command.data.name;
   const { guildId } = input;
-  if (!guildId) return refuse(serversOnly(t, input.name), 'dm');
-  if (command.access === 'admin' && !isAdmin(input.caller)) return refuse(notAllowed(t, input.name, 'admin'), 'refused');
+  if (!guildId) return refuse(serversOnly(t, name), 'dm');
+  if (command.access === 'admin' && !isAdmin(input.caller)) return refuse(notAllowed(t, name, 'admin'), 'refused');
+  // Before any store read: a modal must be the first response.
+  const modal = form ? undefined : command.modal?.({ ...input, guildId }, t);
+  if (modal) return { modal, outcome: 'form-opened' };
   // Errors are classified here, once: what the caller reads, and what the host reads in the log.
   const failed = (error: unknown): Answer => {
-    const line = { command: input.name, sub: input.subcommand, guildId, userId: input.caller.id, err: error };
+    const line = { command: name, sub: input.subcommand, guildId, userId: input.caller.id, err: error };
     const refusal = (embed: APIEmbed, outcome: Outcome): Answer => ({ embeds: [embed], ephemeral: true, outcome });
-    if (error instanceof InputError) return refusal(optionsNotUnderstood(t, input.name), 'invalid-input');
+    if (error instanceof InputError) return refusal(optionsNotUnderstood(t, name), 'invalid-input');
     if (error instanceof DamagedRecordError) {
       services.log.error({ ...line, record: error.key, reason: error.reason }, 'damaged record');
       return refusal(damagedRecord(t), 'damaged-record');
     }
     if (error instanceof StoreError) {
       services.log.error({ ...line, written: error.written }, 'store unavailable');
-      return refusal(error.written === 'unknown' ? storeOutcomeUnknown(t, input.name) : storeUnavailable(t), 'store-error');
+      return refusal(error.written === 'unknown' ? storeOutcomeUnknown(t, name) : storeUnavailable(t), 'store-error');
     }
     services.log.error(line, 'command failed');
     return refusal(unexpectedError(t), 'error');
@@ -179,25 +197,41 @@ async function decide(input: CommandInput, applicationId: string, commands: Map<
     } catch (error) {
       // A command open to everyone (/help) still answers, and says the store is unavailable.
       if (command.access !== 'everyone' || !(error instanceof StoreError || error instanceof DamagedRecordError)) throw error;
-      services.log.warn({ command: input.name, guildId, err: error }, 'store unavailable; answering without it');
+      services.log.warn({ command: name, guildId, err: error }, 'store unavailable; answering without it');
       settings = { roles: [], audit: [] };
       storeUnavailable = true;
     }
     if (command.access !== 'everyone' && !mayRun(command.access, input.caller, settings.roles)) {
-      return refuse(notAllowed(t, input.name, command.access, settings.roles), 'refused');
+      return refuse(notAllowed(t, name, command.access, settings.roles), 'refused');
     }
-    const ctx: CommandContext = { settings, storeUnavailable, guilds: services.guilds, clears: services.clears, discord: services.discord, applicationId, t, log: services.log };
+    const ctx: CommandContext = { settings, storeUnavailable, guilds: services.guilds, clears: services.clears, keys: services.keys, discord: services.discord, applicationId, t, log: services.log };
     const until = await command.cooldownUntil?.(ctx);
-    if (until !== undefined) return refuse(cooldown(t, input.name, until), 'cooldown');
+    if (until !== undefined) return refuse(cooldown(t, name, until), 'cooldown');
     const ephemeral = command.visibility === 'ephemeral';
     const run = async (): Promise<Answer> => {
-      const result = await command.execute({ ...input, guildId }, ctx);
+      const result = form && component ? await form.submit({ ...input, guildId, component }, ctx) : await command.execute({ ...input, guildId }, ctx);
       return { embeds: result.embeds, ephemeral: ephemeral || result.ephemeral === true, outcome: result.outcome };
     };
     return { answer: run().catch(failed), deferral: { ephemeral } };
   } catch (error) {
     return { answer: Promise.resolve(failed(error)), deferral: PRIVATE };
   }
+}
+
+/** The command that declares this form, and its handler; undefined for a custom_id no command declares. */
+function formOwner(customId: string, commands: Map<string, Command>): { command: Command; submit: NonNullable<Command['forms']>[string] } | undefined {
+  for (const command of commands.values()) {
+    const submit = command.forms && Object.hasOwn(command.forms, customId) ? command.forms[customId] : undefined;
+    if (submit) return { command, submit };
+  }
+  return undefined;
+}
+
+/** The name in log lines and metrics: the command, or the one that owns the submitted form; a custom_id is never logged. */
+function commandName(input: CommandInput, commands: Map<string, Command>): string {
+  const { component } = input;
+  if (!component) return input.name;
+  return (component.kind === 'form' && formOwner(component.customId, commands)?.command.data.name) || component.kind;
 }
 
 /** The value, or undefined if it takes longer than ms (the promise itself runs on). */

@@ -177,4 +177,6 @@ export function notAllowed(t: Translate, command: string, access: 'admin' | 'ope
 export const serversOnly = (t: Translate, command: string) => info(t('servers-only.title'), t('servers-only.body', { command }));
 export const unknownCommand = (t: Translate, command: string) => warning(t('unknown-command.title'), t('unknown-command.body', { command }));
 export const cooldown = (t: Translate, command: string, until: number) => info(t('cooldown.title'), t('cooldown.body', { command, when: relative(until) }));
+/** A form or component this bot did not make (or no longer makes). */
+export const notUnderstood = (t: Translate) => warning(t('not-understood.title'), t('not-understood.body'));
 export const optionsNotUnderstood = (t: Translate, command: string) => warning(t('options.title'), t('options.body', { command }));

@@ -14,7 +14,7 @@ useCommandWorld({ cooldownS: 30 }, (s, w) => {
   world = w;
 });
 
-const keys = () => world.clears.keys;
+const keys = () => world.keys;
 
 describe('checkAndSetKey', () => {
   it('a key the API accepts is stored, with the balance it reported', async () => {

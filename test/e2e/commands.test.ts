@@ -26,6 +26,11 @@ const clearcache = (who: { guildId: string; userId: string; roles: string[] }) =
 /** The clears sent with a key (a key set is checked with wallet_balance first: those are walletRequestsFor). */
 const sdRequestsFor = (key: string, path = '/api/v5/clear_cache') => rig.sd.requests.filter((r) => r.path === path && (r.json as { key?: unknown } | undefined)?.key === key);
 const walletRequestsFor = (key: string) => sdRequestsFor(key, '/api/wallet_balance');
+/** /apikey set with no option: the form's callback (type 9), as Discord received it. */
+const openForm = async (who: { guildId: string; userId: string; roles: string[] }, locale?: Locale) =>
+  (await rig.discord.sendInteraction({ ...who, command: 'apikey', subcommand: 'set', ...(locale ? { locale } : {}) }).callback).body as { type: number; data?: unknown };
+/** The form submitted by `who`, with the key typed in. */
+const submitForm = (who: { guildId: string; userId: string; roles: string[] }, key: string, customId = 'apikey:set') => rig.run({ ...who, command: 'apikey', form: { customId, fields: { key } } });
 const status = (as: ReturnType<typeof people>) => rig.run({ ...as.admin, command: 'apikey', subcommand: 'status' });
 const KEYS = new Set<string>();
 const newKey = (label: string) => {
@@ -38,7 +43,7 @@ const newKey = (label: string) => {
 describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
   beforeAll(async () => {
     nextGuild = 0;
-    rig = await startRig({ guilds: 48, mode });
+    rig = await startRig({ guilds: 56, mode });
   });
   afterAll(() => rig?.close());
 
@@ -153,6 +158,106 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
       }
       const status = await rig.run({ ...as.admin, command: 'apikey', subcommand: 'status' });
       expect(embedOf(status).description).toContain(`<@${as.mod.userId}>`); // the member's set did not land
+    });
+  });
+
+  describe('/apikey set without the option: the private form', () => {
+    it('opens the form at once for an admin (a modal, the first response), in the admin\'s language', async () => {
+      const { as } = freshGuild();
+      const before = rig.sd.requests.length;
+      const body = await openForm(as.admin);
+      expect(body).toEqual({
+        type: 9,
+        data: {
+          custom_id: 'apikey:set',
+          title: 'Stable Diffusion API key',
+          components: [{ type: 1, components: [{ type: 4, custom_id: 'key', style: 1, label: 'API key from your ModelsLab dashboard', min_length: 16, max_length: 256, required: true }] }],
+        },
+      });
+      expect(await openForm(as.mod, Locale.German)).toMatchObject({ type: 9, data: { title: de['key.form.title'], components: [{ components: [{ label: de['key.form.label'] }] }] } });
+      expect(rig.sd.requests.length).toBe(before);
+      const line = await rig.bot.waitForLog((l) => l.msg === 'interaction' && l.guildId === as.admin.guildId && l.outcome === 'form-opened');
+      expect(line).toMatchObject({ command: 'apikey', ack: 'reply' });
+    });
+
+    it('refuses the form privately to a member who is not an admin', async () => {
+      const { as } = freshGuild();
+      const handle = rig.discord.sendInteraction({ ...as.member, command: 'apikey', subcommand: 'set' });
+      const reply = await handle.reply();
+      expect((await handle.callback).body).toMatchObject({ type: 4 });
+      expect(isEphemeral(reply)).toBe(true);
+      expect(embedOf(reply).title).toBe('Not allowed');
+    });
+
+    it('a submitted good key is checked once, saved, and answered privately with its balance, the key never shown', async () => {
+      const { as } = freshGuild();
+      const key = newKey('form');
+      const reply = await submitForm(as.admin, key);
+      expect(isEphemeral(reply)).toBe(true);
+      expect(embedOf(reply).title).toBe('API key checked and saved');
+      expect(embedOf(reply).fields).toEqual([{ name: 'Balance', value: '$43.60 on the ModelsLab account' }]);
+      expect(JSON.stringify(reply.body)).not.toContain(key.slice(0, -4));
+      expect(walletRequestsFor(key)).toHaveLength(1);
+      expect(embedOf(await status(as)).description).toContain(`••••${key.slice(-4)}, set by <@${ADMIN_ID}>`);
+    });
+
+    it('a submitted key the API refuses is not saved, and the old key stays', async () => {
+      const { as } = freshGuild();
+      const good = newKey('form-good');
+      const refused = newKey('form-revoked');
+      await submitForm(as.admin, good);
+      rig.sd.setMode('invalid-key-401', { key: refused });
+      const reply = await submitForm(as.admin, refused);
+      expect(isEphemeral(reply)).toBe(true);
+      expect(embedOf(reply).title).toBe('Key not saved');
+      expect(embedOf(reply).description).toMatch(/Invalid Api Key[\s\S]*refused this key[\s\S]*unchanged/);
+      expect(JSON.stringify(reply.body)).not.toContain(refused.slice(0, -4));
+      rig.sd.setMode('success');
+      expect(embedOf(await status(as)).description).toContain(`••••${good.slice(-4)}`);
+    });
+
+    it('a submitted key of the wrong shape is refused with the same rules as the option', async () => {
+      const { as } = freshGuild();
+      const reply = await submitForm(as.admin, 'abc def-123456789');
+      expect(embedOf(reply)).toMatchObject({ title: 'Key not saved', description: expect.stringMatching(/spaces/) });
+      expect(embedOf(await status(as)).title).toBe('No API key set');
+    });
+
+    it('an unreachable API: the submitted key is saved, with the warning', async () => {
+      const { as } = freshGuild();
+      const key = newKey('form-unreachable');
+      rig.sd.setMode('drop', { key });
+      const reply = await submitForm(as.admin, key);
+      expect(embedOf(reply).title).toBe('API key saved, not checked');
+      expect(embedOf(reply).fields).toEqual([{ name: 'Why it was not checked', value: expect.stringMatching(/^The connection to the API failed \(.+\)\./) }]);
+      rig.sd.setMode('success');
+      expect(embedOf(await status(as)).description).toContain(`••••${key.slice(-4)}`);
+    });
+
+    it('a form submitted by a member who has lost admin since it opened is refused, and nothing is saved', async () => {
+      const { as } = freshGuild();
+      const key = newKey('form-demoted');
+      expect((await openForm(as.admin)).type).toBe(9);
+      // The same person, now without the Admin role: Discord sends the member as they are now.
+      const reply = await submitForm({ ...as.admin, roles: [] }, key);
+      expect(isEphemeral(reply)).toBe(true);
+      expect(embedOf(reply).title).toBe('Not allowed');
+      expect(walletRequestsFor(key)).toHaveLength(0);
+      expect(embedOf(await status(as)).title).toBe('No API key set');
+    });
+
+    it.each([
+      ['a form with a forged custom_id', (who: { guildId: string; userId: string; roles: string[] }, key: string) => submitForm(who, key, 'apikey:set:admin')],
+      ['a component interaction (a button)', (who: { guildId: string; userId: string; roles: string[] }) => rig.run({ ...who, command: 'apikey', component: { customId: 'apikey:set' } })],
+    ])('%s is answered privately that it is not understood, and nothing is saved', async (_label, send) => {
+      const { as } = freshGuild();
+      const key = newKey('forged');
+      const reply = await send(as.admin, key);
+      expect(isEphemeral(reply)).toBe(true);
+      expect(embedOf(reply)).toMatchObject({ title: 'Not understood', description: expect.stringContaining('/help') });
+      expect(JSON.stringify(reply.body)).not.toContain(key.slice(0, -4));
+      expect(walletRequestsFor(key)).toHaveLength(0);
+      expect(embedOf(await status(as)).title).toBe('No API key set');
     });
   });
 

@@ -102,6 +102,12 @@ it('every generated interaction is answered or ignored by design; refused ones n
         // bot takes each in turn: once an interaction sent after it is answered, this one has been seen.
         await rig.run({ ...as.admin, command: 'help' });
         expect(handle.allRequests()).toEqual([]);
+      } else if (((await handle.callback).body as { type?: unknown }).type === 9) {
+        // The key form: only for an admin's /apikey set without a key option, and it asks nothing of the API.
+        const oddAdmin = input.who === 'odd-permissions' && isAdmin({ permissions: parsePermissions(input.permissions), roleIds: [] });
+        expect(input.command === 'apikey' && input.subcommand === 'set' && (input.who === 'admin' || oddAdmin)).toBe(true);
+        expect(input.options.some((o) => o.name === 'key')).toBe(false);
+        expect(rig.sd.requests.length).toBe(before + checksBefore);
       } else {
         const reply = await handle.reply();
         expect(reply.message.embeds.length).toBe(1);

@@ -107,9 +107,9 @@ describe('every request is verified before its body is read', () => {
   it.each([
     ['a verified body that is not JSON', 'not json', 400],
     ['verified JSON that is not an interaction', '{"hello":"world"}', 400],
-    ['a component interaction (buttons are not this bot\'s)', '{"type":3,"id":"1","token":"t"}', 400],
+    ['a component interaction it cannot parse (no application id, no custom_id)', '{"type":3,"id":"1","token":"t"}', 400],
     ['an autocomplete interaction', '{"type":4,"id":"1","token":"t"}', 400],
-    ['a modal submission', '{"type":5,"id":"1","token":"t"}', 400],
+    ['a modal submission it cannot parse (no application id, no custom_id)', '{"type":5,"id":"1","token":"t"}', 400],
     ['a slash command the bot cannot parse (no command name)', '{"type":2,"id":"1","token":"t","application_id":"2"}', 400],
   ])('%s gets %i', async (_label, body, status) => {
     const answer = await signedPost(body);
@@ -121,11 +121,16 @@ describe('every request is verified before its body is read', () => {
     expect(rig.bot.logs().some((l) => l.level === 40 && /autocomplete/.test(l.msg))).toBe(true);
   });
 
-  it('logs why a slash command it could not parse was answered 400, once, where it arrived', async () => {
-    // The line travels through the bot's standard output after the answer: wait for it.
-    await rig.bot.waitForLog((l) => l.msg === 'interaction not understood; ignored', 5000, 'the warning');
+  it('logs why an interaction it could not parse was answered 400, once each, where it arrived', async () => {
+    // The lines travel through the bot's standard output after the answers: wait for the last one sent.
+    await rig.bot.waitForLog((l) => l.msg === 'interaction not understood; ignored' && l.reason === 'no command name', 5000, 'the warning');
     const lines = rig.bot.logs().filter((l) => l.msg === 'interaction not understood; ignored');
-    expect(lines).toEqual([expect.objectContaining({ level: 40, reason: 'no command name' })]);
+    // One each: the component, the modal submission and the slash command above, in the order sent.
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 40, reason: 'no custom_id' }),
+      expect.objectContaining({ level: 40, reason: 'no custom_id' }),
+      expect.objectContaining({ level: 40, reason: 'no command name' }),
+    ]);
   });
 });
 

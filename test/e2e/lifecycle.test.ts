@@ -44,7 +44,7 @@ describe('npm run deploy-commands', () => {
     expect(byName.clearcache!.default_member_permissions ?? null).toBeNull();
     expect(byName.help!.default_member_permissions ?? null).toBeNull();
     expect(byName.apikey!.options?.map((o) => o.name)).toEqual(['set', 'status', 'remove']);
-    expect(byName.apikey!.options?.[0]).toMatchObject({ type: 1, options: [{ name: 'key', type: 3, required: true, max_length: 256 }] });
+    expect(byName.apikey!.options?.[0]).toMatchObject({ type: 1, options: [{ name: 'key', type: 3, required: false, max_length: 256 }] });
     expect(byName.access!.options?.map((o) => [o.name, (o as { options?: Array<{ type: number }> }).options?.[0]?.type])).toEqual([
       ['grant', 8],
       ['revoke', 8],

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ClearService } from '../../src/core/clearing.js';
+import { KeyService } from '../../src/core/keys.js';
 import { GuildRecords } from '../../src/core/guilds.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { createSealer } from '../../src/core/seal.js';
@@ -47,7 +48,7 @@ beforeAll(async () => {
   const log = createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
   const guilds = new GuildRecords(store, createSealer(randomBytes(32)));
   const clears = new ClearService({ api: createSdApi({ baseUrl: world.sd.baseUrl, timeoutMs: 1000 }), guilds, cooldownS: 0, apiTimeoutMs: 1000, storeDeadlineMs: store.deadlineMs });
-  const pipeline = createPipeline(new Map([['hello', hello]]), { guilds, clears, discord: { guildRoleIds: async () => new Set() }, log });
+  const pipeline = createPipeline(new Map([['hello', hello]]), { guilds, clears, keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }), discord: { guildRoleIds: async () => new Set() }, log });
   gateway = createGateway(parseConfig(world.env), pipeline, log, (reason) => fatal.push(reason));
   await gateway.start();
 });

@@ -7,6 +7,7 @@ import { SlashCommandBuilder } from '@discordjs/builders';
 import type { APIInteractionResponse } from 'discord-api-types/v10';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ClearService } from '../../src/core/clearing.js';
+import { KeyService } from '../../src/core/keys.js';
 import { GuildRecords } from '../../src/core/guilds.js';
 import { DamagedRecordError, StoreError } from '../../src/core/errors.js';
 import { createSdApi } from '../../src/core/sdapi.js';
@@ -95,7 +96,7 @@ beforeAll(async () => {
   secrets.add(SECRET);
   log = createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
   const clears = new ClearService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds, cooldownS: 0, apiTimeoutMs: 500, storeDeadlineMs: store.deadlineMs });
-  pipeline = createPipeline(commands, { guilds, clears, discord: { guildRoleIds: async () => new Set() }, log });
+  pipeline = createPipeline(commands, { guilds, clears, keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }), discord: { guildRoleIds: async () => new Set() }, log });
   await guilds.grantRole(GUILD_ID, '600000000000000001', 'admin');
 });
 afterAll(async () => {
@@ -313,7 +314,7 @@ describe('the pipeline says what happened', () => {
   it('what is not a command is told apart at the edge, with the reason, and never reaches the pipeline', () => {
     const t = recorder();
     const received = receive({ type: 2, id: '1', token: 't', application_id: '2' }, { transport: () => t, arrivedAt: performance.now() }, log);
-    expect(received).toEqual({ kind: 'not-a-command', reason: 'no command name' });
+    expect(received).toEqual({ kind: 'not-understood', reason: 'no command name' });
   });
 
   it('a deferral sent while the gates are still being passed is private, whatever the command', async () => {

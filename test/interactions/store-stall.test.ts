@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { APIEmbed, APIInteractionResponse } from 'discord-api-types/v10';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClearService } from '../../src/core/clearing.js';
+import { KeyService } from '../../src/core/keys.js';
 import { GuildRecords } from '../../src/core/guilds.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { createSealer } from '../../src/core/seal.js';
@@ -72,7 +73,7 @@ describe('commands while the Redis server stops answering', () => {
     guilds = new GuildRecords(records, createSealer(randomBytes(32)));
     const log = createLogger({ level: 'info', format: 'json', secrets: new SecretSet(), destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
     const clears = new ClearService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds, cooldownS: 0, apiTimeoutMs: 500, storeDeadlineMs: store.deadlineMs });
-    pipeline = createPipeline(await loadCommands(), { guilds, clears, discord: { guildRoleIds: async () => new Set([ROLE.id]) }, log });
+    pipeline = createPipeline(await loadCommands(), { guilds, clears, keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }), discord: { guildRoleIds: async () => new Set([ROLE.id]) }, log });
   });
   afterEach(async () => {
     stallAtWrite = false;

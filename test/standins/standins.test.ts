@@ -360,6 +360,36 @@ describe('Discord stand-in with the real discord.js client', () => {
     expect(discord.requests.find((r) => r.status === 401)).toBeUndefined();
   });
 
+  it('takes a modal (type 9) within Discord\'s limits, never in answer to a submitted form, and sends forms and components', async () => {
+    const discord = await discordStandIn({ guilds: [{ id: makeSnowflake() }] });
+    await loggedInClient(discord, []);
+    const post = (id: string, token: string, body: unknown): Promise<Response> =>
+      fetch(`${discord.apiUrl}/v10/interactions/${id}/${token}/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const modal = (title: string, label: string) => ({
+      type: 9,
+      data: { custom_id: 'f', title, components: [{ type: 1, components: [{ type: 4, custom_id: 'k', style: 1, label, min_length: 16, max_length: 256 }] }] },
+    });
+    const good = discord.sendInteraction({ userId: makeSnowflake(), command: 'a' });
+    expect((await post(good.id, good.token, modal('T'.repeat(45), 'L'.repeat(45)))).status).toBe(204);
+    expect((await good.callback).body).toMatchObject({ type: 9 });
+
+    const long = discord.sendInteraction({ userId: makeSnowflake(), command: 'b' });
+    const refused = await post(long.id, long.token, modal('T'.repeat(46), 'L'.repeat(46)));
+    expect(refused.status).toBe(400);
+    const errors = ((await refused.json()) as { errors: Record<string, unknown> }).errors;
+    expect(Object.keys(errors).sort()).toEqual(['components', 'title']);
+    expect(JSON.stringify(errors.components)).toContain('BASE_TYPE_BAD_LENGTH');
+
+    const form = discord.sendInteraction({ userId: makeSnowflake(), command: 'c', form: { customId: 'f', fields: { k: 'typed' } } });
+    expect(form.payload).toMatchObject({ type: 5, data: { custom_id: 'f', components: [{ type: 1, components: [{ type: 4, custom_id: 'k', value: 'typed' }] }] } });
+    expect(await (await post(form.id, form.token, modal('T', 'L'))).json()).toMatchObject({ code: 40043 });
+
+    const button = discord.sendInteraction({ userId: makeSnowflake(), command: 'd', component: { customId: 'b' } });
+    expect(button.payload).toMatchObject({ type: 3, data: { custom_id: 'b', component_type: 2 } });
+    expect((await post(button.id, button.token, { type: 4, data: { content: 'ok' } })).status).toBe(204);
+    expect(discord.dispatches.filter((d) => d.event === 'INTERACTION_CREATE').map((d) => (d.data as { type: number }).type)).toEqual([2, 2, 5, 3]);
+  });
+
   it('serves and deletes roles, dispatching GUILD_ROLE_DELETE to a Guilds session', async () => {
     const guildId = makeSnowflake();
     const discord = await discordStandIn({ guilds: [{ id: guildId, roles: 4 }] });

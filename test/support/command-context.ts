@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { ClearService } from '../../src/core/clearing.js';
+import { KeyService } from '../../src/core/keys.js';
 import { type GuildSettings, GuildRecords } from '../../src/core/guilds.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { type Sealer, createSealer } from '../../src/core/seal.js';
@@ -55,13 +56,14 @@ export interface CommandWorld {
   sealer: Sealer;
   guilds: GuildRecords;
   clears: ClearService;
+  keys: KeyService;
   discord: RolesPort;
   /** What GuildRecords and ClearService take as now; move it to pass time. */
   clock: { now: number };
   logs: LogLine[];
   dbFile: string;
   /** Another ClearService over a second connection to the same file: another process of the bot. */
-  otherProcess(options?: CommandWorldOptions): Promise<{ guilds: GuildRecords; clears: ClearService }>;
+  otherProcess(options?: CommandWorldOptions): Promise<{ guilds: GuildRecords; clears: ClearService; keys: KeyService }>;
   settings(guildId?: string): Promise<GuildSettings>;
   /** The context the pipeline would build for this guild now: settings loaded once. */
   context(guildId?: string, overrides?: Partial<CommandContext>): Promise<CommandContext>;
@@ -87,11 +89,12 @@ export async function openCommandWorld(sd: SdApiStandIn, options: CommandWorldOp
     stores.push(store);
     const guilds = new GuildRecords(store, sealer, undefined, now);
     const api = createSdApi({ baseUrl: sd.baseUrl, timeoutMs: apiTimeoutMs, backoffMs: 5 });
-    const clears = new ClearService({ api, guilds, cooldownS, apiTimeoutMs, storeDeadlineMs: store.deadlineMs, now, pollMs: 10, ...(statusTimeoutMs === undefined ? {} : { statusTimeoutMs }) });
-    return { store, guilds, clears };
+    const clears = new ClearService({ api, guilds, cooldownS, apiTimeoutMs, storeDeadlineMs: store.deadlineMs, now, pollMs: 10 });
+    const keys = new KeyService({ api, guilds, now, ...(statusTimeoutMs === undefined ? {} : { statusTimeoutMs }) });
+    return { store, guilds, clears, keys };
   };
 
-  const { store, guilds, clears } = await compose(options);
+  const { store, guilds, clears, keys } = await compose(options);
   const discord = rolesPort();
   const context = async (guildId = GUILD_ID, overrides: Partial<CommandContext> = {}): Promise<CommandContext> => ({
     settings: await guilds.settings(guildId),
@@ -99,6 +102,7 @@ export async function openCommandWorld(sd: SdApiStandIn, options: CommandWorldOp
     t: translate('en-US'),
     guilds,
     clears,
+    keys,
     discord,
     applicationId: APP_ID,
     log,
@@ -109,6 +113,7 @@ export async function openCommandWorld(sd: SdApiStandIn, options: CommandWorldOp
     sealer,
     guilds,
     clears,
+    keys,
     discord,
     clock,
     logs,

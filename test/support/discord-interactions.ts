@@ -28,7 +28,7 @@ import {
   type MessageBody,
   type UploadedFile,
 } from './discord-payloads.js';
-import { validateMessageData } from './discord-validation.js';
+import { validateMessageData, validateModalData } from './discord-validation.js';
 import type { Topic, Waits } from './wait.js';
 
 export interface RecordedRequest {
@@ -133,7 +133,8 @@ export class InteractionTracker {
     this.#byId.set(payload.id, tracked);
     this.#byToken.set(payload.token, tracked);
     const waits = this.opts.waits;
-    const label = `/${payload.data.name} (interaction ${payload.id})`;
+    const data = payload.data as { name?: string; custom_id?: string };
+    const label = `${data.name !== undefined ? `/${data.name}` : `form or component ${data.custom_id}`} (interaction ${payload.id})`;
     const seen = (): string =>
       `requests for it: ${JSON.stringify(tracked.requests.map((r) => `${r.method} ${r.route} -> ${r.status}`))}`;
     const callback = waits.until(
@@ -202,7 +203,12 @@ export class InteractionTracker {
     } else if (type === InteractionResponseType.DeferredChannelMessageWithSource) {
       const flags = MESSAGE_FLAG_LOADING | ((data.flags ?? 0) & MESSAGE_FLAG_EPHEMERAL);
       tracked.original = this.#message(tracked, {}, record, flags);
-    } else if (type !== InteractionResponseType.Modal) {
+    } else if (type === InteractionResponseType.Modal) {
+      // A form cannot answer a form: Discord takes a modal only for commands and components.
+      if ((tracked.payload.type as number) === 5) return discordError(400, 40043, 'Interaction callback type is not valid for this interaction');
+      const invalid = validateModalData(body.data);
+      if (invalid) return { status: 400, body: invalid };
+    } else {
       // Update/deferred-update belong to component interactions; Discord refuses them for commands.
       return discordError(400, 40043, 'Interaction callback type is not valid for this interaction');
     }

@@ -312,6 +312,27 @@ export function buildInteraction(input: InteractionInput): APIChatInputApplicati
   };
 }
 
+/**
+ * Turns a built command interaction into a MODAL_SUBMIT (type 5) as Discord sends it: the same
+ * member, guild, channel and locale; data holds the form's custom_id and its text inputs' values.
+ */
+export function asFormSubmit(payload: APIChatInputApplicationCommandInteraction, form: { customId: string; fields: Record<string, string> }): void {
+  const loose = payload as unknown as Record<string, unknown>;
+  loose.type = InteractionType.ModalSubmit;
+  loose.data = {
+    custom_id: form.customId,
+    components: Object.entries(form.fields).map(([customId, value]) => ({ type: 1, components: [{ type: 4, custom_id: customId, value }] })),
+  };
+}
+
+/** Turns a built command interaction into a MESSAGE_COMPONENT (type 3): a button press on `message`, which Discord always sends with it. */
+export function asComponent(payload: APIChatInputApplicationCommandInteraction, customId: string, message: APIMessage): void {
+  const loose = payload as unknown as Record<string, unknown>;
+  loose.type = InteractionType.MessageComponent;
+  loose.data = { custom_id: customId, component_type: 2 };
+  loose.message = message;
+}
+
 /** The fields of a message body the stand-in keeps (JSON or multipart payload_json). */
 export interface MessageBody {
   content?: string | null;

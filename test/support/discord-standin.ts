@@ -7,11 +7,14 @@
  *   const h = discord.sendInteraction({ guildId, userId, command: 'clearcache', roles: [roleId] });
  *   (await h.callback).body                                // { type: 5, data: { flags: 64 } }
  *   (await h.reply()).message.embeds                       // the answer the user sees
+ *   discord.sendInteraction({ ...who, command: 'apikey', form: { customId: 'apikey:set', fields: { key } } });  // MODAL_SUBMIT
+ *   discord.sendInteraction({ ...who, command: 'help', component: { customId: 'x' } });                     // a button press
  *   await discord.close();
  *
  * REST (under /api/v10): GET gateway/bot, gateway, users/@me, applications/@me;
  * GET|PUT applications/{app}/commands and applications/{app}/guilds/{guild}/commands;
- * GET guilds/{guild}/roles; POST interactions/{id}/{token}/callback (see discord-interactions.ts);
+ * GET guilds/{guild}/roles; POST interactions/{id}/{token}/callback (see discord-interactions.ts;
+ * a modal, type 9, is checked against Discord's limits and refused in answer to a submitted form);
  * POST webhooks/{app}/{token}; GET|PATCH|DELETE webhooks/{app}/{token}/messages/{@original|id}.
  * Bot routes need `Authorization: Bot <token>` (else 401). Anything else is a 404, recorded like
  * every request in `requests`, so a test can spot calls it did not expect.
@@ -41,7 +44,10 @@ import { CommandRegistry } from './discord-commands.js';
 import { createGateway, GUILDS_INTENT, type GatewayDispatch, type GatewayIdentify, type GatewayResume, type GatewaySession } from './discord-gateway.js';
 import { discordError, InteractionTracker, type InteractionHandle, type RecordedRequest, type RestAnswer } from './discord-interactions.js';
 import {
+  asComponent,
+  asFormSubmit,
   buildInteraction,
+  buildMessage,
   createGuildState,
   DEFAULT_EVERYONE_PERMISSIONS,
   makeRole,
@@ -112,6 +118,14 @@ export interface InteractionSpec {
   locale?: Locale;
   /** How long `callback` and `reply()` wait before rejecting (default 15 s). */
   timeoutMs?: number;
+  /**
+   * Send a submitted form (MODAL_SUBMIT, type 5) instead of the command: its custom_id and text
+   * inputs by custom_id, as Discord sends them (action rows of text inputs). `command` still names
+   * the command the form came from (it picks nothing the bot sees).
+   */
+  form?: { customId: string; fields: Record<string, string> };
+  /** Send a component interaction (MESSAGE_COMPONENT, type 3: a button press) instead of the command. */
+  component?: { customId: string };
   /** Changes the payload as built, before it is sent: for malformed and unusual interactions. */
   mutate?: (payload: APIChatInputApplicationCommandInteraction) => void;
   /** Deliver to this endpoint rather than the one set (a load balancer's choice among several bots). */
@@ -381,6 +395,13 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
       appPermissions: BigInt(spec.appPermissions ?? DEFAULT_EVERYONE_PERMISSIONS),
       locale: spec.locale ?? Locale.EnglishUS,
     });
+    if (spec.form) asFormSubmit(payload, spec.form);
+    else if (spec.component) {
+      // The message the button is on: one the bot posted before, in the same channel.
+      const user = payload.member?.user ?? payload.user ?? botUser;
+      const message = buildMessage({ id: makeSnowflake(), channelId, author: botUser, applicationId, interactionId: makeSnowflake(), invoker: user, commandName: spec.command, authorizingOwners: payload.authorizing_integration_owners, original: true, body: { content: 'an earlier message' }, files: [], flags: 0 });
+      asComponent(payload, spec.component.customId, message);
+    }
     spec.mutate?.(payload);
     const handle = tracker.track(payload, spec.timeoutMs ?? 15_000);
     if (endpoint) {

@@ -5,6 +5,7 @@
  *
  *   validateMessageData(body, mustHaveContent, fileCount?): DiscordError | undefined
  *   validateCommands(body): DiscordError | undefined      (bulk-overwrite PUT bodies)
+ *   validateModalData(data): DiscordError | undefined     (type 9 callbacks: a modal's title, text inputs)
  */
 import { ApplicationCommandType, Locale } from 'discord.js';
 import type { MessageBody } from './discord-payloads.js';
@@ -71,6 +72,71 @@ export function validateMessageData(body: MessageBody, mustHaveContent: boolean,
   const empty = !body.content && embeds.length === 0 && (body.components ?? []).length === 0 && fileCount === 0;
   if (mustHaveContent && empty) return { code: 50006, message: 'Cannot send an empty message' };
   return undefined;
+}
+
+interface TextInputLike {
+  type?: unknown;
+  custom_id?: unknown;
+  style?: unknown;
+  label?: unknown;
+  placeholder?: unknown;
+  value?: unknown;
+  min_length?: unknown;
+  max_length?: unknown;
+}
+
+function checkInt(errors: FieldErrors, path: Array<string | number>, value: unknown, min: number, max: number): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    addError(errors, path, 'NUMBER_TYPE_MAX', `int value should be between ${min} and ${max}.`);
+  }
+}
+
+/**
+ * A modal (callback type 9): custom_id 1-100, title 1-45, 1 to 5 top-level components, each an
+ * action row holding one text input or a label (label 1-45) around one; a text input's custom_id
+ * 1-100, style 1 or 2, label 1-45 (in an action row, required), placeholder up to 100, value up to
+ * 4000, min_length 0-4000 and max_length 1-4000 with min <= max.
+ */
+export function validateModalData(data: unknown): DiscordError | undefined {
+  const errors: FieldErrors = {};
+  const body = (typeof data === 'object' && data !== null ? data : {}) as { custom_id?: unknown; title?: unknown; components?: unknown };
+  checkLength(errors, ['custom_id'], body.custom_id ?? '', 100, 1);
+  checkLength(errors, ['title'], body.title ?? '', 45, 1);
+  const rows = Array.isArray(body.components) ? (body.components as Array<{ type?: unknown; components?: unknown; label?: unknown; component?: unknown }>) : [];
+  if (rows.length < 1 || rows.length > 5) addError(errors, ['components'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 5 in length.');
+  rows.forEach((row, i) => {
+    let inputs: TextInputLike[];
+    let path: Array<string | number>;
+    let labelled = false;
+    if (row.type === 1) {
+      inputs = Array.isArray(row.components) ? (row.components as TextInputLike[]) : [];
+      path = ['components', i, 'components', 0];
+      if (inputs.length !== 1) addError(errors, ['components', i, 'components'], 'BASE_TYPE_BAD_LENGTH', 'Must be 1 in length.');
+    } else if (row.type === 18) {
+      labelled = true;
+      checkLength(errors, ['components', i, 'label'], row.label ?? '', 45, 1);
+      inputs = [row.component as TextInputLike];
+      path = ['components', i, 'component'];
+    } else {
+      addError(errors, ['components', i, 'type'], 'UNION_TYPE_CHOICES', 'Value of field "type" must be one of (1, 18).');
+      return;
+    }
+    const input = inputs[0] ?? {};
+    if (input.type !== 4) addError(errors, [...path, 'type'], 'UNION_TYPE_CHOICES', 'Value of field "type" must be 4 here.');
+    checkLength(errors, [...path, 'custom_id'], input.custom_id ?? '', 100, 1);
+    if (input.style !== 1 && input.style !== 2) addError(errors, [...path, 'style'], 'BASE_TYPE_CHOICES', 'Value must be one of (1, 2).');
+    if (labelled) checkLength(errors, [...path, 'label'], input.label, 45, 1);
+    else checkLength(errors, [...path, 'label'], input.label ?? '', 45, 1);
+    checkLength(errors, [...path, 'placeholder'], input.placeholder, 100);
+    checkLength(errors, [...path, 'value'], input.value, 4000);
+    checkInt(errors, [...path, 'min_length'], input.min_length, 0, 4000);
+    checkInt(errors, [...path, 'max_length'], input.max_length, 1, 4000);
+    if (typeof input.min_length === 'number' && typeof input.max_length === 'number' && input.min_length > input.max_length) {
+      addError(errors, [...path, 'min_length'], 'BASE_TYPE_BAD_LENGTH', 'min_length must not exceed max_length.');
+    }
+  });
+  return invalidFormBody(errors);
 }
 
 const COMMAND_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;

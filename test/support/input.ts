@@ -67,3 +67,16 @@ export function guildInput(spec: { name: string; subcommand?: string; options?: 
     locale: spec.locale ?? 'en-US',
   };
 }
+
+/** A MODAL_SUBMIT (type 5) as Discord sends it, from the member `spec` describes: text inputs in action rows, or in labels. */
+export function formPayload(spec: Omit<PayloadSpec, 'command' | 'subcommand' | 'options' | 'resolvedRoles'> & { customId: string; fields: Record<string, string>; labels?: boolean }): Record<string, unknown> {
+  const base = commandPayload({ ...spec, command: 'unused' });
+  const inputs = Object.entries(spec.fields).map(([customId, value]) => ({ type: 4, custom_id: customId, value }));
+  const components = spec.labels ? inputs.map((component) => ({ type: 18, component })) : inputs.map((input) => ({ type: 1, components: [input] }));
+  return { ...base, type: 5, data: { custom_id: spec.customId, components } };
+}
+
+/** A MESSAGE_COMPONENT (type 3): a button press. */
+export function componentPayload(spec: Omit<PayloadSpec, 'command' | 'subcommand' | 'options' | 'resolvedRoles'> & { customId: string }): Record<string, unknown> {
+  return { ...commandPayload({ ...spec, command: 'unused' }), type: 3, data: { custom_id: spec.customId, component_type: 2 } };
+}
