@@ -5,7 +5,7 @@
  * (never a cache), the guild and the locale. Nothing in the payload is trusted beyond its shape.
  */
 import { parsePermissions } from '../core/access.js';
-import { isObject } from '../core/json.js';
+import { type JsonObject, isObject } from '../core/json.js';
 import { InputError } from './errors.js';
 
 export interface ResolvedRole {
@@ -125,7 +125,7 @@ export function parseCommand(raw: unknown): ParsedCommand {
 type Common = { ok: true; ref: InteractionRef; input: Pick<CommandInput, 'guildId' | 'caller' | 'locale'> } | { ok: false; reason: string };
 
 /** What every interaction carries: which one it is, who sent it (from the member data of this interaction), where, in which language. */
-function parseCommon(raw: Json): Common {
+function parseCommon(raw: JsonObject): Common {
   const { id, token, application_id: applicationId, guild_id: guildId, member, user, locale } = raw;
   if (!isId(id) || !text(token, 500) || !isId(applicationId)) return { ok: false, reason: 'no interaction id, token or application id' };
   const who = isObject(member) && isObject(member.user) ? member.user : user;
@@ -147,7 +147,7 @@ function parseCommon(raw: Json): Common {
  * A MODAL_SUBMIT (its custom_id and text input values, in action rows or labels) or a
  * MESSAGE_COMPONENT (its custom_id). Its name is empty: which command owns it is the pipeline's to say.
  */
-function parseComponent(raw: Json): ParsedCommand {
+function parseComponent(raw: JsonObject): ParsedCommand {
   const { data } = raw;
   if (!isObject(data) || !text(data.custom_id, 100)) return { ok: false, reason: 'no custom_id' };
   const common = parseCommon(raw);
