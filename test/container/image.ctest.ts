@@ -254,7 +254,7 @@ describe('the image as built', () => {
     expect(config.User).toBe('node');
     expect(config.WorkingDir).toBe('/app');
     expect(config.Entrypoint ?? []).toEqual([]);
-    expect(config.Cmd).toEqual(['node', '--max-semi-space-size=2', 'dist/src/main.js']);
+    expect(config.Cmd).toEqual(['node', '--max-semi-space-size=2', 'dist/src/bin/start.js']);
     expect(Object.keys(config.Volumes ?? {})).toEqual(['/app/data']);
     expect(config.Env).toContain('HTTP_PORT=3000');
     expect(config.Env).toContain('NODE_ENV=production');
@@ -304,7 +304,7 @@ describe('the image running, with its own command, user and environment', () => 
     expect(readlinkSync(`/proc/${pid}/cwd`)).toMatch(/\/app$/);
 
     const saved = await discord.sendInteraction({ ...admin(), command: 'apikey', subcommand: 'set', options: [stringOption('key', KEY)] }).reply();
-    expect(embedOf(saved).title).toBe('API key saved');
+    expect(embedOf(saved).title).toBe('API key checked and saved');
     const before = clearCalls().length;
     const cleared = await discord.sendInteraction({ ...admin(), command: 'clearcache' }).reply();
     expect(embedOf(cleared).all).not.toContain(KEY);
