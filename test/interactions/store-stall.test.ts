@@ -17,10 +17,10 @@ import { loadCommands } from '../../src/interactions/command.js';
 import { receive } from '../../src/interactions/interaction.js';
 import { type AnswerMessage, type Pipeline, type Transport, createPipeline } from '../../src/interactions/pipeline.js';
 import { SecretSet, createLogger } from '../../src/logger.js';
-import { type Store, openStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/index.js';
 import type { LogLine } from '../support/bot-process.js';
 import { GUILD_ID, commandPayload } from '../support/input.js';
-import { type TestDatabase, redisDatabase } from '../support/servers.js';
+import { type TestDatabase, openStoreForStallTest, redisDatabase } from '../support/servers.js';
 import { type TcpProxy, tcpProxy } from '../support/tcp-proxy.js';
 
 const DEADLINE_MS = 400;
@@ -63,7 +63,7 @@ describe('commands while the Redis server stops answering', () => {
     db = await redisDatabase();
     if (!db) return;
     proxy = await tcpProxy(db.url);
-    store = await openStore(proxy.url, { deadlineMs: DEADLINE_MS });
+    store = await openStoreForStallTest(proxy.url, DEADLINE_MS);
     const records = Object.assign(Object.create(store) as Store, {
       write: (key: string, value: unknown, version: string | undefined) => {
         if (stallAtWrite) proxy.blackHole();

@@ -14,7 +14,7 @@ import { parseConfig } from '../../src/config.js';
 import { StoreError } from '../../src/core/errors.js';
 import { createSealer } from '../../src/core/seal.js';
 import { STORE_DEADLINE_MS, type Store, openStore } from '../../src/store/index.js';
-import { type TestDatabase, postgresDatabase, redisDatabase } from '../support/servers.js';
+import { type TestDatabase, openStoreForStallTest, postgresDatabase, redisDatabase } from '../support/servers.js';
 import { sqliteConnection } from '../support/sqlite.js';
 import { type TcpProxy, silentListener, tcpProxy } from '../support/tcp-proxy.js';
 import { tempDir } from '../support/temp.js';
@@ -43,7 +43,7 @@ describe.each([
     db = await create();
     if (!db) return;
     proxy = await tcpProxy(db.url);
-    store = await openStore(proxy.url, { deadlineMs: DEADLINE_MS });
+    store = await openStoreForStallTest(proxy.url, DEADLINE_MS);
     guilds = new GuildRecords(store, sealer);
   });
   afterEach(() => proxy?.resume());
@@ -188,7 +188,7 @@ describe('a stall shorter than the deadline is ridden out, on every backend', ()
 
   it('SQLite: a lock held past the deadline fails as "nothing written", before the deadline', async () => {
     const dir = tempDir();
-    const store = await openStore(`sqlite://${dir.path}/bot.sqlite`, { deadlineMs: DEADLINE_MS });
+    const store = await openStoreForStallTest(`sqlite://${dir.path}/bot.sqlite`, DEADLINE_MS);
     const other = sqliteConnection(`${dir.path}/bot.sqlite`);
     try {
       const guilds = new GuildRecords(store, sealer);
