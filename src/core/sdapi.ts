@@ -6,8 +6,9 @@
  * the one deadline; 4xx answers, JSON errors and redirects (never followed) are final.
  */
 import type { Readable } from 'node:stream';
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { maskKey } from './apikey.js';
+import { sharedDispatcher } from './connections.js';
 
 export type ClearOutcome =
   | { kind: 'ok'; message: string }
@@ -47,6 +48,8 @@ export interface SdApiOptions {
   maxRetries?: number;
   /** First backoff step; doubles each retry, plus up to as much again in jitter. */
   backoffMs?: number;
+  /** The connections to use (default: the process's shared pool, connections.ts). */
+  dispatcher?: Dispatcher;
 }
 
 export interface SdApi {
@@ -74,6 +77,11 @@ export function createSdApi(options: SdApiOptions): SdApi {
   const walletUrl = `${root}/wallet_balance`;
   const maxRetries = options.maxRetries ?? 2;
   const backoffMs = options.backoffMs ?? 200;
+  // Kept-alive, bounded connections (HTTP/2 where offered): a burst of clears pays a handshake or two, not one each.
+  const dispatcher = options.dispatcher ?? sharedDispatcher();
+  // The first burst would otherwise wait for the handshake: one connection is opened at start (no
+  // request sent). An idle bot pays that one handshake, and the connection closes after IDLE_MS unused.
+  if (!options.dispatcher) sharedDispatcher().warm(url);
 
   async function attempt<T>(key: string, signal: AbortSignal, target = url, read: Classifier<T> = classify as Classifier<T>, timeoutMs = options.timeoutMs): Promise<T | ClearOutcome> {
     try {
@@ -83,6 +91,7 @@ export function createSdApi(options: SdApiOptions): SdApi {
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ key }),
         signal,
+        dispatcher,
         // Never followed: a 307/308 would re-POST the key to wherever it points, and a loop costs ~20 requests.
         maxRedirections: 0,
       });

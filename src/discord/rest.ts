@@ -8,6 +8,7 @@ import { API } from '@discordjs/core/http-only';
 import { REST } from '@discordjs/rest';
 import { InteractionResponseType } from 'discord-api-types/v10';
 import type { Config } from '../config.js';
+import { sharedDispatcher } from '../core/connections.js';
 import type { DiscordPort } from '../interactions/command.js';
 import type { InteractionRef } from '../interactions/input.js';
 import type { AnswerMessage, Transport } from '../interactions/interaction.js';
@@ -15,11 +16,15 @@ import type { AnswerMessage, Transport } from '../interactions/interaction.js';
 /**
  * Interaction callbacks and webhook edits are not under Discord's global 50 requests/s, but
  * @discordjs/rest queues every request as if they were; this bot makes almost no other calls.
+ * Every REST client of the process (the gateway client's, the role look-ups') shares one pool of
+ * kept-alive connections (HTTP/2 where Discord offers it): see core/connections.ts.
  */
-export const REST_OPTIONS = { globalRequestsPerSecond: 500 } as const;
+export function restOptions(): { globalRequestsPerSecond: number; agent: ReturnType<typeof sharedDispatcher> } {
+  return { globalRequestsPerSecond: 500, agent: sharedDispatcher() };
+}
 
 export function createRest(config: Pick<Config, 'discordApiUrl' | 'discordToken'>): REST {
-  return new REST({ api: config.discordApiUrl, ...REST_OPTIONS }).setToken(config.discordToken);
+  return new REST({ api: config.discordApiUrl, ...restOptions() }).setToken(config.discordToken);
 }
 
 /** The typed API over a REST client (the bot's own, or the discord.js client's). */

@@ -5,7 +5,7 @@
  */
 import { Client, Options } from 'discord.js';
 import type { Config } from '../config.js';
-import { REST_OPTIONS } from '../discord/rest.js';
+import { restOptions } from '../discord/rest.js';
 
 /**
  * The shards this process runs, as discord.js takes them: `auto` (Discord's recommended count, every
@@ -32,7 +32,7 @@ export function createClient(config: Pick<Config, 'discordApiUrl' | 'shardCount'
     // With 'auto' discord.js asks GET /gateway/bot for the count at login and runs every shard.
     shards,
     shardCount: NOT_THE_DEFAULT_COUNT,
-    rest: { api: config.discordApiUrl, ...REST_OPTIONS },
+    rest: { api: config.discordApiUrl, ...restOptions() },
     makeCache: Options.cacheWithLimits({
       ApplicationCommandManager: 0,
       ApplicationEmojiManager: 0,

@@ -20,6 +20,7 @@ import { tempDir } from '../support/temp.js';
 import { type BotProcess, startBotProcess } from '../support/bot-process.js';
 import { guildCreatePayload } from './guild-create.js';
 import { type ProcStats, procStats, procStatsIfAlive } from './proc.js';
+import { type Front, type NetCounts, type RunCa, RTT_MS, minus, startTlsFront, startWssFront } from './tls-rig.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUR_ENTRY = join(ROOT, 'dist/src/bin/start.js');
@@ -111,6 +112,92 @@ export function makeWorkload(): Workload {
   return { guilds, keyed };
 }
 
+// ------------------------------------------------------------------ the rig: plain loopback, or TLS with a round trip
+
+/**
+ * plain: the stand-ins as they are (HTTP and ws:// on loopback, no delay). tls: the same stand-ins
+ * behind HTTPS/WSS fronts (tls-rig.ts) with a certificate of a CA made for the run, handed to every
+ * bot by NODE_EXTRA_CA_CERTS, and `rttMs` of round trip per request and (twice) per new connection.
+ */
+export type Rig = { kind: 'plain' } | { kind: 'tls'; ca: RunCa; rttMs: number; h2: boolean };
+export const PLAIN: Rig = { kind: 'plain' };
+export const RIG_KINDS = ['tls', 'plain'] as const;
+export type RigKind = (typeof RIG_KINDS)[number];
+export { RTT_MS };
+
+/** What the fronts saw, per origin (zero on the plain rig, which counts nothing). */
+export interface NetFigures {
+  discord: NetCounts;
+  gateway: NetCounts;
+  api: NetCounts;
+}
+
+export interface World {
+  discord: DiscordStandIn;
+  sd: SdApiStandIn;
+  /** What the bots are given: the stand-ins' URLs, or their fronts'. */
+  discordApiUrl: string;
+  sdBaseUrl: string;
+  /** NODE_EXTRA_CA_CERTS on the TLS rig. */
+  env: Record<string, string>;
+  counts(): NetFigures | undefined;
+  close(): Promise<void>;
+}
+
+/** Fresh stand-ins for one run (and their fronts on the TLS rig), every server's state built up front (so that work is charged to no bot). */
+export async function startWorld(workload: Workload, rig: Rig = PLAIN): Promise<World> {
+  const discord = await startDiscordStandIn({ token: TOKEN, guilds: workload.guilds, callbackDeadlineMs: CALLBACK_DEADLINE_MS, guildCreate: guildCreatePayload });
+  const sd = await startSdApiStandIn({ latencyMs: SETUP_API_LATENCY_MS });
+  // The stand-in builds each server's ids and roles on first use; build all 2,000 now.
+  for (const { id } of workload.guilds) discord.guild(id);
+  const fronts: Front[] = [];
+  let world: World = {
+    discord,
+    sd,
+    discordApiUrl: discord.apiUrl,
+    sdBaseUrl: sd.baseUrl,
+    env: {},
+    counts: () => undefined,
+    close: async () => void (await Promise.allSettled([discord.close(), sd.close()])),
+  };
+  if (rig.kind === 'tls') {
+    try {
+      const options = { tls: rig.ca, rttMs: rig.rttMs };
+      const gateway = await startWssFront({ ...options, target: discord.gatewayUrl });
+      fronts.push(gateway);
+      // The gateway URL the stand-in hands out (GET /gateway/bot, /gateway) becomes the WSS front's.
+      const rewrite = (path: string, body: unknown) => (/\/gateway(\/bot)?$/.test(path.split('?')[0] ?? '') && body && typeof body === 'object' ? { ...body, url: gateway.origin } : body);
+      const rest = await startTlsFront({ ...options, h2: rig.h2, target: discord.apiUrl, rewrite });
+      fronts.push(rest);
+      const api = await startTlsFront({ ...options, h2: rig.h2, target: sd.baseUrl });
+      fronts.push(api);
+      const close = world.close;
+      world = {
+        ...world,
+        discordApiUrl: `${rest.origin}${new URL(discord.apiUrl).pathname}`,
+        sdBaseUrl: `${api.origin}${new URL(sd.baseUrl).pathname}`,
+        env: { NODE_EXTRA_CA_CERTS: rig.ca.caFile },
+        counts: () => ({ discord: { ...rest.counts }, gateway: { ...gateway.counts }, api: { ...api.counts } }),
+        close: async () => {
+          await Promise.allSettled(fronts.map((f) => f.close()));
+          await close();
+        },
+      };
+    } catch (error) {
+      await Promise.allSettled(fronts.map((f) => f.close()));
+      await world.close();
+      throw error;
+    }
+  }
+  collectGarbage();
+  return world;
+}
+
+export function netDelta(after: NetFigures | undefined, before: NetFigures | undefined): NetFigures | undefined {
+  if (!after || !before) return undefined;
+  return { discord: minus(after.discord, before.discord), gateway: minus(after.gateway, before.gateway), api: minus(after.api, before.api) };
+}
+
 // ------------------------------------------------------------------ one bot, one fresh world
 
 /** One /clearcache of the burst; times in ms from the first send (NaN when it never happened). */
@@ -174,6 +261,8 @@ export interface BotFigures {
   exit?: { code: number | string; atMs: number };
   /** Warnings/errors the bot itself wrote during the run (log level >= warn, or stderr). */
   complaints: string[];
+  /** TLS rig: what the fronts saw from start to ready + setup, and during the burst. */
+  net?: { ready: NetFigures; burst: NetFigures };
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -442,42 +531,40 @@ export interface MeasureOptions {
   nodeArgs?: string[];
   /** Our bot's entry (default dist/src/bin/start.js; another build to compare, e.g. a patched copy). */
   ourEntry?: string;
+  /** The plain loopback rig (default) or the TLS one. */
+  rig?: Rig;
 }
 
-export async function measureBot(kind: BotKind, scenario: Scenario, workload: Workload, { logLevel, nodeArgs = [], ourEntry = OUR_ENTRY }: MeasureOptions): Promise<BotFigures> {
-  const discord = await startDiscordStandIn({ token: TOKEN, guilds: workload.guilds, callbackDeadlineMs: CALLBACK_DEADLINE_MS, guildCreate: guildCreatePayload });
-  const sd = await startSdApiStandIn({ latencyMs: SETUP_API_LATENCY_MS });
+export async function measureBot(kind: BotKind, scenario: Scenario, workload: Workload, { logLevel, nodeArgs = [], ourEntry = OUR_ENTRY, rig = PLAIN }: MeasureOptions): Promise<BotFigures> {
+  const world = await startWorld(workload, rig);
+  const { discord, sd } = world;
   const dir = tempDir(`sdbot-bench-${kind}-`);
   // An interrupted benchmark (Ctrl+C, the overall deadline) still removes its temp folder.
   const removeOnExit = () => dir.remove();
   process.on('exit', removeOnExit);
   let bot: BotProcess | undefined;
   try {
-    // The stand-in builds each server's ids and roles on first use; build all 2,000 now so that
-    // work is charged to no bot.
-    for (const { id } of workload.guilds) discord.guild(id);
-
-    collectGarbage();
     const dataDir = join(dir.path, 'data');
     mkdirSync(dataDir, { recursive: true });
     let readyMatch: (text: string) => boolean;
     if (kind === 'ours') {
       const env = {
         DISCORD_TOKEN: TOKEN,
-        DISCORD_API_URL: discord.apiUrl,
-        SD_API_BASE_URL: sd.baseUrl,
+        DISCORD_API_URL: world.discordApiUrl,
+        SD_API_BASE_URL: world.sdBaseUrl,
         SD_API_TIMEOUT_MS: '10000',
         CLEARCACHE_COOLDOWN_S: '0',
         DATABASE_URL: `sqlite://${join(dataDir, 'bot.sqlite')}`,
         LOG_LEVEL: logLevel,
         NODE_ENV: 'production',
+        ...world.env,
       };
       bot = startBotProcess(env, dir.path, ourEntry, [], [...OUR_NODE_FLAGS, ...nodeArgs]);
       readyMatch = isOurReadyLine;
     } else {
       const file = join(dataDir, 'keys.sqlite');
       await prefillReferenceStore(file, workload);
-      const env = { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: discord.apiUrl, SD_API_BASE_URL: sd.baseUrl, REFERENCE_DB: file, REFERENCE_MODE: kind };
+      const env = { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: world.discordApiUrl, SD_API_BASE_URL: world.sdBaseUrl, REFERENCE_DB: file, REFERENCE_MODE: kind, ...world.env };
       bot = startBotProcess(env, dir.path, REFERENCE_ENTRY, [], nodeArgs);
       readyMatch = (text) => text.startsWith('Ready!');
     }
@@ -486,8 +573,10 @@ export async function measureBot(kind: BotKind, scenario: Scenario, workload: Wo
     const { readyCpuMs, rssReadyKiB, setupMs, setupFailures } = await settleAfterReady(bot, discord, workload, kind === 'ours');
 
     sd.setLatency(scenario.apiLatencyMs);
+    const netBefore = world.counts();
     const burstStartedAt = performance.now();
     const burst = await driveInteractions(discord, sd, [bot], workload.keyed);
+    const netBurst = netDelta(world.counts(), netBefore);
     await sleep(SETTLE_MS);
     const after = procStatsIfAlive(bot.pid);
     const complaints = complaintsOf(bot, kind === 'ours');
@@ -507,10 +596,11 @@ export async function measureBot(kind: BotKind, scenario: Scenario, workload: Wo
       hwmKiB: after?.hwmKiB ?? Number.NaN,
       ...(exited.code !== undefined && exited.at !== undefined ? { exit: { code: exited.code, atMs: exited.at - burstStartedAt } } : {}),
       complaints,
+      ...(netBefore && netBurst ? { net: { ready: netBefore, burst: netBurst } } : {}),
     };
   } finally {
     await bot?.stop('SIGTERM', 5_000).catch(() => undefined);
-    await Promise.allSettled([discord.close(), sd.close()]);
+    await world.close();
     dir.remove();
     process.off('exit', removeOnExit);
   }

@@ -7,10 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type DiscordStandIn, startDiscordStandIn } from '../support/discord-standin.js';
 import { type BotProcess, startBotProcess } from '../support/bot-process.js';
 import { TOKEN } from '../support/rig.js';
-import { type SdApiStandIn, startSdApiStandIn } from '../support/sdapi-standin.js';
 import { tempDir } from '../support/temp.js';
 import {
   type BurstResult,
@@ -18,19 +16,21 @@ import {
   type Scenario,
   type Send,
   type Workload,
-  CALLBACK_DEADLINE_MS,
+  type World,
+  type NetFigures,
   OUR_NODE_FLAGS,
+  PLAIN,
   READY_TIMEOUT_MS,
   ROOT,
   SCENARIOS,
   SETTLE_MS,
-  SETUP_API_LATENCY_MS,
-  collectGarbage,
   complaintsOf,
   driveInteractions,
   isOurReadyLine,
   measureBot,
+  netDelta,
   prefillReferenceStore,
+  startWorld,
   settleAfterReady,
   watchExit,
   sleep,
@@ -72,7 +72,11 @@ export interface HttpFigures {
   hwmKiB: number;
   exit?: { code: number | string; atMs: number };
   complaints: string[];
+  /** TLS rig: what the fronts saw up to the burst, during the burst, and during the paced run. */
+  net?: { ready: NetFigures; burst: NetFigures; sustained?: NetFigures };
 }
+
+export { startWorld };
 
 /** Our bot in http mode: its ready line, and the endpoint it listens on (HTTP_PORT=0). */
 export async function startOurHttpBot(env: Record<string, string>, cwd: string, entry: string, nodeArgs: string[]): Promise<{ bot: BotProcess; endpoint: string; readyLine: string; readyAt: number }> {
@@ -93,27 +97,19 @@ export function cycled(workload: Workload, count: number): Send[] {
   return Array.from({ length: count }, (_, i) => workload.keyed[i % workload.keyed.length] as Send);
 }
 
-export function ourEnv(discord: DiscordStandIn, sd: SdApiStandIn, databaseUrl: string, logLevel: string): Record<string, string> {
+export function ourEnv(world: World, databaseUrl: string, logLevel: string): Record<string, string> {
   return {
+    ...world.env,
     DISCORD_TOKEN: TOKEN,
-    DISCORD_API_URL: discord.apiUrl,
-    DISCORD_PUBLIC_KEY: discord.publicKey,
-    SD_API_BASE_URL: sd.baseUrl,
+    DISCORD_API_URL: world.discordApiUrl,
+    DISCORD_PUBLIC_KEY: world.discord.publicKey,
+    SD_API_BASE_URL: world.sdBaseUrl,
     SD_API_TIMEOUT_MS: '10000',
     CLEARCACHE_COOLDOWN_S: '0',
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: logLevel,
     NODE_ENV: 'production',
   };
-}
-
-/** Fresh stand-ins for one run, every server's state built up front (so that work is charged to no bot). */
-export async function startWorld(workload: Workload): Promise<{ discord: DiscordStandIn; sd: SdApiStandIn; close(): Promise<void> }> {
-  const discord = await startDiscordStandIn({ token: TOKEN, guilds: workload.guilds, callbackDeadlineMs: CALLBACK_DEADLINE_MS });
-  const sd = await startSdApiStandIn({ latencyMs: SETUP_API_LATENCY_MS });
-  for (const { id } of workload.guilds) discord.guild(id);
-  collectGarbage();
-  return { discord, sd, close: async () => void (await Promise.allSettled([discord.close(), sd.close()])) };
 }
 
 export async function measureHttpBot(kind: HttpBotKind, workload: Workload, pace: Pace, options: MeasureOptions): Promise<HttpFigures> {
@@ -135,10 +131,11 @@ export async function measureHttpBot(kind: HttpBotKind, workload: Workload, pace
       hwmKiB: f.hwmKiB,
       ...(f.exit ? { exit: f.exit } : {}),
       complaints: f.complaints,
+      ...(f.net ? { net: f.net } : {}),
     };
   }
-  const { logLevel, nodeArgs = [], ourEntry = OUR_ENTRY } = options;
-  const world = await startWorld(workload);
+  const { logLevel, nodeArgs = [], ourEntry = OUR_ENTRY, rig = PLAIN } = options;
+  const world = await startWorld(workload, rig);
   const { discord, sd } = world;
   const dir = tempDir(`sdbot-bench-${kind}-`);
   const removeOnExit = () => dir.remove();
@@ -151,12 +148,12 @@ export async function measureHttpBot(kind: HttpBotKind, workload: Workload, pace
     let readyLine: string;
     let readyAt: number;
     if (kind === 'ours-http') {
-      const started = await startOurHttpBot(ourEnv(discord, sd, `sqlite://${join(dataDir, 'bot.sqlite')}`, logLevel), dir.path, ourEntry, nodeArgs);
+      const started = await startOurHttpBot(ourEnv(world, `sqlite://${join(dataDir, 'bot.sqlite')}`, logLevel), dir.path, ourEntry, nodeArgs);
       ({ bot, endpoint, readyLine, readyAt } = started);
     } else {
       const file = join(dataDir, 'keys.sqlite');
       await prefillReferenceStore(file, workload);
-      const env = { PUBLIC_KEY: discord.publicKey, PORT: '0', HOST: '127.0.0.1', SD_API_BASE_URL: sd.baseUrl, REFERENCE_DB: file };
+      const env = { PUBLIC_KEY: discord.publicKey, PORT: '0', HOST: '127.0.0.1', SD_API_BASE_URL: world.sdBaseUrl, REFERENCE_DB: file, ...world.env };
       bot = startBotProcess(env, dir.path, EXAMPLE_ENTRY, [], nodeArgs);
       const ready = await bot.waitForLine((text) => text.startsWith('Listening on port'), READY_TIMEOUT_MS, "the example bot's listening line");
       endpoint = `http://127.0.0.1:${ready.text.split(' ').pop() ?? ''}/interactions`;
@@ -169,13 +166,18 @@ export async function measureHttpBot(kind: HttpBotKind, workload: Workload, pace
     const { readyCpuMs, rssReadyKiB, setupMs, setupFailures } = await settleAfterReady(running, discord, workload, kind === 'ours-http');
 
     sd.setLatency(BURST.apiLatencyMs);
+    const netBefore = world.counts();
     const burstStartedAt = performance.now();
     const burst = await driveInteractions(discord, sd, [running], workload.keyed);
+    const netBurst = netDelta(world.counts(), netBefore);
     await sleep(SETTLE_MS);
     const rssAfterBurstKiB = procStatsIfAlive(running.pid)?.rssKiB ?? Number.NaN;
     let sustained: BurstResult | undefined;
+    let netSustained: NetFigures | undefined;
     if (exited.code === undefined) {
+      const before = world.counts();
       sustained = await driveInteractions(discord, sd, [running], cycled(workload, Math.round(pace.ratePerS * pace.seconds)), pace.ratePerS);
+      netSustained = netDelta(world.counts(), before);
       await sleep(SETTLE_MS);
     }
     const after = procStatsIfAlive(running.pid);
@@ -195,6 +197,7 @@ export async function measureHttpBot(kind: HttpBotKind, workload: Workload, pace
       hwmKiB: after?.hwmKiB ?? Number.NaN,
       ...(exited.code !== undefined && exited.at !== undefined ? { exit: { code: exited.code, atMs: exited.at - burstStartedAt } } : {}),
       complaints: complaintsOf(running, kind === 'ours-http'),
+      ...(netBefore && netBurst ? { net: { ready: netBefore, burst: netBurst, ...(netSustained ? { sustained: netSustained } : {}) } } : {}),
     };
   } finally {
     await bot?.stop('SIGTERM', 5_000).catch(() => undefined);

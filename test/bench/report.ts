@@ -7,7 +7,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { version as discordJsVersion } from 'discord.js';
-import { type BotFigures, type BotKind, type Scenario, CALLBACK_DEADLINE_MS, CHANNELS, GUILDS, KEYED, MEMBERS, ROLES, SEED } from './bench.js';
+import { type BotFigures, type BotKind, type NetFigures, type Rig, type Scenario, CALLBACK_DEADLINE_MS, CHANNELS, GUILDS, KEYED, MEMBERS, ROLES, SEED } from './bench.js';
+import type { NetCounts } from './tls-rig.js';
 
 export type Results = Record<Scenario['name'], Partial<Record<BotKind, BotFigures[]>>>;
 
@@ -48,7 +49,26 @@ interface Row {
 
 const perInteraction = (cpuMs: number, f: BotFigures) => cpuMs / f.burst.samples.length;
 
-function rows(rounds: number): Row[] {
+/** One counter summed over the origins (Discord REST, gateway, API); NaN off the TLS rig. */
+export function netSum(net: NetFigures | undefined, get: (c: NetCounts) => number, origins: ReadonlyArray<keyof NetFigures> = ['discord', 'gateway', 'api']): number {
+  return net ? origins.reduce((a, o) => a + get(net[o]), 0) : Number.NaN;
+}
+
+/** The TLS rig's counts, as table rows (figures of a burst, or of start to the burst). */
+export function netRows<F>(net: (f: F) => { ready: NetFigures; burst: NetFigures } | undefined, what = 'burst'): Array<{ label: string; get: (f: F) => number; format: (v: number) => string; how: How }> {
+  return [
+    { label: `TLS handshakes, ${what} (all origins)`, get: (f) => netSum(net(f)?.burst, (c) => c.tls), format: count, how: 'median' },
+    { label: `  of them resumed (session ticket)`, get: (f) => netSum(net(f)?.burst, (c) => c.tlsResumed), format: count, how: 'median' },
+    { label: `  to Discord REST`, get: (f) => netSum(net(f)?.burst, (c) => c.tls, ['discord']), format: count, how: 'median' },
+    { label: `  to the API`, get: (f) => netSum(net(f)?.burst, (c) => c.tls, ['api']), format: count, how: 'median' },
+    { label: `new TCP connections, ${what}`, get: (f) => netSum(net(f)?.burst, (c) => c.tcp), format: count, how: 'median' },
+    { label: `requests, ${what} (REST + API)`, get: (f) => netSum(net(f)?.burst, (c) => c.requests, ['discord', 'api']), format: count, how: 'median' },
+    { label: `  of them over HTTP/2`, get: (f) => netSum(net(f)?.burst, (c) => c.h2Requests, ['discord', 'api']), format: count, how: 'median' },
+    { label: 'TLS handshakes, start -> burst', get: (f) => netSum(net(f)?.ready, (c) => c.tls), format: count, how: 'median' },
+  ];
+}
+
+function rows(rounds: number, rig: Rig): Row[] {
   const of = `of ${KEYED * rounds}`;
   return [
     { label: 'spawn -> ready', get: (f) => f.readyMs, format: ms, how: 'median' },
@@ -65,6 +85,7 @@ function rows(rounds: number): Row[] {
     { label: 'peak RSS (VmHWM)', get: (f) => f.hwmKiB, format: mib, how: 'median' },
     { label: `late: not acknowledged within ${CALLBACK_DEADLINE_MS / 1000} s (${of})`, get: (f) => f.burst.late.length, format: count, how: 'sum' },
     { label: `failed: no public "Cache cleared" (${of})`, get: (f) => f.burst.failures.length, format: count, how: 'sum' },
+    ...(rig.kind === 'tls' ? netRows<BotFigures>((f) => f.net) : []),
   ];
 }
 
@@ -116,6 +137,7 @@ export interface ReportOptions {
   logLevel: string;
   nodeArgs: string[];
   totalMs: number;
+  rig: Rig;
 }
 
 export function report(results: Results, options: ReportOptions): void {
@@ -126,7 +148,7 @@ export function report(results: Results, options: ReportOptions): void {
     const byBot = results[scenario.name];
     console.log(`\n== ${scenario.name}: ${scenario.title}`);
     const table: string[][] = [['figure (lower is better)', ...bots.map((b) => `${b}${head}`), ...others.map((o) => `ours/${o}`)]];
-    for (const row of rows(rounds)) {
+    for (const row of rows(rounds, options.rig)) {
       const cells = bots.map((b) => cell((byBot[b] ?? []).map(row.get), row.format, row.how).text);
       const ratios = others.map((o) => (row.how === 'sum' ? '-' : times(pairedRatio(byBot.ours, byBot[o], row.get).median)));
       table.push([row.label, ...cells, ...ratios]);
@@ -134,7 +156,7 @@ export function report(results: Results, options: ReportOptions): void {
     printTable(table);
     printDetails(byBot, bots);
   }
-  if (bots.includes('ours') && bots.includes('direct')) printTargets(results, scenarios, rounds);
+  if (bots.includes('ours') && bots.includes('direct')) printTargets(results, scenarios, rounds, options.rig);
   printGeneral(results, options);
 }
 
@@ -186,18 +208,28 @@ function printDetails(byBot: Partial<Record<BotKind, BotFigures[]>>, bots: reado
   }
 }
 
-const TARGETS: Array<{ label: string; get: (f: BotFigures) => number; max: number }> = [
+type Target = { label: string; get: (f: BotFigures) => number; max: number };
+
+/** Issue 5's targets, on the plain rig. */
+const PLAIN_TARGETS: Target[] = [
   { label: 'final reply p99, ours/direct', get: (f) => percentile(f.burst.replyMs, 99), max: 0.9 },
   { label: 'ack p99, ours/direct', get: (f) => percentile(f.burst.ackMs, 99), max: 0.5 },
   { label: 'CPU per interaction (all threads), ours/direct', get: (f) => perInteraction(f.burst.cpuMs, f), max: 0.8 },
   { label: 'RSS after ready, ours/direct', get: (f) => f.rssReadyKiB, max: 0.4 },
 ];
 
-function printTargets(results: Results, scenarios: readonly Scenario[], rounds: number): void {
+/** Issue 18's targets, on the TLS rig (the final reply's at the API's 100 ms). */
+const TLS_TARGETS: Target[] = [
+  { label: 'CPU per interaction (all threads), ours/direct', get: (f) => perInteraction(f.burst.cpuMs, f), max: 0.6 },
+  { label: 'TLS handshakes per burst, ours/direct', get: (f) => netSum(f.net?.burst, (c) => c.tls), max: 0.1 },
+  { label: 'final reply p99, ours/direct (api100)', get: (f) => percentile(f.burst.replyMs, 99), max: 0.8 },
+];
+
+function printTargets(results: Results, scenarios: readonly Scenario[], rounds: number, rig: Rig): void {
   console.log(`\n== the issue's targets against the direct-reply bot (median of the ${rounds} per-round ratio(s) [min-max]); printed, not asserted`);
   const table: string[][] = [['target', ...scenarios.map((s) => s.name)]];
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
-  for (const t of TARGETS) {
+  for (const t of rig.kind === 'tls' ? TLS_TARGETS : PLAIN_TARGETS) {
     table.push([
       `${t.label} <= ${t.max}x`,
       ...scenarios.map((s) => {

@@ -1,5 +1,22 @@
 /**
- * `npm run bench`: our bot (dist/src/bin/start.js, as users run it) against the two bots the
+ * `npm run bench`: every part below runs on two rigs, the TLS one first (the headline: production
+ * is HTTPS over the internet), then the plain one (BENCH_RIGS=tls,plain picks; issue 18):
+ *  - tls: the same stand-ins behind HTTPS and WSS fronts (test/bench/tls-rig.ts): the Discord
+ *    stand-in's REST over HTTPS and its gateway over WSS, the API stand-in over HTTPS, HTTP/2 and
+ *    HTTP/1.1 offered by ALPN (BENCH_TLS_H2=0: HTTP/1.1 only), with a certificate from a CA made
+ *    for the run by openssl and handed to every bot process the same way (NODE_EXTRA_CA_CERTS);
+ *    each request waits BENCH_RTT_MS (20) for the round trip (half before the stand-in sees it,
+ *    half after it answered), each new connection twice that (TCP + TLS 1.3 handshakes), a
+ *    WebSocket's bytes half of it each way. The fronts count, per origin (Discord REST, gateway,
+ *    API): new TCP connections, TLS handshakes (and resumed ones), requests (and HTTP/2 ones);
+ *    the tables show them per burst (and from start to the burst). HTTP bots still receive their
+ *    interactions as plain HTTP on loopback (a TLS proxy in front of a bot ends those in production).
+ *  - plain: the stand-ins as they are, HTTP and ws:// on loopback, no added delay.
+ * Targets printed for the TLS rig (issue 18, against the direct-reply bot): CPU per interaction
+ * <= 0.6x, TLS handshakes per burst <= 0.1x, final reply p99 <= 0.8x (API at 100 ms); RSS after
+ * ready < 100 MiB; HTTP mode against the example-app bot: CPU <= 0.6x, final reply p99 <= 0.8x.
+ *
+ * Our bot (dist/src/bin/start.js, as users run it) against the two bots the
  * discord.js guide teaches (test/bench/reference-bot.mjs, plain JavaScript under plain `node`):
  *  - direct: answers with one `interaction.reply()` once the API has answered;
  *  - defer:  `deferReply()` at once, then `editReply()` with the answer.
@@ -37,9 +54,10 @@
  * Loopback timings on a 2-core machine are noisy (the stand-ins share the cores with the bot):
  * read the ranges before a single figure.
  *
- * Knobs: BENCH_ROUNDS=5 (1 for a quick run)  BENCH_LOG_LEVEL=info (our LOG_LEVEL: info, debug or trace)
+ * Knobs: BENCH_RIGS=tls,plain  BENCH_RTT_MS=20  BENCH_TLS_H2=1 (0: the fronts offer HTTP/1.1 only)
+ *        BENCH_ROUNDS=5 (1 for a quick run)  BENCH_LOG_LEVEL=info (our LOG_LEVEL: info, debug or trace)
  *        BENCH_BOTS=ours,direct,defer  BENCH_SCENARIOS=api100,api2500 (a subset, to investigate)
- *        BENCH_JSON=<file> (raw figures and per-interaction times)
+ *        BENCH_JSON=<file> (raw figures and per-interaction times, one object per rig and part: "tls:gateway", "plain:http"...)
  *        BENCH_NODE_ARGS=<flags> (extra node flags for every bot run, e.g.
  *          "--cpu-prof --cpu-prof-dir=/tmp/prof"; the report then names each run's profile and the
  *          burst's window for test/bench/profile-summary.ts)
@@ -91,7 +109,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { BOT_KINDS, type BotKind, SCENARIOS, type Scenario, makeWorkload, measureBot } from './bench.js';
+import { BOT_KINDS, type BotKind, PLAIN, RIG_KINDS, type Rig, type RigKind, RTT_MS, SCENARIOS, type Scenario, makeWorkload, measureBot } from './bench.js';
 import { HTTP_BOT_KINDS, type HttpBotKind, type Pace, measureHttpBot } from './http-bench.js';
 import { STORE_KINDS, type StoreKind, WORKER_COUNTS, measureScale } from './scale-bench.js';
 import { scrubMain } from './scrub-bench.js';
@@ -99,6 +117,7 @@ import { type HttpResults, printHttpHeader, reportHttp } from './http-report.js'
 import { type ScaleResults, printScaleHeader, reportScale } from './scale-report.js';
 import { abandonRun } from './proc.js';
 import { type Results, printHeader, report } from './report.js';
+import { type RunCa, makeRunCa } from './tls-rig.js';
 
 /** One bot run takes 5-15 s here; the limit allows for a machine several times slower. */
 const RUN_BUDGET_MS = 45_000;
@@ -113,15 +132,22 @@ function subset<T extends string>(variable: string, all: readonly T[]): T[] {
   return all.filter((a) => chosen.includes(a));
 }
 
-async function main(rounds: number, bots: BotKind[], scenarios: Scenario[], limitMs: number): Promise<Results> {
+/** How a rig is named in the printout. */
+export function rigTitle(rig: Rig): string {
+  return rig.kind === 'plain'
+    ? 'PLAIN rig: HTTP and ws:// on loopback, no added delay'
+    : `TLS rig: HTTPS (${rig.h2 ? 'HTTP/2 or HTTP/1.1 by ALPN' : 'HTTP/1.1 only'}) and WSS fronts, a CA made for the run (NODE_EXTRA_CA_CERTS), ${rig.rttMs} ms round trip per request, ${2 * rig.rttMs} ms per new connection (TCP + TLS 1.3)`;
+}
+
+async function main(rounds: number, bots: BotKind[], scenarios: Scenario[], rig: Rig): Promise<Results> {
   const started = performance.now();
+  console.log(`==== ${rigTitle(rig)}`);
   const logLevel = process.env.BENCH_LOG_LEVEL ?? 'info';
   // The ready line is an info line: above info the benchmark could not see our bot become ready.
   if (!['info', 'debug', 'trace'].includes(logLevel)) throw new Error('BENCH_LOG_LEVEL must be info, debug or trace (the ready line is logged at info)');
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const ourEntry = process.env.BENCH_OUR_ENTRY;
   printHeader(rounds, bots, scenarios);
-  console.log(`bounded: the whole run gives up after ${(limitMs / 60_000).toFixed(0)} min`);
   const workload = makeWorkload();
   const results = Object.fromEntries(scenarios.map((s) => [s.name, {}])) as Results;
   let run = 0;
@@ -133,7 +159,7 @@ async function main(rounds: number, bots: BotKind[], scenarios: Scenario[], limi
       for (const kind of [...bots.slice(shift), ...bots.slice(0, shift)]) {
         process.stdout.write(`round ${round + 1}/${rounds} ${scenario.name}: ${kind}... `);
         const t = performance.now();
-        const figures = await measureBot(kind, scenario, workload, { logLevel, nodeArgs, ...(ourEntry ? { ourEntry } : {}) });
+        const figures = await measureBot(kind, scenario, workload, { logLevel, nodeArgs, rig, ...(ourEntry ? { ourEntry } : {}) });
         results[scenario.name][kind] = [...(results[scenario.name][kind] ?? []), figures];
         const { late, failures } = figures.burst;
         const trouble = [late.length ? `${late.length} late` : '', failures.length ? `${failures.length} failed` : '', figures.exit ? `exited ${figures.exit.code}` : ''].filter(Boolean);
@@ -141,7 +167,7 @@ async function main(rounds: number, bots: BotKind[], scenarios: Scenario[], limi
       }
     }
   }
-  report(results, { rounds, bots, scenarios, logLevel, nodeArgs, totalMs: performance.now() - started });
+  report(results, { rounds, bots, scenarios, logLevel, nodeArgs, totalMs: performance.now() - started, rig });
   return results;
 }
 
@@ -152,8 +178,8 @@ interface Common {
   ourEntry: string | undefined;
 }
 
-function measureOptions(c: Common) {
-  return { logLevel: c.logLevel, nodeArgs: c.nodeArgs, ...(c.ourEntry ? { ourEntry: c.ourEntry } : {}) };
+function measureOptions(c: Common, rig: Rig) {
+  return { logLevel: c.logLevel, nodeArgs: c.nodeArgs, rig, ...(c.ourEntry ? { ourEntry: c.ourEntry } : {}) };
 }
 
 function trouble(burst: { late: unknown[]; failures: unknown[] }, exit: unknown): string {
@@ -161,8 +187,9 @@ function trouble(burst: { late: unknown[]; failures: unknown[] }, exit: unknown)
   return t.length ? ` (${t.join(', ')})` : '';
 }
 
-async function httpMain(c: Common, bots: HttpBotKind[], pace: Pace): Promise<HttpResults> {
+async function httpMain(c: Common, bots: HttpBotKind[], pace: Pace, rig: Rig): Promise<HttpResults> {
   const started = performance.now();
+  console.log(`==== ${rigTitle(rig)}`);
   printHttpHeader(c.rounds, bots, pace);
   const workload = makeWorkload();
   const results: HttpResults = {};
@@ -171,16 +198,16 @@ async function httpMain(c: Common, bots: HttpBotKind[], pace: Pace): Promise<Htt
     for (const kind of [...bots.slice(shift), ...bots.slice(0, shift)]) {
       process.stdout.write(`round ${round + 1}/${c.rounds} http: ${kind}... `);
       const t = performance.now();
-      const f = await measureHttpBot(kind, workload, pace, measureOptions(c));
+      const f = await measureHttpBot(kind, workload, pace, measureOptions(c, rig));
       results[kind] = [...(results[kind] ?? []), f];
       console.log(`${((performance.now() - t) / 1000).toFixed(1)} s${trouble(f.burst, f.exit)}${f.sustained ? `; paced${trouble(f.sustained, undefined)}` : ''}`);
     }
   }
-  reportHttp(results, bots, c.rounds, pace, performance.now() - started, c.nodeArgs);
+  reportHttp(results, bots, c.rounds, pace, performance.now() - started, c.nodeArgs, rig);
   return results;
 }
 
-async function scaleMain(c: Common, stores: StoreKind[]): Promise<ScaleResults> {
+async function scaleMain(c: Common, stores: StoreKind[], rig: Rig): Promise<ScaleResults> {
   const started = performance.now();
   printScaleHeader(c.rounds, stores);
   const workload = makeWorkload();
@@ -192,7 +219,7 @@ async function scaleMain(c: Common, stores: StoreKind[]): Promise<ScaleResults> 
       for (const workers of counts) {
         process.stdout.write(`round ${round + 1}/${c.rounds} ${store}, ${workers} process(es)... `);
         const t = performance.now();
-        const f = await measureScale(store, workers, workload, measureOptions(c));
+        const f = await measureScale(store, workers, workload, measureOptions(c, rig));
         results[store] ??= {};
         results[store][workers] = [...(results[store][workers] ?? []), f];
         console.log(f ? `${((performance.now() - t) / 1000).toFixed(1)} s${trouble(f.burst, f.exit)}` : 'skipped');
@@ -228,6 +255,7 @@ function positive(variable: string, fallback: number, max: number): number {
 }
 
 let limitMs = FIXED_BUDGET_MS;
+let ca: RunCa | undefined;
 try {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new Error('BENCH_ROUNDS must be a whole number from 1 to 10');
@@ -236,51 +264,68 @@ try {
   // The ready line is an info line: above info the benchmark could not see our bot become ready.
   if (!['info', 'debug', 'trace'].includes(logLevel)) throw new Error('BENCH_LOG_LEVEL must be info, debug or trace (the ready line is logged at info)');
   const common: Common = { rounds, logLevel, nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ourEntry: process.env.BENCH_OUR_ENTRY };
-  const jobs: Array<() => Promise<unknown>> = [];
-  if (chosen.includes('gateway')) {
-    const bots = subset('BENCH_BOTS', BOT_KINDS);
-    const scenarios = subset('BENCH_SCENARIOS', SCENARIOS.map((s) => s.name)).map((name) => SCENARIOS.find((s) => s.name === name) as Scenario);
-    limitMs += rounds * bots.length * scenarios.length * RUN_BUDGET_MS;
-    jobs.push(() => main(rounds, bots, scenarios, limitMs));
+  // The TLS rig is the headline (production is HTTPS over the internet); the plain one comes second.
+  const rigKinds = subset('BENCH_RIGS', RIG_KINDS);
+  const rttMs = Number(process.env.BENCH_RTT_MS ?? RTT_MS);
+  if (!Number.isFinite(rttMs) || rttMs < 0 || rttMs > 500) throw new Error('BENCH_RTT_MS must be a number from 0 to 500');
+  const h2 = (process.env.BENCH_TLS_H2 ?? '1') !== '0';
+  const jobs: Array<{ name: string; run: () => Promise<unknown> }> = [];
+  let perRigMs = 0;
+  const rigOf = (kind: RigKind): Rig => {
+    if (kind === 'plain') return PLAIN;
+    ca ??= makeRunCa();
+    return { kind: 'tls', ca, rttMs, h2 };
+  };
+  for (const rigKind of rigKinds) {
+    if (chosen.includes('gateway')) {
+      const bots = subset('BENCH_BOTS', BOT_KINDS);
+      const scenarios = subset('BENCH_SCENARIOS', SCENARIOS.map((s) => s.name)).map((name) => SCENARIOS.find((s) => s.name === name) as Scenario);
+      perRigMs += rounds * bots.length * scenarios.length * RUN_BUDGET_MS;
+      jobs.push({ name: `${rigKind}:gateway`, run: () => main(rounds, bots, scenarios, rigOf(rigKind)) });
+    }
+    if (chosen.includes('http')) {
+      const bots = subset('BENCH_HTTP_BOTS', HTTP_BOT_KINDS);
+      const pace: Pace = { ratePerS: positive('BENCH_RATE', 100, 2_000), seconds: positive('BENCH_SECONDS', 10, 60) };
+      perRigMs += rounds * bots.length * (RUN_BUDGET_MS + 2 * pace.seconds * 1000);
+      jobs.push({ name: `${rigKind}:http`, run: () => httpMain(common, bots, pace, rigOf(rigKind)) });
+    }
+    if (chosen.includes('scale')) {
+      const stores = subset('BENCH_STORES', STORE_KINDS);
+      perRigMs += rounds * stores.length * WORKER_COUNTS.length * RUN_BUDGET_MS;
+      jobs.push({ name: `${rigKind}:scale`, run: () => scaleMain(common, stores, rigOf(rigKind)) });
+    }
   }
-  if (chosen.includes('http')) {
-    const bots = subset('BENCH_HTTP_BOTS', HTTP_BOT_KINDS);
-    const pace: Pace = { ratePerS: positive('BENCH_RATE', 100, 2_000), seconds: positive('BENCH_SECONDS', 10, 60) };
-    limitMs += rounds * bots.length * (RUN_BUDGET_MS + 2 * pace.seconds * 1000);
-    jobs.push(() => httpMain(common, bots, pace));
-  }
-  if (chosen.includes('scale')) {
-    const stores = subset('BENCH_STORES', STORE_KINDS);
-    limitMs += rounds * stores.length * WORKER_COUNTS.length * RUN_BUDGET_MS;
-    jobs.push(() => scaleMain(common, stores));
-  }
-  if (chosen.includes('scrub')) jobs.push(async () => scrubMain(rounds));
+  if (chosen.includes('scrub')) jobs.push({ name: 'scrub', run: async () => scrubMain(rounds) });
+  limitMs += perRigMs;
   const deadline = setTimeout(() => {
     console.error(`bench: gave up after ${limitMs / 1000} s`);
     void abandonRun().finally(() => process.exit(1));
   }, limitMs);
   deadline.unref();
-  if (!chosen.includes('gateway')) console.log(`bounded: the whole run gives up after ${(limitMs / 60_000).toFixed(0)} min`);
+  console.log(`rigs: ${rigKinds.join(', ')}; parts: ${chosen.join(', ')}; bounded: the whole run gives up after ${(limitMs / 60_000).toFixed(0)} min`);
   (async () => {
     const raw: Record<string, unknown> = {};
     for (const [i, job] of jobs.entries()) {
       if (i > 0) console.log('');
-      raw[chosen[i] as string] = await job();
+      raw[job.name] = await job.run();
     }
-    // The gateway run alone keeps its own shape (results by scenario); with other parts, one object by part.
-    if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(chosen.length === 1 ? raw[chosen[0] as string] : raw, null, 1));
+    // One object by rig and part ("tls:gateway", "plain:http", ...).
+    if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(raw, null, 1));
   })().then(
     () => {
       clearTimeout(deadline);
+      ca?.remove();
       // Stand-ins are closed and children stopped; exit now rather than wait on a stray handle.
       process.exit(0);
     },
     (error: unknown) => {
       console.error(error);
+      ca?.remove();
       void abandonRun().finally(() => process.exit(1));
     },
   );
 } catch (error) {
   console.error((error as Error).message);
+  ca?.remove();
   process.exit(2);
 }

@@ -43,11 +43,11 @@ onInterrupt(async () => {
  * endpoints (as a load balancer would). Undefined when that server cannot be reached (a line says so).
  */
 export async function measureScale(store: StoreKind, workers: number, workload: Workload, options: MeasureOptions): Promise<ScaleFigures | undefined> {
-  const { logLevel, nodeArgs = [], ourEntry = OUR_ENTRY } = options;
+  const { logLevel, nodeArgs = [], ourEntry = OUR_ENTRY, rig } = options;
   const db = store === 'postgres' ? await postgresDatabase() : await redisDatabase();
   if (!db) return undefined;
   liveDatabases.add(db);
-  const world = await startWorld(workload).catch(async (error: unknown) => {
+  const world = await startWorld(workload, rig).catch(async (error: unknown) => {
     liveDatabases.delete(db);
     await db.drop().catch(() => undefined);
     throw error;
@@ -58,7 +58,7 @@ export async function measureScale(store: StoreKind, workers: number, workload: 
   process.on('exit', removeOnExit);
   const bots: BotProcess[] = [];
   try {
-    const env = { ...ourEnv(discord, sd, db.url, logLevel), ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    const env = { ...ourEnv(world, db.url, logLevel), ENCRYPTION_KEY: randomBytes(32).toString('base64') };
     const endpoints: string[] = [];
     // One after another: the first prepares the fresh database, the others find it ready.
     for (let i = 0; i < workers; i++) {

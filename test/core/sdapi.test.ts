@@ -1,6 +1,10 @@
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { type Http2ServerRequest, type Http2ServerResponse, createSecureServer } from 'node:http2';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createConnectionPool } from '../../src/core/connections.js';
 import { type ClearOutcome, createSdApi } from '../../src/core/sdapi.js';
+import { makeRunCa, tlsTestsCanRun } from '../bench/tls-rig.js';
 import { type SdApiStandIn, type SdMode, startSdApiStandIn } from '../support/sdapi-standin.js';
 
 const KEY = 'test-key-abcdef123456';
@@ -246,6 +250,58 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
     expect((await api().clearCache(KEY)).outcome.kind).toBe('api-error');
     sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '[1,2]' }));
     expect((await api().clearCache(KEY)).outcome).toEqual({ kind: 'http-error', status: 200, answer: 'undocumented-json' });
+  });
+});
+
+const tlsCanRun = tlsTestsCanRun('the API client over HTTPS');
+describe.skipIf(!tlsCanRun)('the Stable Diffusion API client over HTTPS (an API that offers HTTP/2)', () => {
+  // Made only where openssl is (a skipped describe's body still runs).
+  const ca = tlsCanRun ? makeRunCa() : { cert: '', key: '', caFile: '', remove: () => undefined };
+  let handshakes = 0;
+  let connections = 0;
+  const held: Array<() => void> = [];
+  const server = createSecureServer({ cert: ca.cert, key: ca.key, allowHTTP1: true }, (req: Http2ServerRequest, res: Http2ServerResponse) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c));
+    req.on('end', () => {
+      const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', message: `cleared ${(JSON.parse(body) as { key: string }).key.slice(0, 6)}` }));
+      // A key starting "slow" is answered only when the test says so.
+      if (body.includes('"slow')) held.push(answer);
+      else answer();
+    });
+  });
+  server.on('secureConnection', () => (handshakes += 1));
+  server.on('connection', () => (connections += 1));
+  let baseUrl = '';
+  const dispatcher = createConnectionPool(tlsCanRun ? { tls: { ca: readFileSync(ca.caFile) } } : {});
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  });
+  afterAll(async () => {
+    await dispatcher.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    ca.remove();
+  });
+
+  it('reuses one connection (one TLS handshake) for a burst of clears and the calls after it', async () => {
+    const api = createSdApi({ baseUrl, timeoutMs: 5000, dispatcher });
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => api.clearCache(`key${String(i).padStart(3, '0')}-abcdefgh`)));
+    expect(results.map((r) => r.outcome)).toEqual(Array.from({ length: 40 }, (_, i) => ({ kind: 'ok', message: `cleared key${String(i).padStart(3, '0')}` })));
+    await api.clearCache('after-abcdefgh');
+    expect(handshakes).toBe(1);
+    expect(connections).toBe(1);
+  });
+
+  it('answers a clear sent while another waits on a slow answer on that connection, without waiting for it', async () => {
+    const api = createSdApi({ baseUrl, timeoutMs: 5000, dispatcher });
+    const slow = api.clearCache('slow-key-abcdefgh');
+    await expect.poll(() => held.length).toBe(1);
+    expect((await api.clearCache('quick-key-abcdefgh')).outcome).toEqual({ kind: 'ok', message: 'cleared quick-' });
+    held.shift()?.();
+    expect((await slow).outcome).toEqual({ kind: 'ok', message: 'cleared slow-k' });
+    expect(connections).toBe(1);
   });
 });
 
