@@ -287,7 +287,8 @@ describe.skipIf(!canRun)('the connection pool', () => {
       const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => post(pool, `${server.origin}/small${i}`, { i, pad: 'y'.repeat(20_000) })));
       expect(answers.map((a) => (a.body as { path: string }).path)).toEqual(Array.from({ length: 5 }, (_, i) => `/small${i}`));
       expect(server.tcp).toBe(1);
-      large.body.destroy();
+      // Dropped unread: undici reports that as an aborted body, which this test expects and ignores.
+      large.body.on('error', () => undefined).destroy();
     } finally {
       await pool.close();
     }
