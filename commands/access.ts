@@ -10,14 +10,18 @@ import type { Command, CommandContext, CommandResult, GuildInput } from '../src/
 import { roleOption } from '../src/interactions/input.js';
 import { info, roleList, success, unknownSubcommand, warning, withField } from '../src/interactions/replies.js';
 
-const missingRole = (ctx: CommandContext): CommandResult => ({ outcome: 'invalid-input', embeds: [warning(ctx.t('role.missing.title'), ctx.t('role.missing.body'))] });
+const missingRole = (ctx: CommandContext): CommandResult => ({
+  outcome: 'invalid-input',
+  embeds: [warning(ctx.t('role.missing.title'), ctx.t('role.missing.body'))],
+});
 
 async function grant(input: GuildInput, ctx: CommandContext): Promise<CommandResult> {
   const { t } = ctx;
   const role = roleOption(input, 'role');
   if (!role) return missingRole(ctx);
   const check = checkGrantable(role, input.guildId);
-  if (!check.ok) return { outcome: 'invalid-input', embeds: [warning(t('role.refused.title'), t(`role.problem.${check.problem}`))] };
+  if (!check.ok)
+    return { outcome: 'invalid-input', embeds: [warning(t('role.refused.title'), t(`role.problem.${check.problem}`))] };
   const mention = roleMention(role.id);
   return (await ctx.guilds.grantRole(input.guildId, role.id, input.caller.id, ctx.settings)) === 'already'
     ? { outcome: 'ok', embeds: [info(t('role.already.title'), t('role.already.body', { role: mention }))] }
@@ -48,14 +52,22 @@ async function list(guildId: string, ctx: CommandContext): Promise<CommandResult
   const deleted = existing ? granted.filter((id) => !existing.has(id)) : [];
   for (const id of deleted) await ctx.guilds.revokeRole(guildId, id, ctx.applicationId);
   const kept = granted.filter((id) => !deleted.includes(id));
-  let reply = info(t('roles.list.title'), t('roles.list.body', { roles: kept.length ? roleList(t, kept, '\n', (mention) => `• ${mention}`) : t('roles.list.empty') }));
-  if (deleted.length) reply = withField(reply, t('roles.cleaned.name'), t('roles.cleaned.value', { count: deleted.length }));
+  let reply = info(
+    t('roles.list.title'),
+    t('roles.list.body', {
+      roles: kept.length ? roleList(t, kept, '\n', (mention) => `• ${mention}`) : t('roles.list.empty'),
+    }),
+  );
+  if (deleted.length)
+    reply = withField(reply, t('roles.cleaned.name'), t('roles.cleaned.value', { count: deleted.length }));
   if (!existing) reply = withField(reply, t('roles.unchecked.name'), t('roles.unchecked.value'));
   return { outcome: 'ok', embeds: [reply] };
 }
 
 const roleSubcommand = (name: 'grant' | 'revoke') => (s: SlashCommandSubcommandBuilder) =>
-  described(s.setName(name), `cmd.access.${name}`).addRoleOption((o) => described(o.setName('role'), `cmd.access.${name}.role`).setRequired(true));
+  described(s.setName(name), `cmd.access.${name}`).addRoleOption((o) =>
+    described(o.setName('role'), `cmd.access.${name}.role`).setRequired(true),
+  );
 
 export const command: Command = {
   data: described(new SlashCommandBuilder().setName('access'), 'cmd.access')
@@ -73,7 +85,10 @@ export const command: Command = {
       case 'list':
         return list(input.guildId, ctx);
       default:
-        return { outcome: 'invalid-input', embeds: [unknownSubcommand(ctx.t, '/access grant', '/access revoke', '/access list')] };
+        return {
+          outcome: 'invalid-input',
+          embeds: [unknownSubcommand(ctx.t, '/access grant', '/access revoke', '/access list')],
+        };
     }
   },
 };

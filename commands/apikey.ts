@@ -7,13 +7,29 @@
  */
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { userMention } from '@discordjs/formatters';
-import { type APIEmbed, type APIModalInteractionResponseCallbackData, ComponentType, TextInputStyle } from 'discord-api-types/v10';
+import {
+  type APIEmbed,
+  type APIModalInteractionResponseCallbackData,
+  ComponentType,
+  TextInputStyle,
+} from 'discord-api-types/v10';
 import { MAX_KEY_LENGTH, MIN_KEY_LENGTH, checkApiKey, maskKey } from '../src/core/apikey.js';
 import type { Balance, KeySet, Unchecked } from '../src/core/keys.js';
 import { type Translate, described } from '../src/i18n/index.js';
 import type { Command, CommandContext, CommandResult } from '../src/interactions/command.js';
 import { stringOption } from '../src/interactions/input.js';
-import { info, keyProblem, outcomeLabel, quote, relative, stamp, success, unknownSubcommand, warning, withField } from '../src/interactions/replies.js';
+import {
+  info,
+  keyProblem,
+  outcomeLabel,
+  quote,
+  relative,
+  stamp,
+  success,
+  unknownSubcommand,
+  warning,
+  withField,
+} from '../src/interactions/replies.js';
 
 function storedMask(guildId: string, ctx: CommandContext): string | undefined {
   const opened = ctx.guilds.openKey(guildId, ctx.settings);
@@ -25,27 +41,50 @@ function storedMask(guildId: string, ctx: CommandContext): string | undefined {
  * Stores a key for the guild, however it was entered (an option, or a form): its shape, then the
  * API's word on it, then the write. What the admin reads says which of these happened.
  */
-export async function checkAndSetKey(guildId: string, userId: string, key: string | undefined, ctx: CommandContext): Promise<CommandResult> {
+export async function checkAndSetKey(
+  guildId: string,
+  userId: string,
+  key: string | undefined,
+  ctx: CommandContext,
+): Promise<CommandResult> {
   const { t } = ctx;
   const kept = ctx.settings.apiKey ? ` ${t('key.refused.kept')}` : '';
   const checked = checkApiKey(key);
-  if (!checked.ok) return { outcome: 'invalid-input', embeds: [warning(t('key.refused.title'), `${keyProblem(t, checked)}${kept}`)] };
+  if (!checked.ok)
+    return { outcome: 'invalid-input', embeds: [warning(t('key.refused.title'), `${keyProblem(t, checked)}${kept}`)] };
   const previous = storedMask(guildId, ctx);
   const set = await ctx.keys.checkAndSetKey(guildId, userId, checked.key, ctx.settings);
   if (set.kind === 'refused') return { outcome: 'key-refused', embeds: [refusedEmbed(t, set.message, kept)] };
-  return { outcome: set.kind === 'checked' ? 'ok' : 'key-unchecked', embeds: [savedEmbed(t, maskKey(checked.key), previous, set)] };
+  return {
+    outcome: set.kind === 'checked' ? 'ok' : 'key-unchecked',
+    embeds: [savedEmbed(t, maskKey(checked.key), previous, set)],
+  };
 }
 
 /** Exported for the checks that every reply fits Discord. */
-export const refusedEmbed = (t: Translate, message: string, kept: string) => warning(t('key.refused.title'), said(t, message, `${t('key.invalid.body')}${kept}`));
+export const refusedEmbed = (t: Translate, message: string, kept: string) =>
+  warning(t('key.refused.title'), said(t, message, `${t('key.invalid.body')}${kept}`));
 
-export function savedEmbed(t: Translate, mask: string, previous: string | undefined, set: Exclude<KeySet, { kind: 'refused' }>): APIEmbed {
+export function savedEmbed(
+  t: Translate,
+  mask: string,
+  previous: string | undefined,
+  set: Exclude<KeySet, { kind: 'refused' }>,
+): APIEmbed {
   if (set.kind === 'checked') {
     const body = previous ? t('key.checked.replaced', { mask, previous }) : t('key.checked.body', { mask });
-    return withField(success(t('key.checked.title'), body), t('key.balance'), t('key.balance.value', { balance: { amount: set.balance, currency: set.currency } }));
+    return withField(
+      success(t('key.checked.title'), body),
+      t('key.balance'),
+      t('key.balance.value', { balance: { amount: set.balance, currency: set.currency } }),
+    );
   }
   const body = previous ? t('key.saved.replaced', { mask, previous }) : t('key.saved.body', { mask });
-  return withField(warning(t('key.unchecked.title'), body), t('key.unchecked.field'), `${why(t, set.why)} ${t('key.unchecked.later')}`);
+  return withField(
+    warning(t('key.unchecked.title'), body),
+    t('key.unchecked.field'),
+    `${why(t, set.why)} ${t('key.unchecked.later')}`,
+  );
 }
 
 /**
@@ -53,7 +92,9 @@ export function savedEmbed(t: Translate, mask: string, previous: string | undefi
  * (1024 characters) the message is cut to FIELD_MESSAGE_CHARS: quoting can double its length.
  */
 const said = (t: Translate, message: string | undefined, ours: string, limit = Infinity) =>
-  message ? `${t('api.says')}\n${quote(message.length > limit ? `${message.slice(0, limit - 1)}…` : message)}\n\n${ours}` : ours;
+  message
+    ? `${t('api.says')}\n${quote(message.length > limit ? `${message.slice(0, limit - 1)}…` : message)}\n\n${ours}`
+    : ours;
 const FIELD_MESSAGE_CHARS = 300;
 
 /** Why the API's word on a key (or its balance) could not be had, for a field. */
@@ -62,21 +103,32 @@ function why(t: Translate, reason: Unchecked): string {
     case 'waiting':
       return t('check.waiting', { when: relative(reason.until) });
     case 'rate-limited':
-      return said(t, reason.message, reason.until ? t('check.rate-limited.when', { when: relative(reason.until) }) : t('check.rate-limited'), FIELD_MESSAGE_CHARS);
+      return said(
+        t,
+        reason.message,
+        reason.until ? t('check.rate-limited.when', { when: relative(reason.until) }) : t('check.rate-limited'),
+        FIELD_MESSAGE_CHARS,
+      );
     case 'timeout':
       return t('check.timeout', { seconds: (reason.afterMs / 1000).toFixed(1) });
     case 'network':
       return t('check.network', { detail: reason.detail });
     case 'http-error':
       if (reason.answer === 'redirect') return t('check.redirect', { status: String(reason.status) });
-      return said(t, reason.message, t('check.http-error', { status: String(reason.status), answer: t(`answer.${reason.answer}`) }), FIELD_MESSAGE_CHARS);
+      return said(
+        t,
+        reason.message,
+        t('check.http-error', { status: String(reason.status), answer: t(`answer.${reason.answer}`) }),
+        FIELD_MESSAGE_CHARS,
+      );
     default:
       return said(t, reason.message, t('check.api'), FIELD_MESSAGE_CHARS);
   }
 }
 
 export function balanceLine(t: Translate, balance: Balance): string {
-  if (balance.kind === 'ok') return t('key.balance.value', { balance: { amount: balance.balance, currency: balance.currency } });
+  if (balance.kind === 'ok')
+    return t('key.balance.value', { balance: { amount: balance.balance, currency: balance.currency } });
   if (balance.kind === 'refused') return said(t, balance.message, t('key.balance.refused'), FIELD_MESSAGE_CHARS);
   return `${t('key.balance.unknown')} ${why(t, balance.why)}`;
 }
@@ -86,11 +138,28 @@ async function status(guildId: string, ctx: CommandContext): Promise<CommandResu
   const { apiKey, lastClear } = ctx.settings;
   if (!apiKey) return { outcome: 'ok', embeds: [info(t('key.none.title'), t('key.none.status'))] };
   const opened = ctx.guilds.openKey(guildId, ctx.settings);
-  let reply = info(t('key.status.title'), t('key.status.body', { mask: storedMask(guildId, ctx) ?? '', user: userMention(apiKey.setBy), when: stamp(apiKey.setAt) }));
+  let reply = info(
+    t('key.status.title'),
+    t('key.status.body', {
+      mask: storedMask(guildId, ctx) ?? '',
+      user: userMention(apiKey.setBy),
+      when: stamp(apiKey.setAt),
+    }),
+  );
   // A key that cannot be opened cannot be asked about: the mask already says why.
-  if (opened.kind === 'ok') reply = withField(reply, t('key.balance'), balanceLine(t, await ctx.keys.balance(guildId, opened.key, ctx.settings)));
+  if (opened.kind === 'ok')
+    reply = withField(
+      reply,
+      t('key.balance'),
+      balanceLine(t, await ctx.keys.balance(guildId, opened.key, ctx.settings)),
+    );
   const last = lastClear
-    ? t('key.status.last.value', { outcome: outcomeLabel(t, lastClear.outcome), user: userMention(lastClear.by), when: stamp(lastClear.at), ms: lastClear.latencyMs })
+    ? t('key.status.last.value', {
+        outcome: outcomeLabel(t, lastClear.outcome),
+        user: userMention(lastClear.by),
+        when: stamp(lastClear.at),
+        ms: lastClear.latencyMs,
+      })
     : t('key.status.last.none');
   return { outcome: 'ok', embeds: [withField(reply, t('key.status.last'), last)] };
 }
@@ -134,8 +203,8 @@ export const command: Command = {
   data: described(new SlashCommandBuilder().setName('apikey'), 'cmd.apikey')
     .addSubcommand((s) =>
       described(s.setName('set'), 'cmd.apikey.set').addStringOption((o) =>
-          described(o.setName('key'), 'cmd.apikey.set.key').setRequired(false).setMaxLength(MAX_KEY_LENGTH),
-        ),
+        described(o.setName('key'), 'cmd.apikey.set.key').setRequired(false).setMaxLength(MAX_KEY_LENGTH),
+      ),
     )
     .addSubcommand((s) => described(s.setName('status'), 'cmd.apikey.status'))
     .addSubcommand((s) => described(s.setName('remove'), 'cmd.apikey.remove')),
@@ -144,7 +213,8 @@ export const command: Command = {
   // Without the option, the key is asked for in a form: it never shows in the command line.
   modal: (input, t) => (input.subcommand === 'set' && !input.options.has('key') ? keyForm(t) : undefined),
   forms: {
-    [KEY_FORM_ID]: (input, ctx) => checkAndSetKey(input.guildId, input.caller.id, input.component.fields.get(KEY_FIELD_ID) ?? '', ctx),
+    [KEY_FORM_ID]: (input, ctx) =>
+      checkAndSetKey(input.guildId, input.caller.id, input.component.fields.get(KEY_FIELD_ID) ?? '', ctx),
   },
   async execute(input, ctx) {
     const { guildId } = input;
@@ -156,7 +226,10 @@ export const command: Command = {
       case 'remove':
         return remove(guildId, input.caller.id, ctx);
       default:
-        return { outcome: 'invalid-input', embeds: [unknownSubcommand(ctx.t, '/apikey set', '/apikey status', '/apikey remove')] };
+        return {
+          outcome: 'invalid-input',
+          embeds: [unknownSubcommand(ctx.t, '/apikey set', '/apikey status', '/apikey remove')],
+        };
     }
   },
 };

@@ -19,7 +19,9 @@ function describe(t: Translate, event: AuditEvent): string {
       return t('audit.role-revoke', { user, role: roleMention(event.detail ?? '0') });
     case 'clear': {
       const outcome = outcomeLabel(t, event.detail ?? '');
-      return event.latencyMs === undefined ? t('audit.clear', { user, outcome }) : t('audit.clear.timed', { user, outcome, ms: event.latencyMs });
+      return event.latencyMs === undefined
+        ? t('audit.clear', { user, outcome })
+        : t('audit.clear.timed', { user, outcome, ms: event.latencyMs });
     }
   }
 }
@@ -30,7 +32,9 @@ export const command: Command = {
   visibility: 'ephemeral',
   async execute(_input, ctx) {
     const events = recentEvents(ctx.settings, 10);
-    const body = events.length ? events.map((e) => `${relative(e.at)} ${describe(ctx.t, e)}`).join('\n') : ctx.t('audit.empty');
+    const body = events.length
+      ? events.map((e) => `${relative(e.at)} ${describe(ctx.t, e)}`).join('\n')
+      : ctx.t('audit.empty');
     return { outcome: 'ok', embeds: [info(ctx.t('audit.title'), body)] };
   },
 };

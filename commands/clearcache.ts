@@ -18,6 +18,10 @@ export const command: Command = {
     const attempt = await ctx.clears.clear(input.guildId, input.caller.id, ctx.settings);
     const outcome = attempt.kind === 'done' ? attempt.result.outcome.kind : attempt.kind;
     // Lost a race for the cooldown, or another process's clear ran long: a notice for the caller only.
-    return { outcome, embeds: [clearAttemptEmbed(ctx.t, attempt)], ephemeral: attempt.kind === 'cooldown' || attempt.kind === 'busy' };
+    return {
+      outcome,
+      embeds: [clearAttemptEmbed(ctx.t, attempt)],
+      ephemeral: attempt.kind === 'cooldown' || attempt.kind === 'busy',
+    };
   },
 };

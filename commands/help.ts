@@ -22,7 +22,11 @@ export const command: Command = {
       : operator
         ? [t('help.clearcache'), t('help.help')]
         : [t('help.none')];
-    const key = ctx.storeUnavailable ? t('help.key.unknown') : settings.apiKey ? t('help.key.set') : t('help.key.unset');
+    const key = ctx.storeUnavailable
+      ? t('help.key.unknown')
+      : settings.apiKey
+        ? t('help.key.set')
+        : t('help.key.unset');
     return {
       outcome: ctx.storeUnavailable ? 'store-error' : 'ok',
       embeds: [

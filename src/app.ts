@@ -59,11 +59,21 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
   const store = metrics ? metrics.instrumentStore(opened) : opened;
   try {
     const sealing = resolveEncryptionKey(config.encryptionKey, keyAnchor(store));
-    if (sealing.created) log.info({ file: sealing.file }, 'generated ENCRYPTION_KEY into this file (mode 0600): back it up, the stored API keys cannot be opened without it');
+    if (sealing.created)
+      log.info(
+        { file: sealing.file },
+        'generated ENCRYPTION_KEY into this file (mode 0600): back it up, the stored API keys cannot be opened without it',
+      );
     const sealer = createSealer(sealing.key);
-    const census = await assertKeyOpensStore(store, sealer, keyAnchor(store), { where: store.where, keyFile: sealing.file });
+    const census = await assertKeyOpensStore(store, sealer, keyAnchor(store), {
+      where: store.where,
+      keyFile: sealing.file,
+    });
     for (const { guildId, reason } of census.damaged) {
-      log.error({ guildId, reason }, "a server's record is damaged: that server gets an error until it is repaired; the others work");
+      log.error(
+        { guildId, reason },
+        "a server's record is damaged: that server gets an error until it is repaired; the others work",
+      );
     }
     if (census.unopened.length > 0) {
       log.warn(
@@ -72,7 +82,10 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
       );
     }
     if (census.leftoverPendingFile) {
-      log.warn({ file: census.leftoverPendingFile }, 'a finished key rotation left a copy of the current key in this file: delete it once ENCRYPTION_KEY or the key file holds that key');
+      log.warn(
+        { file: census.leftoverPendingFile },
+        'a finished key rotation left a copy of the current key in this file: delete it once ENCRYPTION_KEY or the key file holds that key',
+      );
     }
 
     const guilds = new GuildRecords(store, sealer, (secret) => secrets.add(secret));
@@ -96,8 +109,24 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
     // The same API client as clears: a key check respects the retry-after a clear recorded.
     const keys = new KeyService({ api, guilds });
     const discord = discordApi(createRest(config));
-    const pipeline = createPipeline(commands, { guilds, clears, keys, discord: discordPort(discord), log, ...(metrics ? { observe: (m) => metrics.interaction(m) } : {}) });
-    const edge = await createEdge({ config, pipeline, api: discord, store, log, metrics, keepSecret: (value) => void secrets.add(value), onFatal: hooks.onFatal });
+    const pipeline = createPipeline(commands, {
+      guilds,
+      clears,
+      keys,
+      discord: discordPort(discord),
+      log,
+      ...(metrics ? { observe: (m) => metrics.interaction(m) } : {}),
+    });
+    const edge = await createEdge({
+      config,
+      pipeline,
+      api: discord,
+      store,
+      log,
+      metrics,
+      keepSecret: (value) => void secrets.add(value),
+      onFatal: hooks.onFatal,
+    });
     let accepting = false;
     const http =
       config.httpPort === undefined
@@ -106,10 +135,24 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
             host: config.httpHost,
             port: config.httpPort,
             log,
-            ready: async () => accepting && (await within(store.ping().then(() => true), 1000)) === true,
-            ...(metrics ? { events: { shed: (reason) => metrics.httpLimit('shed', reason), refused: (reason) => metrics.httpLimit('refused', reason) } } : {}),
+            ready: async () =>
+              accepting &&
+              (await within(
+                store.ping().then(() => true),
+                1000,
+              )) === true,
+            ...(metrics
+              ? {
+                  events: {
+                    shed: (reason) => metrics.httpLimit('shed', reason),
+                    refused: (reason) => metrics.httpLimit('refused', reason),
+                  },
+                }
+              : {}),
             routes: {
-              ...(metricsModule && metrics ? { 'GET /metrics': metricsModule.metricsHandler(metrics.registry, config.metricsToken) } : {}),
+              ...(metricsModule && metrics
+                ? { 'GET /metrics': metricsModule.metricsHandler(metrics.registry, config.metricsToken) }
+                : {}),
               ...edge.routes,
             },
           });
@@ -133,7 +176,12 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
         const { applicationId, fields } = await edge.start();
         accepting = true;
         log.info({ url: inviteUrl(applicationId) }, 'invite the bot with this URL');
-        app.ready = { ...fields, storedKeys: census.total, database: store.where, ...(app.httpPort !== undefined ? { http: `${config.httpHost}:${app.httpPort}` } : {}) };
+        app.ready = {
+          ...fields,
+          storedKeys: census.total,
+          database: store.where,
+          ...(app.httpPort !== undefined ? { http: `${config.httpHost}:${app.httpPort}` } : {}),
+        };
         log.info(app.ready, 'ready');
       },
       async stop(drainMs) {

@@ -31,14 +31,20 @@ export function configSecrets(config: Config): SecretSet {
   secrets.pin(config.discordToken);
   secrets.pin(config.metricsToken);
   // A store URL's password is kept out of every line by redaction; the scrubber is a second guard.
-  if (URL.canParse(config.databaseUrl)) secrets.pin(decodeURIComponent(new URL(config.databaseUrl).password) || undefined);
+  if (URL.canParse(config.databaseUrl))
+    secrets.pin(decodeURIComponent(new URL(config.databaseUrl).password) || undefined);
   return secrets;
 }
 
 /** Secrets, logger and app, composed from a configuration; nothing started yet. */
 export async function createBot(config: Config, options: BotOptions): Promise<Bot> {
   const secrets = configSecrets(config);
-  const log = createLogger({ level: config.logLevel, format: options.destination ? 'json' : config.logFormat, secrets, ...(options.destination ? { destination: options.destination } : {}) });
+  const log = createLogger({
+    level: config.logLevel,
+    format: options.destination ? 'json' : config.logFormat,
+    secrets,
+    ...(options.destination ? { destination: options.destination } : {}),
+  });
   const app = await createApp(config, log, secrets, { onFatal: options.onFatal });
   return { config, secrets, log, app };
 }
@@ -52,9 +58,13 @@ export async function startBot({ app, config, secrets }: Bot): Promise<void> {
     const { code, status } = error as { code?: unknown; status?: unknown };
     if (error instanceof StartupError) throw error;
     if (code === 'TokenInvalid' || status === 401) {
-      throw new StartupError('DISCORD_TOKEN was refused by Discord: copy a fresh token from the Developer Portal (Bot > Reset Token) into .env');
+      throw new StartupError(
+        'DISCORD_TOKEN was refused by Discord: copy a fresh token from the Developer Portal (Bot > Reset Token) into .env',
+      );
     }
-    throw new StartupError(`could not connect to Discord at DISCORD_API_URL=${config.discordApiUrl}: ${secrets.scrub((error as Error).message)}`);
+    throw new StartupError(
+      `could not connect to Discord at DISCORD_API_URL=${config.discordApiUrl}: ${secrets.scrub((error as Error).message)}`,
+    );
   }
 }
 

@@ -51,7 +51,10 @@ const httpUrl = (name: string, fallback: string) =>
     .default(fallback)
     .refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), `${name} must be an http(s) URL, e.g. ${fallback}`)
     // A URL is shown in errors and replies: credentials in it would be shown too. The message never echoes the value.
-    .refine((v) => !hasCredentials(v), `${name} must not contain a user name or password (user:pass@host): remove them, e.g. ${fallback}`)
+    .refine(
+      (v) => !hasCredentials(v),
+      `${name} must not contain a user name or password (user:pass@host): remove them, e.g. ${fallback}`,
+    )
     .transform((v) => v.replace(/\/+$/, ''));
 
 function hasCredentials(url: string): boolean {
@@ -70,10 +73,13 @@ function databaseUrlProblem(v: string, name: string): string | undefined {
   // Anything after sqlite:// is taken as a file name: a stray character would open a new, empty database.
   const file = /^sqlite:\/\/(.*)$/s.exec(v)?.[1];
   if (file !== undefined) {
-    if (file === '' || file.endsWith('/')) return `${name} must name a database file after sqlite://, e.g. sqlite://data/bot.sqlite`;
-    if (/[?#]/.test(file)) return `${name} is a file path after sqlite:// and takes no ?options or #fragment: remove everything from the ? or #, e.g. sqlite://data/bot.sqlite`;
+    if (file === '' || file.endsWith('/'))
+      return `${name} must name a database file after sqlite://, e.g. sqlite://data/bot.sqlite`;
+    if (/[?#]/.test(file))
+      return `${name} is a file path after sqlite:// and takes no ?options or #fragment: remove everything from the ? or #, e.g. sqlite://data/bot.sqlite`;
     // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-    if (/[\x00-\x1f\x7f]/.test(file)) return `${name} holds a control character (a line break or tab inside the value?): write the path on one line, e.g. sqlite://data/bot.sqlite`;
+    if (/[\x00-\x1f\x7f]/.test(file))
+      return `${name} holds a control character (a line break or tab inside the value?): write the path on one line, e.g. sqlite://data/bot.sqlite`;
     return undefined;
   }
   if (!/^(postgres(ql)?|rediss?):\/\/[^\s]+$/.test(v) || !URL.canParse(v)) return `${name} must look like ${shapes}`;
@@ -100,7 +106,10 @@ const shardCount = z
   .string()
   .trim()
   .default('auto')
-  .refine((v) => v.toLowerCase() === 'auto' || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_SHARDS), `SHARD_COUNT must be auto (Discord's recommendation) or a whole number of shards from 1 to ${MAX_SHARDS}`)
+  .refine(
+    (v) => v.toLowerCase() === 'auto' || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_SHARDS),
+    `SHARD_COUNT must be auto (Discord's recommendation) or a whole number of shards from 1 to ${MAX_SHARDS}`,
+  )
   .transform((v) => (v.toLowerCase() === 'auto' ? ('auto' as const) : Number(v)));
 
 /** Shard ids as ranges and lists, e.g. `0-3` or `0,2,5` or `0-3,8`: sorted, without repeats. */
@@ -114,7 +123,10 @@ const shardIds = z
       const from = Number(match?.[1]);
       const to = match?.[2] === undefined ? from : Number(match[2]);
       if (!match || to < from || to >= MAX_SHARDS) {
-        ctx.addIssue({ code: 'custom', message: `SHARD_IDS must list shard ids and ranges, e.g. 0-3 or 0,2,5 (not "${part.trim().slice(0, 20)}")` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `SHARD_IDS must list shard ids and ranges, e.g. 0-3 or 0,2,5 (not "${part.trim().slice(0, 20)}")`,
+        });
         return z.NEVER;
       }
       for (let id = from; id <= to; id += 1) ids.add(id);
@@ -127,15 +139,16 @@ const integer = (name: string, fallback: number, min: number, max: number, unit:
   z
     .string()
     .default(String(fallback))
-    .refine((v) => /^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max, `${name} must be a whole number of ${unit} from ${min} to ${max}`)
+    .refine(
+      (v) => /^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max,
+      `${name} must be a whole number of ${unit} from ${min} to ${max}`,
+    )
     .transform(Number);
 
 export function decodeEncryptionKey(value: string, name = 'ENCRYPTION_KEY'): Buffer {
   const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(value.trim()) ? Buffer.from(value.trim(), 'base64') : Buffer.alloc(0);
   if (bytes.length !== 32) {
-    throw new ConfigError(
-      `${name} must be 32 bytes in base64 (44 characters); make one with: openssl rand -base64 32`,
-    );
+    throw new ConfigError(`${name} must be 32 bytes in base64 (44 characters); make one with: openssl rand -base64 32`);
   }
   return bytes;
 }
@@ -166,20 +179,31 @@ const schema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional(),
   NODE_ENV: z.string().optional(),
-  INTERACTIONS_MODE: z.enum(['gateway', 'http'], { error: 'INTERACTIONS_MODE must be gateway or http' }).default('gateway'),
+  INTERACTIONS_MODE: z
+    .enum(['gateway', 'http'], { error: 'INTERACTIONS_MODE must be gateway or http' })
+    .default('gateway'),
   DISCORD_PUBLIC_KEY: z
     .string()
     .trim()
-    .regex(/^[0-9a-fA-F]{64}$/, 'DISCORD_PUBLIC_KEY must be the 64 hex characters of Developer Portal > General Information > Public Key')
+    .regex(
+      /^[0-9a-fA-F]{64}$/,
+      'DISCORD_PUBLIC_KEY must be the 64 hex characters of Developer Portal > General Information > Public Key',
+    )
     .optional(),
   HTTP_HOST: z.string().trim().min(1).default('0.0.0.0'),
   METRICS_TOKEN: z
     .string()
-    .regex(/^[\x21-\x7e]{16,256}$/, 'METRICS_TOKEN must be 16 to 256 printable characters without spaces; make one with: openssl rand -hex 32')
+    .regex(
+      /^[\x21-\x7e]{16,256}$/,
+      'METRICS_TOKEN must be 16 to 256 printable characters without spaces; make one with: openssl rand -hex 32',
+    )
     .optional(),
   HTTP_PORT: z
     .string()
-    .refine((v) => /^\d+$/.test(v.trim()) && Number(v) <= 65_535, 'HTTP_PORT must be a TCP port from 1 to 65535 (0: any free port, logged at start)')
+    .refine(
+      (v) => /^\d+$/.test(v.trim()) && Number(v) <= 65_535,
+      'HTTP_PORT must be a TCP port from 1 to 65535 (0: any free port, logged at start)',
+    )
     .transform(Number)
     .optional(),
   SHARD_COUNT: shardCount,
@@ -196,18 +220,26 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   if (!e.DATABASE_URL.startsWith('sqlite:') && e.ENCRYPTION_KEY === undefined) {
-    throw new ConfigError('ENCRYPTION_KEY is not set: with a PostgreSQL or Redis DATABASE_URL every process must seal with the same key; make one with: openssl rand -base64 32');
+    throw new ConfigError(
+      'ENCRYPTION_KEY is not set: with a PostgreSQL or Redis DATABASE_URL every process must seal with the same key; make one with: openssl rand -base64 32',
+    );
   }
   if (e.INTERACTIONS_MODE === 'http' && e.DISCORD_PUBLIC_KEY === undefined) {
-    throw new ConfigError('DISCORD_PUBLIC_KEY is not set: INTERACTIONS_MODE=http needs the public key from Developer Portal > General Information');
+    throw new ConfigError(
+      'DISCORD_PUBLIC_KEY is not set: INTERACTIONS_MODE=http needs the public key from Developer Portal > General Information',
+    );
   }
   if (e.SHARD_IDS !== undefined && e.SHARD_COUNT === 'auto') {
-    throw new ConfigError('SHARD_IDS needs a fixed SHARD_COUNT, not auto (the default): set SHARD_COUNT to the total number of shards across all processes, and SHARD_IDS to the ones this process runs');
+    throw new ConfigError(
+      'SHARD_IDS needs a fixed SHARD_COUNT, not auto (the default): set SHARD_COUNT to the total number of shards across all processes, and SHARD_IDS to the ones this process runs',
+    );
   }
   const outside = e.SHARD_IDS?.find((id) => id >= (e.SHARD_COUNT as number));
   if (outside !== undefined) {
     const count = e.SHARD_COUNT as number;
-    throw new ConfigError(`SHARD_IDS names shard ${outside}, but SHARD_COUNT=${count} means shard ids 0 to ${count - 1}`);
+    throw new ConfigError(
+      `SHARD_IDS names shard ${outside}, but SHARD_COUNT=${count} means shard ids 0 to ${count - 1}`,
+    );
   }
   return {
     discordToken: e.DISCORD_TOKEN,

@@ -5,7 +5,18 @@
  * done, stops the bot before it could touch a stored key; nothing stored is changed.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { decodeEncryptionKey } from './config.js';
 import { keyCensus } from './core/guilds.js';
@@ -54,8 +65,12 @@ export function resolveEncryptionKey(configured: Buffer | undefined, databaseFil
   if (configured) return { key: configured, file: undefined, created: false };
   const file = keyFileFor(databaseFile);
   const text = readIfPresent(file, `ENCRYPTION_KEY is not set and the key file ${file} cannot be read`);
-  if (text !== undefined) return { key: decodeEncryptionKey(text, `ENCRYPTION_KEY (from the key file ${file})`), file, created: false };
-  if (!create) throw new ConfigError(`ENCRYPTION_KEY is not set and there is no key file at ${file}: set ENCRYPTION_KEY to the key the store was sealed with`);
+  if (text !== undefined)
+    return { key: decodeEncryptionKey(text, `ENCRYPTION_KEY (from the key file ${file})`), file, created: false };
+  if (!create)
+    throw new ConfigError(
+      `ENCRYPTION_KEY is not set and there is no key file at ${file}: set ENCRYPTION_KEY to the key the store was sealed with`,
+    );
   const key = randomBytes(32);
   if (publishKeyFile(file, key)) return { key, file, created: true };
   // Another process (a second shard started at the same moment) made it first: its key is the key.
@@ -99,7 +114,9 @@ export interface PendingKey {
 export function readPendingKey(databaseFile: string): PendingKey | undefined {
   const file = pendingKeyFileFor(databaseFile);
   const text = readIfPresent(file, `the new key of an unfinished rotation cannot be read from ${file}`);
-  return text === undefined ? undefined : { key: decodeEncryptionKey(text, `the new key of an unfinished rotation (${file})`), file };
+  return text === undefined
+    ? undefined
+    : { key: decodeEncryptionKey(text, `the new key of an unfinished rotation (${file})`), file };
 }
 
 /** Writes a key file (0600) in one step: written and synced beside it, then renamed over it. */
@@ -151,7 +168,12 @@ export interface KeyCheckContext {
  * reported, and their servers set them again. A store not yet marked is marked by this key, in a
  * write that only one of several processes starting at once can win.
  */
-export async function assertKeyOpensStore(records: RecordStore, sealer: Sealer, databaseFile: string, context: KeyCheckContext): Promise<StoreKeyCheck> {
+export async function assertKeyOpensStore(
+  records: RecordStore,
+  sealer: Sealer,
+  databaseFile: string,
+  context: KeyCheckContext,
+): Promise<StoreKeyCheck> {
   const pending = readPendingKey(databaseFile);
   if (pending && keyId(pending.key) !== sealer.kid) {
     throw new ConfigError(
@@ -165,7 +187,9 @@ export async function assertKeyOpensStore(records: RecordStore, sealer: Sealer, 
       `${source} is not the key that seals the store ${context.where}: that is the key with id ${kid}, this one has id ${sealer.kid}. ` +
         'Every process on a store must use the same key: set ENCRYPTION_KEY to the key the others use. Nothing was changed.',
     );
-  const { total, foreign, largestOtherKey, damaged } = await storeAtStart(context.where, () => keyCensus(records, sealer));
+  const { total, foreign, largestOtherKey, damaged } = await storeAtStart(context.where, () =>
+    keyCensus(records, sealer),
+  );
   if (largestOtherKey > total - foreign.length) {
     throw new ConfigError(
       `${source} does not open ${foreign.length} of the ${total} API keys stored in ${context.where}: they were sealed under another key. ` +
@@ -184,15 +208,21 @@ async function storeAtStart<T>(where: string, run: () => Promise<T>): Promise<T>
     return await run();
   } catch (error) {
     if (error instanceof DamagedRecordError && error.key === SEALING_MARK_KEY) {
-      throw new ConfigError(`the record ${SEALING_MARK_KEY} in ${where}, which names the key that seals the store, is damaged (${error.reason}): delete it, and the next start writes it again`);
+      throw new ConfigError(
+        `the record ${SEALING_MARK_KEY} in ${where}, which names the key that seals the store, is damaged (${error.reason}): delete it, and the next start writes it again`,
+      );
     }
     if (error instanceof ConfigError) throw error;
     const timeout = error instanceof StoreTimeoutError ? error : (error as { cause?: unknown }).cause;
     if (timeout instanceof StoreTimeoutError) {
-      throw new ConfigError(`DATABASE_URL: ${where} stopped answering while the bot read its records at start (${timeout.message}); check that the server is not stalled, then start again`);
+      throw new ConfigError(
+        `DATABASE_URL: ${where} stopped answering while the bot read its records at start (${timeout.message}); check that the server is not stalled, then start again`,
+      );
     }
     // Only store calls run here: whatever they throw is the store failing.
     const message = error instanceof StoreError ? error.message : `store read failed: ${(error as Error).message}`;
-    throw new ConfigError(`DATABASE_URL: the store ${where} failed at start (${message}): check that it runs, is writable, and is the one DATABASE_URL should name`);
+    throw new ConfigError(
+      `DATABASE_URL: the store ${where} failed at start (${message}): check that it runs, is writable, and is the one DATABASE_URL should name`,
+    );
   }
 }

@@ -11,7 +11,17 @@ import type { prettyFactory as PrettyFactory } from 'pino-pretty';
 
 export type { Logger };
 
-const REDACT_PATHS = ['key', 'token', 'apiKey', '*.key', '*.token', '*.apiKey', 'headers.authorization', '*.headers.authorization', 'config.discordToken'];
+const REDACT_PATHS = [
+  'key',
+  'token',
+  'apiKey',
+  '*.key',
+  '*.token',
+  '*.apiKey',
+  'headers.authorization',
+  '*.headers.authorization',
+  'config.discordToken',
+];
 const MASK = '[redacted]';
 /** As long as the shortest API key accepted: shorter strings are ordinary words, not secrets. */
 const MIN_SECRET = 16;
@@ -26,7 +36,8 @@ function isWord(c: number): boolean {
  * unless very long). A server's key that fails this is not scrubbed rather than scrub others' lines.
  */
 export function isSecretShaped(secret: string): boolean {
-  if (secret.length < MIN_SECRET || /[\s\p{C}]/u.test(secret) || !isWord(secret.charCodeAt(0)) || /^\d+$/.test(secret)) return false;
+  if (secret.length < MIN_SECRET || /[\s\p{C}]/u.test(secret) || !isWord(secret.charCodeAt(0)) || /^\d+$/.test(secret))
+    return false;
   return secret.length >= 32 || (/[A-Za-z]/.test(secret) && /\d/.test(secret));
 }
 
@@ -113,7 +124,13 @@ export class SecretSet {
         continue;
       }
       const head = firstWord(text, i);
-      const hit = this.byHead.get(head)?.find((secret) => text.startsWith(secret, i) && !(isWord(secret.charCodeAt(secret.length - 1)) && isWord(text.charCodeAt(i + secret.length))));
+      const hit = this.byHead
+        .get(head)
+        ?.find(
+          (secret) =>
+            text.startsWith(secret, i) &&
+            !(isWord(secret.charCodeAt(secret.length - 1)) && isWord(text.charCodeAt(i + secret.length))),
+        );
       if (hit) {
         out += text.slice(copied, i) + MASK;
         copied = i + hit.length;
@@ -136,7 +153,9 @@ export class SecretSet {
 const DISCORD_TOKEN_PATH = /\b(interactions|webhooks)\/([^/\s"'?#\\]+)\/([^/\s"'?#\\]+)/g;
 
 export function maskDiscordTokens(text: string): string {
-  return text.includes('interactions/') || text.includes('webhooks/') ? text.replace(DISCORD_TOKEN_PATH, `$1/$2/${MASK}`) : text;
+  return text.includes('interactions/') || text.includes('webhooks/')
+    ? text.replace(DISCORD_TOKEN_PATH, `$1/$2/${MASK}`)
+    : text;
 }
 
 /** Fields of discord.js REST errors that carry whole bodies: our reply (requestBody) and Discord's answer (rawError). */
@@ -160,7 +179,8 @@ function clean(record: Record<string, unknown>, depth: number): Record<string, u
     const serializedProto = Object.getPrototypeOf(record) as unknown;
     for (const value of Object.values(record)) {
       for (const item of Array.isArray(value) ? value : [value]) {
-        if (item !== null && typeof item === 'object' && Object.getPrototypeOf(item) === serializedProto) clean(item as Record<string, unknown>, depth + 1);
+        if (item !== null && typeof item === 'object' && Object.getPrototypeOf(item) === serializedProto)
+          clean(item as Record<string, unknown>, depth + 1);
       }
     }
   }

@@ -19,8 +19,31 @@ import type { InteractionMeasure } from './interactions/pipeline.js';
 
 /** Every outcome is a label value: a new one fails the type check until it is named here. */
 const OUTCOME_LABELS = {
-  ok: true, 'form-opened': true, 'not-understood': true, refused: true, cooldown: true, dm: true, 'unknown-command': true, 'invalid-input': true, 'store-error': true, 'damaged-record': true, error: true,
-  'no-key': true, 'unreadable-key': true, busy: true, 'key-refused': true, 'key-unchecked': true, 'invalid-key': true, 'no-credits': true, plan: true, 'rate-limited': true, processing: true, 'api-error': true, 'http-error': true, timeout: true, network: true,
+  ok: true,
+  'form-opened': true,
+  'not-understood': true,
+  refused: true,
+  cooldown: true,
+  dm: true,
+  'unknown-command': true,
+  'invalid-input': true,
+  'store-error': true,
+  'damaged-record': true,
+  error: true,
+  'no-key': true,
+  'unreadable-key': true,
+  busy: true,
+  'key-refused': true,
+  'key-unchecked': true,
+  'invalid-key': true,
+  'no-credits': true,
+  plan: true,
+  'rate-limited': true,
+  processing: true,
+  'api-error': true,
+  'http-error': true,
+  timeout: true,
+  network: true,
 } as const satisfies Record<Outcome, true>;
 /** Outcomes outside this set (there can be none but a forged or stale value) are counted as 'other'. */
 const OUTCOMES: Set<string> = new Set(Object.keys(OUTCOME_LABELS));
@@ -49,22 +72,103 @@ export function createMetrics(commandNames: Iterable<string>): Metrics {
   const known = new Set(commandNames);
   const label = (value: string, allowed: Set<string>, other: string) => (allowed.has(value) ? value : other);
 
-  const interactions = new Counter({ name: 'sdbot_interactions_total', help: 'Interactions answered, by command and outcome', labelNames: ['command', 'outcome'], registers: [registry] });
-  const acks = new Histogram({ name: 'sdbot_interaction_ack_seconds', help: 'Time from an interaction arriving to its first response (the reply itself, or a deferral)', labelNames: ['ack'], buckets: LATENCY_BUCKETS, registers: [registry] });
-  const replies = new Histogram({ name: 'sdbot_interaction_reply_seconds', help: 'Time from an interaction arriving to its final answer being delivered', labelNames: ['command'], buckets: LATENCY_BUCKETS, registers: [registry] });
-  const cooldowns = new Counter({ name: 'sdbot_cooldown_refusals_total', help: 'Commands refused because the server is in its cooldown', labelNames: ['command'], registers: [registry] });
-  const apiCalls = new Counter({ name: 'sdbot_api_calls_total', help: 'Clear-cache requests to the Stable Diffusion API, by outcome', labelNames: ['outcome'], registers: [registry] });
-  const apiSeconds = new Histogram({ name: 'sdbot_api_call_seconds', help: 'Latency of clear-cache calls to the API, retries included', labelNames: ['outcome'], buckets: LATENCY_BUCKETS, registers: [registry] });
-  const retries = new Counter({ name: 'sdbot_api_retries_total', help: 'Retries of clear-cache calls after a connection failure or a 502/503/504', registers: [registry] });
-  const storeErrors = new Counter({ name: 'sdbot_store_errors_total', help: 'Store operations that failed', labelNames: ['operation'], registers: [registry] });
-  const storeSeconds = new Histogram({ name: 'sdbot_store_operation_seconds', help: 'Latency of store operations', labelNames: ['operation'], buckets: STORE_BUCKETS, registers: [registry] });
-  const shed = new Counter({ name: 'sdbot_http_shed_total', help: 'HTTP clients cut to keep the limits: past a deadline, or the longest-waiting one when connections or body bytes ran short', labelNames: ['reason'], registers: [registry] });
-  const refused = new Counter({ name: 'sdbot_http_refused_total', help: 'HTTP connections or requests turned away because nothing could be cut to make room', labelNames: ['reason'], registers: [registry] });
-  const replays = new Counter({ name: 'sdbot_http_replays_total', help: 'Signed interactions received again (same id) and not answered again', registers: [registry] });
+  const interactions = new Counter({
+    name: 'sdbot_interactions_total',
+    help: 'Interactions answered, by command and outcome',
+    labelNames: ['command', 'outcome'],
+    registers: [registry],
+  });
+  const acks = new Histogram({
+    name: 'sdbot_interaction_ack_seconds',
+    help: 'Time from an interaction arriving to its first response (the reply itself, or a deferral)',
+    labelNames: ['ack'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const replies = new Histogram({
+    name: 'sdbot_interaction_reply_seconds',
+    help: 'Time from an interaction arriving to its final answer being delivered',
+    labelNames: ['command'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const cooldowns = new Counter({
+    name: 'sdbot_cooldown_refusals_total',
+    help: 'Commands refused because the server is in its cooldown',
+    labelNames: ['command'],
+    registers: [registry],
+  });
+  const apiCalls = new Counter({
+    name: 'sdbot_api_calls_total',
+    help: 'Clear-cache requests to the Stable Diffusion API, by outcome',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const apiSeconds = new Histogram({
+    name: 'sdbot_api_call_seconds',
+    help: 'Latency of clear-cache calls to the API, retries included',
+    labelNames: ['outcome'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const retries = new Counter({
+    name: 'sdbot_api_retries_total',
+    help: 'Retries of clear-cache calls after a connection failure or a 502/503/504',
+    registers: [registry],
+  });
+  const storeErrors = new Counter({
+    name: 'sdbot_store_errors_total',
+    help: 'Store operations that failed',
+    labelNames: ['operation'],
+    registers: [registry],
+  });
+  const storeSeconds = new Histogram({
+    name: 'sdbot_store_operation_seconds',
+    help: 'Latency of store operations',
+    labelNames: ['operation'],
+    buckets: STORE_BUCKETS,
+    registers: [registry],
+  });
+  const shed = new Counter({
+    name: 'sdbot_http_shed_total',
+    help: 'HTTP clients cut to keep the limits: past a deadline, or the longest-waiting one when connections or body bytes ran short',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const refused = new Counter({
+    name: 'sdbot_http_refused_total',
+    help: 'HTTP connections or requests turned away because nothing could be cut to make room',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const replays = new Counter({
+    name: 'sdbot_http_replays_total',
+    help: 'Signed interactions received again (same id) and not answered again',
+    registers: [registry],
+  });
   let httpStats: (() => { connections: number; bufferedBytes: number }) | undefined;
-  new Gauge({ name: 'sdbot_http_connections', help: 'Open HTTP connections', registers: [registry], collect() { this.set(httpStats?.().connections ?? 0); } });
-  new Gauge({ name: 'sdbot_http_body_bytes', help: 'Request-body bytes held in memory', registers: [registry], collect() { this.set(httpStats?.().bufferedBytes ?? 0); } });
-  const shards = new Gauge({ name: 'sdbot_gateway_shard_up', help: 'Whether a gateway shard of this process is connected (1) or not (0)', labelNames: ['shard'], registers: [registry] });
+  new Gauge({
+    name: 'sdbot_http_connections',
+    help: 'Open HTTP connections',
+    registers: [registry],
+    collect() {
+      this.set(httpStats?.().connections ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'sdbot_http_body_bytes',
+    help: 'Request-body bytes held in memory',
+    registers: [registry],
+    collect() {
+      this.set(httpStats?.().bufferedBytes ?? 0);
+    },
+  });
+  const shards = new Gauge({
+    name: 'sdbot_gateway_shard_up',
+    help: 'Whether a gateway shard of this process is connected (1) or not (0)',
+    labelNames: ['shard'],
+    registers: [registry],
+  });
 
   // Labelled children made once and kept: prom-client would otherwise hash the labels on every call.
   const made = new WeakMap<object, Map<string, unknown>>();
@@ -128,7 +232,8 @@ export function createMetrics(commandNames: Iterable<string>): Metrics {
       // A thin wrapper over the same object, so everything else the store offers stays as it is.
       return Object.assign(Object.create(store) as typeof store, {
         read: (key: string) => timed('read', () => store.read(key)),
-        write: (key: string, value: unknown, version: string | undefined) => timed('write', () => store.write(key, value, version)),
+        write: (key: string, value: unknown, version: string | undefined) =>
+          timed('write', () => store.write(key, value, version)),
       });
     },
   };

@@ -44,21 +44,36 @@ describe('parseConfig', () => {
     expect(shards({ SHARD_COUNT: '4' })).toEqual({ shardCount: 4, shardIds: undefined });
     expect(shards({ SHARD_COUNT: '4', SHARD_IDS: '0-3' })).toEqual({ shardCount: 4, shardIds: [0, 1, 2, 3] });
     expect(shards({ SHARD_COUNT: '8', SHARD_IDS: '5,0,2' })).toEqual({ shardCount: 8, shardIds: [0, 2, 5] });
-    expect(shards({ SHARD_COUNT: '16', SHARD_IDS: ' 8-10, 2 ,3-3,9' })).toEqual({ shardCount: 16, shardIds: [2, 3, 8, 9, 10] });
+    expect(shards({ SHARD_COUNT: '16', SHARD_IDS: ' 8-10, 2 ,3-3,9' })).toEqual({
+      shardCount: 16,
+      shardIds: [2, 3, 8, 9, 10],
+    });
     expect(shards({ SHARD_COUNT: '2', SHARD_IDS: '1' })).toEqual({ shardCount: 2, shardIds: [1] });
     expect(shards({ SHARD_COUNT: '1', SHARD_IDS: '' })).toEqual({ shardCount: 1, shardIds: undefined });
 
     for (const bad of ['0', '-1', 'two', '1.5', '100001', '2 shards']) {
-      expect(() => shards({ SHARD_COUNT: bad }), bad).toThrow(/^SHARD_COUNT must be auto \(Discord's recommendation\) or a whole number of shards from 1 to 100000$/);
+      expect(() => shards({ SHARD_COUNT: bad }), bad).toThrow(
+        /^SHARD_COUNT must be auto \(Discord's recommendation\) or a whole number of shards from 1 to 100000$/,
+      );
     }
     for (const bad of ['a', '1-', '-1', '3-1', '1,,2', '0;1', '0-1-2', '1.0']) {
-      expect(() => shards({ SHARD_COUNT: '4', SHARD_IDS: bad }), bad).toThrow(/^SHARD_IDS must list shard ids and ranges, e\.g\. 0-3 or 0,2,5/);
+      expect(() => shards({ SHARD_COUNT: '4', SHARD_IDS: bad }), bad).toThrow(
+        /^SHARD_IDS must list shard ids and ranges, e\.g\. 0-3 or 0,2,5/,
+      );
     }
-    expect(() => shards({ SHARD_COUNT: '4', SHARD_IDS: '2-4' })).toThrow(/^SHARD_IDS names shard 4, but SHARD_COUNT=4 means shard ids 0 to 3$/);
-    expect(() => shards({ SHARD_COUNT: '1', SHARD_IDS: '1' })).toThrow(/SHARD_IDS names shard 1, but SHARD_COUNT=1 means shard ids 0 to 0/);
+    expect(() => shards({ SHARD_COUNT: '4', SHARD_IDS: '2-4' })).toThrow(
+      /^SHARD_IDS names shard 4, but SHARD_COUNT=4 means shard ids 0 to 3$/,
+    );
+    expect(() => shards({ SHARD_COUNT: '1', SHARD_IDS: '1' })).toThrow(
+      /SHARD_IDS names shard 1, but SHARD_COUNT=1 means shard ids 0 to 0/,
+    );
     // The ids need a known count: auto (also the default) is refused, naming both.
-    for (const env of [{ SHARD_IDS: '0' }, { SHARD_COUNT: 'auto', SHARD_IDS: '0-1' }] as Array<Record<string, string>>) {
-      expect(() => shards(env)).toThrow(/^SHARD_IDS needs a fixed SHARD_COUNT, not auto \(the default\): set SHARD_COUNT to the total number of shards/);
+    for (const env of [{ SHARD_IDS: '0' }, { SHARD_COUNT: 'auto', SHARD_IDS: '0-1' }] as Array<
+      Record<string, string>
+    >) {
+      expect(() => shards(env)).toThrow(
+        /^SHARD_IDS needs a fixed SHARD_COUNT, not auto \(the default\): set SHARD_COUNT to the total number of shards/,
+      );
     }
   });
 
@@ -93,42 +108,76 @@ describe('parseConfig', () => {
 
   it('reads the edge: gateway by default, http with its public key, host and port', () => {
     const publicKey = 'AB'.repeat(32);
-    expect(parseConfig({ DISCORD_TOKEN: TOKEN, HTTP_PORT: '8080' })).toMatchObject({ interactionsMode: 'gateway', httpPort: 8080, httpHost: '0.0.0.0' });
-    expect(parseConfig({ DISCORD_TOKEN: TOKEN, INTERACTIONS_MODE: 'http', DISCORD_PUBLIC_KEY: publicKey })).toMatchObject({
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, HTTP_PORT: '8080' })).toMatchObject({
+      interactionsMode: 'gateway',
+      httpPort: 8080,
+      httpHost: '0.0.0.0',
+    });
+    expect(
+      parseConfig({ DISCORD_TOKEN: TOKEN, INTERACTIONS_MODE: 'http', DISCORD_PUBLIC_KEY: publicKey }),
+    ).toMatchObject({
       interactionsMode: 'http',
       discordPublicKey: publicKey.toLowerCase(),
       httpPort: 3000,
     });
-    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, INTERACTIONS_MODE: 'http' })).toThrow(/DISCORD_PUBLIC_KEY is not set/);
-    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, INTERACTIONS_MODE: 'http', DISCORD_PUBLIC_KEY: 'abc' })).toThrow(/DISCORD_PUBLIC_KEY must be the 64 hex characters/);
-    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, INTERACTIONS_MODE: 'websocket' })).toThrow(/INTERACTIONS_MODE must be gateway or http/);
+    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, INTERACTIONS_MODE: 'http' })).toThrow(
+      /DISCORD_PUBLIC_KEY is not set/,
+    );
+    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, INTERACTIONS_MODE: 'http', DISCORD_PUBLIC_KEY: 'abc' })).toThrow(
+      /DISCORD_PUBLIC_KEY must be the 64 hex characters/,
+    );
+    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, INTERACTIONS_MODE: 'websocket' })).toThrow(
+      /INTERACTIONS_MODE must be gateway or http/,
+    );
     expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, HTTP_PORT: '70000' })).toThrow(/HTTP_PORT must be a TCP port/);
   });
 
   it('takes a PostgreSQL or Redis DATABASE_URL, and then needs ENCRYPTION_KEY', () => {
-    for (const url of ['postgres://bot:pw@db.internal:5432/bot', 'postgresql://db/bot', 'redis://cache:6379/0', 'rediss://cache:6380']) {
+    for (const url of [
+      'postgres://bot:pw@db.internal:5432/bot',
+      'postgresql://db/bot',
+      'redis://cache:6379/0',
+      'rediss://cache:6380',
+    ]) {
       expect(parseConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: url, ENCRYPTION_KEY: KEY }).databaseUrl).toBe(url);
-      expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: url })).toThrow(/ENCRYPTION_KEY is not set: with a PostgreSQL or Redis DATABASE_URL/);
+      expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: url })).toThrow(
+        /ENCRYPTION_KEY is not set: with a PostgreSQL or Redis DATABASE_URL/,
+      );
     }
   });
 
   it('trims what an env file adds around DATABASE_URL (a space, the CR of a CRLF line), so the same file is opened', () => {
-    for (const url of ['sqlite://data/bot.sqlite ', 'sqlite://data/bot.sqlite\r', ' sqlite://data/bot.sqlite\t', 'sqlite://data/bot.sqlite\r\n']) {
+    for (const url of [
+      'sqlite://data/bot.sqlite ',
+      'sqlite://data/bot.sqlite\r',
+      ' sqlite://data/bot.sqlite\t',
+      'sqlite://data/bot.sqlite\r\n',
+    ]) {
       expect(parseConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: url }).databaseUrl).toBe('sqlite://data/bot.sqlite');
     }
-    expect(parseConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: 'redis://cache:6379/0\r', ENCRYPTION_KEY: KEY }).databaseUrl).toBe('redis://cache:6379/0');
+    expect(
+      parseConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: 'redis://cache:6379/0\r', ENCRYPTION_KEY: KEY }).databaseUrl,
+    ).toBe('redis://cache:6379/0');
     // A space inside a path is a path.
-    expect(parseConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: 'sqlite:///srv/my bot/bot.sqlite' }).databaseUrl).toBe('sqlite:///srv/my bot/bot.sqlite');
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: 'sqlite:///srv/my bot/bot.sqlite' }).databaseUrl).toBe(
+      'sqlite:///srv/my bot/bot.sqlite',
+    );
   });
 
   it('refuses a DATABASE_URL that cannot be a file path or a Redis database, naming it and the fix, never echoing it', () => {
     const refused: Array<[string, RegExp]> = [
-      ['sqlite://data/bot.sqlite?mode=ro', /^(?!.*mode=ro).*DATABASE_URL is a file path after sqlite:\/\/ and takes no \?options or #fragment/],
+      [
+        'sqlite://data/bot.sqlite?mode=ro',
+        /^(?!.*mode=ro).*DATABASE_URL is a file path after sqlite:\/\/ and takes no \?options or #fragment/,
+      ],
       ['sqlite://data/bot.sqlite#main', /takes no \?options or #fragment/],
       ['sqlite://data/bot\r.sqlite', /DATABASE_URL holds a control character/],
       ['sqlite://data/', /DATABASE_URL must name a database file after sqlite:\/\//],
       ['sqlite://', /DATABASE_URL must name a database file/],
-      ['redis://cache:6379/abc', /^(?!.*abc).*DATABASE_URL must end in a Redis database number .*redis:\/\/host:6379\/0/],
+      [
+        'redis://cache:6379/abc',
+        /^(?!.*abc).*DATABASE_URL must end in a Redis database number .*redis:\/\/host:6379\/0/,
+      ],
       ['rediss://cache:6379/0/x', /DATABASE_URL must end in a Redis database number/],
     ];
     for (const [url, message] of refused) {
@@ -142,11 +191,19 @@ describe('parseConfig', () => {
   });
 
   it('treats an empty optional variable as unset', () => {
-    expect(parseConfig({ DISCORD_TOKEN: TOKEN, ENCRYPTION_KEY: '', DISCORD_GUILD_ID: '' })).toMatchObject({ encryptionKey: undefined, discordGuildId: undefined });
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, ENCRYPTION_KEY: '', DISCORD_GUILD_ID: '' })).toMatchObject({
+      encryptionKey: undefined,
+      discordGuildId: undefined,
+    });
   });
 
   it.each(['SD_API_BASE_URL', 'DISCORD_API_URL'])('refuses credentials in %s, without echoing them', (name) => {
-    for (const url of ['https://someone:Pa55-w0rd-xyz@api.example/api', 'https://:Pa55-w0rd-xyz@api.example', 'https://Pa55-w0rd-xyz@api.example/api', 'https://someone:Pa55-w0rd-xyz@api.example:8443/api']) {
+    for (const url of [
+      'https://someone:Pa55-w0rd-xyz@api.example/api',
+      'https://:Pa55-w0rd-xyz@api.example',
+      'https://Pa55-w0rd-xyz@api.example/api',
+      'https://someone:Pa55-w0rd-xyz@api.example:8443/api',
+    ]) {
       let error: unknown;
       try {
         parseConfig({ DISCORD_TOKEN: TOKEN, [name]: url });
@@ -180,25 +237,89 @@ describe.concurrent('starting the bot with a bad environment', () => {
     ['missing DISCORD_TOKEN', {}, /DISCORD_TOKEN is not set/],
     ['empty DISCORD_TOKEN', { DISCORD_TOKEN: '' }, /DISCORD_TOKEN is empty/],
     ['DISCORD_TOKEN with spaces', { DISCORD_TOKEN: 'abc def' }, /DISCORD_TOKEN contains whitespace/],
-    ['bad DISCORD_CLIENT_ID', { DISCORD_TOKEN: TOKEN, DISCORD_CLIENT_ID: 'my-bot' }, /DISCORD_CLIENT_ID must be a Discord id/],
+    [
+      'bad DISCORD_CLIENT_ID',
+      { DISCORD_TOKEN: TOKEN, DISCORD_CLIENT_ID: 'my-bot' },
+      /DISCORD_CLIENT_ID must be a Discord id/,
+    ],
     ['bad DISCORD_GUILD_ID', { DISCORD_TOKEN: TOKEN, DISCORD_GUILD_ID: '12' }, /DISCORD_GUILD_ID must be a Discord id/],
-    ['bad DISCORD_API_URL', { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'discord.com' }, /DISCORD_API_URL must be an http\(s\) URL/],
-    ['bad SD_API_BASE_URL', { DISCORD_TOKEN: TOKEN, SD_API_BASE_URL: 'ftp://x' }, /SD_API_BASE_URL must be an http\(s\) URL/],
-    ['SD_API_BASE_URL with credentials', { DISCORD_TOKEN: TOKEN, SD_API_BASE_URL: 'https://user:Pa55-w0rd-xyz@modelslab.com/api' }, /SD_API_BASE_URL must not contain a user name or password/],
-    ['DISCORD_API_URL with credentials', { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'https://user:Pa55-w0rd-xyz@discord.com/api' }, /DISCORD_API_URL must not contain a user name or password/],
-    ['bad SD_API_TIMEOUT_MS', { DISCORD_TOKEN: TOKEN, SD_API_TIMEOUT_MS: '10s' }, /SD_API_TIMEOUT_MS must be a whole number of milliseconds/],
-    ['zero SD_API_TIMEOUT_MS', { DISCORD_TOKEN: TOKEN, SD_API_TIMEOUT_MS: '0' }, /SD_API_TIMEOUT_MS must be a whole number/],
-    ['bad DATABASE_URL', { DISCORD_TOKEN: TOKEN, DATABASE_URL: 'mysql://db/bot' }, /DATABASE_URL must look like sqlite:\/\//],
-    ['SQLite DATABASE_URL with a ?query', { DISCORD_TOKEN: TOKEN, DATABASE_URL: 'sqlite://data/bot.sqlite?cache=shared' }, /DATABASE_URL is a file path after sqlite:\/\/ and takes no \?options/],
-    ['Redis DATABASE_URL with a name for a number', { DISCORD_TOKEN: TOKEN, DATABASE_URL: 'redis://127.0.0.1:6379/abc', ENCRYPTION_KEY: KEY }, /DATABASE_URL must end in a Redis database number/],
-    ['short ENCRYPTION_KEY', { DISCORD_TOKEN: TOKEN, ENCRYPTION_KEY: 'c2hvcnQ=' }, /ENCRYPTION_KEY must be 32 bytes in base64/],
-    ['bad CLEARCACHE_COOLDOWN_S', { DISCORD_TOKEN: TOKEN, CLEARCACHE_COOLDOWN_S: '-1' }, /CLEARCACHE_COOLDOWN_S must be a whole number of seconds/],
+    [
+      'bad DISCORD_API_URL',
+      { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'discord.com' },
+      /DISCORD_API_URL must be an http\(s\) URL/,
+    ],
+    [
+      'bad SD_API_BASE_URL',
+      { DISCORD_TOKEN: TOKEN, SD_API_BASE_URL: 'ftp://x' },
+      /SD_API_BASE_URL must be an http\(s\) URL/,
+    ],
+    [
+      'SD_API_BASE_URL with credentials',
+      { DISCORD_TOKEN: TOKEN, SD_API_BASE_URL: 'https://user:Pa55-w0rd-xyz@modelslab.com/api' },
+      /SD_API_BASE_URL must not contain a user name or password/,
+    ],
+    [
+      'DISCORD_API_URL with credentials',
+      { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'https://user:Pa55-w0rd-xyz@discord.com/api' },
+      /DISCORD_API_URL must not contain a user name or password/,
+    ],
+    [
+      'bad SD_API_TIMEOUT_MS',
+      { DISCORD_TOKEN: TOKEN, SD_API_TIMEOUT_MS: '10s' },
+      /SD_API_TIMEOUT_MS must be a whole number of milliseconds/,
+    ],
+    [
+      'zero SD_API_TIMEOUT_MS',
+      { DISCORD_TOKEN: TOKEN, SD_API_TIMEOUT_MS: '0' },
+      /SD_API_TIMEOUT_MS must be a whole number/,
+    ],
+    [
+      'bad DATABASE_URL',
+      { DISCORD_TOKEN: TOKEN, DATABASE_URL: 'mysql://db/bot' },
+      /DATABASE_URL must look like sqlite:\/\//,
+    ],
+    [
+      'SQLite DATABASE_URL with a ?query',
+      { DISCORD_TOKEN: TOKEN, DATABASE_URL: 'sqlite://data/bot.sqlite?cache=shared' },
+      /DATABASE_URL is a file path after sqlite:\/\/ and takes no \?options/,
+    ],
+    [
+      'Redis DATABASE_URL with a name for a number',
+      { DISCORD_TOKEN: TOKEN, DATABASE_URL: 'redis://127.0.0.1:6379/abc', ENCRYPTION_KEY: KEY },
+      /DATABASE_URL must end in a Redis database number/,
+    ],
+    [
+      'short ENCRYPTION_KEY',
+      { DISCORD_TOKEN: TOKEN, ENCRYPTION_KEY: 'c2hvcnQ=' },
+      /ENCRYPTION_KEY must be 32 bytes in base64/,
+    ],
+    [
+      'bad CLEARCACHE_COOLDOWN_S',
+      { DISCORD_TOKEN: TOKEN, CLEARCACHE_COOLDOWN_S: '-1' },
+      /CLEARCACHE_COOLDOWN_S must be a whole number of seconds/,
+    ],
     ['bad LOG_LEVEL', { DISCORD_TOKEN: TOKEN, LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of/],
     ['bad LOG_FORMAT', { DISCORD_TOKEN: TOKEN, LOG_FORMAT: 'xml' }, /LOG_FORMAT must be json or pretty/],
-    ['bad SHARD_COUNT', { DISCORD_TOKEN: TOKEN, SHARD_COUNT: '0' }, /SHARD_COUNT must be auto .* or a whole number of shards from 1/],
-    ['bad SHARD_IDS', { DISCORD_TOKEN: TOKEN, SHARD_COUNT: '4', SHARD_IDS: '3-1' }, /SHARD_IDS must list shard ids and ranges/],
-    ['SHARD_IDS beyond SHARD_COUNT', { DISCORD_TOKEN: TOKEN, SHARD_COUNT: '2', SHARD_IDS: '0-2' }, /SHARD_IDS names shard 2, but SHARD_COUNT=2/],
-    ['SHARD_IDS with SHARD_COUNT=auto', { DISCORD_TOKEN: TOKEN, SHARD_COUNT: 'auto', SHARD_IDS: '1' }, /SHARD_IDS needs a fixed SHARD_COUNT, not auto/],
+    [
+      'bad SHARD_COUNT',
+      { DISCORD_TOKEN: TOKEN, SHARD_COUNT: '0' },
+      /SHARD_COUNT must be auto .* or a whole number of shards from 1/,
+    ],
+    [
+      'bad SHARD_IDS',
+      { DISCORD_TOKEN: TOKEN, SHARD_COUNT: '4', SHARD_IDS: '3-1' },
+      /SHARD_IDS must list shard ids and ranges/,
+    ],
+    [
+      'SHARD_IDS beyond SHARD_COUNT',
+      { DISCORD_TOKEN: TOKEN, SHARD_COUNT: '2', SHARD_IDS: '0-2' },
+      /SHARD_IDS names shard 2, but SHARD_COUNT=2/,
+    ],
+    [
+      'SHARD_IDS with SHARD_COUNT=auto',
+      { DISCORD_TOKEN: TOKEN, SHARD_COUNT: 'auto', SHARD_IDS: '1' },
+      /SHARD_IDS needs a fixed SHARD_COUNT, not auto/,
+    ],
   ];
 
   it.each(cases)('%s: one plain line naming it, exit 1', async (_name, env, message) => {

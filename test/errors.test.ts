@@ -87,6 +87,8 @@ describe('a key file that cannot be read', () => {
     expect(error).toBeInstanceOf(KeyFileError);
     expect(error).not.toBeInstanceOf(ConfigError);
     expect(isExpected(error)).toBe(true);
-    expect((error as Error).message).toMatch(`ENCRYPTION_KEY is not set and the key file ${dir.path}/encryption.key cannot be read (EISDIR`);
+    expect((error as Error).message).toMatch(
+      `ENCRYPTION_KEY is not set and the key file ${dir.path}/encryption.key cannot be read (EISDIR`,
+    );
   });
 });

@@ -11,19 +11,35 @@ function capture(format: 'json' | 'pretty') {
   const secrets = new SecretSet();
   secrets.add(TOKEN);
   secrets.add(KEY);
-  const log = createLogger({ level: 'trace', format, secrets, destination: { write: (line: string) => void lines.push(line) } });
+  const log = createLogger({
+    level: 'trace',
+    format,
+    secrets,
+    destination: { write: (line: string) => void lines.push(line) },
+  });
   return { log, lines };
 }
 
 describe('log redaction', () => {
   it.each(['json', 'pretty'] as const)('no %s line can carry the token or a key, whatever the path', (format) => {
     const { log, lines } = capture(format);
-    const error = new Error(`request failed for key ${KEY} with token ${TOKEN}`, { cause: new Error(`inner ${TOKEN}`) });
+    const error = new Error(`request failed for key ${KEY} with token ${TOKEN}`, {
+      cause: new Error(`inner ${TOKEN}`),
+    });
     log.info(`message with ${KEY}`);
     log.info({ key: KEY, token: TOKEN, nested: { deeper: { anything: KEY } }, list: [TOKEN] }, 'fields');
     log.error({ err: error }, 'an error');
     log.error(error);
-    log.warn({ request: { url: `https://x/api?key=${KEY}`, headers: { authorization: `Bot ${TOKEN}` }, body: JSON.stringify({ key: KEY }) } }, 'request dump');
+    log.warn(
+      {
+        request: {
+          url: `https://x/api?key=${KEY}`,
+          headers: { authorization: `Bot ${TOKEN}` },
+          body: JSON.stringify({ key: KEY }),
+        },
+      },
+      'request dump',
+    );
     log.debug({ config: { discordToken: TOKEN } }, 'config');
     log.info('%s and %o', KEY, { TOKEN });
     const output = lines.join('');
@@ -49,17 +65,22 @@ describe('SecretSet', () => {
     secrets.add('abcdef-short-0001');
     secrets.add('abcdef-short-0001.and-longer');
     expect(secrets.add('tiny-key-1')).toBe(false); // too short to be a key: ignored rather than scrubbing ordinary words
-    expect(secrets.scrub('x abcdef-short-0001.and-longer y abcdef-short-0001 z abcdef-short-000 tiny-key-1 abcdef-short-0001')).toBe(
-      'x [redacted] y [redacted] z abcdef-short-000 tiny-key-1 [redacted]',
-    );
+    expect(
+      secrets.scrub(
+        'x abcdef-short-0001.and-longer y abcdef-short-0001 z abcdef-short-000 tiny-key-1 abcdef-short-0001',
+      ),
+    ).toBe('x [redacted] y [redacted] z abcdef-short-000 tiny-key-1 [redacted]');
     expect(secrets.scrub('nothing here')).toBe('nothing here');
   });
 
   it('replaces a secret only where it stands as a whole word', () => {
     const secrets = new SecretSet();
     secrets.add('Gx8kVQ2mZp4Lr7Tn');
-    expect(secrets.scrub('key=Gx8kVQ2mZp4Lr7Tn&x (Gx8kVQ2mZp4Lr7Tn) "Gx8kVQ2mZp4Lr7Tn". /Gx8kVQ2mZp4Lr7Tn/')).toBe('key=[redacted]&x ([redacted]) "[redacted]". /[redacted]/');
-    for (const inside of ['xGx8kVQ2mZp4Lr7Tn', 'Gx8kVQ2mZp4Lr7Tn9', '-Gx8kVQ2mZp4Lr7Tn', 'Gx8kVQ2mZp4Lr7Tn_b']) expect(secrets.scrub(inside)).toBe(inside);
+    expect(secrets.scrub('key=Gx8kVQ2mZp4Lr7Tn&x (Gx8kVQ2mZp4Lr7Tn) "Gx8kVQ2mZp4Lr7Tn". /Gx8kVQ2mZp4Lr7Tn/')).toBe(
+      'key=[redacted]&x ([redacted]) "[redacted]". /[redacted]/',
+    );
+    for (const inside of ['xGx8kVQ2mZp4Lr7Tn', 'Gx8kVQ2mZp4Lr7Tn9', '-Gx8kVQ2mZp4Lr7Tn', 'Gx8kVQ2mZp4Lr7Tn_b'])
+      expect(secrets.scrub(inside)).toBe(inside);
   });
 });
 
@@ -84,35 +105,81 @@ describe('SecretSet size', () => {
 describe('a value a server controls cannot damage other lines', () => {
   // Such keys are refused by checkApiKey now, but one stored before, or any other registered value,
   // must still not reach the structure or the ids of other servers' lines.
-  const HOSTILE = ['{"level":30,', '123456789012345678', '"msg":"interaction"', 'authorizing_integration_owners', ',"guildId":"', 'interaction', '30,"time"'];
+  const HOSTILE = [
+    '{"level":30,',
+    '123456789012345678',
+    '"msg":"interaction"',
+    'authorizing_integration_owners',
+    ',"guildId":"',
+    'interaction',
+    '30,"time"',
+  ];
 
-  it.each(['json', 'pretty'] as const)('no registered value breaks a %s line, erases an id or a field name', (format) => {
-    const { log, lines } = capture(format);
-    const secrets = new SecretSet();
-    for (const value of HOSTILE) secrets.add(value);
-    const hostile = createLogger({ level: 'info', format, secrets, destination: { write: (line: string) => void lines.push(line) } });
-    hostile.info({ guildId: '123456789012345678', userId: '223456789012345678', outcome: 'ok', ms: 12, authorizing_integration_owners: 1 }, 'interaction');
-    log.info({ guildId: '123456789012345678' }, 'interaction');
-    for (const line of lines) {
-      expect(line).toContain('123456789012345678');
-      expect(line).not.toContain('[redacted]');
-    }
-    if (format === 'json') {
-      expect(JSON.parse(lines[0]!)).toMatchObject({ level: 30, guildId: '123456789012345678', userId: '223456789012345678', outcome: 'ok', ms: 12, authorizing_integration_owners: 1, msg: 'interaction' });
-    }
-  });
+  it.each(['json', 'pretty'] as const)(
+    'no registered value breaks a %s line, erases an id or a field name',
+    (format) => {
+      const { log, lines } = capture(format);
+      const secrets = new SecretSet();
+      for (const value of HOSTILE) secrets.add(value);
+      const hostile = createLogger({
+        level: 'info',
+        format,
+        secrets,
+        destination: { write: (line: string) => void lines.push(line) },
+      });
+      hostile.info(
+        {
+          guildId: '123456789012345678',
+          userId: '223456789012345678',
+          outcome: 'ok',
+          ms: 12,
+          authorizing_integration_owners: 1,
+        },
+        'interaction',
+      );
+      log.info({ guildId: '123456789012345678' }, 'interaction');
+      for (const line of lines) {
+        expect(line).toContain('123456789012345678');
+        expect(line).not.toContain('[redacted]');
+      }
+      if (format === 'json') {
+        expect(JSON.parse(lines[0]!)).toMatchObject({
+          level: 30,
+          guildId: '123456789012345678',
+          userId: '223456789012345678',
+          outcome: 'ok',
+          ms: 12,
+          authorizing_integration_owners: 1,
+          msg: 'interaction',
+        });
+      }
+    },
+  );
 
   it('a secret that appears as a field name or next to JSON punctuation leaves the line valid JSON', () => {
     const lines: string[] = [];
     const secrets = new SecretSet();
     const key = 'Gx8kVQ2mZp4Lr7Tn0001';
     secrets.add(key);
-    const log = createLogger({ level: 'info', format: 'json', secrets, destination: { write: (line: string) => void lines.push(line) } });
-    log.info({ [key]: key, list: [key, `${key}"`, `"${key}\\`], nested: { body: JSON.stringify({ key }) }, big: 2n ** 70n }, `msg ${key}`);
+    const log = createLogger({
+      level: 'info',
+      format: 'json',
+      secrets,
+      destination: { write: (line: string) => void lines.push(line) },
+    });
+    log.info(
+      { [key]: key, list: [key, `${key}"`, `"${key}\\`], nested: { body: JSON.stringify({ key }) }, big: 2n ** 70n },
+      `msg ${key}`,
+    );
     const line = lines[0]!;
     const parsed = JSON.parse(line) as Record<string, unknown>;
     expect(line).not.toContain(key);
-    expect(parsed).toMatchObject({ '[redacted]': '[redacted]', list: ['[redacted]', '[redacted]"', '"[redacted]\\'], nested: { body: '{"key":"[redacted]"}' }, msg: 'msg [redacted]' });
+    expect(parsed).toMatchObject({
+      '[redacted]': '[redacted]',
+      list: ['[redacted]', '[redacted]"', '"[redacted]\\'],
+      nested: { body: '{"key":"[redacted]"}' },
+      msg: 'msg [redacted]',
+    });
     expect(line).toContain('"big":1180591620717411303424'); // untouched, byte for byte
   });
 });
@@ -127,34 +194,53 @@ describe('interaction and webhook tokens, and request bodies, in logged errors',
   function errors() {
     const callback = `https://discord.com/api/v10/interactions/987654321098765432/${INTERACTION_TOKEN}/callback?with_response=false`;
     const edit = `https://discord.com/api/v10/webhooks/${APP_ID}/${INTERACTION_TOKEN}/messages/@original`;
-    const body = { body: { type: 4, data: { content: REPLY_TEXT, embeds: [{ description: REPLY_TEXT }] } }, files: undefined };
-    const apiError = new DiscordAPIError({ code: 10062, message: 'Unknown interaction' }, 10062, 404, 'POST', callback, body);
+    const body = {
+      body: { type: 4, data: { content: REPLY_TEXT, embeds: [{ description: REPLY_TEXT }] } },
+      files: undefined,
+    };
+    const apiError = new DiscordAPIError(
+      { code: 10062, message: 'Unknown interaction' },
+      10062,
+      404,
+      'POST',
+      callback,
+      body,
+    );
     const httpError = new HTTPError(503, 'Service Unavailable', 'PATCH', edit, body);
     const wrapped = new Error(`could not edit ${edit}`, { cause: apiError });
     return { apiError, httpError, wrapped, edit };
   }
 
-  it.each(['json', 'pretty'] as const)('a %s line keeps the method, status and the path with the token masked, and drops the bodies', (format) => {
-    const { log, lines } = capture(format);
-    const { apiError, httpError, wrapped, edit } = errors();
-    log.error({ err: apiError, guildId: '1' }, 'command failed');
-    log.error(httpError);
-    log.error({ err: wrapped }, 'reply failed');
-    log.warn({ route: edit, message: `PATCH ${edit} took too long` }, `retrying ${edit}`);
-    log.error({ err: new AggregateError([apiError], 'several failed') }, 'aggregate');
-    const output = lines.join('');
-    expect(apiError.requestBody.json).toBeDefined(); // the error itself is left as it was
-    expect(fragments(INTERACTION_TOKEN).filter((part) => output.includes(part))).toEqual([]);
-    expect(output).not.toContain(REPLY_TEXT);
-    expect(output).toContain('/interactions/987654321098765432/[redacted]/callback');
-    expect(output).toContain(`/webhooks/${APP_ID}/[redacted]/messages/@original`);
-    expect(output).toContain('Unknown interaction');
-    if (format === 'json') {
-      const first = JSON.parse(lines[0]!) as { err: Record<string, unknown> };
-      expect(first.err).toMatchObject({ type: 'DiscordAPIError', code: 10062, status: 404, method: 'POST', url: expect.stringContaining('/[redacted]/callback') });
-      expect(first.err).not.toHaveProperty('requestBody');
-      expect(first.err).not.toHaveProperty('rawError');
-      expect(JSON.parse(lines[1]!)).toMatchObject({ err: { type: 'HTTPError', status: 503, method: 'PATCH' } });
-    }
-  });
+  it.each(['json', 'pretty'] as const)(
+    'a %s line keeps the method, status and the path with the token masked, and drops the bodies',
+    (format) => {
+      const { log, lines } = capture(format);
+      const { apiError, httpError, wrapped, edit } = errors();
+      log.error({ err: apiError, guildId: '1' }, 'command failed');
+      log.error(httpError);
+      log.error({ err: wrapped }, 'reply failed');
+      log.warn({ route: edit, message: `PATCH ${edit} took too long` }, `retrying ${edit}`);
+      log.error({ err: new AggregateError([apiError], 'several failed') }, 'aggregate');
+      const output = lines.join('');
+      expect(apiError.requestBody.json).toBeDefined(); // the error itself is left as it was
+      expect(fragments(INTERACTION_TOKEN).filter((part) => output.includes(part))).toEqual([]);
+      expect(output).not.toContain(REPLY_TEXT);
+      expect(output).toContain('/interactions/987654321098765432/[redacted]/callback');
+      expect(output).toContain(`/webhooks/${APP_ID}/[redacted]/messages/@original`);
+      expect(output).toContain('Unknown interaction');
+      if (format === 'json') {
+        const first = JSON.parse(lines[0]!) as { err: Record<string, unknown> };
+        expect(first.err).toMatchObject({
+          type: 'DiscordAPIError',
+          code: 10062,
+          status: 404,
+          method: 'POST',
+          url: expect.stringContaining('/[redacted]/callback'),
+        });
+        expect(first.err).not.toHaveProperty('requestBody');
+        expect(first.err).not.toHaveProperty('rawError');
+        expect(JSON.parse(lines[1]!)).toMatchObject({ err: { type: 'HTTPError', status: 503, method: 'PATCH' } });
+      }
+    },
+  );
 });

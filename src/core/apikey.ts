@@ -29,7 +29,8 @@ export function checkApiKey(input: string | null | undefined): KeyCheck {
   if (!/^[A-Za-z0-9_-]+$/.test(key)) return { ok: false, problem: 'characters' };
   if (key.length < MIN_KEY_LENGTH) return { ok: false, problem: 'too-short', length: key.length, min: MIN_KEY_LENGTH };
   if (/^\d+$/.test(key)) return { ok: false, problem: 'digits' };
-  if (key.length < PLAIN_WORD_LENGTH && !(/[A-Za-z]/.test(key) && /\d/.test(key))) return { ok: false, problem: 'word' };
+  if (key.length < PLAIN_WORD_LENGTH && !(/[A-Za-z]/.test(key) && /\d/.test(key)))
+    return { ok: false, problem: 'word' };
   return { ok: true, key };
 }
 

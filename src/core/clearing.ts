@@ -42,7 +42,10 @@ const HOLD_MARGIN_MS = 2000;
 /** Tries at recording a clear's outcome, within the hold. */
 const RECORD_ATTEMPTS = 6;
 
-type Taken = { kind: 'taken'; settings: GuildSettings } | { kind: 'running'; settings: GuildSettings } | { kind: 'cooldown'; until: number };
+type Taken =
+  | { kind: 'taken'; settings: GuildSettings }
+  | { kind: 'running'; settings: GuildSettings }
+  | { kind: 'cooldown'; until: number };
 
 export class ClearService {
   /** Clears this process runs or waits on, so callers here share one promise instead of polling. */
@@ -99,15 +102,22 @@ export class ClearService {
     const giveUpAt = this.now() + 2 * this.holdMs;
     // A new key ends the cooldown, as it does for a recorded one.
     const remembered = this.unrecorded.get(guildId);
-    if (remembered && remembered.until > this.now() && remembered.sealed === first.apiKey?.sealed) return { kind: 'cooldown', until: remembered.until };
+    if (remembered && remembered.until > this.now() && remembered.sealed === first.apiKey?.sealed)
+      return { kind: 'cooldown', until: remembered.until };
     this.unrecorded.delete(guildId);
     let settings = first;
     let waitingFor: string | undefined;
     for (;;) {
       const state = settings.clear;
-      if (waitingFor && state?.token === waitingFor && state.done) return { kind: 'done', ...(state.done as { result: ClearResult; recorded: boolean }), shared: true };
+      if (waitingFor && state?.token === waitingFor && state.done)
+        return { kind: 'done', ...(state.done as { result: ClearResult; recorded: boolean }), shared: true };
       const now = this.now();
-      const mine: ClearState = { token: randomUUID(), startedAt: now, holdUntil: now + this.holdMs, cooldownUntil: this.options.cooldownS > 0 ? now + this.options.cooldownS * 1000 : 0 };
+      const mine: ClearState = {
+        token: randomUUID(),
+        startedAt: now,
+        holdUntil: now + this.holdMs,
+        cooldownUntil: this.options.cooldownS > 0 ? now + this.options.cooldownS * 1000 : 0,
+      };
       const taken = await this.take(guildId, settings, mine);
       if (taken.kind === 'cooldown') return taken;
       if (taken.kind === 'taken') {
@@ -116,7 +126,12 @@ export class ClearService {
         const left = mine.holdUntil - this.now();
         if (left < this.needMs) {
           await this.release(guildId, taken.settings, mine);
-          throw new StoreError('take', new Error(`the store took ${((this.holdMs - left) / 1000).toFixed(1)} s to hold the server, too long to clear it alone; nothing was sent`));
+          throw new StoreError(
+            'take',
+            new Error(
+              `the store took ${((this.holdMs - left) / 1000).toFixed(1)} s to hold the server, too long to clear it alone; nothing was sent`,
+            ),
+          );
         }
         return this.run(guildId, userId, opened.key, mine, taken.settings);
       }
@@ -151,15 +166,28 @@ export class ClearService {
   /** Gives back a hold that will not be used (no call was made: no cooldown); best effort, it lapses anyway. */
   private async release(guildId: string, held: GuildSettings, mine: ClearState): Promise<void> {
     await this.options.guilds
-      .modify(guildId, held, (s) => (s.clear?.token === mine.token && !s.clear.done ? [{ ...s, clear: { ...s.clear, holdUntil: 0 } }, undefined] : [s, undefined]))
+      .modify(guildId, held, (s) =>
+        s.clear?.token === mine.token && !s.clear.done
+          ? [{ ...s, clear: { ...s.clear, holdUntil: 0 } }, undefined]
+          : [s, undefined],
+      )
       .catch(() => undefined);
   }
 
-  private async run(guildId: string, userId: string, apiKey: string, mine: ClearState, held: GuildSettings): Promise<ClearAttempt> {
+  private async run(
+    guildId: string,
+    userId: string,
+    apiKey: string,
+    mine: ClearState,
+    held: GuildSettings,
+  ): Promise<ClearAttempt> {
     const result = await this.options.api.clearCache(apiKey);
     const { outcome } = result;
     // The API told us when it takes the next one; no sooner is worth trying.
-    const retryAt = outcome.kind === 'rate-limited' && outcome.retryAfterS !== undefined ? this.now() + outcome.retryAfterS * 1000 : 0;
+    const retryAt =
+      outcome.kind === 'rate-limited' && outcome.retryAfterS !== undefined
+        ? this.now() + outcome.retryAfterS * 1000
+        : 0;
     const at = this.now();
     const cooldownUntil = this.options.cooldownS > 0 ? Math.max(mine.cooldownUntil, retryAt) : 0;
     // The outcome, the last clear, its audit line and the cooldown: one write, tried again within the
@@ -170,9 +198,15 @@ export class ClearService {
         await this.options.guilds.modify(guildId, held, (s) => {
           const ours = s.clear?.token === mine.token ? s.clear : undefined;
           if (ours?.done) return [s, undefined];
-          const clear = ours ? { ...ours, cooldownUntil: ours.keyChanged ? 0 : cooldownUntil, done: { result, recorded: true } } : s.clear;
+          const clear = ours
+            ? { ...ours, cooldownUntil: ours.keyChanged ? 0 : cooldownUntil, done: { result, recorded: true } }
+            : s.clear;
           return [
-            { ...s, lastClear: { at, by: userId, outcome: outcome.kind, latencyMs: result.latencyMs }, ...(clear ? { clear } : {}) },
+            {
+              ...s,
+              lastClear: { at, by: userId, outcome: outcome.kind, latencyMs: result.latencyMs },
+              ...(clear ? { clear } : {}),
+            },
             undefined,
             { at, userId, action: 'clear', detail: outcome.kind, latencyMs: result.latencyMs },
           ];

@@ -26,7 +26,13 @@
  * Request bodies other than a string or bytes (streams, forms) take an HTTP/1.1 connection, as do
  * upgrades and requests given a separate query object.
  */
-import { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, connect as h2Connect, constants } from 'node:http2';
+import {
+  type ClientHttp2Session,
+  type ClientHttp2Stream,
+  type IncomingHttpHeaders,
+  connect as h2Connect,
+  constants,
+} from 'node:http2';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { Agent, Dispatcher, Pool } from 'undici';
 
@@ -75,7 +81,15 @@ interface Session {
 type Body = string | Buffer | Uint8Array | null | undefined;
 
 /** Hop-by-hop request headers HTTP/2 forbids; node:http2 rejects them. */
-const NOT_IN_H2 = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'host', 'te']);
+const NOT_IN_H2 = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-connection',
+  'host',
+  'te',
+]);
 
 /** An https origin: HTTP/2 sessions, or an undici Pool once the server turns out to speak only HTTP/1.1. */
 class HttpsOrigin extends Dispatcher {
@@ -89,7 +103,8 @@ class HttpsOrigin extends Dispatcher {
 
   constructor(
     private readonly origin: URL,
-    private readonly options: Required<Pick<PoolOptions, 'h1Connections' | 'h2Sessions' | 'idleMs'>> & Pick<PoolOptions, 'tls'>,
+    private readonly options: Required<Pick<PoolOptions, 'h1Connections' | 'h2Sessions' | 'idleMs'>> &
+      Pick<PoolOptions, 'tls'>,
   ) {
     super();
   }
@@ -105,14 +120,18 @@ class HttpsOrigin extends Dispatcher {
       return false;
     }
     // What the HTTP/2 path does not handle (stream bodies, forms, a query object, upgrades) takes HTTP/1.1.
-    if (this.h1 || !sendable(opts.body) || opts.query !== undefined || opts.upgrade || opts.method === 'CONNECT') return this.http1().dispatch(opts, handler);
+    if (this.h1 || !sendable(opts.body) || opts.query !== undefined || opts.upgrade || opts.method === 'CONNECT')
+      return this.http1().dispatch(opts, handler);
     this.waiting.push({ opts, handler });
     this.pump();
     return true;
   }
 
   private http1(): Pool {
-    this.h1 ??= new Pool(this.origin, { connections: this.options.h1Connections, ...(this.options.tls ? { connect: this.options.tls } : {}) });
+    this.h1 ??= new Pool(this.origin, {
+      connections: this.options.h1Connections,
+      ...(this.options.tls ? { connect: this.options.tls } : {}),
+    });
     return this.h1;
   }
 
@@ -126,7 +145,8 @@ class HttpsOrigin extends Dispatcher {
       const room = this.sessions.find((s) => s.streams < streamLimit(s.session));
       if (!room) {
         // A connection whose server has not yet said how many streams it takes may take more: wait for that first.
-        if (!this.connecting && this.sessions.every((s) => s.settled) && this.sessions.length < this.options.h2Sessions) this.open();
+        if (!this.connecting && this.sessions.every((s) => s.settled) && this.sessions.length < this.options.h2Sessions)
+          this.open();
         return;
       }
       this.send(room, this.waiting.shift() as Waiting);
@@ -152,7 +172,11 @@ class HttpsOrigin extends Dispatcher {
       ...(this.tlsSession ? { session: this.tlsSession } : {}),
       ...this.options.tls,
     });
-    socket.setTimeout(CONNECT_TIMEOUT_MS, () => socket.destroy(Object.assign(new Error(`connect timeout (${CONNECT_TIMEOUT_MS} ms)`), { code: 'UND_ERR_CONNECT_TIMEOUT' })));
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
+      socket.destroy(
+        Object.assign(new Error(`connect timeout (${CONNECT_TIMEOUT_MS} ms)`), { code: 'UND_ERR_CONNECT_TIMEOUT' }),
+      ),
+    );
     socket.on('session', (ticket: Buffer) => (this.tlsSession = ticket));
     socket.on('error', failed);
     socket.once('secureConnect', () => {
@@ -234,12 +258,16 @@ class HttpsOrigin extends Dispatcher {
       this.waiting.unshift(waiting);
       return true;
     };
-    handler.onConnect?.((reason?: Error) => fail(reason ?? Object.assign(new Error('Request aborted'), { name: 'AbortError', code: 'UND_ERR_ABORTED' })));
+    handler.onConnect?.((reason?: Error) =>
+      fail(reason ?? Object.assign(new Error('Request aborted'), { name: 'AbortError', code: 'UND_ERR_ABORTED' })),
+    );
     if (settled) return;
     const body = opts.body as Body;
     const headers = requestHeaders(opts, body);
     try {
-      stream = session.request(headers, { endStream: body === null || body === undefined || opts.method === 'GET' || opts.method === 'HEAD' });
+      stream = session.request(headers, {
+        endStream: body === null || body === undefined || opts.method === 'GET' || opts.method === 'HEAD',
+      });
     } catch (error) {
       // A session that has just received GOAWAY (or closed) takes no new stream: another connection does.
       if (!((session.closed || session.destroyed) && refusedUnprocessed())) fail(error as Error);
@@ -250,7 +278,8 @@ class HttpsOrigin extends Dispatcher {
       if (settled) return;
       answered = true;
       handler.onResponseStarted?.();
-      const paused = handler.onHeaders?.(Number(answer[':status']), rawHeaders(answer), () => live.resume(), '') === false;
+      const paused =
+        handler.onHeaders?.(Number(answer[':status']), rawHeaders(answer), () => live.resume(), '') === false;
       // The body is read only from here: node:http2 emits 'response' a tick after the frame, so a
       // 'data' listener added earlier can see the body's first bytes before the headers.
       live.on('data', (chunk: Buffer) => {
@@ -293,7 +322,8 @@ class HttpsOrigin extends Dispatcher {
     const callback = args.find((a): a is () => void => typeof a === 'function');
     const error = args[0] instanceof Error ? args[0] : null;
     this.closed = true;
-    for (const { handler } of this.waiting.splice(0)) handler.onError?.(error ?? new Error('the connection pool was destroyed'));
+    for (const { handler } of this.waiting.splice(0))
+      handler.onError?.(error ?? new Error('the connection pool was destroyed'));
     for (const s of this.sessions.splice(0)) s.session.destroy(error ?? undefined);
     const done = Promise.resolve(this.h1?.destroy(error)).then(() => undefined);
     if (callback) void done.then(callback);
@@ -324,7 +354,8 @@ function requestHeaders(opts: Dispatcher.DispatchOptions, body: Body): Record<st
   const given = opts.headers as Record<string, string | string[] | undefined> | Array<string> | null | undefined;
   if (Array.isArray(given)) for (let i = 0; i + 1 < given.length; i += 2) add(given[i] as string, given[i + 1]);
   else if (given) for (const [name, value] of Object.entries(given)) add(name, value);
-  if (body !== null && body !== undefined && headers['content-length'] === undefined) headers['content-length'] = String(Buffer.byteLength(body));
+  if (body !== null && body !== undefined && headers['content-length'] === undefined)
+    headers['content-length'] = String(Buffer.byteLength(body));
   return headers;
 }
 
@@ -345,7 +376,12 @@ export interface ConnectionPool extends Agent {
 
 /** A dispatcher for any number of origins, each with the pool above. */
 export function createConnectionPool(options: PoolOptions = {}): ConnectionPool {
-  const settings = { h1Connections: options.h1Connections ?? H1_CONNECTIONS, h2Sessions: options.h2Sessions ?? H2_SESSIONS, idleMs: options.idleMs ?? IDLE_MS, ...(options.tls ? { tls: options.tls } : {}) };
+  const settings = {
+    h1Connections: options.h1Connections ?? H1_CONNECTIONS,
+    h2Sessions: options.h2Sessions ?? H2_SESSIONS,
+    idleMs: options.idleMs ?? IDLE_MS,
+    ...(options.tls ? { tls: options.tls } : {}),
+  };
   // The Agent asks for an origin's dispatcher once; one warmed before that is the one it gets.
   const https = new Map<string, HttpsOrigin>();
   const httpsOrigin = (url: URL) => {
@@ -359,7 +395,9 @@ export function createConnectionPool(options: PoolOptions = {}): ConnectionPool 
   const agent = new Agent({
     factory: (origin, opts) => {
       const url = new URL(String(origin));
-      return url.protocol === 'https:' ? httpsOrigin(url) : new Pool(origin, { ...(opts as Pool.Options), connections: settings.h1Connections });
+      return url.protocol === 'https:'
+        ? httpsOrigin(url)
+        : new Pool(origin, { ...(opts as Pool.Options), connections: settings.h1Connections });
     },
   }) as ConnectionPool;
   agent.warm = (url) => {

@@ -77,19 +77,29 @@ export function decodeSettings(key: string, value: unknown): GuildSettings {
   if (value === undefined) return { roles: [], audit: [] };
   if (!isObject(value)) throw new DamagedRecordError(key, 'not an object');
   const { apiKey, roles = [], lastClear, audit = [] } = value;
-  if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) throw new DamagedRecordError(key, 'roles is not a list of ids');
+  if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string'))
+    throw new DamagedRecordError(key, 'roles is not a list of ids');
   if (!Array.isArray(audit)) throw new DamagedRecordError(key, 'audit is not a list');
   // A sealed value that is not one stays readable: the key then does not open, and an admin can set it again.
-  if (apiKey !== undefined && !(isObject(apiKey) && typeof apiKey.sealed === 'string')) throw new DamagedRecordError(key, 'apiKey is malformed');
+  if (apiKey !== undefined && !(isObject(apiKey) && typeof apiKey.sealed === 'string'))
+    throw new DamagedRecordError(key, 'apiKey is malformed');
   if (lastClear !== undefined && !isObject(lastClear)) throw new DamagedRecordError(key, 'lastClear is not an object');
   // A coordination state of another shape is not damage: it is dropped, and the next clear writes its own.
   const { clear, ...rest } = value;
-  const state = isObject(clear) && typeof clear.token === 'string' && typeof clear.holdUntil === 'number' && typeof clear.cooldownUntil === 'number' ? clear : undefined;
+  const state =
+    isObject(clear) &&
+    typeof clear.token === 'string' &&
+    typeof clear.holdUntil === 'number' &&
+    typeof clear.cooldownUntil === 'number'
+      ? clear
+      : undefined;
   return { ...rest, roles, audit, ...(state ? { clear: state as unknown as ClearState } : {}) } as GuildSettings;
 }
 
 /** A change to one guild's record: the new settings, a result, and the audit event to append, if any. */
-export type GuildChange<R> = (settings: GuildSettings) => [GuildSettings, R, (Omit<AuditEvent, 'at'> & { at?: number })?];
+export type GuildChange<R> = (
+  settings: GuildSettings,
+) => [GuildSettings, R, (Omit<AuditEvent, 'at'> & { at?: number })?];
 
 /** The guild records in the store: each guild's sealed key, granted roles, clear state and audit trail. */
 export class GuildRecords {
@@ -137,7 +147,11 @@ export class GuildRecords {
   async setKey(guildId: string, key: string, userId: string, basedOn?: GuildSettings): Promise<void> {
     this.observeSecret(key);
     const apiKey = { sealed: this.sealer.seal(key, guildId), setBy: userId, setAt: this.now() };
-    await this.modify(guildId, basedOn, (s) => [{ ...s, apiKey, ...(s.clear ? { clear: releaseCooldown(s.clear) } : {}) }, undefined, { userId, action: 'key-set' }]);
+    await this.modify(guildId, basedOn, (s) => [
+      { ...s, apiKey, ...(s.clear ? { clear: releaseCooldown(s.clear) } : {}) },
+      undefined,
+      { userId, action: 'key-set' },
+    ]);
   }
 
   async removeKey(guildId: string, userId: string, basedOn?: GuildSettings): Promise<boolean> {
@@ -149,17 +163,33 @@ export class GuildRecords {
     return result;
   }
 
-  async grantRole(guildId: string, roleId: string, userId: string, basedOn?: GuildSettings): Promise<'granted' | 'already'> {
+  async grantRole(
+    guildId: string,
+    roleId: string,
+    userId: string,
+    basedOn?: GuildSettings,
+  ): Promise<'granted' | 'already'> {
     const { result } = await this.modify<'granted' | 'already'>(guildId, basedOn, (s) =>
-      s.roles.includes(roleId) ? [s, 'already'] : [{ ...s, roles: [...s.roles, roleId] }, 'granted', { userId, action: 'role-grant', detail: roleId }],
+      s.roles.includes(roleId)
+        ? [s, 'already']
+        : [{ ...s, roles: [...s.roles, roleId] }, 'granted', { userId, action: 'role-grant', detail: roleId }],
     );
     return result;
   }
 
-  async revokeRole(guildId: string, roleId: string, userId: string, basedOn?: GuildSettings): Promise<'revoked' | 'not-granted'> {
+  async revokeRole(
+    guildId: string,
+    roleId: string,
+    userId: string,
+    basedOn?: GuildSettings,
+  ): Promise<'revoked' | 'not-granted'> {
     const { result } = await this.modify<'revoked' | 'not-granted'>(guildId, basedOn, (s) =>
       s.roles.includes(roleId)
-        ? [{ ...s, roles: s.roles.filter((id) => id !== roleId) }, 'revoked', { userId, action: 'role-revoke', detail: roleId }]
+        ? [
+            { ...s, roles: s.roles.filter((id) => id !== roleId) },
+            'revoked',
+            { userId, action: 'role-revoke', detail: roleId },
+          ]
         : [s, 'not-granted'],
     );
     return result;
@@ -170,9 +200,14 @@ export class GuildRecords {
    * audit event to append; the change and its audit line land in one conditional write, or neither.
    * Resolves with the result and the settings as they now are (a later change can be based on them).
    */
-  async modify<R>(guildId: string, basedOn: GuildSettings | undefined, change: GuildChange<R>): Promise<{ result: R; settings: GuildSettings }> {
+  async modify<R>(
+    guildId: string,
+    basedOn: GuildSettings | undefined,
+    change: GuildChange<R>,
+  ): Promise<{ result: R; settings: GuildSettings }> {
     const key = settingsKey(guildId);
-    const known = basedOn && this.versions.has(basedOn) ? { value: basedOn, version: this.versions.get(basedOn) } : undefined;
+    const known =
+      basedOn && this.versions.has(basedOn) ? { value: basedOn, version: this.versions.get(basedOn) } : undefined;
     const done = await updateRecord(
       this.records,
       key,
@@ -180,7 +215,9 @@ export class GuildRecords {
       (before) => {
         const [changed, result, event] = change(before);
         if (changed === before && !event) return { result };
-        const next = event ? { ...changed, audit: [...before.audit, { ...event, at: event.at ?? this.now() }].slice(-AUDIT_LIMIT) } : changed;
+        const next = event
+          ? { ...changed, audit: [...before.audit, { ...event, at: event.at ?? this.now() }].slice(-AUDIT_LIMIT) }
+          : changed;
         return { next, result };
       },
       known,
@@ -199,9 +236,7 @@ function releaseCooldown(state: ClearState): ClearState {
   return state.done ? { ...state, cooldownUntil: 0 } : { ...state, keyChanged: true };
 }
 
-export type GuildRecord =
-  | { guildId: string; settings: GuildSettings }
-  | { guildId: string; damaged: string };
+export type GuildRecord = { guildId: string; settings: GuildSettings } | { guildId: string; damaged: string };
 
 /** Every guild record, a damaged one reported with its reason rather than stopping the walk. */
 export async function* guildRecords(records: RecordStore): AsyncGenerator<GuildRecord> {

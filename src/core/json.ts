@@ -2,4 +2,5 @@
 export type JsonObject = Record<string, unknown>;
 
 /** An object, not null and not an array. */
-export const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

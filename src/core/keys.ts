@@ -20,7 +20,10 @@ export type KeySet =
   | { kind: 'refused'; message: string }
   | { kind: 'unchecked'; why: Unchecked };
 
-export type Balance = { kind: 'ok'; balance: number; currency: string } | { kind: 'refused'; message: string } | { kind: 'unknown'; why: Unchecked };
+export type Balance =
+  | { kind: 'ok'; balance: number; currency: string }
+  | { kind: 'refused'; message: string }
+  | { kind: 'unknown'; why: Unchecked };
 
 export interface KeyServiceOptions {
   api: SdApi;
@@ -52,7 +55,9 @@ export class KeyService {
     if (looked.kind === 'refused') return looked;
     // Storing a new key also ends the cooldown, in the same write.
     await this.options.guilds.setKey(guildId, key, userId, settings);
-    return looked.kind === 'ok' ? { kind: 'checked', balance: looked.balance, currency: looked.currency } : { kind: 'unchecked', why: looked.why };
+    return looked.kind === 'ok'
+      ? { kind: 'checked', balance: looked.balance, currency: looked.currency }
+      : { kind: 'unchecked', why: looked.why };
   }
 
   /** The account's balance by the stored key, within a short budget. */

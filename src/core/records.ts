@@ -64,7 +64,8 @@ export async function updateRecord<T, R>(
     if (!('next' in outcome)) return { result: outcome.result, ...current };
     const written = await guarded('write', () => store.write(key, outcome.next, current.version));
     if (written.ok) return { result: outcome.result, value: outcome.next, version: written.version };
-    if (attempt >= MAX_ATTEMPTS) throw new StoreError('write', new Error(`${key} kept changing under ${MAX_ATTEMPTS} attempts`));
+    if (attempt >= MAX_ATTEMPTS)
+      throw new StoreError('write', new Error(`${key} kept changing under ${MAX_ATTEMPTS} attempts`));
     // A known version that was stale is not a race: read afresh at once.
     if (attempt === 1 && known) continue;
     // Someone else wrote first: back off a little (more each time) so the writers interleave.

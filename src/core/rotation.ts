@@ -34,7 +34,8 @@ type Standing = { kind: 'new' } | { kind: 'old'; plaintext: string } | { kind: '
 
 function standing(guildId: string, sealed: unknown, from: Sealer, to: Sealer): Standing {
   const kid = typeof sealed === 'string' ? sealedKeyId(sealed) : undefined;
-  if (typeof sealed !== 'string' || kid === undefined) return { kind: 'damaged', damage: { guildId, reason: 'malformed' } };
+  if (typeof sealed !== 'string' || kid === undefined)
+    return { kind: 'damaged', damage: { guildId, reason: 'malformed' } };
   const sealer = kid === to.kid ? to : kid === from.kid ? from : undefined;
   if (!sealer) return { kind: 'damaged', damage: { guildId, reason: 'other-key', kid } };
   const opened = sealer.open(sealed, guildId);
@@ -79,12 +80,20 @@ export async function resealKeys(records: RecordStore, from: Sealer, to: Sealer)
     const { guildId } = record;
     const key = settingsKey(guildId);
     // A conditional write of the record as it is now, so nothing written meanwhile is lost.
-    const { result: found } = await updateRecord<GuildSettings, Standing | undefined>(records, key, (value) => decodeSettings(key, value), (settings) => {
-      if (!settings.apiKey) return { result: undefined };
-      const found = standing(guildId, settings.apiKey.sealed, from, to);
-      if (found.kind !== 'old') return { result: found };
-      return { next: { ...settings, apiKey: { ...settings.apiKey, sealed: to.seal(found.plaintext, guildId) } }, result: found };
-    });
+    const { result: found } = await updateRecord<GuildSettings, Standing | undefined>(
+      records,
+      key,
+      (value) => decodeSettings(key, value),
+      (settings) => {
+        if (!settings.apiKey) return { result: undefined };
+        const found = standing(guildId, settings.apiKey.sealed, from, to);
+        if (found.kind !== 'old') return { result: found };
+        return {
+          next: { ...settings, apiKey: { ...settings.apiKey, sealed: to.seal(found.plaintext, guildId) } },
+          result: found,
+        };
+      },
+    );
     if (found?.kind === 'new') report.alreadyNew += 1;
     if (found?.kind === 'damaged') report.damaged.push(found.damage);
     if (found?.kind === 'old') report.resealed += 1;

@@ -24,7 +24,15 @@ export type ClearOutcome =
   | { kind: 'timeout'; afterMs: number }
   | { kind: 'network'; detail: string };
 
-export type UnusableAnswer = 'empty' | 'html' | 'undocumented-json' | 'not-json' | 'redirect' | 'unreadable' | 'too-deep' | 'server-error';
+export type UnusableAnswer =
+  | 'empty'
+  | 'html'
+  | 'undocumented-json'
+  | 'not-json'
+  | 'redirect'
+  | 'unreadable'
+  | 'too-deep'
+  | 'server-error';
 
 /** wallet_balance's outcome: the balance, or why there is none (the failures clear_cache has). */
 export type WalletOutcome = { kind: 'ok'; balance: number; currency: string } | Exclude<ClearOutcome, { kind: 'ok' }>;
@@ -83,7 +91,13 @@ export function createSdApi(options: SdApiOptions): SdApi {
   // request sent). An idle bot pays that one handshake, and the connection closes after IDLE_MS unused.
   if (!options.dispatcher) sharedDispatcher().warm(url);
 
-  async function attempt<T>(key: string, signal: AbortSignal, target = url, read: Classifier<T> = classify as Classifier<T>, timeoutMs = options.timeoutMs): Promise<T | ClearOutcome> {
+  async function attempt<T>(
+    key: string,
+    signal: AbortSignal,
+    target = url,
+    read: Classifier<T> = classify as Classifier<T>,
+    timeoutMs = options.timeoutMs,
+  ): Promise<T | ClearOutcome> {
     try {
       // undici's request (the client @discordjs/rest already loads): no second HTTP stack, no web streams.
       const response = await request(target, {
@@ -109,7 +123,13 @@ export function createSdApi(options: SdApiOptions): SdApi {
   }
 
   /** An answer we fail to read is the answer's fault: never a connection failure, never retried. */
-  function classifySafely<T>(status: number, text: string, retryAfter: string | null, key: string, read: Classifier<T>): T | ClearOutcome {
+  function classifySafely<T>(
+    status: number,
+    text: string,
+    retryAfter: string | null,
+    key: string,
+    read: Classifier<T>,
+  ): T | ClearOutcome {
     try {
       return read(status, text, retryAfter, key);
     } catch {
@@ -118,7 +138,13 @@ export function createSdApi(options: SdApiOptions): SdApi {
   }
 
   /** One call inside one deadline, retried as the header says; the same for every endpoint. */
-  async function call<T extends { kind: string }>(key: string, target: string, read: Classifier<T>, timeoutMs: number, outer?: AbortSignal) {
+  async function call<T extends { kind: string }>(
+    key: string,
+    target: string,
+    read: Classifier<T>,
+    timeoutMs: number,
+    outer?: AbortSignal,
+  ) {
     const started = performance.now();
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = outer ? AbortSignal.any([deadline, outer]) : deadline;
@@ -141,14 +167,23 @@ export function createSdApi(options: SdApiOptions): SdApi {
   return {
     clearCache: (key, outer) => call(key, url, classify, options.timeoutMs, outer) as Promise<ClearResult>,
     walletBalance: (key, { signal, timeoutMs } = {}) =>
-      call(key, walletUrl, classifyWallet, Math.min(timeoutMs ?? options.timeoutMs, options.timeoutMs), signal) as Promise<WalletResult>,
+      call(
+        key,
+        walletUrl,
+        classifyWallet,
+        Math.min(timeoutMs ?? options.timeoutMs, options.timeoutMs),
+        signal,
+      ) as Promise<WalletResult>,
   };
 }
 
 type Classifier<T> = (status: number, text: string, retryAfterHeader: string | null, key: string) => T;
 
 function isRetryable(outcome: { kind: string; status?: number }): boolean {
-  return outcome.kind === 'network' || (outcome.kind === 'http-error' && outcome.status !== undefined && RETRYABLE_STATUS.has(outcome.status));
+  return (
+    outcome.kind === 'network' ||
+    (outcome.kind === 'http-error' && outcome.status !== undefined && RETRYABLE_STATUS.has(outcome.status))
+  );
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -191,7 +226,8 @@ function describeNetworkError(error: unknown): string {
   if (typeof own === 'string' && !own.startsWith('UND_ERR')) return own;
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   if (cause && typeof cause.code === 'string') return capped(cause.code);
-  const text = cause && typeof cause.message === 'string' ? cause.message : error instanceof Error ? error.message : String(error);
+  const text =
+    cause && typeof cause.message === 'string' ? cause.message : error instanceof Error ? error.message : String(error);
   // fetch names the URL in some errors (one with credentials, for one): the detail is shown publicly. Cut after, so no part escapes.
   return capped(text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1'));
 }
@@ -200,10 +236,12 @@ type Json = Record<string, unknown>;
 
 /** Turns one HTTP answer into an outcome. Exported for the tests of each API.md case. */
 export function classify(status: number, text: string, retryAfterHeader: string | null, key: string): ClearOutcome {
-  if (/^\s*[[{]/.test(text) && depthOver(text, MAX_JSON_DEPTH)) return { kind: 'http-error', status, answer: 'too-deep' };
+  if (/^\s*[[{]/.test(text) && depthOver(text, MAX_JSON_DEPTH))
+    return { kind: 'http-error', status, answer: 'too-deep' };
   const body = parseObject(text);
   if (!body) {
-    const answer = text.trim() === '' ? 'empty' : /^\s*</.test(text) ? 'html' : isJson(text) ? 'undocumented-json' : 'not-json';
+    const answer =
+      text.trim() === '' ? 'empty' : /^\s*</.test(text) ? 'html' : isJson(text) ? 'undocumented-json' : 'not-json';
     return { kind: 'http-error', status, answer };
   }
   const message = readMessage(body, key);
@@ -211,13 +249,18 @@ export function classify(status: number, text: string, retryAfterHeader: string 
   const tips = [body.tip, body.tips].filter((t): t is string => typeof t === 'string').join(' ');
   const hint = `${message} ${tips}`;
 
-  if (status >= 200 && status < 300 && apiStatus === 'success') return { kind: 'ok', message: message || 'Cache cleared' };
+  if (status >= 200 && status < 300 && apiStatus === 'success')
+    return { kind: 'ok', message: message || 'Cache cleared' };
   if (apiStatus === 'processing') {
     const eta = positiveNumber(body.eta);
     return { kind: 'processing', message, etaS: eta !== undefined && eta <= MAX_WAIT_S ? eta : undefined };
   }
   const asked = positiveNumber(body.retry_after) ?? positiveNumber(retryAfterHeader) ?? secondsIn(tips);
-  if (status === 429 || /rate.?limit|too many requests|queued requests/i.test(hint) || (apiStatus !== 'success' && secondsIn(tips) !== undefined)) {
+  if (
+    status === 429 ||
+    /rate.?limit|too many requests|queued requests/i.test(hint) ||
+    (apiStatus !== 'success' && secondsIn(tips) !== undefined)
+  ) {
     return asked !== undefined && asked > MAX_WAIT_S
       ? { kind: 'rate-limited', message, retryAfterS: MAX_WAIT_S, retryAfterCapped: true }
       : { kind: 'rate-limited', message, retryAfterS: asked };
@@ -225,21 +268,38 @@ export function classify(status: number, text: string, retryAfterHeader: string 
   if (status === 401 || /invalid.{0,10}key|unauthori[sz]ed/i.test(message)) return { kind: 'invalid-key', message };
   if (status === 402 || /credit|insufficient|balance/i.test(message)) return { kind: 'no-credits', message };
   if (status === 403 || /premium|subscription|upgrade your plan/i.test(message)) return { kind: 'plan', message };
-  if (status >= 500) return message ? { kind: 'http-error', status, answer: 'server-error', message } : { kind: 'http-error', status, answer: 'server-error' };
-  return { kind: 'api-error', status, message: message || capped(scrub(`status "${apiStatus || 'none'}" without a message`, key)) };
+  if (status >= 500)
+    return message
+      ? { kind: 'http-error', status, answer: 'server-error', message }
+      : { kind: 'http-error', status, answer: 'server-error' };
+  return {
+    kind: 'api-error',
+    status,
+    message: message || capped(scrub(`status "${apiStatus || 'none'}" without a message`, key)),
+  };
 }
 
 /**
  * wallet_balance's answer: the same failures as clear_cache's; its success is only the documented
  * `data` with a finite balance and a currency code, anything else is an answer the bot cannot use.
  */
-export function classifyWallet(status: number, text: string, retryAfterHeader: string | null, key: string): WalletOutcome {
+export function classifyWallet(
+  status: number,
+  text: string,
+  retryAfterHeader: string | null,
+  key: string,
+): WalletOutcome {
   const outcome = classify(status, text, retryAfterHeader, key);
   if (outcome.kind !== 'ok') return outcome;
   const data = parseObject(text)?.data;
   const { balance, currency } = (data !== null && typeof data === 'object' ? data : {}) as Json;
   const amount = typeof balance === 'string' && balance.trim() !== '' ? Number(balance) : balance;
-  if (typeof amount !== 'number' || !Number.isFinite(amount) || typeof currency !== 'string' || !/^[A-Za-z]{3}$/.test(currency)) {
+  if (
+    typeof amount !== 'number' ||
+    !Number.isFinite(amount) ||
+    typeof currency !== 'string' ||
+    !/^[A-Za-z]{3}$/.test(currency)
+  ) {
     return { kind: 'http-error', status, answer: 'undocumented-json' };
   }
   return { kind: 'ok', balance: amount, currency: currency.toUpperCase() };
@@ -252,7 +312,8 @@ function depthOver(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i += 1; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i += 1; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -303,7 +364,10 @@ function capped(text: string): string {
 
 /** Strings, numbers and booleans of a list, as words; nested lists and objects are not words. */
 function words(list: unknown[]): string {
-  return list.filter((item) => ['string', 'number', 'boolean'].includes(typeof item)).map(String).join(' ');
+  return list
+    .filter((item) => ['string', 'number', 'boolean'].includes(typeof item))
+    .map(String)
+    .join(' ');
 }
 
 /** The shortest run of a key's characters that counts as part of the key when an API echoes it. */

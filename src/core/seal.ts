@@ -51,17 +51,26 @@ export function createSealer(key: Buffer): Sealer {
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(Buffer.from(context, 'utf8'));
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return [VERSION, kid, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+      return [
+        VERSION,
+        kid,
+        iv.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+        body.toString('base64url'),
+      ].join('.');
     },
     open(sealed, context) {
       const [version, sealedKid, iv, tag, body] = sealed.split('.');
-      if (version !== VERSION || iv === undefined || tag === undefined || body === undefined) return { ok: false, reason: 'malformed' };
+      if (version !== VERSION || iv === undefined || tag === undefined || body === undefined)
+        return { ok: false, reason: 'malformed' };
       if (sealedKid !== kid) return { ok: false, reason: 'other-key' };
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
         decipher.setAAD(Buffer.from(context, 'utf8'));
         decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-        const plaintext = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+        const plaintext = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
+          'utf8',
+        );
         return { ok: true, plaintext };
       } catch {
         return { ok: false, reason: 'tampered' };

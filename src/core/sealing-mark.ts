@@ -18,22 +18,24 @@ export interface SealingMark {
   kid: string;
 }
 
-export type MarkStanding =
-  | { kind: 'absent' }
-  | { kind: 'same' }
-  | { kind: 'other'; kid: string };
+export type MarkStanding = { kind: 'absent' } | { kind: 'same' } | { kind: 'other'; kid: string };
 
 const markOf = (sealer: Sealer): SealingMark => ({ check: sealer.check, kid: sealer.kid });
 
 function decodeMark(value: unknown): SealingMark | undefined {
   if (value === undefined) return undefined;
   const { check, kid } = (value ?? {}) as Partial<SealingMark>;
-  if (typeof check !== 'string' || typeof kid !== 'string') throw new DamagedRecordError(SEALING_MARK_KEY, 'not a key check value');
+  if (typeof check !== 'string' || typeof kid !== 'string')
+    throw new DamagedRecordError(SEALING_MARK_KEY, 'not a key check value');
   return { check, kid };
 }
 
 const standingOf = (mark: SealingMark | undefined, sealer: Sealer): MarkStanding =>
-  mark === undefined ? { kind: 'absent' } : mark.check === sealer.check ? { kind: 'same' } : { kind: 'other', kid: mark.kid };
+  mark === undefined
+    ? { kind: 'absent' }
+    : mark.check === sealer.check
+      ? { kind: 'same' }
+      : { kind: 'other', kid: mark.kid };
 
 /** What the store says of this key; writes nothing. */
 export async function readSealingMark(records: RecordStore, sealer: Sealer): Promise<MarkStanding> {
@@ -48,7 +50,9 @@ export async function readSealingMark(records: RecordStore, sealer: Sealer): Pro
  */
 export async function claimSealingMark(records: RecordStore, sealer: Sealer): Promise<MarkStanding> {
   const { result } = await updateRecord(records, SEALING_MARK_KEY, decodeMark, (mark) =>
-    mark === undefined ? { next: markOf(sealer), result: { kind: 'absent' } as MarkStanding } : { result: standingOf(mark, sealer) },
+    mark === undefined
+      ? { next: markOf(sealer), result: { kind: 'absent' } as MarkStanding }
+      : { result: standingOf(mark, sealer) },
   );
   return result;
 }
@@ -60,11 +64,16 @@ export type MarkMove = { kind: 'moved' } | { kind: 'already' } | { kind: 'other'
  * never marked). A store marked by a third key is left as it is (`other`).
  */
 export async function moveSealingMark(records: RecordStore, from: Sealer, to: Sealer): Promise<MarkMove> {
-  const { result } = await updateRecord(records, SEALING_MARK_KEY, decodeMark, (mark): { next?: SealingMark; result: MarkMove } => {
-    const toStanding = standingOf(mark, to);
-    if (toStanding.kind === 'same') return { result: { kind: 'already' } };
-    if (toStanding.kind === 'other' && standingOf(mark, from).kind !== 'same') return { result: toStanding };
-    return { next: markOf(to), result: { kind: 'moved' } };
-  });
+  const { result } = await updateRecord(
+    records,
+    SEALING_MARK_KEY,
+    decodeMark,
+    (mark): { next?: SealingMark; result: MarkMove } => {
+      const toStanding = standingOf(mark, to);
+      if (toStanding.kind === 'same') return { result: { kind: 'already' } };
+      if (toStanding.kind === 'other' && standingOf(mark, from).kind !== 'same') return { result: toStanding };
+      return { next: markOf(to), result: { kind: 'moved' } };
+    },
+  );
   return result;
 }

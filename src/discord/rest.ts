@@ -37,8 +37,10 @@ export function restTransport(api: API, ref: InteractionRef, budgetMs: number): 
   return {
     budgetMs,
     async respond(response) {
-      if (response.type === InteractionResponseType.ChannelMessageWithSource) await api.interactions.reply(ref.id, ref.token, response.data);
-      else if (response.type === InteractionResponseType.Modal) await api.interactions.createModal(ref.id, ref.token, response.data);
+      if (response.type === InteractionResponseType.ChannelMessageWithSource)
+        await api.interactions.reply(ref.id, ref.token, response.data);
+      else if (response.type === InteractionResponseType.Modal)
+        await api.interactions.createModal(ref.id, ref.token, response.data);
       else await api.interactions.defer(ref.id, ref.token, response.data);
     },
     edit: (message) => editOriginal(api, ref, message),

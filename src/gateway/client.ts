@@ -11,9 +11,15 @@ import { restOptions } from '../discord/rest.js';
  * The shards this process runs, as discord.js takes them: `auto` (Discord's recommended count, every
  * shard), or the ids and the total count of shards across all processes.
  */
-export function shardOptions(config: Pick<Config, 'shardCount' | 'shardIds'>): { shards: number[] | 'auto'; shardCount: number | undefined } {
+export function shardOptions(config: Pick<Config, 'shardCount' | 'shardIds'>): {
+  shards: number[] | 'auto';
+  shardCount: number | undefined;
+} {
   if (config.shardCount === 'auto') return { shards: 'auto', shardCount: undefined };
-  return { shards: config.shardIds ?? Array.from({ length: config.shardCount }, (_, id) => id), shardCount: config.shardCount };
+  return {
+    shards: config.shardIds ?? Array.from({ length: config.shardCount }, (_, id) => id),
+    shardCount: config.shardCount,
+  };
 }
 
 /**

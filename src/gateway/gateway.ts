@@ -71,7 +71,16 @@ export function createGateway(
     const arrivedAt = performance.now();
     // Commands, submitted forms, and components (answered privately that they are not understood); autocomplete is not registered.
     if (data.type !== 2 && data.type !== 3 && data.type !== 5) return;
-    const received = receive(data, { transport: (ref) => restTransport(api, ref, GATEWAY_ANSWER_BUDGET_MS), arrivedAt, logFields: { shard }, keepSecret }, log);
+    const received = receive(
+      data,
+      {
+        transport: (ref) => restTransport(api, ref, GATEWAY_ANSWER_BUDGET_MS),
+        arrivedAt,
+        logFields: { shard },
+        keepSecret,
+      },
+      log,
+    );
     // What cannot be parsed was logged; through the gateway there is no one to answer it to.
     if (received.kind === 'command') void pipeline.handle(received.interaction);
   });
@@ -122,7 +131,13 @@ export function createEdge({ config, pipeline, log, metrics, onFatal, keepSecret
       // The shards this process runs, of how many in all: with SHARD_IDS, other processes run the rest.
       return {
         applicationId: client.application!.id,
-        fields: { mode: 'gateway', user: client.user?.tag, guilds: client.guilds.cache.size, shards: shards.ids, shardCount: shards.count },
+        fields: {
+          mode: 'gateway',
+          user: client.user?.tag,
+          guilds: client.guilds.cache.size,
+          shards: shards.ids,
+          shardCount: shards.count,
+        },
       };
     },
     // An interaction that arrives while draining is still answered: Discord would show it failed otherwise.

@@ -29,7 +29,9 @@ export async function createEdge({ config, pipeline, api, store, log, metrics, k
     async start() {
       const application = await api.applications.getCurrent();
       if (application.verify_key.toLowerCase() !== config.discordPublicKey) {
-        throw new StartupError(`DISCORD_PUBLIC_KEY is not the public key of the application this DISCORD_TOKEN belongs to (${application.name}): copy it from Developer Portal > General Information`);
+        throw new StartupError(
+          `DISCORD_PUBLIC_KEY is not the public key of the application this DISCORD_TOKEN belongs to (${application.name}): copy it from Developer Portal > General Information`,
+        );
       }
       accepting = true;
       return { applicationId: application.id, fields: { mode: 'http', application: application.name } };

@@ -46,11 +46,18 @@ const UNHANDLED: Record<number, string> = {
   [InteractionType.ApplicationCommandAutocomplete]: 'autocomplete',
 };
 /** What goes through the pipeline: commands, submitted forms, and components (answered privately as not understood). */
-const ANSWERED = new Set<unknown>([InteractionType.ApplicationCommand, InteractionType.ModalSubmit, InteractionType.MessageComponent]);
+const ANSWERED = new Set<unknown>([
+  InteractionType.ApplicationCommand,
+  InteractionType.ModalSubmit,
+  InteractionType.MessageComponent,
+]);
 
 export function interactionsHandler(endpoint: InteractionsEndpoint) {
   const { log } = endpoint;
-  const warnReplay = throttledWarn(log, 'signed interactions received again (an id already answered): answered 409, nothing run; a captured request is being replayed');
+  const warnReplay = throttledWarn(
+    log,
+    'signed interactions received again (an id already answered): answered 409, nothing run; a captured request is being replayed',
+  );
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
     const signature = req.headers['x-signature-ed25519'];
     const timestamp = req.headers['x-signature-timestamp'];
@@ -63,7 +70,9 @@ export function interactionsHandler(endpoint: InteractionsEndpoint) {
     if (!read.ok) {
       // The rest of the body is not read: the connection cannot carry another request.
       res.setHeader('connection', 'close');
-      return sendJson(res, read.status, { error: read.status === 413 ? 'body too large' : read.status === 503 ? 'busy' : 'bad request' });
+      return sendJson(res, read.status, {
+        error: read.status === 413 ? 'body too large' : read.status === 503 ? 'busy' : 'bad request',
+      });
     }
     const arrivedAt = performance.now();
     if (!(await verifySignature(endpoint.publicKey, signature as string, timestamp as string, read.body))) {
@@ -79,7 +88,12 @@ export function interactionsHandler(endpoint: InteractionsEndpoint) {
     if (type === InteractionType.Ping) return sendJson(res, 200, { type: InteractionResponseType.Pong });
     if (!ANSWERED.has(type)) {
       const what = typeof type === 'number' ? UNHANDLED[type] : undefined;
-      log.warn({ type }, what ? `an interaction of a kind this bot does not use (${what}); answered 400` : 'a signed request that is not an interaction; answered 400');
+      log.warn(
+        { type },
+        what
+          ? `an interaction of a kind this bot does not use (${what}); answered 400`
+          : 'a signed request that is not an interaction; answered 400',
+      );
       return sendJson(res, 400, { error: what ? `this bot does not handle ${what}` : 'not an interaction' });
     }
     if (endpoint.draining()) return sendJson(res, 503, { error: 'shutting down' });
@@ -92,8 +106,13 @@ export function interactionsHandler(endpoint: InteractionsEndpoint) {
       },
       edit: (message) => editOriginal(endpoint.api, ref, message),
     });
-    const received = receive(raw, { transport, arrivedAt, ...(endpoint.keepSecret ? { keepSecret: endpoint.keepSecret } : {}) }, log);
-    if (received.kind === 'not-understood') return sendJson(res, 400, { error: 'not an interaction the bot understands' });
+    const received = receive(
+      raw,
+      { transport, arrivedAt, ...(endpoint.keepSecret ? { keepSecret: endpoint.keepSecret } : {}) },
+      log,
+    );
+    if (received.kind === 'not-understood')
+      return sendJson(res, 400, { error: 'not an interaction the bot understands' });
     const { interaction } = received;
     // Discord sends each id once: a repeat is a replay, and gets nothing new (no command runs).
     if (!(await endpoint.replays.claim(interaction.ref.id, Number(timestamp)))) {

@@ -37,7 +37,10 @@ export interface ReplayOptions {
 export function createReplayGuard({ store, log, now = Date.now }: ReplayOptions): ReplayGuard {
   const seen = new Map<string, number>();
   // Once per window however many interactions meet a store that is down (its errors are counted in the metrics).
-  const warnUnrecorded = throttledWarn(log, 'could not record interaction ids against replays in the store (failed or no answer within 1 s); this process still refuses a repeat it sees');
+  const warnUnrecorded = throttledWarn(
+    log,
+    'could not record interaction ids against replays in the store (failed or no answer within 1 s); this process still refuses a repeat it sees',
+  );
   const expired = (value: unknown) => {
     const until = (value as { until?: unknown } | null)?.until;
     return typeof until !== 'number' || until < now();
@@ -50,12 +53,20 @@ export function createReplayGuard({ store, log, now = Date.now }: ReplayOptions)
       if ('value' in record && !expired(record.value)) continue;
       const current = await store.read(record.key).catch(() => undefined);
       // Read again: another process may have swept it, or (past its window) claimed the id anew.
-      if (current && current.version !== undefined && expired(current.value) && (await store.write(record.key, undefined, current.version)).ok) deleted += 1;
+      if (
+        current &&
+        current.version !== undefined &&
+        expired(current.value) &&
+        (await store.write(record.key, undefined, current.version)).ok
+      )
+        deleted += 1;
     }
     return deleted;
   };
   const timer = setInterval(() => {
-    sweep().catch((err: unknown) => log.warn({ err }, 'could not sweep the interaction ids kept against replays; next try in a minute'));
+    sweep().catch((err: unknown) =>
+      log.warn({ err }, 'could not sweep the interaction ids kept against replays; next try in a minute'),
+    );
   }, SWEEP_EVERY_MS);
   timer.unref();
 

@@ -10,7 +10,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../logger.js';
 import { throttledWarn } from './throttle.js';
-import { type ConnectionGuard, DEFAULT_LIMITS, type HttpLimits, type LimitReason, createConnectionGuard } from './guard.js';
+import {
+  type ConnectionGuard,
+  DEFAULT_LIMITS,
+  type HttpLimits,
+  type LimitReason,
+  createConnectionGuard,
+} from './guard.js';
 
 /** How often Node looks for requests past their deadline (its default, 30 s, let them run to 45 s). */
 const DEADLINE_CHECK_MS = 250;
@@ -101,8 +107,14 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   let draining = false;
   let refusedAt = -Infinity;
-  const warnShed = throttledWarn(options.log, "HTTP clients cut to keep the server's limits (past a deadline, or the longest-waiting when room ran short); counts since the last such line");
-  const warnRefused = throttledWarn(options.log, 'HTTP requests refused: the server is full of work in hand (connections or body bytes); counts since the last such line');
+  const warnShed = throttledWarn(
+    options.log,
+    "HTTP clients cut to keep the server's limits (past a deadline, or the longest-waiting when room ran short); counts since the last such line",
+  );
+  const warnRefused = throttledWarn(
+    options.log,
+    'HTTP requests refused: the server is full of work in hand (connections or body bytes); counts since the last such line',
+  );
   const guard = createConnectionGuard(limits, {
     shed(reason, address) {
       options.events?.shed?.(reason);
@@ -119,7 +131,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     'GET /livez': (_req, res) => sendJson(res, 200, { status: 'live' }),
     'GET /readyz': async (_req, res) => {
       const ok = !draining && !overloaded() && (await options.ready().catch(() => false));
-      sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : draining ? 'draining' : overloaded() ? 'overloaded' : 'not ready' });
+      sendJson(res, ok ? 200 : 503, {
+        status: ok ? 'ready' : draining ? 'draining' : overloaded() ? 'overloaded' : 'not ready',
+      });
     },
     ...options.routes,
   };
@@ -127,7 +141,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const server: Server = createServer({ connectionsCheckingInterval: DEADLINE_CHECK_MS }, (req, res) => {
     const { socket } = req;
     const length = req.headers['content-length'];
-    guard.requestBegun(socket, (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined);
+    guard.requestBegun(
+      socket,
+      (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined,
+    );
     res.once('finish', () => guard.answered(socket));
     const path = (req.url ?? '/').split('?')[0];
     const route = routes[`${req.method} ${path}`];
@@ -156,7 +173,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
     if (timedOut) guard.timedOut(socket);
-    if (socket.writable) socket.end(`HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    if (socket.writable)
+      socket.end(
+        `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+      );
     else socket.destroy();
   });
 

@@ -7,7 +7,11 @@ import type { Logger } from '../logger.js';
 
 export const WARN_EVERY_MS = 30_000;
 
-export function throttledWarn(log: Logger, msg: string, everyMs = WARN_EVERY_MS): (kind: string, address?: string) => void {
+export function throttledWarn(
+  log: Logger,
+  msg: string,
+  everyMs = WARN_EVERY_MS,
+): (kind: string, address?: string) => void {
   let windowStart = -Infinity;
   let counts: Record<string, number> = {};
   let addresses = new Set<string>();

@@ -18,15 +18,27 @@ export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
 /** Whether the headers are well formed, before the body is read (a missing signature costs nothing). */
 export function signatureHeaders(signature: unknown, timestamp: unknown, nowS = Date.now() / 1000): SignatureCheck {
-  if (typeof signature !== 'string' || !/^[0-9a-fA-F]{128}$/.test(signature)) return { ok: false, reason: 'missing or malformed X-Signature-Ed25519' };
-  if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'missing or malformed X-Signature-Timestamp' };
+  if (typeof signature !== 'string' || !/^[0-9a-fA-F]{128}$/.test(signature))
+    return { ok: false, reason: 'missing or malformed X-Signature-Ed25519' };
+  if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp))
+    return { ok: false, reason: 'missing or malformed X-Signature-Timestamp' };
   if (Math.abs(nowS - Number(timestamp)) > MAX_CLOCK_SKEW_S) return { ok: false, reason: 'timestamp too far from now' };
   return { ok: true };
 }
 
-export async function verifySignature(key: CryptoKey, signature: string, timestamp: string, body: Buffer): Promise<boolean> {
+export async function verifySignature(
+  key: CryptoKey,
+  signature: string,
+  timestamp: string,
+  body: Buffer,
+): Promise<boolean> {
   try {
-    return await webcrypto.subtle.verify({ name: 'Ed25519' }, key, Buffer.from(signature, 'hex'), Buffer.concat([Buffer.from(timestamp, 'utf8'), body]));
+    return await webcrypto.subtle.verify(
+      { name: 'Ed25519' },
+      key,
+      Buffer.from(signature, 'hex'),
+      Buffer.concat([Buffer.from(timestamp, 'utf8'), body]),
+    );
   } catch {
     return false;
   }

@@ -12,7 +12,9 @@ import { ptBR } from './pt-BR.js';
 
 export type { Catalog, MessageKey } from './en.js';
 
-type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
+type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | Placeholders<Rest>
+  : never;
 /** An amount of money in the currency the API gave (ISO 4217 code): written the language's way. */
 export interface Money {
   amount: number;
@@ -22,7 +24,9 @@ export interface Money {
 type Param = string | number | Money;
 
 /** The parameters a key's string asks for: none, or one object naming each placeholder. */
-export type Params<K extends MessageKey> = [Placeholders<(typeof en)[K]>] extends [never] ? [] : [Record<Placeholders<(typeof en)[K]>, Param>];
+export type Params<K extends MessageKey> = [Placeholders<(typeof en)[K]>] extends [never]
+  ? []
+  : [Record<Placeholders<(typeof en)[K]>, Param>];
 
 export type Translate = <K extends MessageKey>(key: K, ...params: Params<K>) => string;
 
@@ -57,10 +61,13 @@ function translator(catalog: Catalog, locale: string): Translate {
       return `${number(amount)} ${currency}`;
     }
   };
-  const show = (value: Param) => (typeof value === 'number' ? number(value) : typeof value === 'object' ? money(value) : value);
+  const show = (value: Param) =>
+    typeof value === 'number' ? number(value) : typeof value === 'object' ? money(value) : value;
   return ((key: MessageKey, params?: Record<string, Param>) => {
     const text = catalog[key];
-    return params ? text.replace(PLACEHOLDER, (whole, name: string) => (name in params ? show(params[name]!) : whole)) : text;
+    return params
+      ? text.replace(PLACEHOLDER, (whole, name: string) => (name in params ? show(params[name]!) : whole))
+      : text;
   }) as Translate;
 }
 

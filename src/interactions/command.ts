@@ -103,9 +103,12 @@ export async function loadCommands(dir = COMMANDS_DIR): Promise<Map<string, Comm
   for (const file of files) {
     const module = (await import(pathToFileURL(`${dir}/${file}`).href)) as { command?: unknown };
     if (!isCommand(module.command)) {
-      throw new CommandModuleError(`commands/${file} must export \`command\` with data, access ('admin' | 'operator' | 'everyone'), visibility ('ephemeral' | 'public') and execute (and a modal only with access 'admin' or 'everyone')`);
+      throw new CommandModuleError(
+        `commands/${file} must export \`command\` with data, access ('admin' | 'operator' | 'everyone'), visibility ('ephemeral' | 'public') and execute (and a modal only with access 'admin' or 'everyone')`,
+      );
     }
-    if (commands.has(module.command.data.name)) throw new CommandModuleError(`commands/${file}: /${module.command.data.name} is defined twice`);
+    if (commands.has(module.command.data.name))
+      throw new CommandModuleError(`commands/${file}: /${module.command.data.name} is defined twice`);
     commands.set(module.command.data.name, module.command);
   }
   return commands;

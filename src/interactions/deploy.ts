@@ -9,7 +9,9 @@ export interface DeployResult {
   names: string[];
 }
 
-export async function deployCommands(config: Pick<Config, 'discordToken' | 'discordApiUrl' | 'discordClientId' | 'discordGuildId'>): Promise<DeployResult> {
+export async function deployCommands(
+  config: Pick<Config, 'discordToken' | 'discordApiUrl' | 'discordClientId' | 'discordGuildId'>,
+): Promise<DeployResult> {
   const api = discordApi(createRest(config));
   const applicationId = config.discordClientId ?? (await api.applications.getCurrent()).id;
   const body = registrationPayload(await loadCommands());

@@ -116,18 +116,26 @@ export function parseCommand(raw: unknown): ParsedCommand {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
     values.set(option.name, value);
     const role = option.type === ROLE ? resolved[String(value)] : undefined;
-    if (isObject(role) && isId(role.id)) roles.set(option.name, { id: role.id, name: typeof role.name === 'string' ? role.name : '', managed: role.managed === true });
+    if (isObject(role) && isId(role.id))
+      roles.set(option.name, {
+        id: role.id,
+        name: typeof role.name === 'string' ? role.name : '',
+        managed: role.managed === true,
+      });
   }
 
   return { ok: true, ref, input: { ...base, name: data.name, subcommand, options: values, roles } };
 }
 
-type Common = { ok: true; ref: InteractionRef; input: Pick<CommandInput, 'guildId' | 'caller' | 'locale'> } | { ok: false; reason: string };
+type Common =
+  | { ok: true; ref: InteractionRef; input: Pick<CommandInput, 'guildId' | 'caller' | 'locale'> }
+  | { ok: false; reason: string };
 
 /** What every interaction carries: which one it is, who sent it (from the member data of this interaction), where, in which language. */
 function parseCommon(raw: JsonObject): Common {
   const { id, token, application_id: applicationId, guild_id: guildId, member, user, locale } = raw;
-  if (!isId(id) || !text(token, 500) || !isId(applicationId)) return { ok: false, reason: 'no interaction id, token or application id' };
+  if (!isId(id) || !text(token, 500) || !isId(applicationId))
+    return { ok: false, reason: 'no interaction id, token or application id' };
   const who = isObject(member) && isObject(member.user) ? member.user : user;
   if (!isObject(who) || !isId(who.id)) return { ok: false, reason: 'no user' };
   const inGuild = isId(guildId) && isObject(member);
@@ -139,7 +147,11 @@ function parseCommon(raw: JsonObject): Common {
   return {
     ok: true,
     ref: { id, token, applicationId },
-    input: { guildId: inGuild ? guildId : undefined, caller, locale: typeof locale === 'string' && locale.length <= 10 ? locale : 'en-US' },
+    input: {
+      guildId: inGuild ? guildId : undefined,
+      caller,
+      locale: typeof locale === 'string' && locale.length <= 10 ? locale : 'en-US',
+    },
   };
 }
 
@@ -156,9 +168,21 @@ function parseComponent(raw: JsonObject): ParsedCommand {
   if (raw.type === MODAL_SUBMIT) {
     for (const top of Array.isArray(data.components) ? (data.components as unknown[]) : []) {
       if (!isObject(top)) continue;
-      const inner: unknown[] = top.type === ACTION_ROW && Array.isArray(top.components) ? top.components : top.type === LABEL ? [top.component] : [];
+      const inner: unknown[] =
+        top.type === ACTION_ROW && Array.isArray(top.components)
+          ? top.components
+          : top.type === LABEL
+            ? [top.component]
+            : [];
       for (const input of inner) {
-        if (isObject(input) && input.type === TEXT_INPUT && text(input.custom_id, 100) && typeof input.value === 'string' && input.value.length <= 4000) fields.set(input.custom_id, input.value);
+        if (
+          isObject(input) &&
+          input.type === TEXT_INPUT &&
+          text(input.custom_id, 100) &&
+          typeof input.value === 'string' &&
+          input.value.length <= 4000
+        )
+          fields.set(input.custom_id, input.value);
       }
     }
   }

@@ -65,5 +65,8 @@ export function receive(raw: unknown, arrival: Arrival, log: Logger): Received {
     return { kind: 'not-understood', reason: parsed.reason };
   }
   const { ref, input } = parsed;
-  return { kind: 'command', interaction: { ref, input, transport: arrival.transport(ref), arrivedAt: arrival.arrivedAt, logFields } };
+  return {
+    kind: 'command',
+    interaction: { ref, input, transport: arrival.transport(ref), arrivedAt: arrival.arrivedAt, logFields },
+  };
 }

@@ -15,11 +15,28 @@ export type ClearRefusalKind = Exclude<ClearAttempt['kind'], 'done'>;
 
 /** What a command may return as its outcome. */
 /** `key-refused`: the API refused a key, which was not kept; `key-unchecked`: kept, but the API could not check it. */
-export type CommandOutcome = 'ok' | 'invalid-input' | 'store-error' | 'key-refused' | 'key-unchecked' | ClearRefusalKind | ClearOutcomeKind;
+export type CommandOutcome =
+  | 'ok'
+  | 'invalid-input'
+  | 'store-error'
+  | 'key-refused'
+  | 'key-unchecked'
+  | ClearRefusalKind
+  | ClearOutcomeKind;
 
 /** What the pipeline decides before or around a command: refusals and classified errors. */
 /** `form-opened`: a modal was the answer; `not-understood`: a form or component the bot does not own. */
-export type PipelineOutcome = 'form-opened' | 'not-understood' | 'refused' | 'cooldown' | 'dm' | 'unknown-command' | 'invalid-input' | 'store-error' | 'damaged-record' | 'error';
+export type PipelineOutcome =
+  | 'form-opened'
+  | 'not-understood'
+  | 'refused'
+  | 'cooldown'
+  | 'dm'
+  | 'unknown-command'
+  | 'invalid-input'
+  | 'store-error'
+  | 'damaged-record'
+  | 'error';
 
 /** One word for an interaction's log line and its metrics label. */
 export type Outcome = CommandOutcome | PipelineOutcome;

@@ -7,7 +7,12 @@
  * answered twice.
  */
 import { performance } from 'node:perf_hooks';
-import { MessageFlags, type APIEmbed, type APIModalInteractionResponseCallbackData, InteractionResponseType } from 'discord-api-types/v10';
+import {
+  MessageFlags,
+  type APIEmbed,
+  type APIModalInteractionResponseCallbackData,
+  InteractionResponseType,
+} from 'discord-api-types/v10';
 import { isAdmin, mayRun } from '../core/access.js';
 import type { ClearService } from '../core/clearing.js';
 import type { GuildSettings, GuildRecords } from '../core/guilds.js';
@@ -20,7 +25,18 @@ import { InputError } from './errors.js';
 import type { CommandInput } from './input.js';
 import type { AnswerMessage, Interaction } from './interaction.js';
 import type { Outcome } from './outcome.js';
-import { cooldown, damagedRecord, notAllowed, notUnderstood, optionsNotUnderstood, serversOnly, storeOutcomeUnknown, storeUnavailable, unexpectedError, unknownCommand } from './replies.js';
+import {
+  cooldown,
+  damagedRecord,
+  notAllowed,
+  notUnderstood,
+  optionsNotUnderstood,
+  serversOnly,
+  storeOutcomeUnknown,
+  storeUnavailable,
+  unexpectedError,
+  unknownCommand,
+} from './replies.js';
 
 export type { AnswerMessage, Interaction, Transport } from './interaction.js';
 
@@ -76,7 +92,9 @@ interface Deferral {
 }
 
 /** Past the gates: the answer on its way, and how a deferral sent while it is must look; or a form to open at once. */
-type Decision = { answer: Promise<Answer>; deferral: Deferral; modal?: never } | { modal: APIModalInteractionResponseCallbackData; outcome: Outcome };
+type Decision =
+  | { answer: Promise<Answer>; deferral: Deferral; modal?: never }
+  | { modal: APIModalInteractionResponseCallbackData; outcome: Outcome };
 
 /** Before the gates are passed, a deferral is private: a refusal is always private. */
 const PRIVATE: Deferral = { ephemeral: true };
@@ -96,13 +114,24 @@ export function createPipeline(commands: Map<string, Command>, services: Service
   };
 }
 
-const message = (a: Answer): AnswerMessage => ({ embeds: a.embeds, allowed_mentions: { parse: [] }, ...(a.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+const message = (a: Answer): AnswerMessage => ({
+  embeds: a.embeds,
+  allowed_mentions: { parse: [] },
+  ...(a.ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
+});
 
 async function answer(interaction: Interaction, commands: Map<string, Command>, services: Services): Promise<Handled> {
   const { log } = services;
   const { input, transport, arrivedAt, logFields } = interaction;
   const name = commandName(input, commands);
-  const line = { command: name, form: input.component?.kind === 'form' || undefined, sub: input.subcommand, guildId: input.guildId, userId: input.caller.id, ...logFields };
+  const line = {
+    command: name,
+    form: input.component?.kind === 'form' || undefined,
+    sub: input.subcommand,
+    guildId: input.guildId,
+    userId: input.caller.id,
+    ...logFields,
+  };
   let outcome: Outcome = 'error';
   let ack: Ack = 'reply';
   let ackSeconds: number | undefined;
@@ -111,7 +140,10 @@ async function answer(interaction: Interaction, commands: Map<string, Command>, 
   const left = () => transport.budgetMs - (performance.now() - arrivedAt);
   const defer = async (deferral: Deferral) => {
     ack = 'defer';
-    await transport.respond({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: deferral.ephemeral ? { flags: MessageFlags.Ephemeral } : {} });
+    await transport.respond({
+      type: InteractionResponseType.DeferredChannelMessageWithSource,
+      data: deferral.ephemeral ? { flags: MessageFlags.Ephemeral } : {},
+    });
     ackSeconds = since();
   };
   try {
@@ -135,7 +167,9 @@ async function answer(interaction: Interaction, commands: Map<string, Command>, 
     await defer(decided ? decided.deferral : PRIVATE);
     const settled = await deciding;
     // A form is decided before any store read, at once, so it never gets here; were it to, a form cannot follow a deferral.
-    const late = settled.modal ? { embeds: [unexpectedError(translate(input.locale))], outcome: 'error' as const } : await settled.answer;
+    const late = settled.modal
+      ? { embeds: [unexpectedError(translate(input.locale))], outcome: 'error' as const }
+      : await settled.answer;
     outcome = late.outcome;
     // An edit keeps the deferral's visibility; the flags of the answer no longer apply.
     await transport.edit({ embeds: late.embeds, allowed_mentions: { parse: [] } });
@@ -145,7 +179,10 @@ async function answer(interaction: Interaction, commands: Map<string, Command>, 
     // Only the transport can throw here: the answer could not be delivered.
     const expired = (error as { code?: unknown }).code === 10062;
     ack = expired ? 'expired' : 'failed';
-    log.warn({ ...line, err: error }, expired ? 'interaction expired before the bot could answer' : 'could not deliver the answer');
+    log.warn(
+      { ...line, err: error },
+      expired ? 'interaction expired before the bot could answer' : 'could not deliver the answer',
+    );
     return { kind: 'failed', outcome, expired };
   } finally {
     log.info({ ...line, outcome, ack, ms: Math.round(performance.now() - arrivedAt) }, 'interaction');
@@ -157,9 +194,17 @@ async function answer(interaction: Interaction, commands: Map<string, Command>, 
  * The policy, in order. Resolves once the gates are passed (or one refused) with the answer on its
  * way and how a deferral must look meanwhile; neither promise rejects.
  */
-async function decide(input: CommandInput, applicationId: string, commands: Map<string, Command>, services: Services): Promise<Decision> {
+async function decide(
+  input: CommandInput,
+  applicationId: string,
+  commands: Map<string, Command>,
+  services: Services,
+): Promise<Decision> {
   const t: Translate = translate(input.locale);
-  const refuse = (embed: APIEmbed, outcome: Outcome): Decision => ({ answer: Promise.resolve({ embeds: [embed], ephemeral: true, outcome }), deferral: PRIVATE });
+  const refuse = (embed: APIEmbed, outcome: Outcome): Decision => ({
+    answer: Promise.resolve({ embeds: [embed], ephemeral: true, outcome }),
+    deferral: PRIVATE,
+  });
   const { component } = input;
   // A form counts only if a command declares its custom_id; no component is this bot's.
   const form = component?.kind === 'form' ? formOwner(component.customId, commands) : undefined;
@@ -196,7 +241,8 @@ async function decide(input: CommandInput, applicationId: string, commands: Map<
       settings = await services.guilds.settings(guildId);
     } catch (error) {
       // A command open to everyone (/help) still answers, and says the store is unavailable.
-      if (command.access !== 'everyone' || !(error instanceof StoreError || error instanceof DamagedRecordError)) throw error;
+      if (command.access !== 'everyone' || !(error instanceof StoreError || error instanceof DamagedRecordError))
+        throw error;
       services.log.warn({ command: name, guildId, err: error }, 'store unavailable; answering without it');
       settings = { roles: [], audit: [] };
       storeUnavailable = true;
@@ -204,12 +250,25 @@ async function decide(input: CommandInput, applicationId: string, commands: Map<
     if (command.access !== 'everyone' && !mayRun(command.access, input.caller, settings.roles)) {
       return refuse(notAllowed(t, name, command.access, settings.roles), 'refused');
     }
-    const ctx: CommandContext = { settings, storeUnavailable, guilds: services.guilds, clears: services.clears, keys: services.keys, discord: services.discord, applicationId, t, log: services.log };
+    const ctx: CommandContext = {
+      settings,
+      storeUnavailable,
+      guilds: services.guilds,
+      clears: services.clears,
+      keys: services.keys,
+      discord: services.discord,
+      applicationId,
+      t,
+      log: services.log,
+    };
     const until = await command.cooldownUntil?.(ctx);
     if (until !== undefined) return refuse(cooldown(t, name, until), 'cooldown');
     const ephemeral = command.visibility === 'ephemeral';
     const run = async (): Promise<Answer> => {
-      const result = form && component ? await form.submit({ ...input, guildId, component }, ctx) : await command.execute({ ...input, guildId }, ctx);
+      const result =
+        form && component
+          ? await form.submit({ ...input, guildId, component }, ctx)
+          : await command.execute({ ...input, guildId }, ctx);
       return { embeds: result.embeds, ephemeral: ephemeral || result.ephemeral === true, outcome: result.outcome };
     };
     return { answer: run().catch(failed), deferral: { ephemeral } };
@@ -219,7 +278,10 @@ async function decide(input: CommandInput, applicationId: string, commands: Map<
 }
 
 /** The command that declares this form, and its handler; undefined for a custom_id no command declares. */
-function formOwner(customId: string, commands: Map<string, Command>): { command: Command; submit: NonNullable<Command['forms']>[string] } | undefined {
+function formOwner(
+  customId: string,
+  commands: Map<string, Command>,
+): { command: Command; submit: NonNullable<Command['forms']>[string] } | undefined {
   for (const command of commands.values()) {
     const submit = command.forms && Object.hasOwn(command.forms, customId) ? command.forms[customId] : undefined;
     if (submit) return { command, submit };

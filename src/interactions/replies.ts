@@ -20,19 +20,34 @@ export type Tone = keyof typeof COLORS;
 
 const cut = (text: string, limit: number) => (text.length > limit ? `${text.slice(0, limit - 1)}…` : text);
 
-export function embed(tone: Tone, title: string, description: string, fields?: Array<{ name: string; value: string }>): APIEmbed {
+export function embed(
+  tone: Tone,
+  title: string,
+  description: string,
+  fields?: Array<{ name: string; value: string }>,
+): APIEmbed {
   return {
     color: COLORS[tone],
     title: cut(title, EMBED_LIMITS.title),
     description: cut(description, EMBED_LIMITS.description),
-    ...(fields?.length ? { fields: fields.map((f) => ({ name: cut(f.name, EMBED_LIMITS.fieldName), value: cut(f.value, EMBED_LIMITS.fieldValue) })) } : {}),
+    ...(fields?.length
+      ? {
+          fields: fields.map((f) => ({
+            name: cut(f.name, EMBED_LIMITS.fieldName),
+            value: cut(f.value, EMBED_LIMITS.fieldValue),
+          })),
+        }
+      : {}),
   };
 }
 
 /** The same embed with one more field. */
 export const withField = (base: APIEmbed, name: string, value: string): APIEmbed => ({
   ...base,
-  fields: [...(base.fields ?? []), { name: cut(name, EMBED_LIMITS.fieldName), value: cut(value, EMBED_LIMITS.fieldValue) }],
+  fields: [
+    ...(base.fields ?? []),
+    { name: cut(name, EMBED_LIMITS.fieldName), value: cut(value, EMBED_LIMITS.fieldValue) },
+  ],
 });
 
 export const success = (title: string, description: string) => embed('success', title, description);
@@ -91,30 +106,57 @@ export function clearOutcomeEmbed(t: Translate, outcome: ClearOutcome, latencyMs
   const said = (message: string, ours: string) => (message ? `${t('api.says')}\n${quote(message)}\n\n${ours}` : ours);
   switch (outcome.kind) {
     case 'ok':
-      return { ...success(t('clear.ok.title'), quote(outcome.message)), footer: { text: t('clear.ok.footer', { ms: latencyMs }) } };
+      return {
+        ...success(t('clear.ok.title'), quote(outcome.message)),
+        footer: { text: t('clear.ok.footer', { ms: latencyMs }) },
+      };
     case 'invalid-key':
-      return failure(t('clear.invalid-key.title'), said(outcome.message, `${t('clear.invalid-key.body')} ${t('set-key.hint')}`));
+      return failure(
+        t('clear.invalid-key.title'),
+        said(outcome.message, `${t('clear.invalid-key.body')} ${t('set-key.hint')}`),
+      );
     case 'no-credits':
       return failure(t('clear.no-credits.title'), said(outcome.message, t('clear.no-credits.body')));
     case 'plan':
       return failure(t('clear.plan.title'), said(outcome.message, t('clear.plan.body')));
     case 'rate-limited': {
-      const when = outcome.retryAfterS ? t('clear.rate-limited.when', { when: relative(now + outcome.retryAfterS * 1000) }) : t('clear.rate-limited.later');
+      const when = outcome.retryAfterS
+        ? t('clear.rate-limited.when', { when: relative(now + outcome.retryAfterS * 1000) })
+        : t('clear.rate-limited.later');
       const capped = outcome.retryAfterCapped ? ` ${t('clear.rate-limited.capped')}` : '';
-      return warning(t('clear.rate-limited.title'), said(outcome.message, `${t('clear.rate-limited.body')} ${when}${capped}`));
+      return warning(
+        t('clear.rate-limited.title'),
+        said(outcome.message, `${t('clear.rate-limited.body')} ${when}${capped}`),
+      );
     }
     case 'processing': {
-      const body = outcome.etaS ? t('clear.processing.eta', { when: relative(now + outcome.etaS * 1000) }) : t('clear.processing.body');
+      const body = outcome.etaS
+        ? t('clear.processing.eta', { when: relative(now + outcome.etaS * 1000) })
+        : t('clear.processing.body');
       return info(t('clear.processing.title'), said(outcome.message, body));
     }
     case 'api-error':
-      return failure(t('clear.api-error.title'), said(outcome.message, t('clear.api-error.body', { status: String(outcome.status) })));
+      return failure(
+        t('clear.api-error.title'),
+        said(outcome.message, t('clear.api-error.body', { status: String(outcome.status) })),
+      );
     case 'http-error':
-      if (outcome.answer === 'redirect') return failure(t('clear.redirect.title'), t('clear.redirect.body', { status: String(outcome.status) }));
-      if (outcome.message) return failure(t('clear.http-error.title'), said(outcome.message, t('clear.http-error.message', { status: String(outcome.status) })));
-      return failure(t('clear.http-error.title'), t('clear.http-error.body', { status: String(outcome.status), answer: t(`answer.${outcome.answer}`) }));
+      if (outcome.answer === 'redirect')
+        return failure(t('clear.redirect.title'), t('clear.redirect.body', { status: String(outcome.status) }));
+      if (outcome.message)
+        return failure(
+          t('clear.http-error.title'),
+          said(outcome.message, t('clear.http-error.message', { status: String(outcome.status) })),
+        );
+      return failure(
+        t('clear.http-error.title'),
+        t('clear.http-error.body', { status: String(outcome.status), answer: t(`answer.${outcome.answer}`) }),
+      );
     case 'timeout':
-      return failure(t('clear.timeout.title'), t('clear.timeout.body', { seconds: (outcome.afterMs / 1000).toFixed(1) }));
+      return failure(
+        t('clear.timeout.title'),
+        t('clear.timeout.body', { seconds: (outcome.afterMs / 1000).toFixed(1) }),
+      );
     case 'network':
       return failure(t('clear.network.title'), t('clear.network.body', { detail: outcome.detail }));
   }
@@ -129,7 +171,9 @@ export function clearAttemptEmbed(t: Translate, attempt: ClearAttempt): APIEmbed
       return failure(t('clear.unreadable.title'), t('clear.unreadable.body'));
     case 'done': {
       const reply = clearOutcomeEmbed(t, attempt.result.outcome, attempt.result.latencyMs);
-      const notes = [attempt.shared ? t('clear.shared') : '', attempt.recorded ? '' : t('clear.unrecorded')].filter(Boolean);
+      const notes = [attempt.shared ? t('clear.shared') : '', attempt.recorded ? '' : t('clear.unrecorded')].filter(
+        Boolean,
+      );
       return notes.length ? withField(reply, t('clear.note'), notes.join(' ')) : reply;
     }
     case 'cooldown':
@@ -149,7 +193,8 @@ export const storeOutcomeUnknown = (t: Translate, command: string) =>
   warning(t('store.unknown.title'), t('store.unknown.body', { check: CHECK_WITH[command] ?? '`/audit`' }));
 export const unexpectedError = (t: Translate) => failure(t('error.title'), t('error.body'));
 export const damagedRecord = (t: Translate) => failure(t('damaged.title'), t('damaged.body'));
-export const unknownSubcommand = (t: Translate, ...choices: string[]) => failure(t('subcommand.title'), t('subcommand.body', { choices: choices.map((c) => `\`${c}\``).join(', ') }));
+export const unknownSubcommand = (t: Translate, ...choices: string[]) =>
+  failure(t('subcommand.title'), t('subcommand.body', { choices: choices.map((c) => `\`${c}\``).join(', ') }));
 
 /**
  * At most this many roles are named in one reply, the rest counted: a server may have 250 roles
@@ -159,24 +204,44 @@ export const unknownSubcommand = (t: Translate, ...choices: string[]) => failure
 export const MAX_LISTED_ROLES = 100;
 
 /** Role ids as mentions, each made into a line by `item`, joined by `separator`; past MAX_LISTED_ROLES, "(+N more)". */
-export function roleList(t: Translate, roleIds: readonly string[], separator: string, item = (mention: string) => mention): string {
-  const shown = roleIds.slice(0, MAX_LISTED_ROLES).map((id) => item(`<@&${id}>`)).join(separator);
+export function roleList(
+  t: Translate,
+  roleIds: readonly string[],
+  separator: string,
+  item = (mention: string) => mention,
+): string {
+  const shown = roleIds
+    .slice(0, MAX_LISTED_ROLES)
+    .map((id) => item(`<@&${id}>`))
+    .join(separator);
   const more = roleIds.length - MAX_LISTED_ROLES;
   return more > 0 ? `${shown}${separator === ', ' ? ' ' : separator}${t('roles.more', { count: more })}` : shown;
 }
 
 // ---------------------------------------------------------------- refusals the pipeline gives
 
-export function notAllowed(t: Translate, command: string, access: 'admin' | 'operator' | 'everyone', grantedRoleIds: readonly string[] = []): APIEmbed {
+export function notAllowed(
+  t: Translate,
+  command: string,
+  access: 'admin' | 'operator' | 'everyone',
+  grantedRoleIds: readonly string[] = [],
+): APIEmbed {
   const admins = t('admins');
   if (access === 'admin') return warning(t('refusal.title'), t('refusal.admin', { admins, command }));
   if (grantedRoleIds.length === 0) return warning(t('refusal.title'), t('refusal.operator', { admins, command }));
-  return warning(t('refusal.title'), t('refusal.operator.roles', { admins, command, roles: roleList(t, grantedRoleIds, ', ') }));
+  return warning(
+    t('refusal.title'),
+    t('refusal.operator.roles', { admins, command, roles: roleList(t, grantedRoleIds, ', ') }),
+  );
 }
 
-export const serversOnly = (t: Translate, command: string) => info(t('servers-only.title'), t('servers-only.body', { command }));
-export const unknownCommand = (t: Translate, command: string) => warning(t('unknown-command.title'), t('unknown-command.body', { command }));
-export const cooldown = (t: Translate, command: string, until: number) => info(t('cooldown.title'), t('cooldown.body', { command, when: relative(until) }));
+export const serversOnly = (t: Translate, command: string) =>
+  info(t('servers-only.title'), t('servers-only.body', { command }));
+export const unknownCommand = (t: Translate, command: string) =>
+  warning(t('unknown-command.title'), t('unknown-command.body', { command }));
+export const cooldown = (t: Translate, command: string, until: number) =>
+  info(t('cooldown.title'), t('cooldown.body', { command, when: relative(until) }));
 /** A form or component this bot did not make (or no longer makes). */
 export const notUnderstood = (t: Translate) => warning(t('not-understood.title'), t('not-understood.body'));
-export const optionsNotUnderstood = (t: Translate, command: string) => warning(t('options.title'), t('options.body', { command }));
+export const optionsNotUnderstood = (t: Translate, command: string) =>
+  warning(t('options.title'), t('options.body', { command }));

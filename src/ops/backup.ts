@@ -9,8 +9,13 @@ export async function backup(args: readonly string[]): Promise<void> {
   const target = args[0];
   if (!target) throw new StartupError('name the backup file: npm run backup -- backups/bot-2026-11-29.sqlite');
   const config = loadConfig();
-  if (!config.databaseUrl.startsWith('sqlite:')) throw new StartupError('npm run backup copies a SQLite database; back up PostgreSQL with pg_dump and Redis with its own persistence (RDB or AOF)');
+  if (!config.databaseUrl.startsWith('sqlite:'))
+    throw new StartupError(
+      'npm run backup copies a SQLite database; back up PostgreSQL with pg_dump and Redis with its own persistence (RDB or AOF)',
+    );
   const file = sqliteFile(config.databaseUrl);
   const records = await backupDatabase(file, resolve(target));
-  process.stdout.write(`Backed up ${records} records from ${file} to ${resolve(target)}. Keep the encryption key with it: the API keys in it are sealed.\n`);
+  process.stdout.write(
+    `Backed up ${records} records from ${file} to ${resolve(target)}. Keep the encryption key with it: the API keys in it are sealed.\n`,
+  );
 }

@@ -4,6 +4,9 @@ import { deployCommands } from '../interactions/deploy.js';
 
 export async function registerCommands(): Promise<void> {
   const result = await deployCommands(loadConfig());
-  const where = result.scope === 'global' ? 'globally (every server the bot is in)' : `to server ${result.scope.guildId}`;
-  process.stdout.write(`Registered ${result.names.length} commands ${where} for application ${result.applicationId}: /${result.names.join(', /')}\n`);
+  const where =
+    result.scope === 'global' ? 'globally (every server the bot is in)' : `to server ${result.scope.guildId}`;
+  process.stdout.write(
+    `Registered ${result.names.length} commands ${where} for application ${result.applicationId}: /${result.names.join(', /')}\n`,
+  );
 }

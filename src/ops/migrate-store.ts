@@ -24,7 +24,9 @@ const shown = (url: string) => (url.startsWith('sqlite:') ? url : redactUrl(url)
 const records = (n: number) => `${n} ${n === 1 ? 'record' : 'records'}`;
 
 function targetArgument(args: string[]): string {
-  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: { to: { type: 'string' } }; strict: true; allowPositionals: true }>>;
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: { to: { type: 'string' } }; strict: true; allowPositionals: true }>
+  >;
   try {
     parsed = parseArgs({ args, options: { to: { type: 'string' } }, strict: true, allowPositionals: true });
   } catch {
@@ -40,7 +42,10 @@ export async function migrateStore(args: string[]): Promise<void> {
   const to = targetArgument(args);
   const config = loadConfig();
   const from = config.databaseUrl;
-  if (sameStore(from, to)) throw new StartupError(`--to names the store DATABASE_URL already uses (${shown(to)}): give the URL of the new store`);
+  if (sameStore(from, to))
+    throw new StartupError(
+      `--to names the store DATABASE_URL already uses (${shown(to)}): give the URL of the new store`,
+    );
   if (from.startsWith('sqlite:') && !existsSync(sqliteFile(from))) {
     throw new StartupError(`there is no database at ${sqliteFile(from)}: set DATABASE_URL to the store to copy`);
   }
@@ -51,7 +56,9 @@ export async function migrateStore(args: string[]): Promise<void> {
     opened.push(source);
     const pending = pendingKeyFileFor(keyAnchor(source));
     if (existsSync(pending)) {
-      throw new StartupError(`a key rotation is not finished (its new key is in ${pending}): run npm run rotate-key to finish it, then move the store. Nothing was copied.`);
+      throw new StartupError(
+        `a key rotation is not finished (its new key is in ${pending}): run npm run rotate-key to finish it, then move the store. Nothing was copied.`,
+      );
     }
     let target: Store;
     try {
@@ -70,7 +77,9 @@ export async function migrateStore(args: string[]): Promise<void> {
       report = await migrateRecords(source, target, (counts) => {
         done = counts.seen;
         if (counts.seen % PROGRESS_EVERY === 0) {
-          say(`  ${counts.seen} records so far: ${counts.copied} copied, ${counts.alreadyThere} already there, ${counts.conflicting} conflicting`);
+          say(
+            `  ${counts.seen} records so far: ${counts.copied} copied, ${counts.alreadyThere} already there, ${counts.conflicting} conflicting`,
+          );
         }
       });
     } catch (error) {
@@ -78,14 +87,18 @@ export async function migrateStore(args: string[]): Promise<void> {
         `the copy stopped after ${records(done)} (${(error as Error).message}). What was copied stays: run the same command again to go on from there`,
       );
     }
-    say(`Copied ${records(report.copied)} to ${target.where}: ${report.alreadyThere} already there, ${report.conflicting} conflicting, ${report.seen} in all.`);
+    say(
+      `Copied ${records(report.copied)} to ${target.where}: ${report.alreadyThere} already there, ${report.conflicting} conflicting, ${report.seen} in all.`,
+    );
 
     if (report.conflicting > 0) {
       const one = report.conflicting === 1;
       process.stderr.write(
         `migrate-store: ${report.conflicting} ${one ? 'record' : 'records'} at ${target.where} already ${one ? 'holds' : 'hold'} a different value and ${one ? 'was' : 'were'} left as ${one ? 'it is' : 'they are'}: ` +
           `${report.conflicts.join(', ')}. Either the target holds data of its own (then pick an empty database), or the bot ran on ${source.where} after an earlier copy. ` +
-          (report.conflicts.includes(SEALING_MARK_KEY) ? `(${SEALING_MARK_KEY} names the key that seals a store: a bot was started on the target with another ENCRYPTION_KEY.) ` : '') +
+          (report.conflicts.includes(SEALING_MARK_KEY)
+            ? `(${SEALING_MARK_KEY} names the key that seals a store: a bot was started on the target with another ENCRYPTION_KEY.) `
+            : '') +
           `To copy them, delete those records at the target (${target.kind === 'redis' ? 'the Redis keys sdbot::<key>' : 'the rows of the table keyv whose key is sdbot:<key>'}), or empty it, ` +
           'and run this again; do not start the bot on the target before.\n',
       );
@@ -96,7 +109,9 @@ export async function migrateStore(args: string[]): Promise<void> {
     const key = config.encryptionKey
       ? 'ENCRYPTION_KEY to the key it is now'
       : `ENCRYPTION_KEY to the key the API keys are sealed with${keyFile && existsSync(keyFile) ? ` (the contents of ${keyFile})` : ''}`;
-    say(`Next: set DATABASE_URL to the URL given with --to (${shown(to)}) and ${key}, then start the bot. ${source.where} was left as it is.`);
+    say(
+      `Next: set DATABASE_URL to the URL given with --to (${shown(to)}) and ${key}, then start the bot. ${source.where} was left as it is.`,
+    );
   } finally {
     for (const store of opened.reverse()) await store.close().catch(() => undefined);
   }

@@ -10,12 +10,20 @@ import { restoreDatabase } from '../store/sqlite-files.js';
 
 export async function restore(args: readonly string[]): Promise<void> {
   const source = args[0];
-  if (!source) throw new StartupError('name the backup to restore: npm run restore -- backups/bot-2026-11-29.sqlite (stop the bot first)');
+  if (!source)
+    throw new StartupError(
+      'name the backup to restore: npm run restore -- backups/bot-2026-11-29.sqlite (stop the bot first)',
+    );
   const config = loadConfig();
-  if (!config.databaseUrl.startsWith('sqlite:')) throw new StartupError('npm run restore puts back a SQLite backup; restore PostgreSQL with pg_restore or psql, and Redis from its RDB or AOF file');
+  if (!config.databaseUrl.startsWith('sqlite:'))
+    throw new StartupError(
+      'npm run restore puts back a SQLite backup; restore PostgreSQL with pg_restore or psql, and Redis from its RDB or AOF file',
+    );
   const file = sqliteFile(config.databaseUrl);
   const records = await restoreDatabase(file, resolve(source));
-  process.stdout.write(`Restored ${records} records into ${file}. Start the bot; it needs the encryption key the backup was sealed with.\n`);
+  process.stdout.write(
+    `Restored ${records} records into ${file}. Start the bot; it needs the encryption key the backup was sealed with.\n`,
+  );
   await warnOfAnotherKey(config.databaseUrl, config.encryptionKey, file);
 }
 

@@ -12,7 +12,14 @@ import { type DamagedKey, checkKeys, largestOtherKeyGroup, resealKeys } from '..
 import { createSealer, keyId } from '../core/seal.js';
 import { moveSealingMark, readSealingMark } from '../core/sealing-mark.js';
 import { StartupError } from '../errors.js';
-import { keyAnchor, pendingKeyFileFor, readPendingKey, removeKeyFile, resolveEncryptionKey, writeKeyFile } from '../keyfile.js';
+import {
+  keyAnchor,
+  pendingKeyFileFor,
+  readPendingKey,
+  removeKeyFile,
+  resolveEncryptionKey,
+  writeKeyFile,
+} from '../keyfile.js';
 import { openStore } from '../store/index.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -24,7 +31,9 @@ const REASONS: Record<DamagedKey['reason'], string> = {
 };
 
 function describe(damaged: DamagedKey[]): string {
-  const shown = damaged.slice(0, 20).map(({ guildId, reason, kid }) => `server ${guildId} (${REASONS[reason]}${kid ? `, key id ${kid}` : ''})`);
+  const shown = damaged
+    .slice(0, 20)
+    .map(({ guildId, reason, kid }) => `server ${guildId} (${REASONS[reason]}${kid ? `, key id ${kid}` : ''})`);
   return shown.join(', ') + (damaged.length > 20 ? ` and ${damaged.length - 20} more` : '');
 }
 
@@ -53,7 +62,8 @@ export async function rotateKey(args: string[]): Promise<void> {
     if (finishing) {
       next = pending.key;
       say(`Finishing the unfinished rotation to the new key saved in ${pending.file}.`);
-      if (given && keyId(given) !== keyId(next)) say('The --new key was not used: when this is done, run npm run rotate-key again with it to rotate once more.');
+      if (given && keyId(given) !== keyId(next))
+        say('The --new key was not used: when this is done, run npm run rotate-key again with it to rotate once more.');
     } else if (!given && pending) {
       if (current.file) removeKeyFile(pending.file);
       say(
@@ -81,7 +91,9 @@ export async function rotateKey(args: string[]): Promise<void> {
     }
     const check = await checkKeys(store, from, to);
     const good = check.toReseal + check.alreadyNew;
-    say(`Checked ${check.total} stored API keys: ${check.toReseal} to re-seal, ${check.alreadyNew} already under the new key, ${check.damaged.length} that cannot be opened.`);
+    say(
+      `Checked ${check.total} stored API keys: ${check.toReseal} to re-seal, ${check.alreadyNew} already under the new key, ${check.damaged.length} that cannot be opened.`,
+    );
     if ((good === 0 && check.total > 0) || largestOtherKeyGroup(check.damaged, to.kid) > good) {
       throw new StartupError(
         `${source} opens only ${good} of the ${check.total} stored API keys; not ${describe(check.damaged)}. ` +
@@ -91,11 +103,16 @@ export async function rotateKey(args: string[]): Promise<void> {
 
     if (!finishing) {
       writeKeyFile(pendingFile, next);
-      say(`The new key is saved in ${pendingFile} (mode 0600) until the rotation is done. If this run stops part way, run npm run rotate-key again: it finishes the rotation to that key, whatever --new says.`);
+      say(
+        `The new key is saved in ${pendingFile} (mode 0600) until the rotation is done. If this run stops part way, run npm run rotate-key again: it finishes the rotation to that key, whatever --new says.`,
+      );
     }
     // The mark moves first: from here on a process with the old key is refused, even on a host without the saved new key.
     const moved = await moveSealingMark(store, from, to);
-    if (moved.kind === 'other') throw new StartupError(`the store ${store.where} was marked by another key (id ${moved.kid}) during the rotation: is another rotate-key running? Nothing was re-sealed; run again once it is done.`);
+    if (moved.kind === 'other')
+      throw new StartupError(
+        `the store ${store.where} was marked by another key (id ${moved.kid}) during the rotation: is another rotate-key running? Nothing was re-sealed; run again once it is done.`,
+      );
     const report = await resealKeys(store, from, to);
     say(`Re-sealed ${report.resealed} API keys under the new key (${report.alreadyNew} already were).`);
     // Closing checkpoints the store's log into the database file: the re-sealed keys are on disk before the key file moves on.

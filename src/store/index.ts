@@ -14,9 +14,14 @@ export interface StoreOptions {
   deadlineMs?: number;
 }
 
-export async function openStore(databaseUrl: string, { deadlineMs = STORE_DEADLINE_MS }: StoreOptions = {}): Promise<Store> {
+export async function openStore(
+  databaseUrl: string,
+  { deadlineMs = STORE_DEADLINE_MS }: StoreOptions = {},
+): Promise<Store> {
   // The server backends load their clients only when chosen.
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return storeOver(await (await import('./postgres.js')).openPostgres(databaseUrl, deadlineMs), deadlineMs);
-  if (/^rediss?:\/\//.test(databaseUrl)) return storeOver(await (await import('./redis.js')).openRedis(databaseUrl, deadlineMs), deadlineMs);
+  if (/^postgres(ql)?:\/\//.test(databaseUrl))
+    return storeOver(await (await import('./postgres.js')).openPostgres(databaseUrl, deadlineMs), deadlineMs);
+  if (/^rediss?:\/\//.test(databaseUrl))
+    return storeOver(await (await import('./redis.js')).openRedis(databaseUrl, deadlineMs), deadlineMs);
   return storeOver(await openSqlite(databaseUrl, deadlineMs), deadlineMs);
 }

@@ -54,7 +54,12 @@ export async function migrateRecords(
     }
     report.seen += batch.length;
     batch = [];
-    onProgress({ seen: report.seen, copied: report.copied, alreadyThere: report.alreadyThere, conflicting: report.conflicting });
+    onProgress({
+      seen: report.seen,
+      copied: report.copied,
+      alreadyThere: report.alreadyThere,
+      conflicting: report.conflicting,
+    });
   };
   for await (const [key, raw] of from.scanRaw('')) {
     if (keys.has(key)) continue;
@@ -87,7 +92,9 @@ function storeIdentity(url: string): string {
   const parsed = new URL(url);
   const scheme = parsed.protocol.startsWith('postgres') ? 'postgres' : 'redis';
   const port = parsed.port || (scheme === 'postgres' ? '5432' : '6379');
-  const host = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname.toLowerCase()) ? 'localhost' : parsed.hostname.toLowerCase();
+  const host = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname.toLowerCase())
+    ? 'localhost'
+    : parsed.hostname.toLowerCase();
   let database = decodeURIComponent(parsed.pathname.replace(/^\/+/, ''));
   // Without a database in the URL: Redis uses database 0, PostgreSQL the one named like the user.
   if (database === '') database = scheme === 'redis' ? '0' : decodeURIComponent(parsed.username);

@@ -19,8 +19,20 @@ const PAGE = 500;
 
 export async function openPostgres(databaseUrl: string, deadlineMs: number): Promise<RawBackend> {
   const where = redactUrl(databaseUrl);
-  const adapter = new KeyvPostgres({ uri: databaseUrl, table: TABLE, iterationLimit: PAGE, max: 1, idleTimeoutMillis: 1 } as ConstructorParameters<typeof KeyvPostgres>[0]);
-  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, ...KEYV_FORMAT, throwOnErrors: true, emitErrors: false });
+  const adapter = new KeyvPostgres({
+    uri: databaseUrl,
+    table: TABLE,
+    iterationLimit: PAGE,
+    max: 1,
+    idleTimeoutMillis: 1,
+  } as ConstructorParameters<typeof KeyvPostgres>[0]);
+  const keyv = new Keyv({
+    store: adapter,
+    namespace: NAMESPACE,
+    ...KEYV_FORMAT,
+    throwOnErrors: true,
+    emitErrors: false,
+  });
   // The server gives up on a statement (a lock wait included) just before the store's deadline, so
   // that it fails as "nothing written"; a connection that never answers is dropped at the deadline.
   const limit = driverLimit(deadlineMs);
@@ -34,7 +46,8 @@ export async function openPostgres(databaseUrl: string, deadlineMs: number): Pro
   });
   // The failed client is already out of the pool; the next query reports the trouble as a store error.
   pool.on('error', () => undefined);
-  const query = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as Array<Record<string, unknown>>;
+  const query = async (sql: string, params: unknown[] = []) =>
+    (await pool.query(sql, params)).rows as Array<Record<string, unknown>>;
   try {
     await withDeadline('open', deadlineMs, async () => {
       // The adapter creates the table on its first connection; its query waits for that.
@@ -51,7 +64,9 @@ export async function openPostgres(databaseUrl: string, deadlineMs: number): Pro
           'check that the URL names the PostgreSQL server (host and port) and that the server is not stalled',
       );
     }
-    throw new StoreOpenError(`DATABASE_URL: cannot open the PostgreSQL database ${where} (${(error as Error).message}); check that the server runs and the URL is right`);
+    throw new StoreOpenError(
+      `DATABASE_URL: cannot open the PostgreSQL database ${where} (${(error as Error).message}); check that the server runs and the URL is right`,
+    );
   }
 
   return {
@@ -67,18 +82,34 @@ export async function openPostgres(databaseUrl: string, deadlineMs: number): Pro
     },
     async compareAndSet(key, expected, next) {
       let rows: unknown[];
-      if (expected === undefined && next === undefined) return (await query(`SELECT 1 FROM ${TABLE} WHERE key = $1`, [key])).length === 0;
-      if (expected === undefined) rows = await query(`INSERT INTO ${TABLE} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING 1`, [key, next]);
-      else if (next === undefined) rows = await query(`DELETE FROM ${TABLE} WHERE key = $1 AND value = $2 RETURNING 1`, [key, expected]);
-      else rows = await query(`UPDATE ${TABLE} SET value = $1 WHERE key = $2 AND value = $3 RETURNING 1`, [next, key, expected]);
+      if (expected === undefined && next === undefined)
+        return (await query(`SELECT 1 FROM ${TABLE} WHERE key = $1`, [key])).length === 0;
+      if (expected === undefined)
+        rows = await query(
+          `INSERT INTO ${TABLE} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING 1`,
+          [key, next],
+        );
+      else if (next === undefined)
+        rows = await query(`DELETE FROM ${TABLE} WHERE key = $1 AND value = $2 RETURNING 1`, [key, expected]);
+      else
+        rows = await query(`UPDATE ${TABLE} SET value = $1 WHERE key = $2 AND value = $3 RETURNING 1`, [
+          next,
+          key,
+          expected,
+        ]);
       return rows.length === 1;
     },
     async *scan(prefix) {
       // Keyset pages in key order: records written meanwhile never shift the walk.
       let after = '';
       for (;;) {
-        const rows = await query(`SELECT key, value FROM ${TABLE} WHERE starts_with(key, $1) AND key > $2 ORDER BY key COLLATE "C" LIMIT ${PAGE}`, [prefix, after]);
-        for (const row of rows) if (typeof row.key === 'string' && typeof row.value === 'string') yield [row.key, row.value] as [string, string];
+        const rows = await query(
+          `SELECT key, value FROM ${TABLE} WHERE starts_with(key, $1) AND key > $2 ORDER BY key COLLATE "C" LIMIT ${PAGE}`,
+          [prefix, after],
+        );
+        for (const row of rows)
+          if (typeof row.key === 'string' && typeof row.value === 'string')
+            yield [row.key, row.value] as [string, string];
         const last = rows.at(-1)?.key;
         if (rows.length < PAGE || typeof last !== 'string') return;
         after = last;

@@ -34,7 +34,10 @@ export async function openRedis(databaseUrl: string, deadlineMs: number): Promis
     url: databaseUrl,
     disableOfflineQueue: true,
     // Not reachable at start: fail the start plainly. Lost later: reconnect, backing off to 2 s.
-    socket: { connectTimeout: deadlineMs, reconnectStrategy: (attempts: number) => (started ? Math.min(100 * 2 ** attempts, 2000) : false) },
+    socket: {
+      connectTimeout: deadlineMs,
+      reconnectStrategy: (attempts: number) => (started ? Math.min(100 * 2 ** attempts, 2000) : false),
+    },
   });
   // Connection trouble is reported by the commands that fail meanwhile; the client reconnects itself.
   client.on('error', () => undefined);
@@ -53,10 +56,24 @@ export async function openRedis(databaseUrl: string, deadlineMs: number): Promis
           'check that the URL names the Redis server (host, port and database) and that the server is not stalled',
       );
     }
-    throw new StoreOpenError(`DATABASE_URL: cannot reach the Redis server ${where} (${(error as Error).message}); check that it runs and the URL is right`);
+    throw new StoreOpenError(
+      `DATABASE_URL: cannot reach the Redis server ${where} (${(error as Error).message}); check that it runs and the URL is right`,
+    );
   }
-  const adapter = new KeyvRedis(client as never, { namespace: NAMESPACE, keyPrefixSeparator: SEPARATOR, throwOnErrors: true, throwOnConnectError: true });
-  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, ...KEYV_FORMAT, useKeyPrefix: false, throwOnErrors: true, emitErrors: false });
+  const adapter = new KeyvRedis(client as never, {
+    namespace: NAMESPACE,
+    keyPrefixSeparator: SEPARATOR,
+    throwOnErrors: true,
+    throwOnConnectError: true,
+  });
+  const keyv = new Keyv({
+    store: adapter,
+    namespace: NAMESPACE,
+    ...KEYV_FORMAT,
+    useKeyPrefix: false,
+    throwOnErrors: true,
+    emitErrors: false,
+  });
 
   return {
     kind: 'redis',
@@ -74,7 +91,11 @@ export async function openRedis(databaseUrl: string, deadlineMs: number): Promis
     async *scan(prefix) {
       let cursor = '0';
       do {
-        const page = await client.scan(cursor, { MATCH: `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, COUNT: 500, TYPE: 'string' });
+        const page = await client.scan(cursor, {
+          MATCH: `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`,
+          COUNT: 500,
+          TYPE: 'string',
+        });
         cursor = String(page.cursor);
         if (page.keys.length === 0) continue;
         const values = await client.mGet(page.keys);

@@ -4,7 +4,17 @@
  * two; these go through SQLite itself (VACUUM INTO reads one consistent snapshot, even while the bot
  * writes) and replace the file whole, with its stale -wal and -shm removed.
  */
-import { type Stats, closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  type Stats,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { StoreOpenError } from './errors.js';
@@ -16,7 +26,9 @@ function open(file: string, mode: number): Promise<sqlite3.Database> {
   });
 }
 const all = (db: sqlite3.Database, sql: string, ...params: unknown[]) =>
-  new Promise<Array<Record<string, unknown>>>((resolve, reject) => db.all(sql, params, (e: Error | null, rows: Array<Record<string, unknown>>) => (e ? reject(e) : resolve(rows))));
+  new Promise<Array<Record<string, unknown>>>((resolve, reject) =>
+    db.all(sql, params, (e: Error | null, rows: Array<Record<string, unknown>>) => (e ? reject(e) : resolve(rows))),
+  );
 const close = (db: sqlite3.Database) => new Promise<void>((resolve) => db.close(() => resolve()));
 
 /** How many records a database file holds, after SQLite checked every page of it. */
@@ -24,7 +36,8 @@ async function inspect(file: string): Promise<number> {
   const db = await open(file, sqlite3.OPEN_READONLY);
   try {
     const [check] = await all(db, 'PRAGMA integrity_check');
-    if (check?.integrity_check !== 'ok') throw new StoreOpenError(`${file} is damaged (${String(check?.integrity_check)})`);
+    if (check?.integrity_check !== 'ok')
+      throw new StoreOpenError(`${file} is damaged (${String(check?.integrity_check)})`);
     const [count] = await all(db, 'SELECT count(*) AS n FROM keyv');
     return Number(count?.n ?? 0);
   } catch (error) {
@@ -41,13 +54,18 @@ export async function backupDatabase(file: string, destination: string): Promise
   if (existsSync(destination)) throw new StoreOpenError(`${destination} already exists: pick a new file name`);
   // SQLite would only say "unable to open database file": name the folder, and what to do.
   const folder = dirname(destination);
-  if (!statIfPresent(folder)?.isDirectory()) throw new StoreOpenError(`the folder ${folder} does not exist: create it (mkdir -p ${folder}) or pick another place for the backup`);
+  if (!statIfPresent(folder)?.isDirectory())
+    throw new StoreOpenError(
+      `the folder ${folder} does not exist: create it (mkdir -p ${folder}) or pick another place for the backup`,
+    );
   const db = await open(file, sqlite3.OPEN_READWRITE);
   try {
     await all(db, 'PRAGMA busy_timeout = 3000');
     await all(db, 'VACUUM INTO ?', destination);
   } catch (error) {
-    throw new StoreOpenError(`cannot write the backup ${destination} (${(error as Error).message}): check that its folder is writable and has room`);
+    throw new StoreOpenError(
+      `cannot write the backup ${destination} (${(error as Error).message}): check that its folder is writable and has room`,
+    );
   } finally {
     await close(db);
   }
@@ -78,7 +96,9 @@ export async function restoreDatabase(file: string, backup: string): Promise<num
   if (!existsSync(backup)) throw new StoreOpenError(`there is no backup at ${backup}`);
   // The live database's own committed changes wait in its -wal, which a restore removes: they would be lost.
   if (sameFile(backup, file)) {
-    throw new StoreOpenError(`${backup} is the database DATABASE_URL names (${file}), not a backup of it: restore a copy made with npm run backup. Nothing was changed.`);
+    throw new StoreOpenError(
+      `${backup} is the database DATABASE_URL names (${file}), not a backup of it: restore a copy made with npm run backup. Nothing was changed.`,
+    );
   }
   const records = await inspect(backup);
   const staging = `${file}.restoring`;

@@ -42,18 +42,34 @@ export async function openSqlite(databaseUrl: string, deadlineMs: number): Promi
     // sqlite does not create the folder, and fails late (SQLITE_CANTOPEN) when it is missing.
     mkdirSync(dirname(file), { recursive: true });
   } catch (error) {
-    throw new StoreOpenError(`DATABASE_URL: cannot create the folder ${dirname(file)} (${(error as Error).message}); pick a writable path`);
+    throw new StoreOpenError(
+      `DATABASE_URL: cannot create the folder ${dirname(file)} (${(error as Error).message}); pick a writable path`,
+    );
   }
-  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, table: TABLE, busyTimeout: driverLimit(deadlineMs), iterationLimit: 500 });
-  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, ...KEYV_FORMAT, throwOnErrors: true, emitErrors: false });
-  const query = (sql: string, ...params: unknown[]) => adapter.query(sql, ...params) as Promise<Array<Record<string, unknown>>>;
+  const adapter = new KeyvSqlite({
+    uri: `sqlite://${file}`,
+    table: TABLE,
+    busyTimeout: driverLimit(deadlineMs),
+    iterationLimit: 500,
+  });
+  const keyv = new Keyv({
+    store: adapter,
+    namespace: NAMESPACE,
+    ...KEYV_FORMAT,
+    throwOnErrors: true,
+    emitErrors: false,
+  });
+  const query = (sql: string, ...params: unknown[]) =>
+    adapter.query(sql, ...params) as Promise<Array<Record<string, unknown>>>;
   try {
     // The table exists once the adapter has connected; then the journal settings of this connection.
     await query('PRAGMA journal_mode=WAL');
     await query('PRAGMA synchronous=NORMAL');
   } catch (error) {
     await adapter.disconnect().catch(() => undefined);
-    throw new StoreOpenError(`DATABASE_URL: cannot open the database ${file} (${(error as Error).message}); check the path and its permissions`);
+    throw new StoreOpenError(
+      `DATABASE_URL: cannot open the database ${file} (${(error as Error).message}); check the path and its permissions`,
+    );
   }
 
   const known = identity(file);
@@ -98,10 +114,23 @@ export async function openSqlite(databaseUrl: string, deadlineMs: number): Promi
     async compareAndSet(key, expected, next) {
       check();
       let rows: unknown[];
-      if (expected === undefined && next === undefined) return (await query(`SELECT 1 FROM ${TABLE} WHERE key = ?`, key)).length === 0;
-      if (expected === undefined) rows = await query(`INSERT INTO ${TABLE} (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING RETURNING 1`, key, next);
-      else if (next === undefined) rows = await query(`DELETE FROM ${TABLE} WHERE key = ? AND value = ? RETURNING 1`, key, expected);
-      else rows = await query(`UPDATE ${TABLE} SET value = ? WHERE key = ? AND value = ? RETURNING 1`, next, key, expected);
+      if (expected === undefined && next === undefined)
+        return (await query(`SELECT 1 FROM ${TABLE} WHERE key = ?`, key)).length === 0;
+      if (expected === undefined)
+        rows = await query(
+          `INSERT INTO ${TABLE} (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING RETURNING 1`,
+          key,
+          next,
+        );
+      else if (next === undefined)
+        rows = await query(`DELETE FROM ${TABLE} WHERE key = ? AND value = ? RETURNING 1`, key, expected);
+      else
+        rows = await query(
+          `UPDATE ${TABLE} SET value = ? WHERE key = ? AND value = ? RETURNING 1`,
+          next,
+          key,
+          expected,
+        );
       return rows.length === 1;
     },
     async *scan(prefix) {
@@ -109,8 +138,15 @@ export async function openSqlite(databaseUrl: string, deadlineMs: number): Promi
       let after = '';
       for (;;) {
         check();
-        const rows = await query(`SELECT key, value FROM ${TABLE} WHERE key >= ? AND key < ? AND key > ? ORDER BY key LIMIT 500`, prefix, `${prefix}\uffff`, after);
-        for (const row of rows) if (typeof row.key === 'string' && typeof row.value === 'string') yield [row.key, row.value] as [string, string];
+        const rows = await query(
+          `SELECT key, value FROM ${TABLE} WHERE key >= ? AND key < ? AND key > ? ORDER BY key LIMIT 500`,
+          prefix,
+          `${prefix}\uffff`,
+          after,
+        );
+        for (const row of rows)
+          if (typeof row.key === 'string' && typeof row.value === 'string')
+            yield [row.key, row.value] as [string, string];
         const last = rows.at(-1)?.key;
         if (rows.length < 500 || typeof last !== 'string') return;
         after = last;

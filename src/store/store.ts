@@ -64,7 +64,8 @@ export function storeOver(raw: RawBackend, deadlineMs: number): Store {
   const { keyv } = raw;
   const backend = {
     get: (key: string) => withDeadline('read', deadlineMs, () => raw.get(key)),
-    compareAndSet: (key: string, expected: string | undefined, next: string | undefined) => withDeadline('write', deadlineMs, () => raw.compareAndSet(key, expected, next)),
+    compareAndSet: (key: string, expected: string | undefined, next: string | undefined) =>
+      withDeadline('write', deadlineMs, () => raw.compareAndSet(key, expected, next)),
     scan: (prefix: string) => walkWithin('scan', deadlineMs, raw.scan(prefix)),
     rawKey: (key: string) => raw.rawKey(key),
   };
@@ -77,7 +78,8 @@ export function storeOver(raw: RawBackend, deadlineMs: number): Store {
     } catch {
       throw new DamagedRecordError(key, 'not JSON');
     }
-    if (typeof data !== 'object' || data === null || !('value' in data)) throw new DamagedRecordError(key, 'not a keyv record');
+    if (typeof data !== 'object' || data === null || !('value' in data))
+      throw new DamagedRecordError(key, 'not a keyv record');
     return (data as { value: unknown }).value;
   };
   const encode = async (value: unknown) => String(await serialize({ value }));
@@ -91,11 +93,15 @@ export function storeOver(raw: RawBackend, deadlineMs: number): Store {
     deadlineMs,
     async read(key): Promise<Versioned> {
       const raw = await backend.get(backend.rawKey(key));
-      return raw === undefined ? { value: undefined, version: undefined } : { value: await decode(key, raw), version: raw };
+      return raw === undefined
+        ? { value: undefined, version: undefined }
+        : { value: await decode(key, raw), version: raw };
     },
     async write(key, value, version): Promise<Written> {
       const next = value === undefined ? undefined : await encode(value);
-      return (await backend.compareAndSet(backend.rawKey(key), version, next)) ? { ok: true, version: next } : { ok: false };
+      return (await backend.compareAndSet(backend.rawKey(key), version, next))
+        ? { ok: true, version: next }
+        : { ok: false };
     },
     async *scan(prefix): AsyncIterable<Scanned> {
       for await (const [rawKey, raw] of backend.scan(backend.rawKey(prefix))) {

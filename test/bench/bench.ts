@@ -13,7 +13,15 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
-import { type DiscordStandIn, type GuildSpec, type InteractionHandle, type RecordedRequest, type VisibleReply, startDiscordStandIn, stringOption } from '../support/discord-standin.js';
+import {
+  type DiscordStandIn,
+  type GuildSpec,
+  type InteractionHandle,
+  type RecordedRequest,
+  type VisibleReply,
+  startDiscordStandIn,
+  stringOption,
+} from '../support/discord-standin.js';
 import { TOKEN } from '../support/rig.js';
 import { type SdApiStandIn, startSdApiStandIn } from '../support/sdapi-standin.js';
 import { tempDir } from '../support/temp.js';
@@ -26,7 +34,8 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUR_ENTRY = join(ROOT, 'dist/src/bin/start.js');
 /** Our bot runs as `npm start` runs it: the node flags of package.json's start script. */
 export const OUR_NODE_FLAGS: string[] = (() => {
-  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts
+    .start;
   return start.split(/\s+/).filter((word) => word.startsWith('--'));
 })();
 export const REFERENCE_ENTRY = join(ROOT, 'test/bench/reference-bot.mjs');
@@ -64,7 +73,11 @@ export interface Scenario {
 
 export const SCENARIOS: readonly Scenario[] = [
   { name: 'api100', apiLatencyMs: 100, title: `${KEYED} /clearcache at once, API at 100 ms` },
-  { name: 'api2500', apiLatencyMs: 2_500, title: `${KEYED} /clearcache at once, API at 2.5 s (a reply must be deferred to meet the 3 s deadline)` },
+  {
+    name: 'api2500',
+    apiLatencyMs: 2_500,
+    title: `${KEYED} /clearcache at once, API at 2.5 s (a reply must be deferred to meet the 3 s deadline)`,
+  },
 ];
 
 // ------------------------------------------------------------------ deterministic workload
@@ -146,7 +159,12 @@ export interface World {
 
 /** Fresh stand-ins for one run (and their fronts on the TLS rig), every server's state built up front (so that work is charged to no bot). */
 export async function startWorld(workload: Workload, rig: Rig = PLAIN): Promise<World> {
-  const discord = await startDiscordStandIn({ token: TOKEN, guilds: workload.guilds, callbackDeadlineMs: CALLBACK_DEADLINE_MS, guildCreate: guildCreatePayload });
+  const discord = await startDiscordStandIn({
+    token: TOKEN,
+    guilds: workload.guilds,
+    callbackDeadlineMs: CALLBACK_DEADLINE_MS,
+    guildCreate: guildCreatePayload,
+  });
   const sd = await startSdApiStandIn({ latencyMs: SETUP_API_LATENCY_MS });
   // The stand-in builds each server's ids and roles on first use; build all 2,000 now.
   for (const { id } of workload.guilds) discord.guild(id);
@@ -166,7 +184,10 @@ export async function startWorld(workload: Workload, rig: Rig = PLAIN): Promise<
       const gateway = await startWssFront({ ...options, target: discord.gatewayUrl });
       fronts.push(gateway);
       // The gateway URL the stand-in hands out (GET /gateway/bot, /gateway) becomes the WSS front's.
-      const rewrite = (path: string, body: unknown) => (/\/gateway(\/bot)?$/.test(path.split('?')[0] ?? '') && body && typeof body === 'object' ? { ...body, url: gateway.origin } : body);
+      const rewrite = (path: string, body: unknown) =>
+        /\/gateway(\/bot)?$/.test(path.split('?')[0] ?? '') && body && typeof body === 'object'
+          ? { ...body, url: gateway.origin }
+          : body;
       const rest = await startTlsFront({ ...options, h2: rig.h2, target: discord.apiUrl, rewrite });
       fronts.push(rest);
       const api = await startTlsFront({ ...options, h2: rig.h2, target: sd.baseUrl });
@@ -195,7 +216,11 @@ export async function startWorld(workload: Workload, rig: Rig = PLAIN): Promise<
 
 export function netDelta(after: NetFigures | undefined, before: NetFigures | undefined): NetFigures | undefined {
   if (!after || !before) return undefined;
-  return { discord: minus(after.discord, before.discord), gateway: minus(after.gateway, before.gateway), api: minus(after.api, before.api) };
+  return {
+    discord: minus(after.discord, before.discord),
+    gateway: minus(after.gateway, before.gateway),
+    api: minus(after.api, before.api),
+  };
 }
 
 // ------------------------------------------------------------------ one bot, one fresh world
@@ -283,7 +308,10 @@ export function describeError(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'error';
 }
 
-export async function setKeysThroughApikeySet(discord: DiscordStandIn, workload: Workload): Promise<{ ms: number; failures: string[] }> {
+export async function setKeysThroughApikeySet(
+  discord: DiscordStandIn,
+  workload: Workload,
+): Promise<{ ms: number; failures: string[] }> {
   const failures: string[] = [];
   const started = performance.now();
   for (const { guildId, adminId, key } of workload.keyed) {
@@ -300,7 +328,8 @@ export async function setKeysThroughApikeySet(discord: DiscordStandIn, workload:
         })
         .reply();
       const title = reply.message.embeds[0]?.title;
-      if (title !== 'API key checked and saved' && title !== 'API key saved, not checked') failures.push(`${guildId}: /apikey set answered "${title ?? reply.message.content}"`);
+      if (title !== 'API key checked and saved' && title !== 'API key saved, not checked')
+        failures.push(`${guildId}: /apikey set answered "${title ?? reply.message.content}"`);
     } catch (error) {
       failures.push(`${guildId}: ${describeError(error)}`);
     }
@@ -328,7 +357,13 @@ export interface Send {
  * catching up, so the offered rate holds whatever the timer's jitter). The CPU figures add up
  * every process in `bots` (several workers of one bot); any of them exiting stops the wait.
  */
-export async function driveInteractions(discord: DiscordStandIn, sd: SdApiStandIn, bots: BotProcess[], sends: readonly Send[], ratePerS?: number): Promise<BurstResult> {
+export async function driveInteractions(
+  discord: DiscordStandIn,
+  sd: SdApiStandIn,
+  bots: BotProcess[],
+  sends: readonly Send[],
+  ratePerS?: number,
+): Promise<BurstResult> {
   const apiBefore = sd.requests.length;
   // If a bot dies mid-run, what it has not answered never will be: stop waiting shortly after.
   const gone = Promise.race(bots.map((bot) => bot.exited)).then(async (code) => {
@@ -390,7 +425,9 @@ export async function driveInteractions(discord: DiscordStandIn, sd: SdApiStandI
     void gone.catch(() => (stop = true));
     await new Promise<void>((resolve) => {
       const tick = () => {
-        const due = stop ? sends.length : Math.min(sends.length, Math.floor(((performance.now() - startedAt) * ratePerS) / 1000) + 1);
+        const due = stop
+          ? sends.length
+          : Math.min(sends.length, Math.floor(((performance.now() - startedAt) * ratePerS) / 1000) + 1);
         // A bot that has gone is sent nothing more; what was planned counts as never answered.
         while (next < due) {
           if (stop) outcomes.push(Promise.resolve({ error: 'not sent: the bot had exited' }));
@@ -429,7 +466,11 @@ export async function driveInteractions(discord: DiscordStandIn, sd: SdApiStandI
     }
   }
   const samples: Sample[] = sent.map(({ guildId, key, handle }, index) => {
-    const { callback, reply, error } = settled[index] as { callback?: RecordedRequest; reply?: VisibleReply; error?: string };
+    const { callback, reply, error } = settled[index] as {
+      callback?: RecordedRequest;
+      reply?: VisibleReply;
+      error?: string;
+    };
     const apiTime = apiAt.get(key)?.shift();
     const sample: Sample = {
       guildId,
@@ -440,7 +481,8 @@ export async function driveInteractions(discord: DiscordStandIn, sd: SdApiStandI
       api: (apiTime ?? Number.NaN) - firstSentAt,
       reply: Number.NaN,
     };
-    const accepted = callback !== undefined && callback.status < 300 && callback.at - handle.sentAt <= CALLBACK_DEADLINE_MS;
+    const accepted =
+      callback !== undefined && callback.status < 300 && callback.at - handle.sentAt <= CALLBACK_DEADLINE_MS;
     ackMs.push(accepted ? callback.at - handle.sentAt : Number.POSITIVE_INFINITY);
     if (accepted && sample.callbackType === 4) answeredInOne += 1;
     if (accepted && sample.callbackType === 5) deferred += 1;
@@ -453,12 +495,14 @@ export async function driveInteractions(discord: DiscordStandIn, sd: SdApiStandI
     }
     let problem: string | undefined;
     if (!callback) problem = error ?? 'no acknowledgement';
-    else if (callback.status >= 300) problem = `acknowledgement refused (${callback.status}, after ${(callback.at - handle.sentAt).toFixed(0)} ms)`;
+    else if (callback.status >= 300)
+      problem = `acknowledgement refused (${callback.status}, after ${(callback.at - handle.sentAt).toFixed(0)} ms)`;
     else if (!reply) problem = error ?? 'no visible answer';
     else {
       const embed = reply.message.embeds[0];
       const ephemeral = ((reply.message.flags ?? 0) & (1 << 6)) !== 0;
-      if (embed?.title !== 'Cache cleared' || ephemeral) problem = `answered ${ephemeral ? 'privately ' : ''}"${embed?.title ?? reply.message.content}" ${embed?.description ?? ''}`;
+      if (embed?.title !== 'Cache cleared' || ephemeral)
+        problem = `answered ${ephemeral ? 'privately ' : ''}"${embed?.title ?? reply.message.content}" ${embed?.description ?? ''}`;
       else if (apiTime === undefined) problem = "answered, but the API never saw this server's key";
     }
     if (problem) {
@@ -535,7 +579,12 @@ export interface MeasureOptions {
   rig?: Rig;
 }
 
-export async function measureBot(kind: BotKind, scenario: Scenario, workload: Workload, { logLevel, nodeArgs = [], ourEntry = OUR_ENTRY, rig = PLAIN }: MeasureOptions): Promise<BotFigures> {
+export async function measureBot(
+  kind: BotKind,
+  scenario: Scenario,
+  workload: Workload,
+  { logLevel, nodeArgs = [], ourEntry = OUR_ENTRY, rig = PLAIN }: MeasureOptions,
+): Promise<BotFigures> {
   const world = await startWorld(workload, rig);
   const { discord, sd } = world;
   const dir = tempDir(`sdbot-bench-${kind}-`);
@@ -564,13 +613,25 @@ export async function measureBot(kind: BotKind, scenario: Scenario, workload: Wo
     } else {
       const file = join(dataDir, 'keys.sqlite');
       await prefillReferenceStore(file, workload);
-      const env = { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: world.discordApiUrl, SD_API_BASE_URL: world.sdBaseUrl, REFERENCE_DB: file, REFERENCE_MODE: kind, ...world.env };
+      const env = {
+        DISCORD_TOKEN: TOKEN,
+        DISCORD_API_URL: world.discordApiUrl,
+        SD_API_BASE_URL: world.sdBaseUrl,
+        REFERENCE_DB: file,
+        REFERENCE_MODE: kind,
+        ...world.env,
+      };
       bot = startBotProcess(env, dir.path, REFERENCE_ENTRY, [], nodeArgs);
       readyMatch = (text) => text.startsWith('Ready!');
     }
     const exited = watchExit(bot);
     const ready = await bot.waitForLine(readyMatch, READY_TIMEOUT_MS, `${kind} bot's ready line`);
-    const { readyCpuMs, rssReadyKiB, setupMs, setupFailures } = await settleAfterReady(bot, discord, workload, kind === 'ours');
+    const { readyCpuMs, rssReadyKiB, setupMs, setupFailures } = await settleAfterReady(
+      bot,
+      discord,
+      workload,
+      kind === 'ours',
+    );
 
     sd.setLatency(scenario.apiLatencyMs);
     const netBefore = world.counts();
@@ -594,7 +655,9 @@ export async function measureBot(kind: BotKind, scenario: Scenario, workload: Wo
       burst,
       rssAfterKiB: after?.rssKiB ?? Number.NaN,
       hwmKiB: after?.hwmKiB ?? Number.NaN,
-      ...(exited.code !== undefined && exited.at !== undefined ? { exit: { code: exited.code, atMs: exited.at - burstStartedAt } } : {}),
+      ...(exited.code !== undefined && exited.at !== undefined
+        ? { exit: { code: exited.code, atMs: exited.at - burstStartedAt } }
+        : {}),
       complaints,
       ...(netBefore && netBurst ? { net: { ready: netBefore, burst: netBurst } } : {}),
     };
@@ -620,7 +683,12 @@ export function watchExit(bot: BotProcess): { code?: number | string; at?: numbe
  * From a bot's ready line to its burst: the CPU it took to get ready, its RSS once settled, and,
  * for our bot, the keys set through real /apikey set interactions (the guide bots' store is filled before they start).
  */
-export async function settleAfterReady(bot: BotProcess, discord: DiscordStandIn, workload: Workload, setKeys: boolean): Promise<{ readyCpuMs: number; rssReadyKiB: number; setupMs: number | undefined; setupFailures: string[] }> {
+export async function settleAfterReady(
+  bot: BotProcess,
+  discord: DiscordStandIn,
+  workload: Workload,
+  setKeys: boolean,
+): Promise<{ readyCpuMs: number; rssReadyKiB: number; setupMs: number | undefined; setupFailures: string[] }> {
   const readyCpuMs = procStats(bot.pid).cpuMs;
   await sleep(SETTLE_MS);
   const rssReadyKiB = procStats(bot.pid).rssKiB;

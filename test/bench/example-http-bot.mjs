@@ -16,11 +16,22 @@
  * defaults to 127.0.0.1 (the example listens on every interface; the benchmark stays on loopback).
  */
 import KeyvSqlite from '@keyv/sqlite';
-import { InteractionResponseFlags, InteractionResponseType, InteractionType, verifyKeyMiddleware } from 'discord-interactions';
+import {
+  InteractionResponseFlags,
+  InteractionResponseType,
+  InteractionType,
+  verifyKeyMiddleware,
+} from 'discord-interactions';
 import express from 'express';
 import Keyv from 'keyv';
 
-const { PUBLIC_KEY, PORT = '3000', HOST = '127.0.0.1', SD_API_BASE_URL = 'https://modelslab.com/api', REFERENCE_DB = 'keys.sqlite' } = process.env;
+const {
+  PUBLIC_KEY,
+  PORT = '3000',
+  HOST = '127.0.0.1',
+  SD_API_BASE_URL = 'https://modelslab.com/api',
+  REFERENCE_DB = 'keys.sqlite',
+} = process.env;
 
 const keyv = new Keyv(new KeyvSqlite(`sqlite://${REFERENCE_DB}`));
 keyv.on('error', (err) => console.error('Keyv connection error:', err));
@@ -55,12 +66,18 @@ app.post('/interactions', verifyKeyMiddleware(PUBLIC_KEY), async (req, res) => {
 
     if (name === 'clearcache') {
       try {
-        return res.send({ type: InteractionResponseType.CHANNEL_MESSAGE_WITH_SOURCE, data: await clearcache(guild_id) });
+        return res.send({
+          type: InteractionResponseType.CHANNEL_MESSAGE_WITH_SOURCE,
+          data: await clearcache(guild_id),
+        });
       } catch (error) {
         console.error(error);
         return res.send({
           type: InteractionResponseType.CHANNEL_MESSAGE_WITH_SOURCE,
-          data: { content: 'There was an error while executing this command!', flags: InteractionResponseFlags.EPHEMERAL },
+          data: {
+            content: 'There was an error while executing this command!',
+            flags: InteractionResponseFlags.EPHEMERAL,
+          },
         });
       }
     }

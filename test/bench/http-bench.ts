@@ -79,8 +79,19 @@ export interface HttpFigures {
 export { startWorld };
 
 /** Our bot in http mode: its ready line, and the endpoint it listens on (HTTP_PORT=0). */
-export async function startOurHttpBot(env: Record<string, string>, cwd: string, entry: string, nodeArgs: string[]): Promise<{ bot: BotProcess; endpoint: string; readyLine: string; readyAt: number }> {
-  const bot = startBotProcess({ ...env, INTERACTIONS_MODE: 'http', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0' }, cwd, entry, [], [...OUR_NODE_FLAGS, ...nodeArgs]);
+export async function startOurHttpBot(
+  env: Record<string, string>,
+  cwd: string,
+  entry: string,
+  nodeArgs: string[],
+): Promise<{ bot: BotProcess; endpoint: string; readyLine: string; readyAt: number }> {
+  const bot = startBotProcess(
+    { ...env, INTERACTIONS_MODE: 'http', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0' },
+    cwd,
+    entry,
+    [],
+    [...OUR_NODE_FLAGS, ...nodeArgs],
+  );
   try {
     const ready = await bot.waitForLine(isOurReadyLine, READY_TIMEOUT_MS, "our http bot's ready line");
     const http = (JSON.parse(ready.text) as { http?: unknown }).http;
@@ -112,7 +123,12 @@ export function ourEnv(world: World, databaseUrl: string, logLevel: string): Rec
   };
 }
 
-export async function measureHttpBot(kind: HttpBotKind, workload: Workload, pace: Pace, options: MeasureOptions): Promise<HttpFigures> {
+export async function measureHttpBot(
+  kind: HttpBotKind,
+  workload: Workload,
+  pace: Pace,
+  options: MeasureOptions,
+): Promise<HttpFigures> {
   if (kind === 'ours-gateway') {
     const f = await measureBot('ours', BURST, workload, options);
     return {
@@ -148,14 +164,30 @@ export async function measureHttpBot(kind: HttpBotKind, workload: Workload, pace
     let readyLine: string;
     let readyAt: number;
     if (kind === 'ours-http') {
-      const started = await startOurHttpBot(ourEnv(world, `sqlite://${join(dataDir, 'bot.sqlite')}`, logLevel), dir.path, ourEntry, nodeArgs);
+      const started = await startOurHttpBot(
+        ourEnv(world, `sqlite://${join(dataDir, 'bot.sqlite')}`, logLevel),
+        dir.path,
+        ourEntry,
+        nodeArgs,
+      );
       ({ bot, endpoint, readyLine, readyAt } = started);
     } else {
       const file = join(dataDir, 'keys.sqlite');
       await prefillReferenceStore(file, workload);
-      const env = { PUBLIC_KEY: discord.publicKey, PORT: '0', HOST: '127.0.0.1', SD_API_BASE_URL: world.sdBaseUrl, REFERENCE_DB: file, ...world.env };
+      const env = {
+        PUBLIC_KEY: discord.publicKey,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SD_API_BASE_URL: world.sdBaseUrl,
+        REFERENCE_DB: file,
+        ...world.env,
+      };
       bot = startBotProcess(env, dir.path, EXAMPLE_ENTRY, [], nodeArgs);
-      const ready = await bot.waitForLine((text) => text.startsWith('Listening on port'), READY_TIMEOUT_MS, "the example bot's listening line");
+      const ready = await bot.waitForLine(
+        (text) => text.startsWith('Listening on port'),
+        READY_TIMEOUT_MS,
+        "the example bot's listening line",
+      );
       endpoint = `http://127.0.0.1:${ready.text.split(' ').pop() ?? ''}/interactions`;
       readyLine = ready.text;
       readyAt = ready.at;
@@ -163,7 +195,12 @@ export async function measureHttpBot(kind: HttpBotKind, workload: Workload, pace
     const running = bot;
     discord.setInteractionsEndpoint(endpoint);
     const exited = watchExit(running);
-    const { readyCpuMs, rssReadyKiB, setupMs, setupFailures } = await settleAfterReady(running, discord, workload, kind === 'ours-http');
+    const { readyCpuMs, rssReadyKiB, setupMs, setupFailures } = await settleAfterReady(
+      running,
+      discord,
+      workload,
+      kind === 'ours-http',
+    );
 
     sd.setLatency(BURST.apiLatencyMs);
     const netBefore = world.counts();
@@ -176,7 +213,13 @@ export async function measureHttpBot(kind: HttpBotKind, workload: Workload, pace
     let netSustained: NetFigures | undefined;
     if (exited.code === undefined) {
       const before = world.counts();
-      sustained = await driveInteractions(discord, sd, [running], cycled(workload, Math.round(pace.ratePerS * pace.seconds)), pace.ratePerS);
+      sustained = await driveInteractions(
+        discord,
+        sd,
+        [running],
+        cycled(workload, Math.round(pace.ratePerS * pace.seconds)),
+        pace.ratePerS,
+      );
       netSustained = netDelta(world.counts(), before);
       await sleep(SETTLE_MS);
     }
@@ -195,9 +238,13 @@ export async function measureHttpBot(kind: HttpBotKind, workload: Workload, pace
       sustained,
       rssAfterSustainedKiB: after?.rssKiB ?? Number.NaN,
       hwmKiB: after?.hwmKiB ?? Number.NaN,
-      ...(exited.code !== undefined && exited.at !== undefined ? { exit: { code: exited.code, atMs: exited.at - burstStartedAt } } : {}),
+      ...(exited.code !== undefined && exited.at !== undefined
+        ? { exit: { code: exited.code, atMs: exited.at - burstStartedAt } }
+        : {}),
       complaints: complaintsOf(running, kind === 'ours-http'),
-      ...(netBefore && netBurst ? { net: { ready: netBefore, burst: netBurst, ...(netSustained ? { sustained: netSustained } : {}) } } : {}),
+      ...(netBefore && netBurst
+        ? { net: { ready: netBefore, burst: netBurst, ...(netSustained ? { sustained: netSustained } : {}) } }
+        : {}),
     };
   } finally {
     await bot?.stop('SIGTERM', 5_000).catch(() => undefined);

@@ -52,7 +52,9 @@ export function moduleOf(frame: CallFrame): string {
     const parts = url.slice('node:'.length).split('/');
     if (parts[0] !== 'internal') return `node:${parts[0] ?? ''}`;
     // node:internal/deps/undici/undici is the undici that runs fetch().
-    return parts[1] === 'deps' ? `node:internal/deps/${parts[2] ?? ''}${parts[2] === 'undici' ? ' (fetch)' : ''}` : `node:internal/${parts[1] ?? ''}`;
+    return parts[1] === 'deps'
+      ? `node:internal/deps/${parts[2] ?? ''}${parts[2] === 'undici' ? ' (fetch)' : ''}`
+      : `node:internal/${parts[1] ?? ''}`;
   }
   const path = url.startsWith('file://') ? decodeURIComponent(url.slice('file://'.length)) : url;
   const nm = path.lastIndexOf('/node_modules/');
@@ -83,7 +85,14 @@ export interface Summary {
 }
 
 export function emptySummary(): Summary {
-  return { totalUs: 0, samples: 0, bySpecial: new Map(), selfByFunction: new Map(), selfByModule: new Map(), inclusiveOurs: new Map() };
+  return {
+    totalUs: 0,
+    samples: 0,
+    bySpecial: new Map(),
+    selfByFunction: new Map(),
+    selfByModule: new Map(),
+    inclusiveOurs: new Map(),
+  };
 }
 
 /** Adds one profile's samples (those within `window`, if given) to `summary`. */
@@ -128,7 +137,8 @@ export function printSummary(summary: Summary, top: number, title: string): void
   const share = (us: number, of: number) => `${((100 * us) / (of || 1)).toFixed(1)}%`.padStart(6);
   const list = (heading: string, map: Map<string, number>, n: number) => {
     console.log(`\n${heading}`);
-    for (const [key, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`${msOf(us)} ${share(us, busyUs)}  ${key}`);
+    for (const [key, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, n))
+      console.log(`${msOf(us)} ${share(us, busyUs)}  ${key}`);
   };
   console.log(title);
   console.log(
@@ -144,7 +154,8 @@ export function printSummary(summary: Summary, top: number, title: string): void
   list('inclusive time of our own functions (what they and everything they call cost)', summary.inclusiveOurs, top);
 }
 
-const USAGE = 'usage: node --import tsx test/bench/profile-summary.ts <a.cpuprofile> [--window <fromUs>-<toUs>] [<b.cpuprofile> [--window ...]] [--top 20]';
+const USAGE =
+  'usage: node --import tsx test/bench/profile-summary.ts <a.cpuprofile> [--window <fromUs>-<toUs>] [<b.cpuprofile> [--window ...]] [--top 20]';
 
 function main(argv: string[]): void {
   const args = [...argv];
@@ -172,7 +183,11 @@ function main(argv: string[]): void {
     summarize(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, window, summary);
     spans.push(`${file}: ${window ? `window of ${((window[1] - window[0]) / 1000).toFixed(0)} ms` : 'whole profile'}`);
   }
-  printSummary(summary, top, `CPU profile${inputs.length > 1 ? `s (${inputs.length}, summed)` : ''}: ${spans.join('; ')}`);
+  printSummary(
+    summary,
+    top,
+    `CPU profile${inputs.length > 1 ? `s (${inputs.length}, summed)` : ''}: ${spans.join('; ')}`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) main(process.argv.slice(2));

@@ -17,7 +17,15 @@
  * the key store before start (Keyv's default namespace, key = guild id, value = API key).
  */
 import KeyvSqlite from '@keyv/sqlite';
-import { Client, Collection, EmbedBuilder, Events, GatewayIntentBits, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import {
+  Client,
+  Collection,
+  EmbedBuilder,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  SlashCommandBuilder,
+} from 'discord.js';
 import Keyv from 'keyv';
 
 const {
@@ -27,7 +35,8 @@ const {
   REFERENCE_DB = 'keys.sqlite',
   REFERENCE_MODE = 'direct',
 } = process.env;
-if (REFERENCE_MODE !== 'direct' && REFERENCE_MODE !== 'defer') throw new Error('REFERENCE_MODE must be direct or defer');
+if (REFERENCE_MODE !== 'direct' && REFERENCE_MODE !== 'defer')
+  throw new Error('REFERENCE_MODE must be direct or defer');
 const defer = REFERENCE_MODE === 'defer';
 
 const keyv = new Keyv(new KeyvSqlite(`sqlite://${REFERENCE_DB}`));
@@ -51,10 +60,16 @@ const clearcache = {
     });
     const data = await res.json();
     if (data.status === 'success') {
-      const embed = new EmbedBuilder().setColor(0x2ecc71).setTitle('Cache cleared').setDescription(data.message ?? 'Done');
+      const embed = new EmbedBuilder()
+        .setColor(0x2ecc71)
+        .setTitle('Cache cleared')
+        .setDescription(data.message ?? 'Done');
       await answer({ embeds: [embed] });
     } else {
-      const embed = new EmbedBuilder().setColor(0xe74c3c).setTitle('Error').setDescription(String(data.message ?? 'Something went wrong'));
+      const embed = new EmbedBuilder()
+        .setColor(0xe74c3c)
+        .setTitle('Error')
+        .setDescription(String(data.message ?? 'Something went wrong'));
       await answer({ embeds: [embed] });
     }
   },
@@ -80,9 +95,15 @@ client.on(Events.InteractionCreate, async (interaction) => {
   } catch (error) {
     console.error(error);
     if (interaction.replied || interaction.deferred) {
-      await interaction.followUp({ content: 'There was an error while executing this command!', flags: MessageFlags.Ephemeral });
+      await interaction.followUp({
+        content: 'There was an error while executing this command!',
+        flags: MessageFlags.Ephemeral,
+      });
     } else {
-      await interaction.reply({ content: 'There was an error while executing this command!', flags: MessageFlags.Ephemeral });
+      await interaction.reply({
+        content: 'There was an error while executing this command!',
+        flags: MessageFlags.Ephemeral,
+      });
     }
   }
 });

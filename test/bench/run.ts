@@ -109,7 +109,19 @@
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { BOT_KINDS, type BotKind, PLAIN, RIG_KINDS, type Rig, type RigKind, RTT_MS, SCENARIOS, type Scenario, makeWorkload, measureBot } from './bench.js';
+import {
+  BOT_KINDS,
+  type BotKind,
+  PLAIN,
+  RIG_KINDS,
+  type Rig,
+  type RigKind,
+  RTT_MS,
+  SCENARIOS,
+  type Scenario,
+  makeWorkload,
+  measureBot,
+} from './bench.js';
 import { HTTP_BOT_KINDS, type HttpBotKind, type Pace, measureHttpBot } from './http-bench.js';
 import { STORE_KINDS, type StoreKind, WORKER_COUNTS, measureScale } from './scale-bench.js';
 import { scrubMain } from './scrub-bench.js';
@@ -126,9 +138,13 @@ const FIXED_BUDGET_MS = 60_000;
 function subset<T extends string>(variable: string, all: readonly T[]): T[] {
   const raw = process.env[variable];
   if (!raw) return [...all];
-  const chosen = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const chosen = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = chosen.filter((c) => !all.includes(c as T));
-  if (unknown.length > 0 || chosen.length === 0) throw new Error(`${variable} must be a comma-separated subset of ${all.join(',')}`);
+  if (unknown.length > 0 || chosen.length === 0)
+    throw new Error(`${variable} must be a comma-separated subset of ${all.join(',')}`);
   return all.filter((a) => chosen.includes(a));
 }
 
@@ -144,7 +160,8 @@ async function main(rounds: number, bots: BotKind[], scenarios: Scenario[], rig:
   console.log(`==== ${rigTitle(rig)}`);
   const logLevel = process.env.BENCH_LOG_LEVEL ?? 'info';
   // The ready line is an info line: above info the benchmark could not see our bot become ready.
-  if (!['info', 'debug', 'trace'].includes(logLevel)) throw new Error('BENCH_LOG_LEVEL must be info, debug or trace (the ready line is logged at info)');
+  if (!['info', 'debug', 'trace'].includes(logLevel))
+    throw new Error('BENCH_LOG_LEVEL must be info, debug or trace (the ready line is logged at info)');
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const ourEntry = process.env.BENCH_OUR_ENTRY;
   printHeader(rounds, bots, scenarios);
@@ -159,11 +176,22 @@ async function main(rounds: number, bots: BotKind[], scenarios: Scenario[], rig:
       for (const kind of [...bots.slice(shift), ...bots.slice(0, shift)]) {
         process.stdout.write(`round ${round + 1}/${rounds} ${scenario.name}: ${kind}... `);
         const t = performance.now();
-        const figures = await measureBot(kind, scenario, workload, { logLevel, nodeArgs, rig, ...(ourEntry ? { ourEntry } : {}) });
+        const figures = await measureBot(kind, scenario, workload, {
+          logLevel,
+          nodeArgs,
+          rig,
+          ...(ourEntry ? { ourEntry } : {}),
+        });
         results[scenario.name][kind] = [...(results[scenario.name][kind] ?? []), figures];
         const { late, failures } = figures.burst;
-        const trouble = [late.length ? `${late.length} late` : '', failures.length ? `${failures.length} failed` : '', figures.exit ? `exited ${figures.exit.code}` : ''].filter(Boolean);
-        console.log(`${((performance.now() - t) / 1000).toFixed(1)} s${trouble.length ? ` (${trouble.join(', ')})` : ''}`);
+        const trouble = [
+          late.length ? `${late.length} late` : '',
+          failures.length ? `${failures.length} failed` : '',
+          figures.exit ? `exited ${figures.exit.code}` : '',
+        ].filter(Boolean);
+        console.log(
+          `${((performance.now() - t) / 1000).toFixed(1)} s${trouble.length ? ` (${trouble.join(', ')})` : ''}`,
+        );
       }
     }
   }
@@ -183,7 +211,11 @@ function measureOptions(c: Common, rig: Rig) {
 }
 
 function trouble(burst: { late: unknown[]; failures: unknown[] }, exit: unknown): string {
-  const t = [burst.late.length ? `${burst.late.length} late` : '', burst.failures.length ? `${burst.failures.length} failed` : '', exit ? 'exited' : ''].filter(Boolean);
+  const t = [
+    burst.late.length ? `${burst.late.length} late` : '',
+    burst.failures.length ? `${burst.failures.length} failed` : '',
+    exit ? 'exited' : '',
+  ].filter(Boolean);
   return t.length ? ` (${t.join(', ')})` : '';
 }
 
@@ -200,7 +232,9 @@ async function httpMain(c: Common, bots: HttpBotKind[], pace: Pace, rig: Rig): P
       const t = performance.now();
       const f = await measureHttpBot(kind, workload, pace, measureOptions(c, rig));
       results[kind] = [...(results[kind] ?? []), f];
-      console.log(`${((performance.now() - t) / 1000).toFixed(1)} s${trouble(f.burst, f.exit)}${f.sustained ? `; paced${trouble(f.sustained, undefined)}` : ''}`);
+      console.log(
+        `${((performance.now() - t) / 1000).toFixed(1)} s${trouble(f.burst, f.exit)}${f.sustained ? `; paced${trouble(f.sustained, undefined)}` : ''}`,
+      );
     }
   }
   reportHttp(results, bots, c.rounds, pace, performance.now() - started, c.nodeArgs, rig);
@@ -236,7 +270,8 @@ const MODES: readonly Mode[] = ['gateway', 'http', 'scale', 'scrub'];
 function modes(): Mode[] {
   const flags = process.argv.slice(2);
   const unknown = flags.filter((f) => f !== '--http' && f !== '--scale' && f !== '--scrub');
-  if (unknown.length > 0) throw new Error(`unknown argument(s) ${unknown.join(' ')}: npm run bench [-- --http] [-- --scale] [-- --scrub]`);
+  if (unknown.length > 0)
+    throw new Error(`unknown argument(s) ${unknown.join(' ')}: npm run bench [-- --http] [-- --scale] [-- --scrub]`);
   const chosen: Mode[] = [];
   if (flags.includes('--http')) chosen.push('http');
   if (flags.includes('--scale')) chosen.push('scale');
@@ -244,13 +279,15 @@ function modes(): Mode[] {
   if (chosen.length > 0) return chosen;
   const env = process.env.BENCH_MODE ?? 'gateway';
   const fromEnv = env.split(',').map((m) => m.trim());
-  if (fromEnv.some((m) => !MODES.includes(m as Mode))) throw new Error('BENCH_MODE must be gateway, http, scale or scrub (or several, e.g. http,scale)');
+  if (fromEnv.some((m) => !MODES.includes(m as Mode)))
+    throw new Error('BENCH_MODE must be gateway, http, scale or scrub (or several, e.g. http,scale)');
   return fromEnv as Mode[];
 }
 
 function positive(variable: string, fallback: number, max: number): number {
   const value = Number(process.env[variable] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0 || value > max) throw new Error(`${variable} must be a number above 0, at most ${max}`);
+  if (!Number.isFinite(value) || value <= 0 || value > max)
+    throw new Error(`${variable} must be a number above 0, at most ${max}`);
   return value;
 }
 
@@ -258,16 +295,24 @@ let limitMs = FIXED_BUDGET_MS;
 let ca: RunCa | undefined;
 try {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new Error('BENCH_ROUNDS must be a whole number from 1 to 10');
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10)
+    throw new Error('BENCH_ROUNDS must be a whole number from 1 to 10');
   const chosen = modes();
   const logLevel = process.env.BENCH_LOG_LEVEL ?? 'info';
   // The ready line is an info line: above info the benchmark could not see our bot become ready.
-  if (!['info', 'debug', 'trace'].includes(logLevel)) throw new Error('BENCH_LOG_LEVEL must be info, debug or trace (the ready line is logged at info)');
-  const common: Common = { rounds, logLevel, nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ourEntry: process.env.BENCH_OUR_ENTRY };
+  if (!['info', 'debug', 'trace'].includes(logLevel))
+    throw new Error('BENCH_LOG_LEVEL must be info, debug or trace (the ready line is logged at info)');
+  const common: Common = {
+    rounds,
+    logLevel,
+    nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    ourEntry: process.env.BENCH_OUR_ENTRY,
+  };
   // The TLS rig is the headline (production is HTTPS over the internet); the plain one comes second.
   const rigKinds = subset('BENCH_RIGS', RIG_KINDS);
   const rttMs = Number(process.env.BENCH_RTT_MS ?? RTT_MS);
-  if (!Number.isFinite(rttMs) || rttMs < 0 || rttMs > 500) throw new Error('BENCH_RTT_MS must be a number from 0 to 500');
+  if (!Number.isFinite(rttMs) || rttMs < 0 || rttMs > 500)
+    throw new Error('BENCH_RTT_MS must be a number from 0 to 500');
   const h2 = (process.env.BENCH_TLS_H2 ?? '1') !== '0';
   const jobs: Array<{ name: string; run: () => Promise<unknown> }> = [];
   let perRigMs = 0;
@@ -279,7 +324,10 @@ try {
   for (const rigKind of rigKinds) {
     if (chosen.includes('gateway')) {
       const bots = subset('BENCH_BOTS', BOT_KINDS);
-      const scenarios = subset('BENCH_SCENARIOS', SCENARIOS.map((s) => s.name)).map((name) => SCENARIOS.find((s) => s.name === name) as Scenario);
+      const scenarios = subset(
+        'BENCH_SCENARIOS',
+        SCENARIOS.map((s) => s.name),
+      ).map((name) => SCENARIOS.find((s) => s.name === name) as Scenario);
       perRigMs += rounds * bots.length * scenarios.length * RUN_BUDGET_MS;
       jobs.push({ name: `${rigKind}:gateway`, run: () => main(rounds, bots, scenarios, rigOf(rigKind)) });
     }
@@ -302,7 +350,9 @@ try {
     void abandonRun().finally(() => process.exit(1));
   }, limitMs);
   deadline.unref();
-  console.log(`rigs: ${rigKinds.join(', ')}; parts: ${chosen.join(', ')}; bounded: the whole run gives up after ${(limitMs / 60_000).toFixed(0)} min`);
+  console.log(
+    `rigs: ${rigKinds.join(', ')}; parts: ${chosen.join(', ')}; bounded: the whole run gives up after ${(limitMs / 60_000).toFixed(0)} min`,
+  );
   (async () => {
     const raw: Record<string, unknown> = {};
     for (const [i, job] of jobs.entries()) {

@@ -8,7 +8,16 @@ import { randomBytes } from 'node:crypto';
 import type { BotProcess } from '../support/bot-process.js';
 import { type TestDatabase, postgresDatabase, redisDatabase } from '../support/servers.js';
 import { tempDir } from '../support/temp.js';
-import { type BurstResult, type MeasureOptions, type Workload, SETTLE_MS, complaintsOf, driveInteractions, setKeysThroughApikeySet, sleep } from './bench.js';
+import {
+  type BurstResult,
+  type MeasureOptions,
+  type Workload,
+  SETTLE_MS,
+  complaintsOf,
+  driveInteractions,
+  setKeysThroughApikeySet,
+  sleep,
+} from './bench.js';
 import { BURST, OUR_ENTRY, ourEnv, startOurHttpBot, startWorld } from './http-bench.js';
 import { onInterrupt, procStats, procStatsIfAlive } from './proc.js';
 
@@ -42,7 +51,12 @@ onInterrupt(async () => {
  * shared): keys set through worker 1's /apikey set, then the burst sent round-robin to the workers'
  * endpoints (as a load balancer would). Undefined when that server cannot be reached (a line says so).
  */
-export async function measureScale(store: StoreKind, workers: number, workload: Workload, options: MeasureOptions): Promise<ScaleFigures | undefined> {
+export async function measureScale(
+  store: StoreKind,
+  workers: number,
+  workload: Workload,
+  options: MeasureOptions,
+): Promise<ScaleFigures | undefined> {
   const { logLevel, nodeArgs = [], ourEntry = OUR_ENTRY, rig } = options;
   const db = store === 'postgres' ? await postgresDatabase() : await redisDatabase();
   if (!db) return undefined;
@@ -80,7 +94,13 @@ export async function measureScale(store: StoreKind, workers: number, workload: 
     const sends = workload.keyed.map((s, i) => ({ ...s, endpoint: endpoints[i % workers] as string }));
     const burst = await driveInteractions(discord, sd, bots, sends);
     await sleep(SETTLE_MS);
-    const handled = bots.map((bot, i) => bot.logs().slice(logsBefore[i]).filter((l) => l.msg === 'interaction').length);
+    const handled = bots.map(
+      (bot, i) =>
+        bot
+          .logs()
+          .slice(logsBefore[i])
+          .filter((l) => l.msg === 'interaction').length,
+    );
     const rssAfterKiB = bots.map((bot) => procStatsIfAlive(bot.pid)?.rssKiB ?? Number.NaN);
     return {
       store,
@@ -101,6 +121,10 @@ export async function measureScale(store: StoreKind, workers: number, workload: 
     dir.remove();
     process.off('exit', removeOnExit);
     liveDatabases.delete(db);
-    await db.drop().catch((error: unknown) => console.error(`could not drop the bench database ${db.url}: ${(error as Error).message}`));
+    await db
+      .drop()
+      .catch((error: unknown) =>
+        console.error(`could not drop the bench database ${db.url}: ${(error as Error).message}`),
+      );
   }
 }

@@ -43,7 +43,9 @@ function costOf(secrets: SecretSet): number {
 }
 
 export function scrubMain(rounds: number): ScrubFigure[] {
-  console.log(`log scrubber: one 200-word line, keys sharing the prefix "sk-bench", ${rounds} round(s); lower is better, flat is the goal`);
+  console.log(
+    `log scrubber: one 200-word line, keys sharing the prefix "sk-bench", ${rounds} round(s); lower is better, flat is the goal`,
+  );
   const sets = SCRUB_KEY_COUNTS.map((count) => ({ count, secrets: setOf(count) }));
   const perRound = new Map<number, number[]>(SCRUB_KEY_COUNTS.map((count) => [count, []]));
   for (let round = 0; round < rounds; round++) {
@@ -57,6 +59,9 @@ export function scrubMain(rounds: number): ScrubFigure[] {
     return { keys, usPerLine, ratio: usPerLine / base };
   });
   console.log('keys      us/line   x one key');
-  for (const f of figures) console.log(`${String(f.keys).padStart(6)}  ${f.usPerLine.toFixed(1).padStart(8)}  ${f.ratio.toFixed(2).padStart(9)}`);
+  for (const f of figures)
+    console.log(
+      `${String(f.keys).padStart(6)}  ${f.usPerLine.toFixed(1).padStart(8)}  ${f.ratio.toFixed(2).padStart(9)}`,
+    );
   return figures;
 }

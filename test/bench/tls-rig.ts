@@ -74,18 +74,62 @@ export function makeRunCa(): RunCa {
       execFileSync('openssl', args, { cwd: dir.path, stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (error) {
       const e = error as NodeJS.ErrnoException & { stderr?: Buffer };
-      if (e.code === 'ENOENT') throw new Error('the TLS rig needs `openssl` on PATH to make its certificates (or run the plain rig alone: BENCH_RIGS=plain npm run bench)');
+      if (e.code === 'ENOENT')
+        throw new Error(
+          'the TLS rig needs `openssl` on PATH to make its certificates (or run the plain rig alone: BENCH_RIGS=plain npm run bench)',
+        );
       throw new Error(`openssl ${args[0]} failed: ${e.stderr?.toString().trim() ?? e.message}`);
     }
   };
-  const ecKey = (file: string) => openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file);
+  const ecKey = (file: string) =>
+    openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file);
   ecKey(f('ca.key'));
-  openssl('req', '-x509', '-new', '-key', f('ca.key'), '-subj', '/CN=sd-cache-bot bench CA', '-days', '2', '-out', f('ca.pem'), '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl(
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    f('ca.key'),
+    '-subj',
+    '/CN=sd-cache-bot bench CA',
+    '-days',
+    '2',
+    '-out',
+    f('ca.pem'),
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
   ecKey(f('server.key'));
   openssl('req', '-new', '-key', f('server.key'), '-subj', '/CN=127.0.0.1', '-out', f('server.csr'));
-  writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
-  openssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-out', f('server.pem'), '-extfile', f('ext.cnf'));
-  return { caFile: f('ca.pem'), cert: readFileSync(f('server.pem'), 'utf8'), key: readFileSync(f('server.key'), 'utf8'), remove: () => dir.remove() };
+  writeFileSync(
+    f('ext.cnf'),
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n',
+  );
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-out',
+    f('server.pem'),
+    '-extfile',
+    f('ext.cnf'),
+  );
+  return {
+    caFile: f('ca.pem'),
+    cert: readFileSync(f('server.pem'), 'utf8'),
+    key: readFileSync(f('server.key'), 'utf8'),
+    remove: () => dir.remove(),
+  };
 }
 
 export interface NetCounts {
@@ -120,7 +164,11 @@ export interface FrontOptions {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The TCP side every front shares: counts the connection, holds it for the TCP + TLS round trips, then hands it to TLS. */
-async function listenDelayed(counts: NetCounts, rttMs: number, tlsServer: { emit(event: 'connection', socket: Socket): boolean }): Promise<{ port: number; close(): Promise<void> }> {
+async function listenDelayed(
+  counts: NetCounts,
+  rttMs: number,
+  tlsServer: { emit(event: 'connection', socket: Socket): boolean },
+): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   // pauseOnConnect: nothing is read before TLS takes the socket.
@@ -148,7 +196,10 @@ async function listenDelayed(counts: NetCounts, rttMs: number, tlsServer: { emit
   };
 }
 
-function countHandshakes(counts: NetCounts, server: { on(event: 'secureConnection', listener: (socket: TLSSocket) => void): unknown }): void {
+function countHandshakes(
+  counts: NetCounts,
+  server: { on(event: 'secureConnection', listener: (socket: TLSSocket) => void): unknown },
+): void {
   server.on('secureConnection', (socket: TLSSocket) => {
     counts.tls += 1;
     if (socket.isSessionReused()) counts.tlsResumed += 1;
@@ -164,18 +215,33 @@ function forwardable(headers: Record<string, string | string[] | undefined>): Re
   }
   return out;
 }
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'http2-settings', 'proxy-connection', 'te', 'host', 'content-length']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'http2-settings',
+  'proxy-connection',
+  'te',
+  'host',
+  'content-length',
+]);
 
 /**
  * An HTTPS front (HTTP/2 and HTTP/1.1) for a plain stand-in at `target` (http://127.0.0.1:port).
  * `rewrite` may change an answer's JSON body (the gateway URL the Discord stand-in hands out).
  */
-export async function startTlsFront(options: FrontOptions & { target: string; h2?: boolean; rewrite?: (path: string, body: unknown) => unknown }): Promise<Front> {
+export async function startTlsFront(
+  options: FrontOptions & { target: string; h2?: boolean; rewrite?: (path: string, body: unknown) => unknown },
+): Promise<Front> {
   const rttMs = options.rttMs ?? RTT_MS;
   const counts = zeroCounts();
   const upstream = new Agent({ keepAliveTimeout: 30_000 });
   const target = new URL(options.target).origin;
-  const handle = async (req: Http2ServerRequest | IncomingMessage, res: Http2ServerResponse | import('node:http').ServerResponse) => {
+  const handle = async (
+    req: Http2ServerRequest | IncomingMessage,
+    res: Http2ServerResponse | import('node:http').ServerResponse,
+  ) => {
     counts.requests += 1;
     if (req.httpVersionMajor === 2) counts.h2Requests += 1;
     const chunks: Buffer[] = [];
@@ -203,16 +269,25 @@ export async function startTlsFront(options: FrontOptions & { target: string; h2
     (res as import('node:http').ServerResponse).writeHead(answer.statusCode, headers);
     res.end(body);
   };
-  const onRequest = (req: Http2ServerRequest | IncomingMessage, res: Http2ServerResponse | import('node:http').ServerResponse) => {
+  const onRequest = (
+    req: Http2ServerRequest | IncomingMessage,
+    res: Http2ServerResponse | import('node:http').ServerResponse,
+  ) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent && !res.destroyed) (res as import('node:http').ServerResponse).writeHead(502, { 'content-type': 'text/plain' }).end(`front: ${String(error)}`);
+      if (!res.headersSent && !res.destroyed)
+        (res as import('node:http').ServerResponse)
+          .writeHead(502, { 'content-type': 'text/plain' })
+          .end(`front: ${String(error)}`);
     });
   };
   const tlsOptions = { cert: options.tls.cert, key: options.tls.key };
   const secure =
     options.h2 === false
       ? createHttpsServer({ ...tlsOptions, keepAliveTimeout: IDLE_KEEP_MS }, onRequest)
-      : createSecureServer({ ...tlsOptions, allowHTTP1: true, settings: { maxConcurrentStreams: H2_MAX_STREAMS } }, onRequest);
+      : createSecureServer(
+          { ...tlsOptions, allowHTTP1: true, settings: { maxConcurrentStreams: H2_MAX_STREAMS } },
+          onRequest,
+        );
   // HTTP/1.1 clients (the guide bots' fetch and @discordjs/rest) are served by the same server (allowHTTP1), kept alive.
   countHandshakes(counts, secure);
   const listener = await listenDelayed(counts, rttMs, secure);

@@ -15,8 +15,10 @@ const BOT_ROLE: ResolvedRole = { id: '600000000000000009', name: 'Some Bot', man
 const OTHER_ADMIN = '300000000000000002';
 const OTHER_GUILD = '100000000000000002';
 
-const grant = (role?: ResolvedRole, userId = USER_ID) => guildInput({ name: 'access', subcommand: 'grant', userId, ...(role ? { roles: { role } } : {}) });
-const revoke = (role?: ResolvedRole, userId = USER_ID) => guildInput({ name: 'access', subcommand: 'revoke', userId, ...(role ? { roles: { role } } : {}) });
+const grant = (role?: ResolvedRole, userId = USER_ID) =>
+  guildInput({ name: 'access', subcommand: 'grant', userId, ...(role ? { roles: { role } } : {}) });
+const revoke = (role?: ResolvedRole, userId = USER_ID) =>
+  guildInput({ name: 'access', subcommand: 'revoke', userId, ...(role ? { roles: { role } } : {}) });
 const list = () => guildInput({ name: 'access', subcommand: 'list' });
 
 let world: CommandWorld;
@@ -26,7 +28,12 @@ describe('/access grant', () => {
   it('grants a role and records who did; granting it again says so and changes nothing', async () => {
     const result = await world.run(command, grant(OPS));
     expect(result.outcome).toBe('ok');
-    expect(result.embeds).toEqual([expect.objectContaining({ title: 'Access granted', description: `Members of <@&${OPS.id}> can now run \`/clearcache\`.` })]);
+    expect(result.embeds).toEqual([
+      expect.objectContaining({
+        title: 'Access granted',
+        description: `Members of <@&${OPS.id}> can now run \`/clearcache\`.`,
+      }),
+    ]);
     const settings = await world.settings();
     expect(settings.roles).toEqual([OPS.id]);
     expect(settings.audit).toEqual([{ at: START, userId: USER_ID, action: 'role-grant', detail: OPS.id }]);
@@ -34,7 +41,10 @@ describe('/access grant', () => {
     world.clock.now += 1000;
     const again = await world.run(command, grant(OPS, OTHER_ADMIN));
     expect(again.outcome).toBe('ok');
-    expect(again.embeds[0]).toMatchObject({ title: 'Already granted', description: expect.stringContaining(`<@&${OPS.id}>`) });
+    expect(again.embeds[0]).toMatchObject({
+      title: 'Already granted',
+      description: expect.stringContaining(`<@&${OPS.id}>`),
+    });
     expect(await world.settings()).toEqual(settings);
   });
 
@@ -78,14 +88,20 @@ describe('/access revoke', () => {
 
     const result = await world.run(command, revoke(OPS));
     expect(result.outcome).toBe('ok');
-    expect(result.embeds[0]).toMatchObject({ title: 'Access revoked', description: expect.stringContaining(`Members of <@&${OPS.id}> can no longer run`) });
+    expect(result.embeds[0]).toMatchObject({
+      title: 'Access revoked',
+      description: expect.stringContaining(`Members of <@&${OPS.id}> can no longer run`),
+    });
     const settings = await world.settings();
     expect(settings.roles).toEqual([MODS.id]);
     expect(settings.audit.at(-1)).toEqual({ at: START + 5000, userId: USER_ID, action: 'role-revoke', detail: OPS.id });
 
     const again = await world.run(command, revoke(OPS));
     expect(again.outcome).toBe('ok');
-    expect(again.embeds[0]).toMatchObject({ title: 'Not granted', description: expect.stringContaining('nothing changed') });
+    expect(again.embeds[0]).toMatchObject({
+      title: 'Not granted',
+      description: expect.stringContaining('nothing changed'),
+    });
     expect(await world.settings()).toEqual(settings);
   });
 
@@ -154,8 +170,12 @@ describe('/access list', () => {
     const result = await world.run(command, list());
 
     expect(result.outcome).toBe('ok');
-    expect(result.embeds[0]!.description).toBe(`• <@&${MODS.id}>\n\nAdmins (Administrator or Manage Server) always can.`);
-    expect(result.embeds[0]!.fields).toEqual([{ name: 'Cleaned up', value: '2 granted role(s) no longer exist in this server and were removed from the list.' }]);
+    expect(result.embeds[0]!.description).toBe(
+      `• <@&${MODS.id}>\n\nAdmins (Administrator or Manage Server) always can.`,
+    );
+    expect(result.embeds[0]!.fields).toEqual([
+      { name: 'Cleaned up', value: '2 granted role(s) no longer exist in this server and were removed from the list.' },
+    ]);
     const settings = await world.settings();
     expect(settings.roles).toEqual([MODS.id]);
     expect(settings.audit.slice(-2)).toEqual([
@@ -174,7 +194,9 @@ describe('/access list', () => {
     world.discord.roles = new Set([GUILD_ID]);
     const result = await world.run(command, list());
     expect(result.embeds[0]!.description).toMatch(/^None\.\n\n/);
-    expect(result.embeds[0]!.fields).toEqual([expect.objectContaining({ name: 'Cleaned up', value: expect.stringMatching(/^1 granted role/) })]);
+    expect(result.embeds[0]!.fields).toEqual([
+      expect.objectContaining({ name: 'Cleaned up', value: expect.stringMatching(/^1 granted role/) }),
+    ]);
     expect((await world.settings()).roles).toEqual([]);
   });
 
@@ -191,17 +213,30 @@ describe('/access list', () => {
     const result = await world.run(command, list(), { discord: failing });
 
     expect(result.outcome).toBe('ok');
-    expect(result.embeds[0]!.description).toBe(`• <@&${OPS.id}>\n• <@&${MODS.id}>\n\nAdmins (Administrator or Manage Server) always can.`);
-    expect(result.embeds[0]!.fields).toEqual([{ name: 'Note', value: "Could not check the list against the server's current roles just now." }]);
+    expect(result.embeds[0]!.description).toBe(
+      `• <@&${OPS.id}>\n• <@&${MODS.id}>\n\nAdmins (Administrator or Manage Server) always can.`,
+    );
+    expect(result.embeds[0]!.fields).toEqual([
+      { name: 'Note', value: "Could not check the list against the server's current roles just now." },
+    ]);
     expect(await world.settings()).toEqual(before);
-    expect(world.logs).toContainEqual(expect.objectContaining({ level: 40, guildId: GUILD_ID, msg: 'could not fetch the server roles for /access list' }));
+    expect(world.logs).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        guildId: GUILD_ID,
+        msg: 'could not fetch the server roles for /access list',
+      }),
+    );
   });
 });
 
 it('answers an unknown subcommand with what exists, changing nothing', async () => {
   const result = await world.run(command, guildInput({ name: 'access', subcommand: 'clear' }));
   expect(result.outcome).toBe('invalid-input');
-  expect(result.embeds[0]).toMatchObject({ title: 'Unknown subcommand', description: expect.stringContaining('`/access list`') });
+  expect(result.embeds[0]).toMatchObject({
+    title: 'Unknown subcommand',
+    description: expect.stringContaining('`/access list`'),
+  });
   expect(await world.settings()).toEqual({ roles: [], audit: [] });
 });
 

@@ -65,7 +65,10 @@ describe('/apikey set', () => {
     expect(everything(result)).not.toContain(KEY);
     const settings = await world.settings();
     expect(world.guilds.openKey(GUILD_ID, settings)).toMatchObject({ kind: 'ok', key: KEY, setBy: USER_ID });
-    expect(settings.audit.map((e) => [e.action, e.userId])).toEqual([['key-set', OTHER_ADMIN], ['key-set', USER_ID]]);
+    expect(settings.audit.map((e) => [e.action, e.userId])).toEqual([
+      ['key-set', OTHER_ADMIN],
+      ['key-set', USER_ID],
+    ]);
   });
 
   it('accepts a key exactly at the length limit', async () => {
@@ -78,7 +81,11 @@ describe('/apikey set', () => {
   const refused: Array<[string, string | undefined, RegExp]> = [
     ['no key option at all', undefined, /empty/],
     ['an empty key', '', /empty/],
-    ['a key longer than the limit', 'k'.repeat(MAX_KEY_LENGTH + 1), new RegExp(`${MAX_KEY_LENGTH + 1} characters long`)],
+    [
+      'a key longer than the limit',
+      'k'.repeat(MAX_KEY_LENGTH + 1),
+      new RegExp(`${MAX_KEY_LENGTH + 1} characters long`),
+    ],
     ['a key with a space inside', 'sk-live 0123456789', /spaces/],
     ['a key with a trailing line break', 'sk-live-0123456789\n', /line breaks/],
     ['a key with a leading tab', '\tsk-live-0123456789', /spaces/],
@@ -132,7 +139,10 @@ describe('/apikey set', () => {
   it('changes only this server', async () => {
     await world.guilds.setKey(OTHER_GUILD, OLD_KEY, OTHER_ADMIN);
     await world.run(command, set(KEY));
-    expect(world.guilds.openKey(OTHER_GUILD, await world.settings(OTHER_GUILD))).toMatchObject({ kind: 'ok', key: OLD_KEY });
+    expect(world.guilds.openKey(OTHER_GUILD, await world.settings(OTHER_GUILD))).toMatchObject({
+      kind: 'ok',
+      key: OLD_KEY,
+    });
   });
 });
 
@@ -178,13 +188,18 @@ describe('/apikey status', () => {
     const result = await world.run(command, status());
     expect(result.embeds[0]!.fields).toEqual([
       { name: 'Balance', value: '$43.60 on the ModelsLab account' },
-      { name: 'Last clear', value: `out of credits, by <@${USER_ID}> on <t:${seconds(START + 60_000)}:f> (${lastClear!.latencyMs} ms)` },
+      {
+        name: 'Last clear',
+        value: `out of credits, by <@${USER_ID}> on <t:${seconds(START + 60_000)}:f> (${lastClear!.latencyMs} ms)`,
+      },
     ]);
 
     world.clock.now = START + 120_000;
     await world.clears.clear(GUILD_ID, OTHER_ADMIN, await world.settings());
     const after = await world.run(command, status());
-    expect(after.embeds[0]!.fields?.[1]?.value).toMatch(new RegExp(`^cleared, by <@${OTHER_ADMIN}> on <t:${seconds(START + 120_000)}:f> \\(\\d+ ms\\)$`));
+    expect(after.embeds[0]!.fields?.[1]?.value).toMatch(
+      new RegExp(`^cleared, by <@${OTHER_ADMIN}> on <t:${seconds(START + 120_000)}:f> \\(\\d+ ms\\)$`),
+    );
   });
 
   it('a key sealed under another ENCRYPTION_KEY is reported as such, never shown', async () => {
@@ -220,18 +235,24 @@ describe('/apikey remove', () => {
     expect(await world.settings()).toEqual(settings);
   });
 
-  it('removes only this server\'s key', async () => {
+  it("removes only this server's key", async () => {
     await world.guilds.setKey(GUILD_ID, KEY, OTHER_ADMIN);
     await world.guilds.setKey(OTHER_GUILD, OLD_KEY, OTHER_ADMIN);
     await world.run(command, remove());
-    expect(world.guilds.openKey(OTHER_GUILD, await world.settings(OTHER_GUILD))).toMatchObject({ kind: 'ok', key: OLD_KEY });
+    expect(world.guilds.openKey(OTHER_GUILD, await world.settings(OTHER_GUILD))).toMatchObject({
+      kind: 'ok',
+      key: OLD_KEY,
+    });
   });
 });
 
 it('answers an unknown subcommand with what exists, changing nothing', async () => {
   const result = await world.run(command, guildInput({ name: 'apikey', subcommand: 'rotate' }));
   expect(result.outcome).toBe('invalid-input');
-  expect(result.embeds[0]).toMatchObject({ title: 'Unknown subcommand', description: expect.stringContaining('`/apikey set`') });
+  expect(result.embeds[0]).toMatchObject({
+    title: 'Unknown subcommand',
+    description: expect.stringContaining('`/apikey set`'),
+  });
   expect(await world.settings()).toEqual({ roles: [], audit: [] });
 });
 
@@ -245,25 +266,28 @@ describe('/apikey set: the key checked with the API before it is kept', () => {
     ['with HTTP 200', 'invalid-key-200'],
     ['with HTTP 401', 'invalid-key-401'],
   ];
-  it.each(refusals)('a key the API refuses (%s) is not saved, the old key stays, and the reply says why', async (_what, mode) => {
-    await world.guilds.setKey(GUILD_ID, OLD_KEY, OTHER_ADMIN);
-    const before = await world.settings();
-    sd.setMode(mode, { key: KEY, times: 1 });
-    const from = sd.requests.length;
+  it.each(refusals)(
+    'a key the API refuses (%s) is not saved, the old key stays, and the reply says why',
+    async (_what, mode) => {
+      await world.guilds.setKey(GUILD_ID, OLD_KEY, OTHER_ADMIN);
+      const before = await world.settings();
+      sd.setMode(mode, { key: KEY, times: 1 });
+      const from = sd.requests.length;
 
-    const result = await world.run(command, set(KEY));
+      const result = await world.run(command, set(KEY));
 
-    expect(result.outcome).toBe('key-refused');
-    expect(result.embeds[0]).toMatchObject({ title: 'Key not saved' });
-    expect(result.embeds[0]!.description).toBe(
-      'The API says:\n> Invalid Api Key\n\nThe API refused this key: it is invalid or was revoked. Copy it again from your ModelsLab dashboard (API Keys). The key stored before is unchanged.',
-    );
-    expect(sd.requests.slice(from)).toHaveLength(1);
-    expect(await world.settings()).toEqual(before);
-    expect(world.guilds.openKey(GUILD_ID, await world.settings())).toMatchObject({ kind: 'ok', key: OLD_KEY });
-    expect(everything(result)).not.toContain(KEY);
-    expect(JSON.stringify(world.logs)).not.toContain(KEY);
-  });
+      expect(result.outcome).toBe('key-refused');
+      expect(result.embeds[0]).toMatchObject({ title: 'Key not saved' });
+      expect(result.embeds[0]!.description).toBe(
+        'The API says:\n> Invalid Api Key\n\nThe API refused this key: it is invalid or was revoked. Copy it again from your ModelsLab dashboard (API Keys). The key stored before is unchanged.',
+      );
+      expect(sd.requests.slice(from)).toHaveLength(1);
+      expect(await world.settings()).toEqual(before);
+      expect(world.guilds.openKey(GUILD_ID, await world.settings())).toMatchObject({ kind: 'ok', key: OLD_KEY });
+      expect(everything(result)).not.toContain(KEY);
+      expect(JSON.stringify(world.logs)).not.toContain(KEY);
+    },
+  );
 
   it('a refused key with none stored before stores nothing and claims nothing was kept', async () => {
     sd.setMode('invalid-key-200');
@@ -274,22 +298,40 @@ describe('/apikey set: the key checked with the API before it is kept', () => {
   });
 
   const unreachable: Array<[string, () => void, RegExp]> = [
-    ['a dropped connection', () => sd.setMode('drop'), /^The connection to the API failed \(.+\)\. `\/apikey status` asks the API again\.$/],
+    [
+      'a dropped connection',
+      () => sd.setMode('drop'),
+      /^The connection to the API failed \(.+\)\. `\/apikey status` asks the API again\.$/,
+    ],
     ['an HTML 500', () => sd.setMode('html-500'), /^The API answered HTTP 500 with an HTML page\. /],
-    ['a failure of its own', () => sd.setMode('failed'), /^The API says:\n> Failed, Try Again\n\nThe API answered without saying whether the key works\. /],
+    [
+      'a failure of its own',
+      () => sd.setMode('failed'),
+      /^The API says:\n> Failed, Try Again\n\nThe API answered without saying whether the key works\. /,
+    ],
   ];
-  it.each(unreachable)('an API that cannot judge the key (%s): saved, and the reply says it was not checked, and why', async (_what, arrange, why) => {
-    await world.guilds.setKey(GUILD_ID, OLD_KEY, OTHER_ADMIN);
-    arrange();
+  it.each(unreachable)(
+    'an API that cannot judge the key (%s): saved, and the reply says it was not checked, and why',
+    async (_what, arrange, why) => {
+      await world.guilds.setKey(GUILD_ID, OLD_KEY, OTHER_ADMIN);
+      arrange();
 
-    const result = await world.run(command, set(KEY));
+      const result = await world.run(command, set(KEY));
 
-    expect(result.outcome).toBe('key-unchecked');
-    expect(result.embeds[0]).toMatchObject({ title: 'API key saved, not checked', description: expect.stringContaining('It replaces the previous key ••••wxyz.') });
-    expect(result.embeds[0]!.fields).toEqual([{ name: 'Why it was not checked', value: expect.stringMatching(why) }]);
-    expect(world.guilds.openKey(GUILD_ID, await world.settings())).toMatchObject({ kind: 'ok', key: KEY, setBy: USER_ID });
-    expect(everything(result)).not.toContain(KEY);
-  });
+      expect(result.outcome).toBe('key-unchecked');
+      expect(result.embeds[0]).toMatchObject({
+        title: 'API key saved, not checked',
+        description: expect.stringContaining('It replaces the previous key ••••wxyz.'),
+      });
+      expect(result.embeds[0]!.fields).toEqual([{ name: 'Why it was not checked', value: expect.stringMatching(why) }]);
+      expect(world.guilds.openKey(GUILD_ID, await world.settings())).toMatchObject({
+        kind: 'ok',
+        key: KEY,
+        setBy: USER_ID,
+      });
+      expect(everything(result)).not.toContain(KEY);
+    },
+  );
 
   it('an API that does not answer in time: saved, and the reply says after how long', async () => {
     const slow = await openCommandWorld(sd, { apiTimeoutMs: 300 });
@@ -297,7 +339,9 @@ describe('/apikey set: the key checked with the API before it is kept', () => {
       sd.setMode('hang');
       const result = await slow.run(command, set(KEY));
       expect(result.outcome).toBe('key-unchecked');
-      expect(result.embeds[0]!.fields?.[0]?.value).toBe('The API did not answer within 0.3 s. `/apikey status` asks the API again.');
+      expect(result.embeds[0]!.fields?.[0]?.value).toBe(
+        'The API did not answer within 0.3 s. `/apikey status` asks the API again.',
+      );
       expect(slow.guilds.openKey(GUILD_ID, await slow.settings())).toMatchObject({ kind: 'ok', key: KEY });
     } finally {
       await slow.close();
@@ -309,7 +353,9 @@ describe('/apikey set: the key checked with the API before it is kept', () => {
     const from = sd.requests.length;
     const first = await world.run(command, set(KEY));
     expect(first.outcome).toBe('key-unchecked');
-    expect(first.embeds[0]!.fields?.[0]?.value).toMatch(/^The API says:\n> Rate limit exceeded\. Maximum 5 queued requests allowed\.\n\nThe API is rate limiting this account; it takes requests again <t:\d+:R>\./);
+    expect(first.embeds[0]!.fields?.[0]?.value).toMatch(
+      /^The API says:\n> Rate limit exceeded\. Maximum 5 queued requests allowed\.\n\nThe API is rate limiting this account; it takes requests again <t:\d+:R>\./,
+    );
     expect(world.guilds.openKey(GUILD_ID, await world.settings())).toMatchObject({ kind: 'ok', key: KEY });
 
     world.clock.now += 10_000;
@@ -341,7 +387,7 @@ describe('/apikey set: the key checked with the API before it is kept', () => {
     expect(sd.requests.slice(from)).toHaveLength(0);
   });
 
-  it('shows the balance in the member\'s language, with the currency the API gave', async () => {
+  it("shows the balance in the member's language, with the currency the API gave", async () => {
     sd.setBalance(1234.5, 'EUR');
     const de = await world.run(command, set(KEY), { t: translate('de') });
     expect(de.embeds[0]!.fields?.[0]?.value).toMatch(/^1\.234,50\s€ auf dem ModelsLab-Konto$/);
@@ -357,9 +403,15 @@ describe('/apikey status: the balance', () => {
     sd.setMode('drop');
     const result = await world.run(command, status());
     expect(result.outcome).toBe('ok');
-    expect(result.embeds[0]).toMatchObject({ title: 'API key set', description: expect.stringContaining('Key ••••cdef, set by') });
+    expect(result.embeds[0]).toMatchObject({
+      title: 'API key set',
+      description: expect.stringContaining('Key ••••cdef, set by'),
+    });
     expect(result.embeds[0]!.fields).toEqual([
-      { name: 'Balance', value: expect.stringMatching(/^Could not be checked now\. The connection to the API failed \(.+\)\.$/) },
+      {
+        name: 'Balance',
+        value: expect.stringMatching(/^Could not be checked now\. The connection to the API failed \(.+\)\.$/),
+      },
       { name: 'Last clear', value: 'none yet: run `/clearcache`' },
     ]);
   });
@@ -372,7 +424,10 @@ describe('/apikey status: the balance', () => {
       const started = performance.now();
       const result = await quick.run(command, status());
       expect(performance.now() - started).toBeLessThan(2000);
-      expect(result.embeds[0]!.fields?.[0]).toEqual({ name: 'Balance', value: 'Could not be checked now. The API did not answer within 0.2 s.' });
+      expect(result.embeds[0]!.fields?.[0]).toEqual({
+        name: 'Balance',
+        value: 'Could not be checked now. The API did not answer within 0.2 s.',
+      });
     } finally {
       await quick.close();
     }

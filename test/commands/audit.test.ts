@@ -31,7 +31,10 @@ useCommandWorld({}, (s, w) => {
 describe('/audit', () => {
   it('says there is nothing yet on a new server', async () => {
     const result = await world.run(command, audit());
-    expect(result).toEqual({ outcome: 'ok', embeds: [expect.objectContaining({ title: TITLE, description: expect.stringMatching(/^Nothing yet\./) })] });
+    expect(result).toEqual({
+      outcome: 'ok',
+      embeds: [expect.objectContaining({ title: TITLE, description: expect.stringMatching(/^Nothing yet\./) })],
+    });
   });
 
   it('shows what the other commands did, newest first, with who and which role as mentions', async () => {
@@ -99,11 +102,15 @@ describe('/audit', () => {
     expect(shown.join('\n')).not.toContain('<@&600000000000000105>');
   });
 
-  it('shows only this server\'s events', async () => {
+  it("shows only this server's events", async () => {
     await world.guilds.setKey(OTHER_GUILD, KEY, USER_ID);
     await world.guilds.grantRole(GUILD_ID, OPS.id, USER_ID);
-    expect(lines(await world.run(command, audit()))).toEqual([`${ago(START)} <@${USER_ID}> granted <@&${OPS.id}> access`]);
-    expect(lines(await world.run(command, audit(OTHER_GUILD)))).toEqual([`${ago(START)} <@${USER_ID}> set the API key`]);
+    expect(lines(await world.run(command, audit()))).toEqual([
+      `${ago(START)} <@${USER_ID}> granted <@&${OPS.id}> access`,
+    ]);
+    expect(lines(await world.run(command, audit(OTHER_GUILD)))).toEqual([
+      `${ago(START)} <@${USER_ID}> set the API key`,
+    ]);
   });
 
   it('is declared admin-only with private answers', () => {

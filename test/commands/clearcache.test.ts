@@ -14,7 +14,8 @@ const OTHER_USER = '300000000000000002';
 const OTHER_GUILD = '100000000000000002';
 const OTHER_KEY = 'other-guild-key-0000-1111';
 
-const clearcache = (userId = USER_ID, guildId = GUILD_ID) => guildInput({ name: 'clearcache', userId, guildId, admin: false, roleIds: ['600000000000000001'] });
+const clearcache = (userId = USER_ID, guildId = GUILD_ID) =>
+  guildInput({ name: 'clearcache', userId, guildId, admin: false, roleIds: ['600000000000000001'] });
 
 let sd: SdApiStandIn;
 let world: CommandWorld;
@@ -27,7 +28,11 @@ describe('/clearcache without a usable key', () => {
   it('with no key, says to set one, sends nothing, records nothing, arms no cooldown', async () => {
     const before = sd.requests.length;
     const result = await world.run(command, clearcache());
-    expect(result).toEqual({ outcome: 'no-key', embeds: [expect.objectContaining({ title: 'No API key set' })], ephemeral: false });
+    expect(result).toEqual({
+      outcome: 'no-key',
+      embeds: [expect.objectContaining({ title: 'No API key set' })],
+      ephemeral: false,
+    });
     expect(result.embeds[0]!.description).toContain('/apikey set');
     expect(sd.requests.length).toBe(before);
     expect(await world.settings()).toEqual({ roles: [], audit: [] });
@@ -68,26 +73,31 @@ describe('/clearcache maps each API answer to its outcome and embed', () => {
     ['drop', 'network', 'Could not reach the API'],
   ];
 
-  it.each(cases)('%s: outcome %s, "%s", public, sent with the server\'s key and recorded', async (mode, outcome, title) => {
-    await world.guilds.setKey(GUILD_ID, KEY, OTHER_USER);
-    sd.setMode(mode);
-    const before = sd.requests.length;
+  it.each(cases)(
+    '%s: outcome %s, "%s", public, sent with the server\'s key and recorded',
+    async (mode, outcome, title) => {
+      await world.guilds.setKey(GUILD_ID, KEY, OTHER_USER);
+      sd.setMode(mode);
+      const before = sd.requests.length;
 
-    const result = await world.run(command, clearcache());
+      const result = await world.run(command, clearcache());
 
-    expect(result.outcome).toBe(outcome);
-    expect(result.embeds).toHaveLength(1);
-    expect(result.embeds[0]!.title).toBe(title);
-    expect(result.embeds[0]!.fields).toBeUndefined();
-    expect(result.ephemeral).toBe(false);
-    const sent = sd.requests.slice(before);
-    expect(sent.length).toBeGreaterThanOrEqual(1);
-    expect(sent.every((r) => r.path === '/api/v5/clear_cache' && JSON.stringify(r.json) === JSON.stringify({ key: KEY }))).toBe(true);
-    expect(everything(result)).not.toContain(KEY);
-    const settings = await world.settings();
-    expect(settings.lastClear).toMatchObject({ at: START, by: USER_ID, outcome });
-    expect(settings.audit.at(-1)).toMatchObject({ at: START, userId: USER_ID, action: 'clear', detail: outcome });
-  });
+      expect(result.outcome).toBe(outcome);
+      expect(result.embeds).toHaveLength(1);
+      expect(result.embeds[0]!.title).toBe(title);
+      expect(result.embeds[0]!.fields).toBeUndefined();
+      expect(result.ephemeral).toBe(false);
+      const sent = sd.requests.slice(before);
+      expect(sent.length).toBeGreaterThanOrEqual(1);
+      expect(
+        sent.every((r) => r.path === '/api/v5/clear_cache' && JSON.stringify(r.json) === JSON.stringify({ key: KEY })),
+      ).toBe(true);
+      expect(everything(result)).not.toContain(KEY);
+      const settings = await world.settings();
+      expect(settings.lastClear).toMatchObject({ at: START, by: USER_ID, outcome });
+      expect(settings.audit.at(-1)).toMatchObject({ at: START, userId: USER_ID, action: 'clear', detail: outcome });
+    },
+  );
 
   it('an API that does not answer in time: a timeout, recorded', async () => {
     const quick = await openCommandWorld(sd, { apiTimeoutMs: 300 });
@@ -96,18 +106,24 @@ describe('/clearcache maps each API answer to its outcome and embed', () => {
       sd.setMode('hang');
       const result = await quick.run(command, clearcache());
       expect(result.outcome).toBe('timeout');
-      expect(result.embeds[0]).toMatchObject({ title: 'The API did not answer in time', description: expect.stringContaining('No answer within 0.3 s') });
+      expect(result.embeds[0]).toMatchObject({
+        title: 'The API did not answer in time',
+        description: expect.stringContaining('No answer within 0.3 s'),
+      });
       expect((await quick.settings()).lastClear).toMatchObject({ outcome: 'timeout', by: USER_ID });
     } finally {
       await quick.close();
     }
   });
 
-  it('shows the API\'s own words quoted, and the latency it recorded', async () => {
+  it("shows the API's own words quoted, and the latency it recorded", async () => {
     await world.guilds.setKey(GUILD_ID, KEY, OTHER_USER);
     const result = await world.run(command, clearcache());
     const { lastClear, audit } = await world.settings();
-    expect(result.embeds[0]).toMatchObject({ description: '> Cache cleared', footer: { text: `API answered in ${lastClear!.latencyMs} ms` } });
+    expect(result.embeds[0]).toMatchObject({
+      description: '> Cache cleared',
+      footer: { text: `API answered in ${lastClear!.latencyMs} ms` },
+    });
     expect(audit).toEqual([
       { at: START, userId: OTHER_USER, action: 'key-set' },
       { at: START, userId: USER_ID, action: 'clear', detail: 'ok', latencyMs: lastClear!.latencyMs },
@@ -116,14 +132,18 @@ describe('/clearcache maps each API answer to its outcome and embed', () => {
 
   it('never shows the key, even when the API echoes it back', async () => {
     await world.guilds.setKey(GUILD_ID, KEY, OTHER_USER);
-    sd.setResponder(() => ({ status: 401, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'error', message: `Invalid Api Key ${KEY}` }) }));
+    sd.setResponder(() => ({
+      status: 401,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'error', message: `Invalid Api Key ${KEY}` }),
+    }));
     const result = await world.run(command, clearcache());
     expect(result.outcome).toBe('invalid-key');
     expect(result.embeds[0]!.description).toContain('Invalid Api Key ••••cdef');
     expect(everything(result)).not.toContain(KEY);
   });
 
-  it('uses this server\'s key, never another server\'s', async () => {
+  it("uses this server's key, never another server's", async () => {
     await world.guilds.setKey(GUILD_ID, KEY, OTHER_USER);
     await world.guilds.setKey(OTHER_GUILD, OTHER_KEY, OTHER_USER);
     const before = sd.requests.length;
@@ -154,7 +174,9 @@ describe('/clearcache maps each API answer to its outcome and embed', () => {
 
     expect(result.outcome).toBe('ok');
     expect(result.embeds[0]!.title).toBe('Cache cleared');
-    expect(result.embeds[0]!.fields).toEqual([{ name: 'Note', value: 'This clear could not be written to the audit trail.' }]);
+    expect(result.embeds[0]!.fields).toEqual([
+      { name: 'Note', value: 'This clear could not be written to the audit trail.' },
+    ]);
   });
 });
 
@@ -174,7 +196,10 @@ describe('/clearcache, one clear per server at a time', () => {
     const gate = sd.hold();
     let results: Awaited<ReturnType<typeof world.run>>[];
     try {
-      const running = Promise.all([world.run(command, clearcache(USER_ID)), world.run(command, clearcache(OTHER_USER))]);
+      const running = Promise.all([
+        world.run(command, clearcache(USER_ID)),
+        world.run(command, clearcache(OTHER_USER)),
+      ]);
       await settlesWithin(both, 10_000, 'second caller asking for a clear');
       gate.release();
       results = await running;
@@ -186,7 +211,12 @@ describe('/clearcache, one clear per server at a time', () => {
     expect(sd.requests.length - before).toBe(1);
     expect(results.map((r) => r.outcome)).toEqual(['ok', 'ok']);
     expect(results.map((r) => r.ephemeral)).toEqual([false, false]);
-    const shared = results.filter((r) => r.embeds[0]!.fields?.some((f) => f.name === 'Note' && f.value === 'Another clear for this server was already running; this is its result.'));
+    const shared = results.filter((r) =>
+      r.embeds[0]!.fields?.some(
+        (f) =>
+          f.name === 'Note' && f.value === 'Another clear for this server was already running; this is its result.',
+      ),
+    );
     expect(shared).toHaveLength(1);
     expect(shared[0]!.embeds[0]!.title).toBe('Cache cleared');
     const clears = (await world.settings()).audit.filter((e) => e.action === 'clear');
@@ -208,7 +238,10 @@ describe('/clearcache, one clear per server at a time', () => {
 
     expect(result.outcome).toBe('cooldown');
     expect(result.ephemeral).toBe(true);
-    expect(result.embeds[0]).toMatchObject({ title: 'Please wait', description: expect.stringContaining(`<t:${(START + 30_000) / 1000}:R>`) });
+    expect(result.embeds[0]).toMatchObject({
+      title: 'Please wait',
+      description: expect.stringContaining(`<t:${(START + 30_000) / 1000}:R>`),
+    });
     expect(sd.requests.length).toBe(before);
     expect((await world.settings()).audit.filter((e) => e.action === 'clear')).toHaveLength(1);
 
@@ -220,12 +253,15 @@ describe('/clearcache, one clear per server at a time', () => {
 
   it('a rate limit stretches the cooldown to when the API takes the next request', async () => {
     await world.guilds.setKey(GUILD_ID, KEY, OTHER_USER);
-    sd.setResponder(() => ({ ...SD_ANSWERS['rate-limited'], body: JSON.stringify({ status: 'error', message: 'Rate limit exceeded.', retry_after: 90 }) }));
+    sd.setResponder(() => ({
+      ...SD_ANSWERS['rate-limited'],
+      body: JSON.stringify({ status: 'error', message: 'Rate limit exceeded.', retry_after: 90 }),
+    }));
     await world.run(command, clearcache());
     expect(await command.cooldownUntil!(await world.context())).toBe(START + 90_000);
   });
 
-  it('when another process\'s clear runs past the wait, answers busy, privately, and sends nothing more', async () => {
+  it("when another process's clear runs past the wait, answers busy, privately, and sends nothing more", async () => {
     await world.guilds.setKey(GUILD_ID, KEY, OTHER_USER);
     const other = await world.otherProcess({ cooldownS: 30, apiTimeoutMs: 60_000 });
     let arrived!: () => void;
@@ -276,5 +312,7 @@ it('a clear that fails for lack of credits says where to look: /apikey status an
   sd.setMode('no-credits');
   const result = await world.run(command, clearcache());
   expect(result.outcome).toBe('no-credits');
-  expect(result.embeds[0]!.description).toMatch(/ModelsLab dashboard \(modelslab\.com\).*`\/apikey status` shows the balance left\.$/);
+  expect(result.embeds[0]!.description).toMatch(
+    /ModelsLab dashboard \(modelslab\.com\).*`\/apikey status` shows the balance left\.$/,
+  );
 });

@@ -28,26 +28,36 @@ interface ComposeFile {
 }
 
 const compose = JSON.parse(
-  execFileSync('python3', ['-c', 'import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)', `${ROOT}compose.yaml`], { encoding: 'utf8' }),
+  execFileSync(
+    'python3',
+    ['-c', 'import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)', `${ROOT}compose.yaml`],
+    { encoding: 'utf8' },
+  ),
 ) as ComposeFile;
 
 /** The variables src/config.ts reads: the keys of its schema. */
 const configSource = readFileSync(`${ROOT}src/config.ts`, 'utf8');
-const schemaBody = configSource.slice(configSource.indexOf('const schema = z.object({'), configSource.indexOf('\n});', configSource.indexOf('const schema = z.object({')));
+const schemaBody = configSource.slice(
+  configSource.indexOf('const schema = z.object({'),
+  configSource.indexOf('\n});', configSource.indexOf('const schema = z.object({')),
+);
 const KNOWN = new Set([...schemaBody.matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]!));
 
 /** A value as Compose interpolates it when the variable is unset: `${NAME:-default}` gives default. */
 const interpolateUnset = (value: string) => value.replace(/\$\{[A-Z0-9_]+:?-([^}]*)\}/g, '$1');
 
 const environment = (s: Service): Record<string, string> =>
-  Array.isArray(s.environment) ? Object.fromEntries(s.environment.map((e) => e.split(/=(.*)/s).slice(0, 2) as [string, string])) : { ...s.environment };
+  Array.isArray(s.environment)
+    ? Object.fromEntries(s.environment.map((e) => e.split(/=(.*)/s).slice(0, 2) as [string, string]))
+    : { ...s.environment };
 
 describe('compose.yaml', () => {
   const bot = compose.services.bot!;
 
   it('knows the variables of src/config.ts (the schema was found)', () => {
     expect(KNOWN.size).toBeGreaterThan(10);
-    for (const name of ['DISCORD_TOKEN', 'DATABASE_URL', 'ENCRYPTION_KEY', 'HTTP_PORT', 'INTERACTIONS_MODE']) expect(KNOWN).toContain(name);
+    for (const name of ['DISCORD_TOKEN', 'DATABASE_URL', 'ENCRYPTION_KEY', 'HTTP_PORT', 'INTERACTIONS_MODE'])
+      expect(KNOWN).toContain(name);
   });
 
   it('runs the bot from this Dockerfile with .env, a named volume on /app/data, restarting unless stopped', () => {
@@ -67,10 +77,11 @@ describe('compose.yaml', () => {
   it('sets only variables src/config.ts knows, with values it accepts', () => {
     const env = environment(bot);
     expect(Object.keys(env).length).toBeGreaterThan(0);
-    for (const name of Object.keys(env)) expect(KNOWN, `compose.yaml sets ${name}, which src/config.ts does not read`).toContain(name);
+    for (const name of Object.keys(env))
+      expect(KNOWN, `compose.yaml sets ${name}, which src/config.ts does not read`).toContain(name);
     const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, interpolateUnset(String(v))]));
     const config = parseConfig({ DISCORD_TOKEN: 'token', ...resolved });
-    expect(config.httpPort).toBe(3000);   // so the image's health check finds /livez in gateway mode
+    expect(config.httpPort).toBe(3000); // so the image's health check finds /livez in gateway mode
   });
 
   it('has a postgres profile: PostgreSQL with its own volume and a health check, and the DATABASE_URL it documents is one the bot accepts (with ENCRYPTION_KEY)', () => {
@@ -84,6 +95,9 @@ describe('compose.yaml', () => {
     expect(documented).toBe(`postgres://${pgEnv.POSTGRES_USER}:<password>@postgres:5432/${pgEnv.POSTGRES_DB}`);
     const url = documented!.replace('<password>', 'pw');
     expect(() => parseConfig({ DISCORD_TOKEN: 'token', DATABASE_URL: url })).toThrow(/ENCRYPTION_KEY/);
-    expect(parseConfig({ DISCORD_TOKEN: 'token', DATABASE_URL: url, ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }).databaseUrl).toBe(url);
+    expect(
+      parseConfig({ DISCORD_TOKEN: 'token', DATABASE_URL: url, ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') })
+        .databaseUrl,
+    ).toBe(url);
   });
 });

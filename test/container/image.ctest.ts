@@ -27,15 +27,24 @@ import { tempDir } from '../support/temp.js';
 
 const exec = promisify(execFile);
 
-if (process.env.SDBOT_IMAGE_TEST !== '1') throw new Error('the image test builds and runs a container image: run it as .ci/run does, with SDBOT_IMAGE_TEST=1');
+if (process.env.SDBOT_IMAGE_TEST !== '1')
+  throw new Error('the image test builds and runs a container image: run it as .ci/run does, with SDBOT_IMAGE_TEST=1');
 
-const versions = readFileSync(`${ROOT}.ci/node-lines`, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+const versions = readFileSync(`${ROOT}.ci/node-lines`, 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l !== '' && !l.startsWith('#'));
 const NODE_VERSION = versions.at(-1)!;
 const MAJOR = NODE_VERSION.split('.')[0]!;
 const BASE = `localhost/node:${MAJOR}-bookworm-slim`;
 const IMAGE = 'localhost/sd-cache-bot:image-test';
-const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string; dependencies: Record<string, string> };
-const lock = JSON.parse(readFileSync(`${ROOT}package-lock.json`, 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {
+  version: string;
+  dependencies: Record<string, string>;
+};
+const lock = JSON.parse(readFileSync(`${ROOT}package-lock.json`, 'utf8')) as {
+  packages: Record<string, { dev?: boolean }>;
+};
 /** README, "Running it as a service": exits 0 within 10 seconds of SIGTERM. */
 const STOP_LIMIT_MS = 10_000;
 
@@ -62,7 +71,11 @@ function runShown(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code} (its output is above)`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${command} ${args.join(' ')} exited with ${code} (its output is above)`)),
+    );
   });
 }
 
@@ -123,7 +136,11 @@ async function startImage(env: Record<string, string>, dataDir: string) {
   const container = await newContainer();
   const envArgs = Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
   const command = [...(config.Entrypoint ?? []), ...config.Cmd];
-  const child = spawn('buildah', ['run', '--isolation', 'chroot', '--volume', `${dataDir}:/app/data`, ...envArgs, container, '--', ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'buildah',
+    ['run', '--isolation', 'chroot', '--volume', `${dataDir}:/app/data`, ...envArgs, container, '--', ...command],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   children.add(child);
   const logs: LogLine[] = [];
   let output = '';
@@ -162,9 +179,15 @@ async function startImage(env: Record<string, string>, dataDir: string) {
       const check = () => {
         const found = logs.find(match);
         if (found) return finish(() => resolve(found));
-        if (ended) finish(() => reject(new Error(`the container's command exited before ${what}; output:\n${output.slice(-4000)}`)));
+        if (ended)
+          finish(() =>
+            reject(new Error(`the container's command exited before ${what}; output:\n${output.slice(-4000)}`)),
+          );
       };
-      const timer = setTimeout(() => finish(() => reject(new Error(`timed out waiting for ${what}; output:\n${output.slice(-4000)}`))), timeoutMs);
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`timed out waiting for ${what}; output:\n${output.slice(-4000)}`))),
+        timeoutMs,
+      );
       const finish = (settle: () => void) => {
         clearTimeout(timer);
         watchers.delete(check);
@@ -185,7 +208,10 @@ async function startImage(env: Record<string, string>, dataDir: string) {
     });
     // buildah-chroot-exec carries the command in its arguments too: the deepest match is node.
     const pid = pids.at(-1);
-    if (pid === undefined) throw new Error(`no process runs "${command.join(' ')}" below buildah (pid ${child.pid}); output:\n${output.slice(-2000)}`);
+    if (pid === undefined)
+      throw new Error(
+        `no process runs "${command.join(' ')}" below buildah (pid ${child.pid}); output:\n${output.slice(-2000)}`,
+      );
     return pid;
   };
 
@@ -198,14 +224,20 @@ async function healthcheck(container: string, env: Record<string, string>): Prom
   expect(test[0]).toBe('CMD');
   const envArgs = Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
   try {
-    await exec('buildah', ['run', '--isolation', 'chroot', ...envArgs, container, '--', ...test.slice(1)], { timeout: 30_000 });
+    await exec('buildah', ['run', '--isolation', 'chroot', ...envArgs, container, '--', ...test.slice(1)], {
+      timeout: 30_000,
+    });
     return 0;
   } catch (error) {
     return (error as { code?: number }).code ?? -1;
   }
 }
 
-const uidOf = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8').match(/^Uid:\s+(.*)$/m)![1]!.split(/\s+/).map(Number);
+const uidOf = (pid: number) =>
+  readFileSync(`/proc/${pid}/status`, 'utf8')
+    .match(/^Uid:\s+(.*)$/m)![1]!
+    .split(/\s+/)
+    .map(Number);
 
 let discord: DiscordStandIn;
 let sd: SdApiStandIn;
@@ -220,19 +252,41 @@ beforeAll(async () => {
   console.log(`[time] stand-in base ${BASE} (node ${NODE_VERSION}): ${seconds(started)}`);
   started = performance.now();
   // --format docker: the OCI format has no HEALTHCHECK. --layers: a local rerun reuses unchanged steps.
-  await runShown('buildah', ['bud', '--isolation', 'chroot', '--format', 'docker', '--layers', '--build-arg', `NODE_IMAGE=${BASE}`, '-t', IMAGE, '-f', 'Dockerfile', '.']);
+  await runShown('buildah', [
+    'bud',
+    '--isolation',
+    'chroot',
+    '--format',
+    'docker',
+    '--layers',
+    '--build-arg',
+    `NODE_IMAGE=${BASE}`,
+    '-t',
+    IMAGE,
+    '-f',
+    'Dockerfile',
+    '.',
+  ]);
   console.log(`[time] image build: ${seconds(started)}`);
   const { stdout } = await exec('buildah', ['inspect', '--type', 'image', IMAGE], { maxBuffer: 64 << 20 });
   config = (JSON.parse(stdout) as { Docker: { config: ImageConfig } }).Docker.config;
   const [size, baseSize] = await Promise.all([imageSize(IMAGE), imageSize(BASE)]);
-  console.log(`image ${IMAGE}: ${megabytes(size)} (the stand-in base ${megabytes(baseSize)} of it; the bot's own layers ${megabytes(size - baseSize)})`);
+  console.log(
+    `image ${IMAGE}: ${megabytes(size)} (the stand-in base ${megabytes(baseSize)} of it; the bot's own layers ${megabytes(size - baseSize)})`,
+  );
 
   discord = await startDiscordStandIn({ token: TOKEN, guilds: [{ id: guildId }] });
   sd = await startSdApiStandIn();
   // The volume, as a runtime makes it from the image's /app/data: owned by the image's user.
   mkdirSync(data.path, { recursive: true });
   chownSync(data.path, 1000, 1000);
-  gatewayEnv = { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: discord.apiUrl, SD_API_BASE_URL: sd.baseUrl, CLEARCACHE_COOLDOWN_S: '0', HTTP_HOST: '127.0.0.1' };
+  gatewayEnv = {
+    DISCORD_TOKEN: TOKEN,
+    DISCORD_API_URL: discord.apiUrl,
+    SD_API_BASE_URL: sd.baseUrl,
+    CLEARCACHE_COOLDOWN_S: '0',
+    HTTP_HOST: '127.0.0.1',
+  };
 });
 
 afterEach(() => {
@@ -263,7 +317,10 @@ describe('the image as built', () => {
   it('checks its health with node itself on /livez, and carries the OCI labels', () => {
     expect(config.Healthcheck?.Test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
     expect(config.Healthcheck?.Test.join(' ')).toContain('/livez');
-    expect(config.Labels).toMatchObject({ 'org.opencontainers.image.version': pkg.version, 'org.opencontainers.image.licenses': 'MIT' });
+    expect(config.Labels).toMatchObject({
+      'org.opencontainers.image.version': pkg.version,
+      'org.opencontainers.image.licenses': 'MIT',
+    });
     expect(Object.keys(config.Labels ?? {})).toContain('org.opencontainers.image.source');
   });
 
@@ -272,20 +329,52 @@ describe('the image as built', () => {
     const { stdout } = await exec('buildah', ['mount', container]);
     const rootfs = stdout.trim();
     try {
-      expect(readdirSync(`${rootfs}/app`).sort()).toEqual(['data', 'dist', 'node_modules', 'package-lock.json', 'package.json']);
+      expect(readdirSync(`${rootfs}/app`).sort()).toEqual([
+        'data',
+        'dist',
+        'node_modules',
+        'package-lock.json',
+        'package.json',
+      ]);
       expect(readdirSync(`${rootfs}/app/dist`).sort()).toEqual(['commands', 'src']);
       // Dev-only packages are those the lockfile marks "dev" (a devDependency that production
       // code also pulls, such as @types/node under discord.js, is not one of them).
-      const devOnly = Object.entries(lock.packages).filter(([path, entry]) => path.startsWith('node_modules/') && entry.dev === true).map(([path]) => path);
-      expect(devOnly).toEqual(expect.arrayContaining(['node_modules/typescript', 'node_modules/vitest', 'node_modules/tsx']));
-      for (const path of devOnly) expect(existsSync(`${rootfs}/app/${path}`), `dev-only package ${path} in the image`).toBe(false);
-      for (const dep of Object.keys(pkg.dependencies)) expect(existsSync(`${rootfs}/app/node_modules/${dep}`), `dependency ${dep} missing from the image`).toBe(true);
+      const devOnly = Object.entries(lock.packages)
+        .filter(([path, entry]) => path.startsWith('node_modules/') && entry.dev === true)
+        .map(([path]) => path);
+      expect(devOnly).toEqual(
+        expect.arrayContaining(['node_modules/typescript', 'node_modules/vitest', 'node_modules/tsx']),
+      );
+      for (const path of devOnly)
+        expect(existsSync(`${rootfs}/app/${path}`), `dev-only package ${path} in the image`).toBe(false);
+      for (const dep of Object.keys(pkg.dependencies))
+        expect(existsSync(`${rootfs}/app/node_modules/${dep}`), `dependency ${dep} missing from the image`).toBe(true);
       expect(existsSync(`${rootfs}/app/node_modules/sqlite3/build/Release/node_sqlite3.node`)).toBe(true);
       expect(statSync(`${rootfs}/app/data`).uid).toBe(1000);
-      const { stdout: envFiles } = await exec('find', [`${rootfs}/app`, `${rootfs}/home`, `${rootfs}/root`, '-name', '.env*']);
+      const { stdout: envFiles } = await exec('find', [
+        `${rootfs}/app`,
+        `${rootfs}/home`,
+        `${rootfs}/root`,
+        '-name',
+        '.env*',
+      ]);
       expect(envFiles.trim()).toBe('');
       // The project's own tests (dependencies ship theirs; those are not ours to prune).
-      const { stdout: tests } = await exec('find', [`${rootfs}/app`, '-path', `${rootfs}/app/node_modules`, '-prune', '-o', '(', '-name', 'test', '-o', '-name', '*.test.*', ')', '-print']);
+      const { stdout: tests } = await exec('find', [
+        `${rootfs}/app`,
+        '-path',
+        `${rootfs}/app/node_modules`,
+        '-prune',
+        '-o',
+        '(',
+        '-name',
+        'test',
+        '-o',
+        '-name',
+        '*.test.*',
+        ')',
+        '-print',
+      ]);
       expect(tests.trim()).toBe('');
     } finally {
       await exec('buildah', ['umount', container]);
@@ -303,7 +392,9 @@ describe('the image running, with its own command, user and environment', () => 
     expect(uidOf(pid)).toEqual([1000, 1000, 1000, 1000]);
     expect(readlinkSync(`/proc/${pid}/cwd`)).toMatch(/\/app$/);
 
-    const saved = await discord.sendInteraction({ ...admin(), command: 'apikey', subcommand: 'set', options: [stringOption('key', KEY)] }).reply();
+    const saved = await discord
+      .sendInteraction({ ...admin(), command: 'apikey', subcommand: 'set', options: [stringOption('key', KEY)] })
+      .reply();
     expect(embedOf(saved).title).toBe('API key checked and saved');
     const before = clearCalls().length;
     const cleared = await discord.sendInteraction({ ...admin(), command: 'clearcache' }).reply();
@@ -347,7 +438,10 @@ describe('the image running, with its own command, user and environment', () => 
     const fresh = tempDir('sdbot-image-http-');
     chownSync(fresh.path, 1000, 1000);
     try {
-      const bot = await startImage({ ...gatewayEnv, INTERACTIONS_MODE: 'http', DISCORD_PUBLIC_KEY: discord.publicKey, HTTP_PORT: String(port) }, fresh.path);
+      const bot = await startImage(
+        { ...gatewayEnv, INTERACTIONS_MODE: 'http', DISCORD_PUBLIC_KEY: discord.publicKey, HTTP_PORT: String(port) },
+        fresh.path,
+      );
       const ready = await bot.waitForLog((l) => l.msg === 'ready', 'the ready line');
       expect(ready).toMatchObject({ mode: 'http' });
       const check = await discord.checkEndpoint(`http://127.0.0.1:${port}/interactions`);

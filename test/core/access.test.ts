@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ADMINISTRATOR, MANAGE_GUILD, checkGrantable, isAdmin, mayRun, parsePermissions } from '../../src/core/access.js';
+import {
+  ADMINISTRATOR,
+  MANAGE_GUILD,
+  checkGrantable,
+  isAdmin,
+  mayRun,
+  parsePermissions,
+} from '../../src/core/access.js';
 
 const member = (permissions: bigint, roleIds: string[] = []) => ({ permissions, roleIds });
 const SEND_MESSAGES = 1n << 11n;
@@ -32,8 +39,36 @@ describe('access rules', () => {
 
   it('grants nothing for any payload Discord never sends, however discord.js would read it', () => {
     const neverSent: unknown[] = [
-      '0x28', '0X8', '0b1000', '0o10', ' 8', '8 ', '+8', '-8', '8.0', '1e3', '8n', '1_000', '８', 'Administrator', 'ManageGuild', '', 'abc',
-      ['8'], ['0x20'], { bitfield: 8n }, 8, 40, 8n, 40n, -8n, true, null, undefined, (1n << 128n).toString(), '9'.repeat(41),
+      '0x28',
+      '0X8',
+      '0b1000',
+      '0o10',
+      ' 8',
+      '8 ',
+      '+8',
+      '-8',
+      '8.0',
+      '1e3',
+      '8n',
+      '1_000',
+      '８',
+      'Administrator',
+      'ManageGuild',
+      '',
+      'abc',
+      ['8'],
+      ['0x20'],
+      { bitfield: 8n },
+      8,
+      40,
+      8n,
+      40n,
+      -8n,
+      true,
+      null,
+      undefined,
+      (1n << 128n).toString(),
+      '9'.repeat(41),
     ];
     for (const value of neverSent) {
       expect(parsePermissions(value), String(value)).toBe(0n);

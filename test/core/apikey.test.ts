@@ -8,9 +8,12 @@ import { isSecretShaped } from '../../src/logger.js';
 const REAL_SHAPED = 'T4kWq9ZpLm2NvR8sXc3HbJ6yUf1GdE5aKo7iPw0QzVn4MtB9rYs2LhC6xFe8';
 
 describe('checkApiKey', () => {
-  it.each([REAL_SHAPED, 'AbCdEf0123456789xyz', 'sk-live_0123456789abcdef', 'a'.repeat(32), 'k'.repeat(256)])('accepts %s', (key) => {
-    expect(checkApiKey(key)).toEqual({ ok: true, key });
-  });
+  it.each([REAL_SHAPED, 'AbCdEf0123456789xyz', 'sk-live_0123456789abcdef', 'a'.repeat(32), 'k'.repeat(256)])(
+    'accepts %s',
+    (key) => {
+      expect(checkApiKey(key)).toEqual({ ok: true, key });
+    },
+  );
 
   it.each([
     ['', /empty/],

@@ -17,7 +17,14 @@ describe('ClearService', () => {
   let guilds: GuildRecords;
   let now: number;
   const service = (cooldownS = 30) =>
-    new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000, backoffMs: 5 }), guilds, cooldownS, apiTimeoutMs: 2000, storeDeadlineMs: store.deadlineMs, now: () => now });
+    new ClearService({
+      api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000, backoffMs: 5 }),
+      guilds,
+      cooldownS,
+      apiTimeoutMs: 2000,
+      storeDeadlineMs: store.deadlineMs,
+      now: () => now,
+    });
   const clear = async (svc: ClearService, guildId = '1') => svc.clear(guildId, 'u1', await guilds.settings(guildId));
 
   beforeAll(async () => {
@@ -67,12 +74,15 @@ describe('ClearService', () => {
     expect(sd.requests.length).toBe(before);
   });
 
-  it('uses each guild\'s own key and records the clear', async () => {
+  it("uses each guild's own key and records the clear", async () => {
     const svc = service();
     const before = sd.requests.length;
     await clear(svc, '1');
     await clear(svc, '2');
-    expect(sd.requests.slice(before).map((r) => r.json)).toEqual([{ key: 'key-of-guild-one' }, { key: 'key-of-guild-two' }]);
+    expect(sd.requests.slice(before).map((r) => r.json)).toEqual([
+      { key: 'key-of-guild-one' },
+      { key: 'key-of-guild-two' },
+    ]);
     expect((await guilds.settings('1')).lastClear).toMatchObject({ by: 'u1', outcome: 'ok' });
     expect(recentEvents(await guilds.settings('1'))[0]).toMatchObject({ action: 'clear', userId: 'u1', detail: 'ok' });
   });
@@ -82,7 +92,11 @@ describe('ClearService', () => {
     const svc = service(0);
     const before = sd.requests.length;
     const settings = await guilds.settings('1');
-    const [a, b, c] = await Promise.all([svc.clear('1', 'u1', settings), svc.clear('1', 'u2', settings), svc.clear('1', 'u3', settings)]);
+    const [a, b, c] = await Promise.all([
+      svc.clear('1', 'u1', settings),
+      svc.clear('1', 'u2', settings),
+      svc.clear('1', 'u3', settings),
+    ]);
     expect(sd.requests.length - before).toBe(1);
     expect(a).toMatchObject({ kind: 'done', shared: false, result: { outcome: { kind: 'ok' } } });
     expect(b).toMatchObject({ kind: 'done', shared: true, result: { outcome: { kind: 'ok' } } });
@@ -139,7 +153,13 @@ describe('ClearService', () => {
   it('refuses a key it cannot open, sending nothing', async () => {
     const other = new GuildRecords(store, createSealer(randomBytes(32)));
     const before = sd.requests.length;
-    const result = await new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 500 }), guilds: other, cooldownS: 0, apiTimeoutMs: 500, storeDeadlineMs: store.deadlineMs }).clear('1', 'u', await other.settings('1'));
+    const result = await new ClearService({
+      api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 500 }),
+      guilds: other,
+      cooldownS: 0,
+      apiTimeoutMs: 500,
+      storeDeadlineMs: store.deadlineMs,
+    }).clear('1', 'u', await other.settings('1'));
     expect(result).toEqual({ kind: 'unreadable-key', reason: 'other-key' });
     expect(sd.requests.length).toBe(before);
   });
@@ -147,7 +167,15 @@ describe('ClearService', () => {
   /** A service whose store deadline is short, so that retries pause little. */
   const STORE_DEADLINE_MS = 200;
   const quick = (errors: unknown[] = []) =>
-    new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000 }), guilds, cooldownS: 30, apiTimeoutMs: 2000, storeDeadlineMs: STORE_DEADLINE_MS, now: () => now, onRecordError: (e) => errors.push(e) });
+    new ClearService({
+      api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 2000 }),
+      guilds,
+      cooldownS: 30,
+      apiTimeoutMs: 2000,
+      storeDeadlineMs: STORE_DEADLINE_MS,
+      now: () => now,
+      onRecordError: (e) => errors.push(e),
+    });
   /** Makes guilds.modify run `instead` for the calls numbered in `calls` (1: the take, 2 on: the record). */
   const interfere = (calls: number[], instead: (real: () => Promise<unknown>) => Promise<unknown>) => {
     const realModify = guilds.modify.bind(guilds);
@@ -167,7 +195,11 @@ describe('ClearService', () => {
     const restore = interfere([2, 3], full);
     const before = sd.requests.length;
     try {
-      expect(await quick(errors).clear('1', 'u', await guilds.settings('1'))).toMatchObject({ kind: 'done', recorded: true, result: { outcome: { kind: 'ok' } } });
+      expect(await quick(errors).clear('1', 'u', await guilds.settings('1'))).toMatchObject({
+        kind: 'done',
+        recorded: true,
+        result: { outcome: { kind: 'ok' } },
+      });
     } finally {
       restore();
     }
@@ -177,7 +209,10 @@ describe('ClearService', () => {
     // The hold covered the take's write, the call and the record's write.
     expect(state!.holdUntil - state!.startedAt).toBeGreaterThanOrEqual(2000 + 2 * STORE_DEADLINE_MS);
     expect(audit.filter((e) => e.action === 'clear')).toHaveLength(1);
-    expect(await quick().clear('1', 'u', await guilds.settings('1'))).toEqual({ kind: 'cooldown', until: now + 30_000 });
+    expect(await quick().clear('1', 'u', await guilds.settings('1'))).toEqual({
+      kind: 'cooldown',
+      until: now + 30_000,
+    });
     expect(sd.requests.length - before).toBe(1);
   });
 
@@ -200,7 +235,11 @@ describe('ClearService', () => {
     const restore = interfere([2, 3, 4, 5, 6, 7, 8], full);
     const before = sd.requests.length;
     try {
-      expect(await svc.clear('1', 'u', await guilds.settings('1'))).toMatchObject({ kind: 'done', recorded: false, result: { outcome: { kind: 'rate-limited' } } });
+      expect(await svc.clear('1', 'u', await guilds.settings('1'))).toMatchObject({
+        kind: 'done',
+        recorded: false,
+        result: { outcome: { kind: 'rate-limited' } },
+      });
     } finally {
       restore();
     }
@@ -208,7 +247,10 @@ describe('ClearService', () => {
     // The hold the store still shows has lapsed; the API's 30 s have not: no second call from here.
     now += 10_000;
     sd.setMode('success');
-    expect(await svc.clear('1', 'u', await guilds.settings('1'))).toEqual({ kind: 'cooldown', until: startedAt + 30_000 });
+    expect(await svc.clear('1', 'u', await guilds.settings('1'))).toEqual({
+      kind: 'cooldown',
+      until: startedAt + 30_000,
+    });
     expect(sd.requests.length - before).toBe(1);
     // A new key ends it, as it ends a recorded cooldown.
     await guilds.setKey('1', 'a-new-key-of-guild-one', 'admin');
@@ -217,13 +259,20 @@ describe('ClearService', () => {
 
   it('a take answered so late that the hold would lapse during the call: no call, the hold given back', async () => {
     // The store answers the take, but only after most of the hold has gone (a slow link).
-    const restore = interfere([1], (real) => real().then((taken) => {
-      now += STORE_DEADLINE_MS + 2500;
-      return taken;
-    }));
+    const restore = interfere([1], (real) =>
+      real().then((taken) => {
+        now += STORE_DEADLINE_MS + 2500;
+        return taken;
+      }),
+    );
     const before = sd.requests.length;
     try {
-      const failed = await quick().clear('1', 'u', await guilds.settings('1')).then(() => undefined, (e: unknown) => e);
+      const failed = await quick()
+        .clear('1', 'u', await guilds.settings('1'))
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(failed).toBeInstanceOf(StoreError);
       expect((failed as StoreError).written).toBe('none');
     } finally {
@@ -245,7 +294,18 @@ describe('ClearService across processes (two connections to one SQLite file)', (
     const store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
     stores.push(store);
     const guilds = new GuildRecords(store, sealer);
-    return { store, guilds, clears: new ClearService({ api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: apiTimeoutMs }), guilds, cooldownS, apiTimeoutMs, storeDeadlineMs: store.deadlineMs, pollMs: 10 }) };
+    return {
+      store,
+      guilds,
+      clears: new ClearService({
+        api: createSdApi({ baseUrl: sd.baseUrl, timeoutMs: apiTimeoutMs }),
+        guilds,
+        cooldownS,
+        apiTimeoutMs,
+        storeDeadlineMs: store.deadlineMs,
+        pollMs: 10,
+      }),
+    };
   };
 
   beforeAll(async () => {
@@ -312,7 +372,10 @@ describe('ClearService across processes (two connections to one SQLite file)', (
     // What a process killed after taking the guild leaves behind: a running clear that never finishes
     // (and the cooldown it would have armed, which a clear that never finished does not keep).
     const now = Date.now();
-    await a.guilds.modify('1', undefined, (s) => [{ ...s, clear: { token: 'dead', startedAt: now, holdUntil: now + 400, cooldownUntil: now + 60_000 } }, undefined]);
+    await a.guilds.modify('1', undefined, (s) => [
+      { ...s, clear: { token: 'dead', startedAt: now, holdUntil: now + 400, cooldownUntil: now + 60_000 } },
+      undefined,
+    ]);
     const before = sd.requests.length;
     const started = performance.now();
     const result = await b.clears.clear('1', 'u', await b.guilds.settings('1'));

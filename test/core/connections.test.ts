@@ -5,7 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { type IncomingMessage, type ServerResponse, createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session, constants, createSecureServer } from 'node:http2';
+import {
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type ServerHttp2Session,
+  constants,
+  createSecureServer,
+} from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { request } from 'undici';
@@ -49,7 +55,15 @@ afterEach(async () => {
 async function serve(kind: 'h2' | 'h1' | 'plain', handler: Handler): Promise<Seen> {
   const inProgress = new Map<unknown, number>();
   const sockets = new Set<Socket>();
-  const seen: Seen = { origin: '', tcp: 0, ended: 0, handshakes: 0, requests: [], maxPerSocket: 0, close: async () => undefined };
+  const seen: Seen = {
+    origin: '',
+    tcp: 0,
+    ended: 0,
+    handshakes: 0,
+    requests: [],
+    maxPerSocket: 0,
+    close: async () => undefined,
+  };
   const onRequest: Handler = (req, res) => {
     const socket = (req as { stream?: { session?: unknown } }).stream?.session ?? req.socket;
     seen.requests.push({ path: req.url ?? '', version: req.httpVersion, socket });
@@ -60,7 +74,11 @@ async function serve(kind: 'h2' | 'h1' | 'plain', handler: Handler): Promise<See
   };
   const tls = { cert: ca.cert, key: ca.key };
   const server =
-    kind === 'h2' ? createSecureServer({ ...tls, allowHTTP1: true }, onRequest) : kind === 'h1' ? createHttpsServer(tls, onRequest) : createHttpServer(onRequest);
+    kind === 'h2'
+      ? createSecureServer({ ...tls, allowHTTP1: true }, onRequest)
+      : kind === 'h1'
+        ? createHttpsServer(tls, onRequest)
+        : createHttpServer(onRequest);
   server.on('connection', (socket: Socket) => {
     seen.tcp += 1;
     sockets.add(socket);
@@ -82,11 +100,24 @@ async function serve(kind: 'h2' | 'h1' | 'plain', handler: Handler): Promise<See
 
 const json = (res: Http2ServerResponse | ServerResponse, body: unknown) => {
   const text = JSON.stringify(body);
-  (res as ServerResponse).writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+  (res as ServerResponse)
+    .writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+    .end(text);
 };
 
-async function post(dispatcher: ReturnType<typeof createConnectionPool>, url: string, body: unknown, signal?: AbortSignal): Promise<{ status: number; body: unknown }> {
-  const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher, ...(signal ? { signal } : {}) });
+async function post(
+  dispatcher: ReturnType<typeof createConnectionPool>,
+  url: string,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<{ status: number; body: unknown }> {
+  const res = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    dispatcher,
+    ...(signal ? { signal } : {}),
+  });
   return { status: res.statusCode, body: await res.body.json() };
 }
 
@@ -95,8 +126,12 @@ describe.skipIf(!canRun)('the connection pool', () => {
     const server = await serve('h2', (req, res) => setTimeout(() => json(res, { path: req.url }), 20));
     const pool = createConnectionPool({ tls: trust });
     try {
-      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => post(pool, `${server.origin}/r${i}`, { i })));
-      expect(answers.map((a) => (a.body as { path: string }).path)).toEqual(Array.from({ length: 50 }, (_, i) => `/r${i}`));
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => post(pool, `${server.origin}/r${i}`, { i })),
+      );
+      expect(answers.map((a) => (a.body as { path: string }).path)).toEqual(
+        Array.from({ length: 50 }, (_, i) => `/r${i}`),
+      );
       await post(pool, `${server.origin}/later`, {});
       expect(server.handshakes).toBe(1);
       expect(server.tcp).toBe(1);
@@ -140,7 +175,9 @@ describe.skipIf(!canRun)('the connection pool', () => {
     const server = await serve('h1', (req, res) => setTimeout(() => json(res, { path: req.url }), 30));
     const pool = createConnectionPool({ tls: trust, h1Connections: 3 });
     try {
-      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => post(pool, `${server.origin}/r${i}`, { i })));
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => post(pool, `${server.origin}/r${i}`, { i })),
+      );
       expect(answers.every((a) => a.status === 200)).toBe(true);
       expect(server.maxPerSocket).toBe(1);
       // One connection to learn the server has no HTTP/2, then at most 3.
@@ -155,7 +192,9 @@ describe.skipIf(!canRun)('the connection pool', () => {
     const server = await serve('plain', (req, res) => setTimeout(() => json(res, { path: req.url }), 30));
     const pool = createConnectionPool({ h1Connections: 2 });
     try {
-      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => post(pool, `${server.origin}/r${i}`, { i })));
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => post(pool, `${server.origin}/r${i}`, { i })),
+      );
       expect(answers.every((a) => a.status === 200)).toBe(true);
       expect(server.tcp).toBeLessThanOrEqual(2);
       expect(server.maxPerSocket).toBe(1);
@@ -205,7 +244,9 @@ describe.skipIf(!canRun)('the connection pool', () => {
     try {
       const results = await Promise.allSettled(Array.from({ length: 3 }, () => post(pool, `${origin}/x`, {})));
       expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
-      expect(String((results[0] as PromiseRejectedResult).reason?.code ?? (results[0] as PromiseRejectedResult).reason)).toMatch(/ECONNREFUSED/);
+      expect(
+        String((results[0] as PromiseRejectedResult).reason?.code ?? (results[0] as PromiseRejectedResult).reason),
+      ).toMatch(/ECONNREFUSED/);
     } finally {
       await pool.close();
     }
@@ -223,7 +264,9 @@ describe.skipIf(!canRun)('the connection pool', () => {
     const rest = new REST({ api: `${server.origin}/api`, ...restOptions(), agent: pool }).setToken('t');
     try {
       let edited = false;
-      const edit = rest.patch(Routes.webhookMessage('1', 'slow-token', '@original'), { body: { content: 'x' }, auth: false }).then(() => (edited = true));
+      const edit = rest
+        .patch(Routes.webhookMessage('1', 'slow-token', '@original'), { body: { content: 'x' }, auth: false })
+        .then(() => (edited = true));
       await expect.poll(() => server.requests.some((r) => r.path.includes('slow-token'))).toBe(true);
       await rest.post(Routes.interactionCallback('2', 'ack-token'), { body: { type: 5 }, auth: false });
       expect(edited).toBe(false);
@@ -276,7 +319,10 @@ describe.skipIf(!canRun)('the connection pool', () => {
 
   it('answers other requests while one large answer on the same HTTP/2 connection is left unread', async () => {
     const server = await serve('h2', (req, res) => {
-      if (req.url === '/large') (res as ServerResponse).writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(512 * 1024, 1));
+      if (req.url === '/large')
+        (res as ServerResponse)
+          .writeHead(200, { 'content-type': 'application/octet-stream' })
+          .end(Buffer.alloc(512 * 1024, 1));
       else json(res, { path: req.url });
     });
     const pool = createConnectionPool({ tls: trust });
@@ -284,8 +330,12 @@ describe.skipIf(!canRun)('the connection pool', () => {
       await post(pool, `${server.origin}/warm`, {});
       // Its headers are read, its body never: 64 KiB of it fill the stream's window and wait.
       const large = await request(`${server.origin}/large`, { dispatcher: pool });
-      const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => post(pool, `${server.origin}/small${i}`, { i, pad: 'y'.repeat(20_000) })));
-      expect(answers.map((a) => (a.body as { path: string }).path)).toEqual(Array.from({ length: 5 }, (_, i) => `/small${i}`));
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => post(pool, `${server.origin}/small${i}`, { i, pad: 'y'.repeat(20_000) })),
+      );
+      expect(answers.map((a) => (a.body as { path: string }).path)).toEqual(
+        Array.from({ length: 5 }, (_, i) => `/small${i}`),
+      );
       expect(server.tcp).toBe(1);
       // Dropped unread: undici reports that as an aborted body, which this test expects and ignores.
       large.body.on('error', () => undefined).destroy();

@@ -84,10 +84,17 @@ describe('GuildRecords on a real sqlite file', () => {
     const second = await openStore(url);
     try {
       const other = new GuildRecords(second, sealer);
-      await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? guilds : other).grantRole('1', `r${i}`, `u${i}`)));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? guilds : other).grantRole('1', `r${i}`, `u${i}`)),
+      );
       const settings = await guilds.settings('1');
       expect(settings.roles.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`).sort());
-      expect(settings.audit.filter((e) => e.action === 'role-grant').map((e) => e.detail).sort()).toEqual(settings.roles.sort());
+      expect(
+        settings.audit
+          .filter((e) => e.action === 'role-grant')
+          .map((e) => e.detail)
+          .sort(),
+      ).toEqual(settings.roles.sort());
     } finally {
       await second.close();
     }
@@ -100,25 +107,41 @@ describe('GuildRecords on a real sqlite file', () => {
     await guilds.setKey('1', KEY_A, 'admin');
     for (let i = 0; i < AUDIT_LIMIT + 5; i++) {
       const at = now++;
-      await guilds.modify('1', undefined, (s) => [{ ...s, lastClear: { at, by: `u${i}`, outcome: 'ok', latencyMs: i } }, undefined, { at, userId: `u${i}`, action: 'clear', detail: 'ok', latencyMs: i }]);
+      await guilds.modify('1', undefined, (s) => [
+        { ...s, lastClear: { at, by: `u${i}`, outcome: 'ok', latencyMs: i } },
+        undefined,
+        { at, userId: `u${i}`, action: 'clear', detail: 'ok', latencyMs: i },
+      ]);
     }
     const last = recentEvents(await guilds.settings('1'), 10);
     expect(last).toHaveLength(10);
-    expect(last[0]).toMatchObject({ action: 'clear', userId: `u${AUDIT_LIMIT + 4}`, detail: 'ok', latencyMs: AUDIT_LIMIT + 4 });
+    expect(last[0]).toMatchObject({
+      action: 'clear',
+      userId: `u${AUDIT_LIMIT + 4}`,
+      detail: 'ok',
+      latencyMs: AUDIT_LIMIT + 4,
+    });
     expect(last[0]!.at).toBeGreaterThan(last[1]!.at);
     const all = recentEvents(await guilds.settings('1'), 1000);
     expect(all).toHaveLength(AUDIT_LIMIT);
     expect(all.some((e) => e.action === 'key-set')).toBe(false); // the oldest was dropped
-    expect((await guilds.settings('1')).lastClear).toMatchObject({ by: `u${AUDIT_LIMIT + 4}`, outcome: 'ok', at: last[0]!.at });
+    expect((await guilds.settings('1')).lastClear).toMatchObject({
+      by: `u${AUDIT_LIMIT + 4}`,
+      outcome: 'ok',
+      at: last[0]!.at,
+    });
     expect(recentEvents(await guilds.settings('2'))).toEqual([]);
   });
 
-  it('a sealed key copied into another server\'s record does not open there, even right after opening at home', async () => {
+  it("a sealed key copied into another server's record does not open there, even right after opening at home", async () => {
     const guilds = await open();
     await guilds.setKey('1', KEY_A, 'u');
     const home = await guilds.settings('1');
     expect(guilds.openKey('1', home)).toMatchObject({ kind: 'ok', key: KEY_A });
-    expect(guilds.openKey('2', { roles: [], audit: [], apiKey: home.apiKey! })).toEqual({ kind: 'unreadable', reason: 'tampered' });
+    expect(guilds.openKey('2', { roles: [], audit: [], apiKey: home.apiKey! })).toEqual({
+      kind: 'unreadable',
+      reason: 'tampered',
+    });
   });
 
   it('tells its observer every key it seals or opens', async () => {
@@ -141,6 +164,11 @@ describe('GuildRecords on a real sqlite file', () => {
     await store.keyv.set('guild:4', { roles: [], audit: [], apiKey: { sealed: 'not-sealed', setBy: 'u', setAt: 1 } });
     await store.keyv.set('guild:5', { roles: 'not a list' });
     const census = await keyCensus(store, sealer);
-    expect({ ...census, foreign: census.foreign.toSorted() }).toEqual({ total: 4, foreign: ['3', '4'], largestOtherKey: 1, damaged: [{ guildId: '5', reason: 'roles is not a list of ids' }] });
+    expect({ ...census, foreign: census.foreign.toSorted() }).toEqual({
+      total: 4,
+      foreign: ['3', '4'],
+      largestOtherKey: 1,
+      damaged: [{ guildId: '5', reason: 'roles is not a list of ids' }],
+    });
   });
 });

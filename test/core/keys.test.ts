@@ -21,14 +21,21 @@ describe('checkAndSetKey', () => {
     sd.setBalance(7.25, 'usd');
     const set = await keys().checkAndSetKey(GUILD_ID, USER_ID, KEY, await world.settings());
     expect(set).toEqual({ kind: 'checked', balance: 7.25, currency: 'USD' });
-    expect(world.guilds.openKey(GUILD_ID, await world.settings())).toMatchObject({ kind: 'ok', key: KEY, setBy: USER_ID });
+    expect(world.guilds.openKey(GUILD_ID, await world.settings())).toMatchObject({
+      kind: 'ok',
+      key: KEY,
+      setBy: USER_ID,
+    });
   });
 
   it('a key the API refuses is not stored: the record is as it was', async () => {
     await world.guilds.setKey(GUILD_ID, OLD_KEY, USER_ID);
     const before = await world.settings();
     sd.setMode('invalid-key-200');
-    expect(await keys().checkAndSetKey(GUILD_ID, USER_ID, KEY, before)).toEqual({ kind: 'refused', message: 'Invalid Api Key' });
+    expect(await keys().checkAndSetKey(GUILD_ID, USER_ID, KEY, before)).toEqual({
+      kind: 'refused',
+      message: 'Invalid Api Key',
+    });
     expect(await world.settings()).toEqual(before);
   });
 
@@ -45,14 +52,24 @@ describe('the API rate limit', () => {
     sd.setMode('rate-limited', { times: 1 });
     const from = sd.requests.length;
     const first = await keys().checkAndSetKey(GUILD_ID, USER_ID, KEY, await world.settings());
-    expect(first).toMatchObject({ kind: 'unchecked', why: { kind: 'rate-limited', retryAfterS: 30, until: START + 30_000 } });
+    expect(first).toMatchObject({
+      kind: 'unchecked',
+      why: { kind: 'rate-limited', retryAfterS: 30, until: START + 30_000 },
+    });
     expect(keys().waitingUntil(GUILD_ID, await world.settings())).toBe(START + 30_000);
-    expect(await keys().balance(GUILD_ID, KEY, await world.settings())).toEqual({ kind: 'unknown', why: { kind: 'waiting', until: START + 30_000 } });
+    expect(await keys().balance(GUILD_ID, KEY, await world.settings())).toEqual({
+      kind: 'unknown',
+      why: { kind: 'waiting', until: START + 30_000 },
+    });
     expect(sd.requests.length - from).toBe(1);
 
     world.clock.now = START + 30_000;
     expect(keys().waitingUntil(GUILD_ID, await world.settings())).toBeUndefined();
-    expect(await keys().balance(GUILD_ID, KEY, await world.settings())).toEqual({ kind: 'ok', balance: 43.6, currency: 'USD' });
+    expect(await keys().balance(GUILD_ID, KEY, await world.settings())).toEqual({
+      kind: 'ok',
+      balance: 43.6,
+      currency: 'USD',
+    });
   });
 
   it("a rate-limited clear's retry-after holds for checks too, even after a new key ended the cooldown", async () => {

@@ -36,11 +36,16 @@ describe('key rotation', () => {
     return result;
   }
 
-  const sealedOf = async (guildId: string) => (await store.keyv.get<GuildSettings>(settingsKey(guildId)))?.apiKey?.sealed;
+  const sealedOf = async (guildId: string) =>
+    (await store.keyv.get<GuildSettings>(settingsKey(guildId)))?.apiKey?.sealed;
 
   /** Three damaged records: not a sealed value, sealed under a stranger key, and one altered in place. */
   async function damage() {
-    await store.keyv.set(settingsKey('2001'), { roles: [], audit: [], apiKey: { sealed: 'plaintext-key-123456', setBy: 'u', setAt: 1 } });
+    await store.keyv.set(settingsKey('2001'), {
+      roles: [],
+      audit: [],
+      apiKey: { sealed: 'plaintext-key-123456', setBy: 'u', setAt: 1 },
+    });
     const stranger = createSealer(randomBytes(32));
     await new GuildRecords(store, stranger).setKey('2002', 'stranger-key-123456', 'u');
     const altered = (await store.keyv.get<GuildSettings>(settingsKey('1003')))!;
@@ -56,7 +61,8 @@ describe('key rotation', () => {
       ],
     };
   }
-  const byGuild = <T extends { guildId: string }>(list: T[]) => list.toSorted((a, b) => a.guildId.localeCompare(b.guildId));
+  const byGuild = <T extends { guildId: string }>(list: T[]) =>
+    list.toSorted((a, b) => a.guildId.localeCompare(b.guildId));
 
   it('re-seals every key under the new key and keeps the rest of each record', async () => {
     expect(await resealKeys(store, oldSealer, newSealer)).toEqual({ resealed: 12, alreadyNew: 0, damaged: [] });
@@ -73,7 +79,12 @@ describe('key rotation', () => {
     const before = await Promise.all(Object.keys(keys).map(sealedOf));
 
     const check = await checkKeys(store, oldSealer, newSealer);
-    expect({ ...check, damaged: byGuild(check.damaged) }).toEqual({ total: 14, toReseal: 1, alreadyNew: 10, damaged: expected });
+    expect({ ...check, damaged: byGuild(check.damaged) }).toEqual({
+      total: 14,
+      toReseal: 1,
+      alreadyNew: 10,
+      damaged: expected,
+    });
     expect(await Promise.all(Object.keys(keys).map(sealedOf))).toEqual(before);
   });
 
@@ -92,7 +103,12 @@ describe('key rotation', () => {
     expect(Object.keys(underNew)).toHaveLength(5);
     expect({ ...underOld, ...underNew }).toEqual(keys);
 
-    expect(await checkKeys(store, oldSealer, newSealer)).toEqual({ total: 12, toReseal: 7, alreadyNew: 5, damaged: [] });
+    expect(await checkKeys(store, oldSealer, newSealer)).toEqual({
+      total: 12,
+      toReseal: 7,
+      alreadyNew: 5,
+      damaged: [],
+    });
     expect(await resealKeys(store, oldSealer, newSealer)).toEqual({ resealed: 7, alreadyNew: 5, damaged: [] });
     expect(await opensUnder(newSealer)).toEqual(keys);
   });

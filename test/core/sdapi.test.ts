@@ -38,7 +38,10 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
     ['invalid-key-401', { kind: 'invalid-key', message: 'Invalid Api Key' }],
     ['no-credits', { kind: 'no-credits', message: 'Insufficient credits. Please add more credits to continue.' }],
     ['plan', { kind: 'plan', message: 'This feature requires a premium subscription' }],
-    ['rate-limited', { kind: 'rate-limited', message: 'Rate limit exceeded. Maximum 5 queued requests allowed.', retryAfterS: 30 }],
+    [
+      'rate-limited',
+      { kind: 'rate-limited', message: 'Rate limit exceeded. Maximum 5 queued requests allowed.', retryAfterS: 30 },
+    ],
     ['rate-limited-legacy', { kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 30 }],
     ['failed', { kind: 'api-error', status: 200, message: 'Failed, Try Again' }],
     ['processing', { kind: 'processing', message: 'Your request is being processed', etaS: 30 }],
@@ -97,7 +100,11 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
 
   it('reports a refused connection', async () => {
     const port = await freePort();
-    const result = await createSdApi({ baseUrl: `http://127.0.0.1:${port}/api`, timeoutMs: 1000, backoffMs: 5 }).clearCache(KEY);
+    const result = await createSdApi({
+      baseUrl: `http://127.0.0.1:${port}/api`,
+      timeoutMs: 1000,
+      backoffMs: 5,
+    }).clearCache(KEY);
     expect(result.outcome).toEqual({ kind: 'network', detail: 'ECONNREFUSED' });
   });
 
@@ -112,16 +119,35 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
   });
 
   it('reads Retry-After and never echoes the key back', async () => {
-    sd.setResponder(() => ({ status: 429, headers: { 'content-type': 'application/json', 'retry-after': '12' }, body: JSON.stringify({ status: 'error', message: `Too many requests for ${KEY}` }) }));
+    sd.setResponder(() => ({
+      status: 429,
+      headers: { 'content-type': 'application/json', 'retry-after': '12' },
+      body: JSON.stringify({ status: 'error', message: `Too many requests for ${KEY}` }),
+    }));
     const result = await api().clearCache(KEY);
-    expect(result.outcome).toEqual({ kind: 'rate-limited', message: 'Too many requests for ••••3456', retryAfterS: 12 });
+    expect(result.outcome).toEqual({
+      kind: 'rate-limited',
+      message: 'Too many requests for ••••3456',
+      retryAfterS: 12,
+    });
   });
 
   describe('an API message that echoes the key', () => {
     // A 256-character key, the longest /apikey set accepts, with no repeats that could hide a leak.
-    const LONG_KEY = Array.from({ length: 256 }, (_, i) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[(i * 7) % 62]! + (i % 10)).join('').slice(0, 256);
-    const leaks = (text: string, key: string) => Array.from({ length: key.length - 7 }, (_, i) => key.slice(i, i + 8)).filter((part) => text.includes(part));
-    const answerWith = (message: string) => sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'error', message }) }));
+    const LONG_KEY = Array.from(
+      { length: 256 },
+      (_, i) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[(i * 7) % 62]! + (i % 10),
+    )
+      .join('')
+      .slice(0, 256);
+    const leaks = (text: string, key: string) =>
+      Array.from({ length: key.length - 7 }, (_, i) => key.slice(i, i + 8)).filter((part) => text.includes(part));
+    const answerWith = (message: string) =>
+      sd.setResponder(() => ({
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'error', message }),
+      }));
 
     it('keeps no part of a key that straddles the 900-character cut', async () => {
       answerWith(`${'x'.repeat(840)} ${LONG_KEY} trailing words`);
@@ -133,15 +159,25 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
     });
 
     it('cuts and masks a status the API sent without a message, like a message', async () => {
-      sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: `${'w'.repeat(5000)} ${LONG_KEY}` }) }));
+      sd.setResponder(() => ({
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status: `${'w'.repeat(5000)} ${LONG_KEY}` }),
+      }));
       const { outcome } = await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 1500 }).clearCache(LONG_KEY);
       expect(outcome.kind).toBe('api-error');
       const message = (outcome as { message: string }).message;
       expect(message).toMatch(/^status "w+…$/);
       expect(message.length).toBe(900);
       const lowerKey = 'q7w8e9r0t1y2u3i4o5p6a7s8';
-      sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: lowerKey }) }));
-      const echoed = (await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 1500 }).clearCache(lowerKey)).outcome as { message: string };
+      sd.setResponder(() => ({
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status: lowerKey }),
+      }));
+      const echoed = (await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 1500 }).clearCache(lowerKey)).outcome as {
+        message: string;
+      };
       expect(echoed.message).toBe('status "••••a7s8" without a message');
       expect(leaks(echoed.message, lowerKey)).toEqual([]);
     });
@@ -153,7 +189,9 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
     });
 
     it('masks any fragment of 8 or more characters of the key, wherever it appears', async () => {
-      answerWith(`key ${LONG_KEY.slice(3, 11)} and ${LONG_KEY.slice(100, 180)}, also ${LONG_KEY.slice(-20)}; short ${LONG_KEY.slice(40, 47)} stays`);
+      answerWith(
+        `key ${LONG_KEY.slice(3, 11)} and ${LONG_KEY.slice(100, 180)}, also ${LONG_KEY.slice(-20)}; short ${LONG_KEY.slice(40, 47)} stays`,
+      );
       const { outcome } = await createSdApi({ baseUrl: sd.baseUrl, timeoutMs: 1500 }).clearCache(LONG_KEY);
       const message = (outcome as { message: string }).message;
       expect(leaks(message, LONG_KEY)).toEqual([]);
@@ -165,7 +203,11 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
     it('a 307 to another origin is an error, and the key is not sent there', async () => {
       const elsewhere = await startSdApiStandIn();
       try {
-        sd.setResponder(() => ({ status: 307, headers: { location: `${elsewhere.baseUrl}/v5/clear_cache` }, body: '' }));
+        sd.setResponder(() => ({
+          status: 307,
+          headers: { location: `${elsewhere.baseUrl}/v5/clear_cache` },
+          body: '',
+        }));
         const result = await api().clearCache(KEY);
         expect(result.outcome).toEqual({ kind: 'http-error', status: 307, answer: 'redirect' });
         expect(sd.requests).toHaveLength(1); // a redirect is final: no retry
@@ -184,11 +226,15 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
     });
 
     it('a 302 with a JSON body is still a redirect, never a success', async () => {
-      sd.setResponder(() => ({ status: 302, headers: { location: '/elsewhere', 'content-type': 'application/json' }, body: '{"status":"success","message":"Cache cleared"}' }));
+      sd.setResponder(() => ({
+        status: 302,
+        headers: { location: '/elsewhere', 'content-type': 'application/json' },
+        body: '{"status":"success","message":"Cache cleared"}',
+      }));
       expect((await api().clearCache(KEY)).outcome).toMatchObject({ kind: 'http-error', status: 302 });
     });
 
-    it('drops a redirect\'s body, and an answer past 64 KiB, without an error escaping the client', async () => {
+    it("drops a redirect's body, and an answer past 64 KiB, without an error escaping the client", async () => {
       const escaped: unknown[] = [];
       const record = (error: unknown) => escaped.push(error);
       process.on('uncaughtException', record);
@@ -196,7 +242,11 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
         sd.setResponder(() => ({ status: 307, headers: { location: '/elsewhere' }, body: 'x'.repeat(200_000) }));
         expect((await api().clearCache(KEY)).outcome).toMatchObject({ kind: 'http-error', status: 307 });
         await sd.waitForClose(sd.requests.at(-1)!);
-        sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: `{"status":"error","message":"${'x'.repeat(300_000)}"}` }));
+        sd.setResponder(() => ({
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: `{"status":"error","message":"${'x'.repeat(300_000)}"}`,
+        }));
         expect((await api().clearCache(KEY)).outcome.kind).not.toBe('ok');
         // The body's abort is reported on a later turn of the event loop than the answer: by the time
         // the stand-in sees the connection closed (network I/O, after the client's own close events),
@@ -216,26 +266,46 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
     it.each([
       ['retry_after 1e12', JSON.stringify({ status: 'error', message: 'Rate limit exceeded', retry_after: 1e12 }), {}],
       ['retry_after 1e300', '{"status":"error","message":"Rate limit exceeded","retry_after":1e300}', {}],
-      ['a Retry-After header of 1e11 s', JSON.stringify({ status: 'error', message: 'Rate limit exceeded' }), { 'retry-after': '99999999999' }],
+      [
+        'a Retry-After header of 1e11 s',
+        JSON.stringify({ status: 'error', message: 'Rate limit exceeded' }),
+        { 'retry-after': '99999999999' },
+      ],
     ])('%s is capped at a day, and the outcome says it was', async (_name, body, headers) => {
       answer(429, body, headers);
-      expect((await api().clearCache(KEY)).outcome).toEqual({ kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 86_400, retryAfterCapped: true });
+      expect((await api().clearCache(KEY)).outcome).toEqual({
+        kind: 'rate-limited',
+        message: 'Rate limit exceeded',
+        retryAfterS: 86_400,
+        retryAfterCapped: true,
+      });
     });
 
     it('a retry_after within a day is kept as it is', async () => {
       answer(429, JSON.stringify({ status: 'error', message: 'Rate limit exceeded', retry_after: 86_400 }));
-      expect((await api().clearCache(KEY)).outcome).toEqual({ kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 86_400 });
+      expect((await api().clearCache(KEY)).outcome).toEqual({
+        kind: 'rate-limited',
+        message: 'Rate limit exceeded',
+        retryAfterS: 86_400,
+      });
     });
 
     it('an eta past a day is dropped rather than shown', async () => {
       answer(200, '{"status":"processing","message":"Working","eta":1e300}');
-      expect((await api().clearCache(KEY)).outcome).toEqual({ kind: 'processing', message: 'Working', etaS: undefined });
+      expect((await api().clearCache(KEY)).outcome).toEqual({
+        kind: 'processing',
+        message: 'Working',
+        etaS: undefined,
+      });
     });
 
     it.each([
       ['a nested message', `{"status":"error","message":${'['.repeat(30_000)}${']'.repeat(30_000)}}`],
       ['nested field errors', `{"status":"error","message":{"key":${'['.repeat(30_000)}${']'.repeat(30_000)}}}`],
-      ['a nested object anywhere', `{"status":"success","message":"Cache cleared","extra":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`],
+      [
+        'a nested object anywhere',
+        `{"status":"success","message":"Cache cleared","extra":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`,
+      ],
     ])('%s nested thousands deep is an invalid answer, sent once, not a connection failure', async (_name, body) => {
       answer(200, body);
       const result = await api().clearCache(KEY);
@@ -249,7 +319,11 @@ describe('the Stable Diffusion API client, against a loopback API', () => {
     sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' }));
     expect((await api().clearCache(KEY)).outcome.kind).toBe('api-error');
     sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '[1,2]' }));
-    expect((await api().clearCache(KEY)).outcome).toEqual({ kind: 'http-error', status: 200, answer: 'undocumented-json' });
+    expect((await api().clearCache(KEY)).outcome).toEqual({
+      kind: 'http-error',
+      status: 200,
+      answer: 'undocumented-json',
+    });
   });
 });
 
@@ -260,16 +334,25 @@ describe.skipIf(!tlsCanRun)('the Stable Diffusion API client over HTTPS (an API 
   let handshakes = 0;
   let connections = 0;
   const held: Array<() => void> = [];
-  const server = createSecureServer({ cert: ca.cert, key: ca.key, allowHTTP1: true }, (req: Http2ServerRequest, res: Http2ServerResponse) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c));
-    req.on('end', () => {
-      const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', message: `cleared ${(JSON.parse(body) as { key: string }).key.slice(0, 6)}` }));
-      // A key starting "slow" is answered only when the test says so.
-      if (body.includes('"slow')) held.push(answer);
-      else answer();
-    });
-  });
+  const server = createSecureServer(
+    { cert: ca.cert, key: ca.key, allowHTTP1: true },
+    (req: Http2ServerRequest, res: Http2ServerResponse) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c));
+      req.on('end', () => {
+        const answer = () =>
+          res.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              status: 'success',
+              message: `cleared ${(JSON.parse(body) as { key: string }).key.slice(0, 6)}`,
+            }),
+          );
+        // A key starting "slow" is answered only when the test says so.
+        if (body.includes('"slow')) held.push(answer);
+        else answer();
+      });
+    },
+  );
   server.on('secureConnection', () => (handshakes += 1));
   server.on('connection', () => (connections += 1));
   let baseUrl = '';
@@ -287,8 +370,12 @@ describe.skipIf(!tlsCanRun)('the Stable Diffusion API client over HTTPS (an API 
 
   it('reuses one connection (one TLS handshake) for a burst of clears and the calls after it', async () => {
     const api = createSdApi({ baseUrl, timeoutMs: 5000, dispatcher });
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => api.clearCache(`key${String(i).padStart(3, '0')}-abcdefgh`)));
-    expect(results.map((r) => r.outcome)).toEqual(Array.from({ length: 40 }, (_, i) => ({ kind: 'ok', message: `cleared key${String(i).padStart(3, '0')}` })));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => api.clearCache(`key${String(i).padStart(3, '0')}-abcdefgh`)),
+    );
+    expect(results.map((r) => r.outcome)).toEqual(
+      Array.from({ length: 40 }, (_, i) => ({ kind: 'ok', message: `cleared key${String(i).padStart(3, '0')}` })),
+    );
     await api.clearCache('after-abcdefgh');
     expect(handshakes).toBe(1);
     expect(connections).toBe(1);

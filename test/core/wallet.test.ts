@@ -35,7 +35,10 @@ describe('walletBalance, against a loopback API', () => {
   const cases: Array<[SdMode, WalletOutcome]> = [
     ['invalid-key-200', { kind: 'invalid-key', message: 'Invalid Api Key' }],
     ['invalid-key-401', { kind: 'invalid-key', message: 'Invalid Api Key' }],
-    ['rate-limited', { kind: 'rate-limited', message: 'Rate limit exceeded. Maximum 5 queued requests allowed.', retryAfterS: 30 }],
+    [
+      'rate-limited',
+      { kind: 'rate-limited', message: 'Rate limit exceeded. Maximum 5 queued requests allowed.', retryAfterS: 30 },
+    ],
     ['rate-limited-legacy', { kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 30 }],
     ['failed', { kind: 'api-error', status: 200, message: 'Failed, Try Again' }],
     ['messege', { kind: 'api-error', status: 200, message: 'Some legacy error' }],
@@ -63,8 +66,16 @@ describe('walletBalance, against a loopback API', () => {
     ['a currency that is not a code', { status: 'success', data: { balance: 3, currency: 'US dollars' } }],
   ];
   it.each(undocumented)('a success with %s is an answer the bot cannot use, not a balance', async (_what, body) => {
-    sd.setResponder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
-    expect((await api().walletBalance(KEY)).outcome).toEqual({ kind: 'http-error', status: 200, answer: 'undocumented-json' });
+    sd.setResponder(() => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }));
+    expect((await api().walletBalance(KEY)).outcome).toEqual({
+      kind: 'http-error',
+      status: 200,
+      answer: 'undocumented-json',
+    });
   });
 
   it('a per-call budget shorter than the client deadline gives up at that budget', async () => {
@@ -76,7 +87,11 @@ describe('walletBalance, against a loopback API', () => {
 
   it('reports a refused connection as a network failure', async () => {
     const port = await freePort();
-    const result = await createSdApi({ baseUrl: `http://127.0.0.1:${port}/api`, timeoutMs: 1000, backoffMs: 5 }).walletBalance(KEY);
+    const result = await createSdApi({
+      baseUrl: `http://127.0.0.1:${port}/api`,
+      timeoutMs: 1000,
+      backoffMs: 5,
+    }).walletBalance(KEY);
     expect(result.outcome).toEqual({ kind: 'network', detail: 'ECONNREFUSED' });
   });
 
@@ -86,9 +101,17 @@ describe('walletBalance, against a loopback API', () => {
   });
 
   it('never echoes the key back from a rate-limit message', async () => {
-    sd.setResponder(() => ({ status: 429, headers: { 'content-type': 'application/json', 'retry-after': '12' }, body: JSON.stringify({ status: 'error', message: `Too many requests for ${KEY}` }) }));
+    sd.setResponder(() => ({
+      status: 429,
+      headers: { 'content-type': 'application/json', 'retry-after': '12' },
+      body: JSON.stringify({ status: 'error', message: `Too many requests for ${KEY}` }),
+    }));
     const result = await api().walletBalance(KEY);
-    expect(result.outcome).toEqual({ kind: 'rate-limited', message: 'Too many requests for ••••3456', retryAfterS: 12 });
+    expect(result.outcome).toEqual({
+      kind: 'rate-limited',
+      message: 'Too many requests for ••••3456',
+      retryAfterS: 12,
+    });
   });
 });
 

@@ -21,16 +21,23 @@ const freshGuild = () => {
   if (!guildId) throw new Error('the rig has too few guilds for this file');
   return { guildId, as: people(rig.discord, guildId) };
 };
-const setKey = (as: ReturnType<typeof people>, key: string) => rig.run({ ...as.admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
-const clearcache = (who: { guildId: string; userId: string; roles: string[] }) => rig.run({ ...who, command: 'clearcache' });
+const setKey = (as: ReturnType<typeof people>, key: string) =>
+  rig.run({ ...as.admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
+const clearcache = (who: { guildId: string; userId: string; roles: string[] }) =>
+  rig.run({ ...who, command: 'clearcache' });
 /** The clears sent with a key (a key set is checked with wallet_balance first: those are walletRequestsFor). */
-const sdRequestsFor = (key: string, path = '/api/v5/clear_cache') => rig.sd.requests.filter((r) => r.path === path && (r.json as { key?: unknown } | undefined)?.key === key);
+const sdRequestsFor = (key: string, path = '/api/v5/clear_cache') =>
+  rig.sd.requests.filter((r) => r.path === path && (r.json as { key?: unknown } | undefined)?.key === key);
 const walletRequestsFor = (key: string) => sdRequestsFor(key, '/api/wallet_balance');
 /** /apikey set with no option: the form's callback (type 9), as Discord received it. */
 const openForm = async (who: { guildId: string; userId: string; roles: string[] }, locale?: Locale) =>
-  (await rig.discord.sendInteraction({ ...who, command: 'apikey', subcommand: 'set', ...(locale ? { locale } : {}) }).callback).body as { type: number; data?: unknown };
+  (
+    await rig.discord.sendInteraction({ ...who, command: 'apikey', subcommand: 'set', ...(locale ? { locale } : {}) })
+      .callback
+  ).body as { type: number; data?: unknown };
 /** The form submitted by `who`, with the key typed in. */
-const submitForm = (who: { guildId: string; userId: string; roles: string[] }, key: string, customId = 'apikey:set') => rig.run({ ...who, command: 'apikey', form: { customId, fields: { key } } });
+const submitForm = (who: { guildId: string; userId: string; roles: string[] }, key: string, customId = 'apikey:set') =>
+  rig.run({ ...who, command: 'apikey', form: { customId, fields: { key } } });
 const status = (as: ReturnType<typeof people>) => rig.run({ ...as.admin, command: 'apikey', subcommand: 'status' });
 const KEYS = new Set<string>();
 const newKey = (label: string) => {
@@ -71,7 +78,9 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
       const reply = await setKey(as, refused);
       expect(isEphemeral(reply)).toBe(true);
       expect(embedOf(reply).title).toBe('Key not saved');
-      expect(embedOf(reply).description).toMatch(/Invalid Api Key[\s\S]*refused this key: it is invalid or was revoked[\s\S]*unchanged/);
+      expect(embedOf(reply).description).toMatch(
+        /Invalid Api Key[\s\S]*refused this key: it is invalid or was revoked[\s\S]*unchanged/,
+      );
       expect(JSON.stringify(reply.body)).not.toContain(refused.slice(0, -4));
       expect(embedOf(await status(as)).description).toContain(`••••${good.slice(-4)}`);
       rig.sd.setMode('success');
@@ -86,7 +95,9 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
       rig.sd.setMode('drop', { key });
       const reply = await setKey(as, key);
       expect(embedOf(reply).title).toBe('API key saved, not checked');
-      expect(embedOf(reply).fields).toEqual([{ name: 'Why it was not checked', value: expect.stringMatching(/^The connection to the API failed \(.+\)\./) }]);
+      expect(embedOf(reply).fields).toEqual([
+        { name: 'Why it was not checked', value: expect.stringMatching(/^The connection to the API failed \(.+\)\./) },
+      ]);
       expect(embedOf(await status(as)).description).toContain(`••••${key.slice(-4)}`);
     });
 
@@ -95,7 +106,10 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
       const key = newKey('balance');
       await setKey(as, key);
       rig.sd.setMode('success');
-      expect(embedOf(await status(as)).fields?.[0]).toEqual({ name: 'Balance', value: '$43.60 on the ModelsLab account' });
+      expect(embedOf(await status(as)).fields?.[0]).toEqual({
+        name: 'Balance',
+        value: '$43.60 on the ModelsLab account',
+      });
       rig.sd.setMode('html-500', { key });
       const down = embedOf(await status(as));
       expect(down.title).toBe('API key set');
@@ -111,20 +125,30 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
       await setKey(as, key);
       let status = await rig.run({ ...as.admin, command: 'apikey', subcommand: 'status' });
       expect(isEphemeral(status)).toBe(true);
-      expect(embedOf(status).description).toMatch(new RegExp(`••••${key.slice(-4)}, set by <@${ADMIN_ID}> on <t:\\d+:f>`));
+      expect(embedOf(status).description).toMatch(
+        new RegExp(`••••${key.slice(-4)}, set by <@${ADMIN_ID}> on <t:\\d+:f>`),
+      );
       expect(embedOf(status).all).toContain('none yet');
 
       rig.sd.setMode('success');
       await clearcache(as.admin);
       status = await rig.run({ ...as.admin, command: 'apikey', subcommand: 'status' });
-      expect(embedOf(status).fields).toEqual([{ name: 'Balance', value: '$43.60 on the ModelsLab account' }, { name: 'Last clear', value: expect.stringMatching(new RegExp(`^cleared, by <@${ADMIN_ID}> on <t:\\d+:f> \\(\\d+ ms\\)$`)) }]);
+      expect(embedOf(status).fields).toEqual([
+        { name: 'Balance', value: '$43.60 on the ModelsLab account' },
+        {
+          name: 'Last clear',
+          value: expect.stringMatching(new RegExp(`^cleared, by <@${ADMIN_ID}> on <t:\\d+:f> \\(\\d+ ms\\)$`)),
+        },
+      ]);
 
       const removed = await rig.run({ ...as.admin, command: 'apikey', subcommand: 'remove' });
       expect(isEphemeral(removed)).toBe(true);
       expect(embedOf(removed).title).toBe('API key removed');
       status = await rig.run({ ...as.admin, command: 'apikey', subcommand: 'status' });
       expect(embedOf(status).title).toBe('No API key set');
-      expect(embedOf(await rig.run({ ...as.admin, command: 'apikey', subcommand: 'remove' })).title).toBe('No API key to remove');
+      expect(embedOf(await rig.run({ ...as.admin, command: 'apikey', subcommand: 'remove' })).title).toBe(
+        'No API key to remove',
+      );
     });
 
     it.each([
@@ -151,7 +175,12 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
       const { as } = freshGuild();
       expect(embedOf(await setKey({ ...as, admin: as.mod }, newKey('mod'))).title).toBe('API key checked and saved');
       for (const sub of ['set', 'status', 'remove']) {
-        const reply = await rig.run({ ...as.member, command: 'apikey', subcommand: sub, options: sub === 'set' ? [stringOption('key', 'member-key-123456')] : [] });
+        const reply = await rig.run({
+          ...as.member,
+          command: 'apikey',
+          subcommand: sub,
+          options: sub === 'set' ? [stringOption('key', 'member-key-123456')] : [],
+        });
         expect(isEphemeral(reply)).toBe(true);
         expect(embedOf(reply).title).toBe('Not allowed');
         expect(embedOf(reply).description).toContain('Only server admins (Administrator or Manage Server)');
@@ -162,7 +191,7 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
   });
 
   describe('/apikey set without the option: the private form', () => {
-    it('opens the form at once for an admin (a modal, the first response), in the admin\'s language', async () => {
+    it("opens the form at once for an admin (a modal, the first response), in the admin's language", async () => {
       const { as } = freshGuild();
       const before = rig.sd.requests.length;
       const body = await openForm(as.admin);
@@ -171,12 +200,32 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
         data: {
           custom_id: 'apikey:set',
           title: 'Stable Diffusion API key',
-          components: [{ type: 1, components: [{ type: 4, custom_id: 'key', style: 1, label: 'API key from your ModelsLab dashboard', min_length: 16, max_length: 256, required: true }] }],
+          components: [
+            {
+              type: 1,
+              components: [
+                {
+                  type: 4,
+                  custom_id: 'key',
+                  style: 1,
+                  label: 'API key from your ModelsLab dashboard',
+                  min_length: 16,
+                  max_length: 256,
+                  required: true,
+                },
+              ],
+            },
+          ],
         },
       });
-      expect(await openForm(as.mod, Locale.German)).toMatchObject({ type: 9, data: { title: de['key.form.title'], components: [{ components: [{ label: de['key.form.label'] }] }] } });
+      expect(await openForm(as.mod, Locale.German)).toMatchObject({
+        type: 9,
+        data: { title: de['key.form.title'], components: [{ components: [{ label: de['key.form.label'] }] }] },
+      });
       expect(rig.sd.requests.length).toBe(before);
-      const line = await rig.bot.waitForLog((l) => l.msg === 'interaction' && l.guildId === as.admin.guildId && l.outcome === 'form-opened');
+      const line = await rig.bot.waitForLog(
+        (l) => l.msg === 'interaction' && l.guildId === as.admin.guildId && l.outcome === 'form-opened',
+      );
       expect(line).toMatchObject({ command: 'apikey', ack: 'reply' });
     });
 
@@ -229,7 +278,9 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
       rig.sd.setMode('drop', { key });
       const reply = await submitForm(as.admin, key);
       expect(embedOf(reply).title).toBe('API key saved, not checked');
-      expect(embedOf(reply).fields).toEqual([{ name: 'Why it was not checked', value: expect.stringMatching(/^The connection to the API failed \(.+\)\./) }]);
+      expect(embedOf(reply).fields).toEqual([
+        { name: 'Why it was not checked', value: expect.stringMatching(/^The connection to the API failed \(.+\)\./) },
+      ]);
       rig.sd.setMode('success');
       expect(embedOf(await status(as)).description).toContain(`••••${key.slice(-4)}`);
     });
@@ -247,8 +298,16 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
     });
 
     it.each([
-      ['a form with a forged custom_id', (who: { guildId: string; userId: string; roles: string[] }, key: string) => submitForm(who, key, 'apikey:set:admin')],
-      ['a component interaction (a button)', (who: { guildId: string; userId: string; roles: string[] }) => rig.run({ ...who, command: 'apikey', component: { customId: 'apikey:set' } })],
+      [
+        'a form with a forged custom_id',
+        (who: { guildId: string; userId: string; roles: string[] }, key: string) =>
+          submitForm(who, key, 'apikey:set:admin'),
+      ],
+      [
+        'a component interaction (a button)',
+        (who: { guildId: string; userId: string; roles: string[] }) =>
+          rig.run({ ...who, command: 'apikey', component: { customId: 'apikey:set' } }),
+      ],
     ])('%s is answered privately that it is not understood, and nothing is saved', async (_label, send) => {
       const { as } = freshGuild();
       const key = newKey('forged');
@@ -359,28 +418,79 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
       const helper = as.withRoles('300000000000000009', helpers);
 
       expect(embedOf(await clearcache(helper)).title).toBe('Not allowed');
-      const granted = await rig.run({ ...as.admin, command: 'access', subcommand: 'grant', options: [roleOption('role', helpers)] });
+      const granted = await rig.run({
+        ...as.admin,
+        command: 'access',
+        subcommand: 'grant',
+        options: [roleOption('role', helpers)],
+      });
       expect(isEphemeral(granted)).toBe(true);
-      expect(embedOf(granted)).toMatchObject({ title: 'Access granted', description: expect.stringContaining(`<@&${helpers}>`) });
-      expect(embedOf(await rig.run({ ...as.admin, command: 'access', subcommand: 'grant', options: [roleOption('role', helpers)] })).title).toBe('Already granted');
+      expect(embedOf(granted)).toMatchObject({
+        title: 'Access granted',
+        description: expect.stringContaining(`<@&${helpers}>`),
+      });
+      expect(
+        embedOf(
+          await rig.run({
+            ...as.admin,
+            command: 'access',
+            subcommand: 'grant',
+            options: [roleOption('role', helpers)],
+          }),
+        ).title,
+      ).toBe('Already granted');
       expect(embedOf(await clearcache(helper)).title).toBe('Cache cleared');
 
       const refusal = await clearcache(as.member);
       expect(embedOf(refusal).description).toContain(`<@&${helpers}>`);
 
-      expect(embedOf(await rig.run({ ...as.admin, command: 'access', subcommand: 'revoke', options: [roleOption('role', helpers)] })).title).toBe('Access revoked');
-      expect(embedOf(await rig.run({ ...as.admin, command: 'access', subcommand: 'revoke', options: [roleOption('role', helpers)] })).title).toBe('Not granted');
+      expect(
+        embedOf(
+          await rig.run({
+            ...as.admin,
+            command: 'access',
+            subcommand: 'revoke',
+            options: [roleOption('role', helpers)],
+          }),
+        ).title,
+      ).toBe('Access revoked');
+      expect(
+        embedOf(
+          await rig.run({
+            ...as.admin,
+            command: 'access',
+            subcommand: 'revoke',
+            options: [roleOption('role', helpers)],
+          }),
+        ).title,
+      ).toBe('Not granted');
       expect(embedOf(await clearcache(helper)).title).toBe('Not allowed');
     });
 
     it('refuses @everyone and managed roles', async () => {
       const { guildId, as } = freshGuild();
-      const everyone = await rig.run({ ...as.admin, command: 'access', subcommand: 'grant', options: [roleOption('role', guildId)] });
-      expect(embedOf(everyone)).toMatchObject({ title: 'Role not granted', description: expect.stringContaining('@everyone') });
+      const everyone = await rig.run({
+        ...as.admin,
+        command: 'access',
+        subcommand: 'grant',
+        options: [roleOption('role', guildId)],
+      });
+      expect(embedOf(everyone)).toMatchObject({
+        title: 'Role not granted',
+        description: expect.stringContaining('@everyone'),
+      });
       const botRole = rig.discord.addRole(guildId, { name: 'Some Bot' });
       rig.discord.guild(guildId).roles.get(botRole.id)!.managed = true;
-      const managed = await rig.run({ ...as.admin, command: 'access', subcommand: 'grant', options: [roleOption('role', botRole.id)] });
-      expect(embedOf(managed)).toMatchObject({ title: 'Role not granted', description: expect.stringContaining('managed') });
+      const managed = await rig.run({
+        ...as.admin,
+        command: 'access',
+        subcommand: 'grant',
+        options: [roleOption('role', botRole.id)],
+      });
+      expect(embedOf(managed)).toMatchObject({
+        title: 'Role not granted',
+        description: expect.stringContaining('managed'),
+      });
       const list = await rig.run({ ...as.admin, command: 'access', subcommand: 'list' });
       expect(embedOf(list).title).toBe('No roles granted');
     });
@@ -389,8 +499,11 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
       const { guildId, as } = freshGuild();
       const keep = rig.discord.roleByName(guildId, 'Role 3').id;
       const doomed = rig.discord.roleByName(guildId, 'Role 4').id;
-      for (const id of [keep, doomed]) await rig.run({ ...as.admin, command: 'access', subcommand: 'grant', options: [roleOption('role', id)] });
-      expect(embedOf(await rig.run({ ...as.admin, command: 'access', subcommand: 'list' })).description).toContain(`<@&${doomed}>`);
+      for (const id of [keep, doomed])
+        await rig.run({ ...as.admin, command: 'access', subcommand: 'grant', options: [roleOption('role', id)] });
+      expect(embedOf(await rig.run({ ...as.admin, command: 'access', subcommand: 'list' })).description).toContain(
+        `<@&${doomed}>`,
+      );
       rig.discord.deleteRole(guildId, doomed);
       const list = await rig.run({ ...as.admin, command: 'access', subcommand: 'list' });
       expect(isEphemeral(list)).toBe(true);
@@ -403,7 +516,12 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
     it('is for admins only', async () => {
       const { guildId, as } = freshGuild();
       const role = rig.discord.roleByName(guildId, 'Role 3').id;
-      const reply = await rig.run({ ...as.member, command: 'access', subcommand: 'grant', options: [roleOption('role', role)] });
+      const reply = await rig.run({
+        ...as.member,
+        command: 'access',
+        subcommand: 'grant',
+        options: [roleOption('role', role)],
+      });
       expect(embedOf(reply).title).toBe('Not allowed');
       expect(isEphemeral(reply)).toBe(true);
     });
@@ -411,14 +529,16 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
 
   describe('/help', () => {
     const help = (who: { guildId: string; userId: string; roles: string[] }) => rig.run({ ...who, command: 'help' });
-    const field = (reply: Awaited<ReturnType<typeof help>>, name: string) => embedOf(reply).fields.find((f) => f.name === name)?.value ?? '';
+    const field = (reply: Awaited<ReturnType<typeof help>>, name: string) =>
+      embedOf(reply).fields.find((f) => f.name === name)?.value ?? '';
 
     it('tells an admin every command, privately, and whether a key is set (never the key)', async () => {
       const { as } = freshGuild();
       let reply = await help(as.admin);
       expect(isEphemeral(reply)).toBe(true);
       expect(embedOf(reply).title).toBe('Stable Diffusion cache bot');
-      for (const command of ['/apikey set', '/access grant', '/audit', '/clearcache']) expect(field(reply, 'What you can use here')).toContain(command);
+      for (const command of ['/apikey set', '/access grant', '/audit', '/clearcache'])
+        expect(field(reply, 'What you can use here')).toContain(command);
       expect(field(reply, 'API key')).toMatch(/^Not set/);
       const key = newKey('help');
       await setKey(as, key);
@@ -442,14 +562,18 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
 
     it('every refusal points at /help', async () => {
       const { as } = freshGuild();
-      for (const command of ['clearcache', 'audit']) expect(embedOf(await rig.run({ ...as.member, command })).description).toContain('/help');
-      expect(embedOf(await rig.run({ dm: true, userId: ADMIN_ID, command: 'clearcache' })).description).toContain('/help');
+      for (const command of ['clearcache', 'audit'])
+        expect(embedOf(await rig.run({ ...as.member, command })).description).toContain('/help');
+      expect(embedOf(await rig.run({ dm: true, userId: ADMIN_ID, command: 'clearcache' })).description).toContain(
+        '/help',
+      );
     });
   });
 
   describe("the caller's language", () => {
     const inLanguage = <T extends object>(who: T, locale: Locale) => ({ ...who, locale });
-    const field = (reply: VisibleReply, name: string) => embedOf(reply).fields.find((f) => f.name === name)?.value ?? '';
+    const field = (reply: VisibleReply, name: string) =>
+      embedOf(reply).fields.find((f) => f.name === name)?.value ?? '';
 
     it('a German and a Japanese member get their language; an unknown locale gets English', async () => {
       const { as } = freshGuild();
@@ -467,9 +591,13 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
 
         const refusal = embedOf(await rig.run({ ...inLanguage(as.member, locale), command: 'clearcache' }));
         expect(refusal.title, locale).toBe(words['refusal.title']);
-        expect(refusal.description, locale).toBe(words['refusal.operator'].replace('{admins}', words.admins).replace('{command}', 'clearcache'));
+        expect(refusal.description, locale).toBe(
+          words['refusal.operator'].replace('{admins}', words.admins).replace('{command}', 'clearcache'),
+        );
 
-        const dm = embedOf(await rig.run({ dm: true, userId: ADMIN_ID, command: 'apikey', subcommand: 'status', locale }));
+        const dm = embedOf(
+          await rig.run({ dm: true, userId: ADMIN_ID, command: 'apikey', subcommand: 'status', locale }),
+        );
         expect(dm.title, locale).toBe(words['servers-only.title']);
       }
     });
@@ -477,12 +605,19 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
     it("quotes the API's own message as the API sent it, inside our words in the caller's language", async () => {
       const { as } = freshGuild();
       const key = newKey('lang');
-      const saved = await rig.run({ ...inLanguage(as.admin, Locale.German), command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
+      const saved = await rig.run({
+        ...inLanguage(as.admin, Locale.German),
+        command: 'apikey',
+        subcommand: 'set',
+        options: [stringOption('key', key)],
+      });
       expect(embedOf(saved).title).toBe(de['key.checked.title']);
       rig.sd.setMode('no-credits', { key });
       const reply = embedOf(await clearcache(inLanguage(as.admin, Locale.Japanese)));
       expect(reply.title).toBe(ja['clear.no-credits.title']);
-      expect(reply.description).toBe(`${ja['api.says']}\n> Insufficient credits. Please add more credits to continue.\n\n${ja['clear.no-credits.body']}`);
+      expect(reply.description).toBe(
+        `${ja['api.says']}\n> Insufficient credits. Please add more credits to continue.\n\n${ja['clear.no-credits.body']}`,
+      );
       rig.sd.setMode('success', { key });
       const ok = embedOf(await clearcache(inLanguage(as.admin, Locale.German)));
       expect(ok).toMatchObject({ title: de['clear.ok.title'], description: '> Cache cleared' });
@@ -490,14 +625,20 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
   });
 
   describe('every command', () => {
-    it.each(['apikey', 'access', 'clearcache', 'audit'])('/%s from a DM gets a polite refusal and no API call', async (command) => {
-      const before = rig.sd.requests.length;
-      const subcommand = command === 'apikey' ? 'status' : command === 'access' ? 'list' : undefined;
-      const reply = await rig.run({ dm: true, userId: ADMIN_ID, command, subcommand });
-      expect(isEphemeral(reply)).toBe(true);
-      expect(embedOf(reply)).toMatchObject({ title: 'Servers only', description: expect.stringContaining('inside a server') });
-      expect(rig.sd.requests.length).toBe(before);
-    });
+    it.each(['apikey', 'access', 'clearcache', 'audit'])(
+      '/%s from a DM gets a polite refusal and no API call',
+      async (command) => {
+        const before = rig.sd.requests.length;
+        const subcommand = command === 'apikey' ? 'status' : command === 'access' ? 'list' : undefined;
+        const reply = await rig.run({ dm: true, userId: ADMIN_ID, command, subcommand });
+        expect(isEphemeral(reply)).toBe(true);
+        expect(embedOf(reply)).toMatchObject({
+          title: 'Servers only',
+          description: expect.stringContaining('inside a server'),
+        });
+        expect(rig.sd.requests.length).toBe(before);
+      },
+    );
 
     it('an unknown command is answered privately with what to do', async () => {
       const { as } = freshGuild();
@@ -510,7 +651,12 @@ describe.each(['gateway', 'http'] as const)('through the %s', (mode) => {
       const { guildId, as } = freshGuild();
       await clearcache(as.admin);
       const line = await rig.bot.waitForLog((l) => l.msg === 'interaction' && l.guildId === guildId);
-      expect(line).toMatchObject({ command: 'clearcache', userId: ADMIN_ID, outcome: 'no-key', ms: expect.any(Number) });
+      expect(line).toMatchObject({
+        command: 'clearcache',
+        userId: ADMIN_ID,
+        outcome: 'no-key',
+        ms: expect.any(Number),
+      });
     });
 
     it('never printed a key or the token, in any line of its output', () => {

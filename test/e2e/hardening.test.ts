@@ -14,9 +14,13 @@ const freshGuild = () => {
   const guildId = rig.guildIds[nextGuild++]!;
   return { guildId, as: people(rig.discord, guildId) };
 };
-const setKey = (as: ReturnType<typeof people>, key: string) => rig.run({ ...as.admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
+const setKey = (as: ReturnType<typeof people>, key: string) =>
+  rig.run({ ...as.admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
 /** Clears sent with a key (a key set is checked with wallet_balance first, which is not counted here). */
-const requestsWith = (key: string) => rig.sd.requests.filter((r) => r.path === '/api/v5/clear_cache' && (r.json as { key?: string } | undefined)?.key === key).length;
+const requestsWith = (key: string) =>
+  rig.sd.requests.filter(
+    (r) => r.path === '/api/v5/clear_cache' && (r.json as { key?: string } | undefined)?.key === key,
+  ).length;
 
 /** Well above the gateway's answer budget (1.2 s), so a clear held at the API is still in flight when both interactions have deferred. */
 const SD_TIMEOUT_MS = 4000;
@@ -34,7 +38,10 @@ describe('one clear per server at a time, then a cooldown', () => {
     // bot for its whole answer budget, so the first clear is surely in flight when it looks.
     const gate = rig.sd.hold();
     try {
-      const handles = [rig.discord.sendInteraction({ ...as.admin, command: 'clearcache' }), rig.discord.sendInteraction({ ...as.mod, command: 'clearcache' })];
+      const handles = [
+        rig.discord.sendInteraction({ ...as.admin, command: 'clearcache' }),
+        rig.discord.sendInteraction({ ...as.mod, command: 'clearcache' }),
+      ];
       await Promise.all(handles.map((h) => h.callback));
       gate.release();
       const [first, second] = await Promise.all(handles.map((h) => h.reply()));
@@ -79,12 +86,16 @@ describe('one clear per server at a time, then a cooldown', () => {
   it('CLEARCACHE_COOLDOWN_S=0 turns the cooldown off', async () => {
     // The stand-in serves one gateway session: stop the file's bot while this one runs.
     await rig.bot.stop('SIGTERM');
-    const bot = startBotProcess({ ...rig.env, CLEARCACHE_COOLDOWN_S: '0', DATABASE_URL: `sqlite://${rig.dir}/nocooldown.sqlite` }, rig.dir);
+    const bot = startBotProcess(
+      { ...rig.env, CLEARCACHE_COOLDOWN_S: '0', DATABASE_URL: `sqlite://${rig.dir}/nocooldown.sqlite` },
+      rig.dir,
+    );
     try {
       await bot.waitForLog((l) => l.msg === 'ready');
       const { as } = freshGuild();
       await setKey(as, 'no-cooldown-000006');
-      for (let i = 0; i < 3; i++) expect(embedOf(await rig.run({ ...as.admin, command: 'clearcache' })).title).toBe('Cache cleared');
+      for (let i = 0; i < 3; i++)
+        expect(embedOf(await rig.run({ ...as.admin, command: 'clearcache' })).title).toBe('Cache cleared');
       expect(requestsWith('no-cooldown-000006')).toBe(3);
     } finally {
       expect(await bot.stop('SIGTERM')).toBe(0);
@@ -109,7 +120,10 @@ describe('retries', () => {
     await setKey(as, 'limited-key-00008');
     rig.sd.setMode('rate-limited', { key: 'limited-key-00008' });
     const reply = await rig.run({ ...as.admin, command: 'clearcache' });
-    expect(embedOf(reply)).toMatchObject({ title: 'Rate limited by the API', description: expect.stringMatching(/Try again <t:\d+:R>/) });
+    expect(embedOf(reply)).toMatchObject({
+      title: 'Rate limited by the API',
+      description: expect.stringMatching(/Try again <t:\d+:R>/),
+    });
     expect(requestsWith('limited-key-00008')).toBe(1);
   });
 
@@ -128,7 +142,12 @@ describe('accountability', () => {
     await setKey(as, 'audit-key-0000010');
     await rig.run({ ...as.admin, command: 'clearcache' });
     const role = rig.discord.roleByName(guildId, 'Role 3').id;
-    await rig.run({ ...as.admin, command: 'access', subcommand: 'grant', options: [{ name: 'role', type: 8, value: role }] });
+    await rig.run({
+      ...as.admin,
+      command: 'access',
+      subcommand: 'grant',
+      options: [{ name: 'role', type: 8, value: role }],
+    });
     await rig.run({ ...as.admin, command: 'apikey', subcommand: 'remove' });
     for (let i = 0; i < 9; i++) await setKey(as, `audit-key-again-${i}`);
 

@@ -95,7 +95,11 @@ describe('idle and slow clients', () => {
     for (const socket of [idle, slow]) socket.on('error', () => undefined);
     const [idleCut, slowCut] = [cutAfter(idle, opened), cutAfter(slow, opened)];
     slow.write('POST /interactions HTTP/1.1\r\nhost: bot\r\ncontent-length: 1000\r\n');
-    slow.write(`${Object.entries(rig.discord.signer.headers('x')).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+    slow.write(
+      `${Object.entries(rig.discord.signer.headers('x'))
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('')}\r\n`,
+    );
     const drip = setInterval(() => slow.write('{'), 500);
     try {
       const [a, b] = await Promise.all([idleCut, slowCut]);
@@ -119,7 +123,11 @@ describe('replays', () => {
     await rig.run({ ...as.admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
     const handle = rig.discord.sendInteraction({ ...as.admin, command: 'clearcache' });
     expect(embedOf(await handle.reply()).title).toBe('Cache cleared');
-    await rig.bot.waitForLog((l) => l.msg === 'interaction' && l.command === 'clearcache', 5000, 'the clear\'s interaction line');
+    await rig.bot.waitForLog(
+      (l) => l.msg === 'interaction' && l.command === 'clearcache',
+      5000,
+      "the clear's interaction line",
+    );
     const calls = rig.sd.requests.length;
     const lines = rig.bot.logs().filter((l) => l.msg === 'interaction').length;
 

@@ -22,7 +22,8 @@ beforeAll(async () => {
 afterAll(() => rig?.close());
 
 const url = (path: string) => rig.endpoint!.replace('/interactions', path);
-const ping = () => JSON.stringify({ id: '1', application_id: rig.discord.applicationId, type: 1, token: 'x', version: 1 });
+const ping = () =>
+  JSON.stringify({ id: '1', application_id: rig.discord.applicationId, type: 1, token: 'x', version: 1 });
 const signedPost = (body: string, headers = rig.discord.signer.headers(body)) => deliver(rig.endpoint!, body, headers);
 const interactionLines = () => rig.bot.logs().filter((l) => l.msg === 'interaction').length;
 
@@ -65,7 +66,9 @@ describe('every request is verified before its body is read', () => {
     const answer = await signedPost(ping(), headers() as Record<string, string>);
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual({ error: 'invalid request signature' });
-    expect({ lines: interactionLines(), requests: rig.discord.requests.length, sd: rig.sd.requests.length }).toEqual(before);
+    expect({ lines: interactionLines(), requests: rig.discord.requests.length, sd: rig.sd.requests.length }).toEqual(
+      before,
+    );
   });
 
   it('a body changed after signing gets 401', async () => {
@@ -107,10 +110,18 @@ describe('every request is verified before its body is read', () => {
   it.each([
     ['a verified body that is not JSON', 'not json', 400],
     ['verified JSON that is not an interaction', '{"hello":"world"}', 400],
-    ['a component interaction it cannot parse (no application id, no custom_id)', '{"type":3,"id":"1","token":"t"}', 400],
+    [
+      'a component interaction it cannot parse (no application id, no custom_id)',
+      '{"type":3,"id":"1","token":"t"}',
+      400,
+    ],
     ['an autocomplete interaction', '{"type":4,"id":"1","token":"t"}', 400],
     ['a modal submission it cannot parse (no application id, no custom_id)', '{"type":5,"id":"1","token":"t"}', 400],
-    ['a slash command the bot cannot parse (no command name)', '{"type":2,"id":"1","token":"t","application_id":"2"}', 400],
+    [
+      'a slash command the bot cannot parse (no command name)',
+      '{"type":2,"id":"1","token":"t","application_id":"2"}',
+      400,
+    ],
   ])('%s gets %i', async (_label, body, status) => {
     const answer = await signedPost(body);
     expect(answer.status).toBe(status);
@@ -123,7 +134,11 @@ describe('every request is verified before its body is read', () => {
 
   it('logs why an interaction it could not parse was answered 400, once each, where it arrived', async () => {
     // The lines travel through the bot's standard output after the answers: wait for the last one sent.
-    await rig.bot.waitForLog((l) => l.msg === 'interaction not understood; ignored' && l.reason === 'no command name', 5000, 'the warning');
+    await rig.bot.waitForLog(
+      (l) => l.msg === 'interaction not understood; ignored' && l.reason === 'no command name',
+      5000,
+      'the warning',
+    );
     const lines = rig.bot.logs().filter((l) => l.msg === 'interaction not understood; ignored');
     // One each: the component, the modal submission and the slash command above, in the order sent.
     expect(lines).toEqual([
@@ -137,7 +152,12 @@ describe('every request is verified before its body is read', () => {
 describe('commands over HTTP', () => {
   it('answers in the HTTP response itself: type 4 with the reply, private where it should be, mentions that never ping', async () => {
     const as = people(rig.discord, rig.guildIds[0]!);
-    const handle = rig.discord.sendInteraction({ ...as.admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', KEY)] });
+    const handle = rig.discord.sendInteraction({
+      ...as.admin,
+      command: 'apikey',
+      subcommand: 'set',
+      options: [stringOption('key', KEY)],
+    });
     const reply = await handle.reply();
     expect(reply.kind).toBe('callback');
     expect(reply.request.body).toMatchObject({ type: 4, data: { flags: 64, allowed_mentions: { parse: [] } } });
@@ -160,9 +180,13 @@ describe('commands over HTTP', () => {
     const handle = rig.discord.sendInteraction({
       ...as[who],
       command: command === 'retired' ? 'audit' : command,
-      ...(command === 'retired' ? { mutate: (p: { data: { name: string } }) => {
-        p.data.name = 'retired';
-      } } : {}),
+      ...(command === 'retired'
+        ? {
+            mutate: (p: { data: { name: string } }) => {
+              p.data.name = 'retired';
+            },
+          }
+        : {}),
     });
     const reply = await handle.reply();
     expect(embedOf(reply).title).toBe(title);
@@ -200,7 +224,13 @@ describe('commands over HTTP', () => {
       const socket = connect(Number(port), '127.0.0.1');
       socket.on('error', () => undefined);
       socket.resume(); // read whatever the server sends, so that its closing the connection is seen
-      socket.write(`POST /interactions HTTP/1.1\r\nhost: x\r\ncontent-length: 500\r\n${Object.entries(rig.discord.signer.headers('x')).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+      socket.write(
+        `POST /interactions HTTP/1.1\r\nhost: x\r\ncontent-length: 500\r\n${Object.entries(
+          rig.discord.signer.headers('x'),
+        )
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('')}\r\n`,
+      );
       const drip = setInterval(() => socket.write('{'), 50);
       return { socket, drip };
     });

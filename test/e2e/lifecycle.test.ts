@@ -25,7 +25,12 @@ beforeAll(async () => {
 afterAll(() => rig?.close());
 
 const setKey = (guildId: string, key: string) =>
-  rig.run({ ...people(rig.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
+  rig.run({
+    ...people(rig.discord, guildId).admin,
+    command: 'apikey',
+    subcommand: 'set',
+    options: [stringOption('key', key)],
+  });
 const clear = (guildId: string) => rig.run({ ...people(rig.discord, guildId).admin, command: 'clearcache' });
 
 describe('npm run deploy-commands', () => {
@@ -44,8 +49,13 @@ describe('npm run deploy-commands', () => {
     expect(byName.clearcache!.default_member_permissions ?? null).toBeNull();
     expect(byName.help!.default_member_permissions ?? null).toBeNull();
     expect(byName.apikey!.options?.map((o) => o.name)).toEqual(['set', 'status', 'remove']);
-    expect(byName.apikey!.options?.[0]).toMatchObject({ type: 1, options: [{ name: 'key', type: 3, required: false, max_length: 256 }] });
-    expect(byName.access!.options?.map((o) => [o.name, (o as { options?: Array<{ type: number }> }).options?.[0]?.type])).toEqual([
+    expect(byName.apikey!.options?.[0]).toMatchObject({
+      type: 1,
+      options: [{ name: 'key', type: 3, required: false, max_length: 256 }],
+    });
+    expect(
+      byName.access!.options?.map((o) => [o.name, (o as { options?: Array<{ type: number }> }).options?.[0]?.type]),
+    ).toEqual([
       ['grant', 8],
       ['revoke', 8],
       ['list', undefined],
@@ -54,17 +64,34 @@ describe('npm run deploy-commands', () => {
     // Descriptions in every language we have, on commands and options alike (the stand-in checks their lengths).
     const locales = ['de', 'es-419', 'es-ES', 'fr', 'ja', 'pt-BR'];
     expect(Object.keys(byName.help!.description_localizations ?? {}).sort()).toEqual(locales);
-    expect(byName.help!.description_localizations).toMatchObject({ de: de['cmd.help'], ja: ja['cmd.help'], 'es-419': es['cmd.help'] });
-    const key = (byName.apikey!.options?.[0] as { options?: Array<{ description_localizations?: Record<string, string> }> } | undefined)?.options?.[0];
+    expect(byName.help!.description_localizations).toMatchObject({
+      de: de['cmd.help'],
+      ja: ja['cmd.help'],
+      'es-419': es['cmd.help'],
+    });
+    const key = (
+      byName.apikey!.options?.[0] as
+        | { options?: Array<{ description_localizations?: Record<string, string> }> }
+        | undefined
+    )?.options?.[0];
     expect(Object.keys(key?.description_localizations ?? {}).sort()).toEqual(locales);
   });
 
   it('registers to one server with DISCORD_GUILD_ID', async () => {
     const guildId = rig.guildIds[0]!;
-    const result = await runScript(DEPLOY, { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: rig.discord.apiUrl, DISCORD_GUILD_ID: guildId }, rig.dir);
+    const result = await runScript(
+      DEPLOY,
+      { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: rig.discord.apiUrl, DISCORD_GUILD_ID: guildId },
+      rig.dir,
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`to server ${guildId}`);
-    expect(rig.discord.commands(guildId).map((c) => c.name).sort()).toEqual(['access', 'apikey', 'audit', 'clearcache', 'help']);
+    expect(
+      rig.discord
+        .commands(guildId)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['access', 'apikey', 'audit', 'clearcache', 'help']);
   });
 });
 
@@ -89,7 +116,12 @@ describe('crashes, restarts and signals', () => {
     const guildId = rig.guildIds[1]!;
     const as = people(rig.discord, guildId);
     const role = rig.discord.addRole(guildId, { name: 'Cache keepers' });
-    const grant = await rig.run({ ...as.admin, command: 'access', subcommand: 'grant', options: [roleOption('role', role.id)] });
+    const grant = await rig.run({
+      ...as.admin,
+      command: 'access',
+      subcommand: 'grant',
+      options: [roleOption('role', role.id)],
+    });
     expect(embedOf(grant).title).toBe('Access granted');
     await rig.bot.stop('SIGTERM');
     await rig.startBot();
@@ -117,7 +149,9 @@ describe('crashes, restarts and signals', () => {
 
   it('SIGINT stops it cleanly too; every start logs the invite URL, then ready with the server count', async () => {
     const invite = rig.bot.logs().find((l) => l.msg === 'invite the bot with this URL');
-    expect(invite?.url).toBe(`https://discord.com/oauth2/authorize?client_id=${rig.discord.applicationId}&scope=bot+applications.commands&permissions=0&integration_type=0`);
+    expect(invite?.url).toBe(
+      `https://discord.com/oauth2/authorize?client_id=${rig.discord.applicationId}&scope=bot+applications.commands&permissions=0&integration_type=0`,
+    );
     expect(rig.bot.logs().find((l) => l.msg === 'ready')).toMatchObject({ guilds: 6 });
     expect(await rig.bot.stop('SIGINT')).toBe(0);
     await rig.startBot();
@@ -157,12 +191,18 @@ describe('crashes, restarts and signals', () => {
   it('logs gateway disconnects and resumes, and keeps answering', async () => {
     const sessionsBefore = rig.discord.resumes.length + rig.discord.identifies.length;
     await rig.discord.disconnect(4000);
-    await rig.discord.waitUntil(() => rig.discord.resumes.length + rig.discord.identifies.length > sessionsBefore, 15_000, 'a resume');
+    await rig.discord.waitUntil(
+      () => rig.discord.resumes.length + rig.discord.identifies.length > sessionsBefore,
+      15_000,
+      'a resume',
+    );
     await rig.bot.waitForLog((l) => l.msg === 'gateway resumed', 15_000, 'the resumed line');
     const reconnect = rig.bot.logs().find((l) => l.msg === 'gateway reconnecting' || l.msg === 'gateway disconnected');
     expect(reconnect?.level).toBeGreaterThanOrEqual(30);
     const guildId = rig.guildIds[3]!;
-    expect(embedOf(await rig.run({ ...people(rig.discord, guildId).admin, command: 'audit' })).title).toContain('Audit trail');
+    expect(embedOf(await rig.run({ ...people(rig.discord, guildId).admin, command: 'audit' })).title).toContain(
+      'Audit trail',
+    );
   });
 });
 
@@ -180,7 +220,9 @@ describe('gateway trouble and odd payloads', () => {
       .reply();
     expect(embedOf(reply).title).toBe('Not allowed');
     expect(rig.bot.child.exitCode).toBeNull();
-    expect(embedOf(await rig.run({ ...people(rig.discord, guildId).admin, command: 'audit' })).title).toContain('Audit trail');
+    expect(embedOf(await rig.run({ ...people(rig.discord, guildId).admin, command: 'audit' })).title).toContain(
+      'Audit trail',
+    );
   });
 
   it('a fatal gateway close (4004: the token was reset) ends the process with exit code 1 and a line naming DISCORD_TOKEN', async () => {

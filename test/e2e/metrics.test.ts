@@ -13,12 +13,18 @@ const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 let rig: InProcessRig;
 
 beforeAll(async () => {
-  rig = await startInProcessRig({ guilds: 3, env: { HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', METRICS_TOKEN, CLEARCACHE_COOLDOWN_S: '30' } });
+  rig = await startInProcessRig({
+    guilds: 3,
+    env: { HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', METRICS_TOKEN, CLEARCACHE_COOLDOWN_S: '30' },
+  });
 });
 afterAll(() => rig?.close());
 
 const scrape = async (authorization?: string) => {
-  const res = await fetch(`http://127.0.0.1:${rig.app.httpPort}/metrics`, authorization ? { headers: { authorization } } : {});
+  const res = await fetch(
+    `http://127.0.0.1:${rig.app.httpPort}/metrics`,
+    authorization ? { headers: { authorization } } : {},
+  );
   return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
 };
 /** The value of one series, e.g. sample(text, 'sdbot_interactions_total', { command: 'clearcache', outcome: 'ok' }); 0 when absent. */
@@ -37,7 +43,8 @@ it('counts interactions, API calls, cooldowns and store errors as they happened,
   const [one, two, three] = rig.guildIds as [string, string, string];
   const a = people(rig.discord, one);
   const b = people(rig.discord, two);
-  const setKey = (as: ReturnType<typeof people>, key: string) => rig.run({ ...as.admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
+  const setKey = (as: ReturnType<typeof people>, key: string) =>
+    rig.run({ ...as.admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
   await setKey(a, 'metricsKeyOne0123456789');
   await setKey(b, 'metricsKeyTwo0123456789');
   rig.sd.setMode('success');
@@ -50,7 +57,9 @@ it('counts interactions, API calls, cooldowns and store errors as they happened,
   const query = (sql: string) => (rig.app.store.keyv.store as KeyvSqlite).query(sql);
   await query('PRAGMA query_only = ON');
   try {
-    expect(embedOf(await setKey(people(rig.discord, three), 'metricsKeyThree012345678')).title).toBe('Storage unavailable');
+    expect(embedOf(await setKey(people(rig.discord, three), 'metricsKeyThree012345678')).title).toBe(
+      'Storage unavailable',
+    );
   } finally {
     await query('PRAGMA query_only = OFF');
   }

@@ -43,7 +43,12 @@ beforeAll(async () => {
   rig = await startRig({ guilds: 1 });
   const guildId = rig.guildIds[0]!;
   liveKey = `move-me-${randomBytes(8).toString('hex')}`;
-  const saved = await rig.run({ ...people(rig.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', liveKey)] });
+  const saved = await rig.run({
+    ...people(rig.discord, guildId).admin,
+    command: 'apikey',
+    subcommand: 'set',
+    options: [stringOption('key', liveKey)],
+  });
   expect(embedOf(saved).title).toBe('API key checked and saved');
   apiKeys[guildId] = liveKey;
   await rig.bot.stop('SIGTERM');
@@ -129,7 +134,13 @@ const migrate = (to: string) => runScript(MIGRATE, migrateEnv(), rig.dir, ['--to
 
 /** Runs migrate-store and kills it with SIGKILL at `point` (see kill-at.mjs); returns what it printed. */
 async function migrateKilledAt(point: string, to: string): Promise<string> {
-  const run = startBotProcess({ ...migrateEnv(), KILL_AT: point }, rig.dir, MIGRATE, ['--to', to], ['--import', KILL_AT]);
+  const run = startBotProcess(
+    { ...migrateEnv(), KILL_AT: point },
+    rig.dir,
+    MIGRATE,
+    ['--to', to],
+    ['--import', KILL_AT],
+  );
   expect(await run.exited, `killed at ${point}:\n${run.output()}`).toBe('SIGKILL');
   return run.output();
 }
@@ -164,7 +175,8 @@ describe.each(servers)('npm run migrate-store from SQLite to $name', (server) =>
     // Rerun, killed just after it said 2,000 records had landed: exactly those are there.
     printed.push(await migrateKilledAt('stdout:2000 records so far', to));
     // Writes the killed run had already sent may land after it died: at least `first` were there.
-    const [, copied, already] = /2000 records so far: (\d+) copied, (\d+) already there, 0 conflicting/.exec(printed.at(-1)!) ?? [];
+    const [, copied, already] =
+      /2000 records so far: (\d+) copied, (\d+) already there, 0 conflicting/.exec(printed.at(-1)!) ?? [];
     expect(Number(copied) + Number(already)).toBe(2000);
     expect(Number(already)).toBeGreaterThanOrEqual(first);
     expect((await server.records(db.url)).size).toBe(2000);
@@ -172,8 +184,12 @@ describe.each(servers)('npm run migrate-store from SQLite to $name', (server) =>
     const third = await migrate(to);
     expect(third.stderr).toBe('');
     expect(third.code).toBe(0);
-    expect(third.stdout).toContain(`Copied ${total - 2000} records to ${where.toString()}: 2000 already there, 0 conflicting, ${total} in all.`);
-    expect(third.stdout).toContain(`Next: set DATABASE_URL to the URL given with --to (${where.toString()}) and ENCRYPTION_KEY to the key the API keys are sealed with (the contents of ${rig.dir}/data/encryption.key), then start the bot.`);
+    expect(third.stdout).toContain(
+      `Copied ${total - 2000} records to ${where.toString()}: 2000 already there, 0 conflicting, ${total} in all.`,
+    );
+    expect(third.stdout).toContain(
+      `Next: set DATABASE_URL to the URL given with --to (${where.toString()}) and ENCRYPTION_KEY to the key the API keys are sealed with (the contents of ${rig.dir}/data/encryption.key), then start the bot.`,
+    );
     printed.push(third.stdout);
 
     const moved = await server.records(db.url);
@@ -182,7 +198,9 @@ describe.each(servers)('npm run migrate-store from SQLite to $name', (server) =>
 
     const fourth = await migrate(to);
     expect(fourth).toMatchObject({ code: 0, stderr: '' });
-    expect(fourth.stdout).toContain(`Copied 0 records to ${where.toString()}: ${total} already there, 0 conflicting, ${total} in all.`);
+    expect(fourth.stdout).toContain(
+      `Copied 0 records to ${where.toString()}: ${total} already there, 0 conflicting, ${total} in all.`,
+    );
     printed.push(fourth.stdout);
     expect(await server.records(db.url)).toEqual(source);
     // The source is as it was.
@@ -210,7 +228,9 @@ describe.each(servers)('npm run migrate-store from SQLite to $name', (server) =>
     try {
       rig.sd.setMode('success');
       const guildId = rig.guildIds[0]!;
-      expect(embedOf(await rig.run({ ...people(rig.discord, guildId).admin, command: 'clearcache' })).title).toBe('Cache cleared');
+      expect(embedOf(await rig.run({ ...people(rig.discord, guildId).admin, command: 'clearcache' })).title).toBe(
+        'Cache cleared',
+      );
       expect(rig.sd.requests.at(-1)?.json).toEqual({ key: liveKey });
     } finally {
       expect(await rig.bot.stop('SIGTERM')).toBe(0);
@@ -226,7 +246,11 @@ describe.each(servers)('npm run migrate-store from SQLite to $name', (server) =>
     let theirs: string | undefined;
     try {
       // Another bot's record for the same server, under another key, and one the source does not have.
-      await new GuildRecords(target, createSealer(randomBytes(32))).setKey(clashingId, 'their-own-key-0123456789', 'them');
+      await new GuildRecords(target, createSealer(randomBytes(32))).setKey(
+        clashingId,
+        'their-own-key-0123456789',
+        'them',
+      );
       await new GuildRecords(target, createSealer(randomBytes(32))).grantRole('42', '4242', 'them');
       theirs = (await server.records(db.url)).get(`guild:${clashingId}`);
     } finally {
@@ -268,16 +292,37 @@ describe.each(servers)('npm run migrate-store from SQLite to $name', (server) =>
 });
 
 describe('npm run migrate-store refuses, plainly and without echoing a password', () => {
-  const run = (env: Record<string, string>, args: string[], cwd: string) => runScript(MIGRATE, { DISCORD_TOKEN: TOKEN, ...env }, cwd, args);
+  const run = (env: Record<string, string>, args: string[], cwd: string) =>
+    runScript(MIGRATE, { DISCORD_TOKEN: TOKEN, ...env }, cwd, args);
 
   it.each([
     ['no --to', [], /^migrate-store: name the new store: npm run migrate-store -- --to /],
     ['a URL without --to', ['postgres://u:s3cret-pass@127.0.0.1/db'], /^migrate-store: give the new store with --to: /],
-    ['an unknown option', ['--too=postgres://u:s3cret-pass@127.0.0.1/db'], /^migrate-store: the one option is --to <url>: /],
-    ['a URL of another kind', ['--to', 'mysql://u:s3cret-pass@127.0.0.1/db'], /^migrate-store: --to must look like sqlite:\/\/data\/bot.sqlite, postgres:\/\//],
-    ['the store in use', ['--to', 'sqlite://data/./bot.sqlite'], /^migrate-store: --to names the store DATABASE_URL already uses \(sqlite:\/\/data\/\.\/bot\.sqlite\): give the URL of the new store/],
-    ['a server that cannot be reached', ['--to', 'postgres://sdbot:s3cret-pass@127.0.0.1:9/nowhere'], /^migrate-store: --to: cannot open the PostgreSQL database postgres:\/\/sdbot:\*\*\*@127.0.0.1:9\/nowhere /],
-    ['a Redis server that cannot be reached', ['--to', 'redis://:s3cret-pass@127.0.0.1:9/0'], /^migrate-store: --to: cannot reach the Redis server redis:\/\/:\*\*\*@127.0.0.1:9\/0 /],
+    [
+      'an unknown option',
+      ['--too=postgres://u:s3cret-pass@127.0.0.1/db'],
+      /^migrate-store: the one option is --to <url>: /,
+    ],
+    [
+      'a URL of another kind',
+      ['--to', 'mysql://u:s3cret-pass@127.0.0.1/db'],
+      /^migrate-store: --to must look like sqlite:\/\/data\/bot.sqlite, postgres:\/\//,
+    ],
+    [
+      'the store in use',
+      ['--to', 'sqlite://data/./bot.sqlite'],
+      /^migrate-store: --to names the store DATABASE_URL already uses \(sqlite:\/\/data\/\.\/bot\.sqlite\): give the URL of the new store/,
+    ],
+    [
+      'a server that cannot be reached',
+      ['--to', 'postgres://sdbot:s3cret-pass@127.0.0.1:9/nowhere'],
+      /^migrate-store: --to: cannot open the PostgreSQL database postgres:\/\/sdbot:\*\*\*@127.0.0.1:9\/nowhere /,
+    ],
+    [
+      'a Redis server that cannot be reached',
+      ['--to', 'redis://:s3cret-pass@127.0.0.1:9/0'],
+      /^migrate-store: --to: cannot reach the Redis server redis:\/\/:\*\*\*@127.0.0.1:9\/0 /,
+    ],
   ])('%s: exit 1, one line, nothing copied', async (_name, args, message) => {
     const dir = tempDir();
     try {
@@ -299,9 +344,15 @@ describe('npm run migrate-store refuses, plainly and without echoing a password'
   it('a SQLite source that is not there: refused, and no empty database made in its place', async () => {
     const dir = tempDir();
     try {
-      const result = await run({ DATABASE_URL: 'sqlite://data/bot.sqlite' }, ['--to', `sqlite://${dir.path}/new/bot.sqlite`], dir.path);
+      const result = await run(
+        { DATABASE_URL: 'sqlite://data/bot.sqlite' },
+        ['--to', `sqlite://${dir.path}/new/bot.sqlite`],
+        dir.path,
+      );
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe(`migrate-store: there is no database at ${dir.path}/data/bot.sqlite: set DATABASE_URL to the store to copy\n`);
+      expect(result.stderr).toBe(
+        `migrate-store: there is no database at ${dir.path}/data/bot.sqlite: set DATABASE_URL to the store to copy\n`,
+      );
       expect(existsSync(`${dir.path}/data/bot.sqlite`)).toBe(false);
       expect(existsSync(`${dir.path}/new`)).toBe(false);
     } finally {
@@ -322,11 +373,17 @@ describe('npm run migrate-store refuses, plainly and without echoing a password'
       const theirs = (await target.read(SEALING_MARK_KEY)).value;
       await target.close();
 
-      const result = await run({ DATABASE_URL: 'sqlite://data/bot.sqlite' }, ['--to', `sqlite://${dir.path}/new/bot.sqlite`], dir.path);
+      const result = await run(
+        { DATABASE_URL: 'sqlite://data/bot.sqlite' },
+        ['--to', `sqlite://${dir.path}/new/bot.sqlite`],
+        dir.path,
+      );
       expect(result.code).toBe(2);
       expect(result.stdout).toContain('Copied 1 record');
       expect(result.stderr).toContain(`already holds a different value and was left as it is: ${SEALING_MARK_KEY}.`);
-      expect(result.stderr).toContain(`(${SEALING_MARK_KEY} names the key that seals a store: a bot was started on the target with another ENCRYPTION_KEY.)`);
+      expect(result.stderr).toContain(
+        `(${SEALING_MARK_KEY} names the key that seals a store: a bot was started on the target with another ENCRYPTION_KEY.)`,
+      );
       const after = await openStore(`sqlite://${dir.path}/new/bot.sqlite`);
       expect((await after.read(SEALING_MARK_KEY)).value).toEqual(theirs);
       await after.close();
@@ -354,8 +411,12 @@ describe('npm run migrate-store refuses, plainly and without echoing a password'
       rmSync(`${dir.path}/data/encryption.key.next`);
       const done = await run({ DATABASE_URL: 'sqlite://data/bot.sqlite' }, args, dir.path);
       expect(done).toMatchObject({ code: 0, stderr: '' });
-      expect(done.stdout).toContain(`Copied 1 record to ${dir.path}/new/bot.sqlite: 0 already there, 0 conflicting, 1 in all.`);
-      expect(await sqliteRecords(`${dir.path}/new/bot.sqlite`)).toEqual(await sqliteRecords(`${dir.path}/data/bot.sqlite`));
+      expect(done.stdout).toContain(
+        `Copied 1 record to ${dir.path}/new/bot.sqlite: 0 already there, 0 conflicting, 1 in all.`,
+      );
+      expect(await sqliteRecords(`${dir.path}/new/bot.sqlite`)).toEqual(
+        await sqliteRecords(`${dir.path}/data/bot.sqlite`),
+      );
     } finally {
       dir.remove();
     }

@@ -21,12 +21,28 @@ const RESTORE = fileURLToPath(new URL('../../dist/src/bin/restore.js', import.me
 const ROTATE = fileURLToPath(new URL('../../dist/src/bin/rotate-key.js', import.meta.url));
 
 const setKey = (world: World, guildId: string, key: string, endpoint?: string) =>
-  world.discord.sendInteraction({ ...people(world.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)], ...(endpoint ? { endpoint } : {}) }).reply();
+  world.discord
+    .sendInteraction({
+      ...people(world.discord, guildId).admin,
+      command: 'apikey',
+      subcommand: 'set',
+      options: [stringOption('key', key)],
+      ...(endpoint ? { endpoint } : {}),
+    })
+    .reply();
 const status = (world: World, guildId: string, endpoint?: string) =>
-  world.discord.sendInteraction({ ...people(world.discord, guildId).admin, command: 'apikey', subcommand: 'status', ...(endpoint ? { endpoint } : {}) }).reply();
+  world.discord
+    .sendInteraction({
+      ...people(world.discord, guildId).admin,
+      command: 'apikey',
+      subcommand: 'status',
+      ...(endpoint ? { endpoint } : {}),
+    })
+    .reply();
 
 /** Everything of the world's environment but DATABASE_URL. */
-const withoutDatabaseUrl = (env: Record<string, string>) => Object.fromEntries(Object.entries(env).filter(([name]) => name !== 'DATABASE_URL'));
+const withoutDatabaseUrl = (env: Record<string, string>) =>
+  Object.fromEntries(Object.entries(env).filter(([name]) => name !== 'DATABASE_URL'));
 
 describe('DATABASE_URL with what an env file adds', () => {
   let rig: Rig;
@@ -50,7 +66,10 @@ describe('DATABASE_URL with what an env file adds', () => {
   };
 
   it('a CRLF .env whose DATABASE_URL ends in a space inside its quotes opens the same database, with its keys', async () => {
-    writeFileSync(`${rig.dir}/.env`, 'LOG_LEVEL=debug\r\nDATABASE_URL="sqlite://data/bot.sqlite "\r\nCLEARCACHE_COOLDOWN_S=0\r\n');
+    writeFileSync(
+      `${rig.dir}/.env`,
+      'LOG_LEVEL=debug\r\nDATABASE_URL="sqlite://data/bot.sqlite "\r\nCLEARCACHE_COOLDOWN_S=0\r\n',
+    );
     try {
       await startsOnTheStore(startBotProcess(withoutDatabaseUrl(rig.env), rig.dir));
     } finally {
@@ -65,12 +84,22 @@ describe('DATABASE_URL with what an env file adds', () => {
   it('a SQLite DATABASE_URL with a ?query stops the start with one line naming DATABASE_URL, creating no file', async () => {
     const bot = startBotProcess({ ...rig.env, DATABASE_URL: 'sqlite://data/bot.sqlite?mode=ro' }, rig.dir);
     // A bot that gets as far as ready has opened some other file: that ends the wait too.
-    const end = await Promise.race([bot.exited, bot.waitForLog((l) => l.msg === 'ready').then(() => 'ready', () => bot.exited)]);
+    const end = await Promise.race([
+      bot.exited,
+      bot
+        .waitForLog((l) => l.msg === 'ready')
+        .then(
+          () => 'ready',
+          () => bot.exited,
+        ),
+    ]);
     if (end === 'ready') await bot.stop('SIGKILL');
     expect(end).toBe(1);
     const lines = bot.output().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^bot: DATABASE_URL is a file path after sqlite:\/\/ and takes no \?options or #fragment: remove everything from the \? or #/);
+    expect(lines[0]).toMatch(
+      /^bot: DATABASE_URL is a file path after sqlite:\/\/ and takes no \?options or #fragment: remove everything from the \? or #/,
+    );
     expect(readdirSync(`${rig.dir}/data`).some((name) => name.includes('?'))).toBe(false);
   });
 });
@@ -79,79 +108,97 @@ describe.each([
   ['a SQLite file', async () => ({ url: '', drop: async () => undefined }) as TestDatabase],
   ['PostgreSQL', postgresDatabase],
   ['Redis', redisDatabase],
-] as const)('two bot processes with different ENCRYPTION_KEYs started at once on one empty store (%s)', (name, create) => {
-  let world: Awaited<ReturnType<typeof startWorld>>;
-  const bots: BotProcess[] = [];
-  beforeAll(async () => {
-    world = await startWorld({ guilds: 3, mode: 'http' });
-  });
-  afterAll(async () => {
-    for (const bot of bots) await bot.stop('SIGKILL').catch(() => undefined);
-    await world?.closeWorld();
-  });
+] as const)(
+  'two bot processes with different ENCRYPTION_KEYs started at once on one empty store (%s)',
+  (name, create) => {
+    let world: Awaited<ReturnType<typeof startWorld>>;
+    const bots: BotProcess[] = [];
+    beforeAll(async () => {
+      world = await startWorld({ guilds: 3, mode: 'http' });
+    });
+    afterAll(async () => {
+      for (const bot of bots) await bot.stop('SIGKILL').catch(() => undefined);
+      await world?.closeWorld();
+    });
 
-  /** 'ready' with its endpoint, or the exit code. */
-  const outcome = (bot: BotProcess): Promise<{ ready: string } | { exit: number | string }> =>
-    bot.waitForLog((l) => l.msg === 'ready', 30_000, 'the ready line').then(
-      (line) => ({ ready: `http://${String(line.http)}/interactions` }),
-      async (error: unknown) => {
-        if (bot.child.exitCode === null && bot.child.signalCode === null) throw error;
-        return { exit: await bot.exited };
-      },
-    );
+    /** 'ready' with its endpoint, or the exit code. */
+    const outcome = (bot: BotProcess): Promise<{ ready: string } | { exit: number | string }> =>
+      bot
+        .waitForLog((l) => l.msg === 'ready', 30_000, 'the ready line')
+        .then(
+          (line) => ({ ready: `http://${String(line.http)}/interactions` }),
+          async (error: unknown) => {
+            if (bot.child.exitCode === null && bot.child.signalCode === null) throw error;
+            return { exit: await bot.exited };
+          },
+        );
 
-  it('exactly one runs; the other exits 1 naming ENCRYPTION_KEY, every round', async (ctx) => {
-    for (let round = 0; round < 3; round += 1) {
-      const db = await create();
-      if (!db) return ctx.skip();
-      try {
-        const url = name !== 'a SQLite file' ? db.url : `sqlite://${world.dir}/round${round}/bot.sqlite`;
-        const keys = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
-        const pair = keys.map((key) => startBotProcess({ ...world.env, DATABASE_URL: url, ENCRYPTION_KEY: key }, world.dir));
-        bots.push(...pair);
-        const outcomes = await Promise.all(pair.map(outcome));
-        const winners = outcomes.flatMap((o, i) => ('ready' in o ? [i] : []));
-        expect(winners, `round ${round}: ${JSON.stringify(outcomes)}`).toHaveLength(1);
-        const winner = winners[0]!;
-        const loser = 1 - winner;
-        expect(outcomes[loser]).toEqual({ exit: 1 });
-        const said = pair[loser]!.output().trim();
-        expect(said.split('\n').filter((line) => line.startsWith('bot:'))).toHaveLength(1);
-        expect(said).toMatch(/bot: ENCRYPTION_KEY is not the key that seals the store .*: that is the key with id \S+, this one has id \S+\. Every process on a store must use the same key/);
-        for (const key of keys) expect(said).not.toContain(key);
-        // The store is named as it is, never as a file it is not.
-        expect(said).toContain(`the store ${name !== 'a SQLite file' ? redactUrl(url) : `${world.dir}/round${round}/bot.sqlite`}:`);
-        expect(said).not.toContain('data/store');
+    it('exactly one runs; the other exits 1 naming ENCRYPTION_KEY, every round', async (ctx) => {
+      for (let round = 0; round < 3; round += 1) {
+        const db = await create();
+        if (!db) return ctx.skip();
+        try {
+          const url = name !== 'a SQLite file' ? db.url : `sqlite://${world.dir}/round${round}/bot.sqlite`;
+          const keys = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
+          const pair = keys.map((key) =>
+            startBotProcess({ ...world.env, DATABASE_URL: url, ENCRYPTION_KEY: key }, world.dir),
+          );
+          bots.push(...pair);
+          const outcomes = await Promise.all(pair.map(outcome));
+          const winners = outcomes.flatMap((o, i) => ('ready' in o ? [i] : []));
+          expect(winners, `round ${round}: ${JSON.stringify(outcomes)}`).toHaveLength(1);
+          const winner = winners[0]!;
+          const loser = 1 - winner;
+          expect(outcomes[loser]).toEqual({ exit: 1 });
+          const said = pair[loser]!.output().trim();
+          expect(said.split('\n').filter((line) => line.startsWith('bot:'))).toHaveLength(1);
+          expect(said).toMatch(
+            /bot: ENCRYPTION_KEY is not the key that seals the store .*: that is the key with id \S+, this one has id \S+\. Every process on a store must use the same key/,
+          );
+          for (const key of keys) expect(said).not.toContain(key);
+          // The store is named as it is, never as a file it is not.
+          expect(said).toContain(
+            `the store ${name !== 'a SQLite file' ? redactUrl(url) : `${world.dir}/round${round}/bot.sqlite`}:`,
+          );
+          expect(said).not.toContain('data/store');
 
-        // The one that runs seals and opens as ever; the other, started again alone, is still refused.
-        const endpoint = (outcomes[winner] as { ready: string }).ready;
-        const guildId = world.guildIds[round % world.guildIds.length]!;
-        expect(embedOf(await setKey(world, guildId, `round-${round}-key-98765`, endpoint)).title).toBe('API key checked and saved');
-        const again = startBotProcess({ ...world.env, DATABASE_URL: url, ENCRYPTION_KEY: keys[loser]! }, world.dir);
-        bots.push(again);
-        expect(await again.exited).toBe(1);
-        expect(again.output()).toMatch(/ENCRYPTION_KEY does not open 1 of the 1 API keys|ENCRYPTION_KEY is not the key that seals the store/);
-        expect(again.output()).not.toContain('data/store');
-        expect(await pair[winner]!.stop('SIGTERM')).toBe(0);
-      } finally {
-        await db.drop();
+          // The one that runs seals and opens as ever; the other, started again alone, is still refused.
+          const endpoint = (outcomes[winner] as { ready: string }).ready;
+          const guildId = world.guildIds[round % world.guildIds.length]!;
+          expect(embedOf(await setKey(world, guildId, `round-${round}-key-98765`, endpoint)).title).toBe(
+            'API key checked and saved',
+          );
+          const again = startBotProcess({ ...world.env, DATABASE_URL: url, ENCRYPTION_KEY: keys[loser]! }, world.dir);
+          bots.push(again);
+          expect(await again.exited).toBe(1);
+          expect(again.output()).toMatch(
+            /ENCRYPTION_KEY does not open 1 of the 1 API keys|ENCRYPTION_KEY is not the key that seals the store/,
+          );
+          expect(again.output()).not.toContain('data/store');
+          expect(await pair[winner]!.stop('SIGTERM')).toBe(0);
+        } finally {
+          await db.drop();
+        }
       }
-    }
-  }, 120_000);
-});
+    }, 120_000);
+  },
+);
 
-describe('npm run backup and restore on the operator\'s paths', () => {
+describe("npm run backup and restore on the operator's paths", () => {
   let rig: Rig;
   beforeAll(async () => {
     rig = await startRig({ guilds: 2 });
   });
   afterAll(() => rig?.close());
-  const tool = (entry: string, file: string) => runScript(entry, { DISCORD_TOKEN: 'unused', DATABASE_URL: rig.env.DATABASE_URL! }, rig.dir, [file]);
+  const tool = (entry: string, file: string) =>
+    runScript(entry, { DISCORD_TOKEN: 'unused', DATABASE_URL: rig.env.DATABASE_URL! }, rig.dir, [file]);
 
   it('a backup into a folder that does not exist is one line naming the folder and the fix', async () => {
     const result = await tool(BACKUP, `${rig.dir}/no-such-folder/backup.sqlite`);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`backup: the folder ${rig.dir}/no-such-folder does not exist: create it (mkdir -p ${rig.dir}/no-such-folder) or pick another place for the backup\n`);
+    expect(result.stderr).toBe(
+      `backup: the folder ${rig.dir}/no-such-folder does not exist: create it (mkdir -p ${rig.dir}/no-such-folder) or pick another place for the backup\n`,
+    );
     expect(existsSync(`${rig.dir}/no-such-folder`)).toBe(false);
   });
 
@@ -164,10 +211,18 @@ describe('npm run backup and restore on the operator\'s paths', () => {
     mkdirSync(`${rig.dir}/links`);
     symlinkSync(rig.dbFile, `${rig.dir}/links/symlink.sqlite`);
     linkSync(rig.dbFile, `${rig.dir}/links/hardlink.sqlite`);
-    for (const name of [rig.dbFile, 'data/bot.sqlite', './data/../data/bot.sqlite', `${rig.dir}/links/symlink.sqlite`, 'links/hardlink.sqlite']) {
+    for (const name of [
+      rig.dbFile,
+      'data/bot.sqlite',
+      './data/../data/bot.sqlite',
+      `${rig.dir}/links/symlink.sqlite`,
+      'links/hardlink.sqlite',
+    ]) {
       const result = await tool(RESTORE, name);
       expect(result.code, name).toBe(1);
-      expect(result.stderr, name).toMatch(/^restore: .* is the database DATABASE_URL names \(.*bot\.sqlite\), not a backup of it: restore a copy made with npm run backup\. Nothing was changed\.\n$/);
+      expect(result.stderr, name).toMatch(
+        /^restore: .* is the database DATABASE_URL names \(.*bot\.sqlite\), not a backup of it: restore a copy made with npm run backup\. Nothing was changed\.\n$/,
+      );
       expect(result.stdout, name).toBe('');
     }
     expect(existsSync(`${rig.dbFile}-wal`)).toBe(true);
@@ -180,7 +235,10 @@ describe('npm run backup and restore on the operator\'s paths', () => {
     expect((await tool(BACKUP, backup)).code).toBe(0);
     await rig.bot.stop('SIGTERM');
     const old = readFileSync(`${rig.dir}/data/encryption.key`, 'utf8').trim();
-    const rotated = await runScript(ROTATE, { DISCORD_TOKEN: 'unused', DATABASE_URL: rig.env.DATABASE_URL! }, rig.dir, ['--new', randomBytes(32).toString('base64')]);
+    const rotated = await runScript(ROTATE, { DISCORD_TOKEN: 'unused', DATABASE_URL: rig.env.DATABASE_URL! }, rig.dir, [
+      '--new',
+      randomBytes(32).toString('base64'),
+    ]);
     expect(rotated).toMatchObject({ code: 0, stderr: '' });
     const next = readFileSync(`${rig.dir}/data/encryption.key`, 'utf8').trim();
 
@@ -195,7 +253,9 @@ describe('npm run backup and restore on the operator\'s paths', () => {
 
     const refused = startBotProcess(rig.env, rig.dir);
     expect(await refused.exited).toBe(1);
-    expect(refused.output()).toMatch(/ENCRYPTION_KEY \(here the key file .*\) (does not open|is not the key that seals)/);
+    expect(refused.output()).toMatch(
+      /ENCRYPTION_KEY \(here the key file .*\) (does not open|is not the key that seals)/,
+    );
     await rig.startBot({ ENCRYPTION_KEY: old });
   });
 });

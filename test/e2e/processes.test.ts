@@ -36,7 +36,8 @@ describe.each([
     bots.push(worker);
     return worker;
   };
-  const via = (worker: { endpoint: string }, spec: InteractionSpec) => world!.discord.sendInteraction({ ...spec, endpoint: worker.endpoint }).reply(15_000);
+  const via = (worker: { endpoint: string }, spec: InteractionSpec) =>
+    world!.discord.sendInteraction({ ...spec, endpoint: worker.endpoint }).reply(15_000);
   const fresh = () => {
     const guildId = world!.guildIds[nextGuild++]!;
     return { guildId, as: people(world!.discord, guildId) };
@@ -44,7 +45,10 @@ describe.each([
   const setKey = (worker: { endpoint: string }, as: ReturnType<typeof people>, key: string) =>
     via(worker, { ...as.admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
   // Clears only: a key set is checked with wallet_balance first.
-  const sent = (key: string) => world!.sd.requests.filter((r) => r.path === '/api/v5/clear_cache' && (r.json as { key?: string } | undefined)?.key === key).length;
+  const sent = (key: string) =>
+    world!.sd.requests.filter(
+      (r) => r.path === '/api/v5/clear_cache' && (r.json as { key?: string } | undefined)?.key === key,
+    ).length;
 
   beforeAll(async () => {
     db = await create();
@@ -69,7 +73,7 @@ describe.each([
     await db?.drop();
   });
 
-  it('the same server\'s /clearcache sent to both at once makes one API call, and both show its result', async (ctx) => {
+  it("the same server's /clearcache sent to both at once makes one API call, and both show its result", async (ctx) => {
     if (!db) return ctx.skip();
     const [a, b] = bots as [(typeof bots)[0], (typeof bots)[0]];
     const { as } = fresh();
@@ -116,12 +120,20 @@ describe.each([
     if (!db) return ctx.skip();
     const { guildId, as } = fresh();
     const roles = Array.from({ length: 12 }, (_, i) => world!.discord.addRole(guildId, { name: `Team ${i}` }).id);
-    const replies = await Promise.all(roles.map((id, i) => via(bots[i % 2]!, { ...as.admin, command: 'access', subcommand: 'grant', options: [roleOption('role', id)] })));
+    const replies = await Promise.all(
+      roles.map((id, i) =>
+        via(bots[i % 2]!, { ...as.admin, command: 'access', subcommand: 'grant', options: [roleOption('role', id)] }),
+      ),
+    );
     expect(replies.every((r) => embedOf(r).title === 'Access granted')).toBe(true);
     const list = await via(bots[0]!, { ...as.admin, command: 'access', subcommand: 'list' });
     for (const id of roles) expect(embedOf(list).description).toContain(`<@&${id}>`);
     const audit = await via(bots[1]!, { ...as.admin, command: 'audit' });
-    expect(embedOf(audit).description.split('\n').filter((l) => l.includes('granted'))).toHaveLength(10); // the newest 10 of 12
+    expect(
+      embedOf(audit)
+        .description.split('\n')
+        .filter((l) => l.includes('granted')),
+    ).toHaveLength(10); // the newest 10 of 12
   });
 
   it('a worker killed mid-clear blocks the server only until its clear expires; the other then clears', async (ctx) => {
@@ -137,7 +149,12 @@ describe.each([
     await a.process.stop('SIGKILL');
     world!.sd.setMode('success', { key });
 
-    const handle = world!.discord.sendInteraction({ ...as.mod, command: 'clearcache', endpoint: b.endpoint, timeoutMs: 30_000 });
+    const handle = world!.discord.sendInteraction({
+      ...as.mod,
+      command: 'clearcache',
+      endpoint: b.endpoint,
+      timeoutMs: 30_000,
+    });
     const callback = await handle.callback;
     expect(callback.at - handle.sentAt).toBeLessThan(3000); // deferred while it waits for the dead holder
     const reply = await handle.reply(30_000); // the dead holder's hold (15 s here), then the survivor's clear

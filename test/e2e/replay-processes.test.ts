@@ -33,7 +33,10 @@ describe.each([
     db = await create();
     if (!db) return;
     world = await startWorld({ guilds: 1, mode: 'http' });
-    Object.assign(world.env, { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ...(db.url ? { DATABASE_URL: db.url } : {}) });
+    Object.assign(world.env, {
+      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      ...(db.url ? { DATABASE_URL: db.url } : {}),
+    });
     // One after the other: the first prepares the store the second then opens.
     await startWorker();
     await startWorker();
@@ -57,6 +60,9 @@ describe.each([
     await b.process.waitForLog((l) => l.level === 40 && /received again/.test(l.msg), 5000, 'the replay warning');
     expect(b.process.logs().some((l) => l.msg === 'interaction')).toBe(false);
     // And a fresh interaction through the second worker is answered as ever.
-    expect(embedOf(await world!.discord.sendInteraction({ ...as.admin, command: 'audit', endpoint: b.endpoint }).reply()).title).toMatch(/^Audit trail/);
+    expect(
+      embedOf(await world!.discord.sendInteraction({ ...as.admin, command: 'audit', endpoint: b.endpoint }).reply())
+        .title,
+    ).toMatch(/^Audit trail/);
   });
 });

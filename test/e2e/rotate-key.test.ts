@@ -41,7 +41,13 @@ interface Db {
 
 function databaseIn(dir: string): Db {
   mkdirSync(dir, { recursive: true });
-  return { url: `sqlite://${dir}/bot.sqlite`, file: `${dir}/bot.sqlite`, keyFile: `${dir}/encryption.key`, pendingFile: `${dir}/encryption.key.next`, expected: {} };
+  return {
+    url: `sqlite://${dir}/bot.sqlite`,
+    file: `${dir}/bot.sqlite`,
+    keyFile: `${dir}/encryption.key`,
+    pendingFile: `${dir}/encryption.key.next`,
+    expected: {},
+  };
 }
 
 /** Stores `count` server keys sealed under `key`, as the bot would. */
@@ -90,12 +96,25 @@ async function keysUnder(db: Db, keys: Record<string, Buffer>): Promise<Record<s
   return counts;
 }
 
-const rotateEnv = (db: Db, extra: Record<string, string> = {}) => ({ DISCORD_TOKEN: TOKEN, DATABASE_URL: db.url, ...extra });
-const rotate = (db: Db, args: string[], extra: Record<string, string> = {}) => runScript(ROTATE, rotateEnv(db, extra), rig.dir, args, 30_000);
+const rotateEnv = (db: Db, extra: Record<string, string> = {}) => ({
+  DISCORD_TOKEN: TOKEN,
+  DATABASE_URL: db.url,
+  ...extra,
+});
+const rotate = (db: Db, args: string[], extra: Record<string, string> = {}) =>
+  runScript(ROTATE, rotateEnv(db, extra), rig.dir, args, 30_000);
 
 /** Runs rotate-key and kills it with SIGKILL at `point` (see kill-at.mjs); returns what it printed. */
-async function rotateKilledAt(point: string, db: Db, args: string[], extra: Record<string, string> = {}): Promise<string> {
-  const run = startBotProcess({ ...rotateEnv(db, extra), KILL_AT: point }, rig.dir, ROTATE, args, ['--import', KILL_AT]);
+async function rotateKilledAt(
+  point: string,
+  db: Db,
+  args: string[],
+  extra: Record<string, string> = {},
+): Promise<string> {
+  const run = startBotProcess({ ...rotateEnv(db, extra), KILL_AT: point }, rig.dir, ROTATE, args, [
+    '--import',
+    KILL_AT,
+  ]);
   expect(await run.exited, `killed at ${point}:\n${run.output()}`).toBe('SIGKILL');
   return run.output();
 }
@@ -108,7 +127,12 @@ describe('npm run rotate-key', () => {
   it('killed with kill -9 at each step and rerun with the same or another --new, loses no key; the bot then starts on the new key', async () => {
     const guildId = rig.guildIds[0]!;
     const liveKey = `rotate-me-${randomBytes(8).toString('hex')}`;
-    const saved = await rig.run({ ...people(rig.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', liveKey)] });
+    const saved = await rig.run({
+      ...people(rig.discord, guildId).admin,
+      command: 'apikey',
+      subcommand: 'set',
+      options: [stringOption('key', liveKey)],
+    });
     expect(embedOf(saved).title).toBe('API key checked and saved');
     await rig.bot.stop('SIGTERM');
 
@@ -130,7 +154,9 @@ describe('npm run rotate-key', () => {
 
     // Rerun with another --new, killed while re-sealing (at the 1,000th seal): the new key was saved first.
     printed.push(await rotateKilledAt('seal:1000', db, ['--new', b64(n2)]));
-    expect(printed.at(-1)).toContain(`Checked ${total} stored API keys: ${total} to re-seal, 0 already under the new key, 0 that cannot be opened.`);
+    expect(printed.at(-1)).toContain(
+      `Checked ${total} stored API keys: ${total} to re-seal, 0 already under the new key, 0 that cannot be opened.`,
+    );
     expect(readKey(db.pendingFile)).toEqual(n2);
     expect(modeOf(db.pendingFile)).toBe(0o600);
     expect(readKey(db.keyFile)).toEqual(old);
@@ -139,7 +165,9 @@ describe('npm run rotate-key', () => {
     // Meanwhile the bot refuses to start, naming the saved key and the command that finishes.
     const early = startBotProcess(rig.env, rig.dir);
     expect(await early.exited).toBe(1);
-    expect(early.output()).toContain(`a key rotation is not finished: its new key is in ${db.pendingFile}. Run npm run rotate-key to finish it`);
+    expect(early.output()).toContain(
+      `a key rotation is not finished: its new key is in ${db.pendingFile}. Run npm run rotate-key to finish it`,
+    );
 
     // Rerun with a third --new, killed after re-sealing, just before the key file is replaced: it finished to the saved key.
     printed.push(await rotateKilledAt('rename:encryption.key', db, ['--new', b64(n3)]));
@@ -179,7 +207,9 @@ describe('npm run rotate-key', () => {
     expect(stale.output()).toContain('ENCRYPTION_KEY does not open');
     await rig.startBot();
     rig.sd.setMode('success');
-    expect(embedOf(await rig.run({ ...people(rig.discord, guildId).admin, command: 'clearcache' })).title).toBe('Cache cleared');
+    expect(embedOf(await rig.run({ ...people(rig.discord, guildId).admin, command: 'clearcache' })).title).toBe(
+      'Cache cleared',
+    );
     expect(rig.sd.requests.at(-1)?.json).toEqual({ key: liveKey });
   }, 60_000);
 
@@ -192,13 +222,20 @@ describe('npm run rotate-key', () => {
     const damaged = { plain: '8100000000000000001', stray: '8100000000000000002', altered: '8100000000000000003' };
     const store = await openStore(db.url);
     try {
-      await store.keyv.set(settingsKey(damaged.plain), { roles: [], audit: [], apiKey: { sealed: 'sk-stored-in-plaintext-0123', setBy: 'u', setAt: 1 } });
+      await store.keyv.set(settingsKey(damaged.plain), {
+        roles: [],
+        audit: [],
+        apiKey: { sealed: 'sk-stored-in-plaintext-0123', setBy: 'u', setAt: 1 },
+      });
       await new GuildRecords(store, createSealer(randomBytes(32))).setKey(damaged.stray, 'stray-key-0123456789', 'u');
       await new GuildRecords(store, createSealer(old)).setKey(damaged.altered, 'altered-key-0123456789', 'u');
       const record = (await store.keyv.get<GuildSettings>(settingsKey(damaged.altered)))!;
       const parts = record.apiKey!.sealed.split('.');
       parts[3] = `${parts[3]!.slice(0, -2)}${parts[3]!.endsWith('AA') ? 'BB' : 'AA'}`; // the auth tag
-      await store.keyv.set(settingsKey(damaged.altered), { ...record, apiKey: { ...record.apiKey!, sealed: parts.join('.') } });
+      await store.keyv.set(settingsKey(damaged.altered), {
+        ...record,
+        apiKey: { ...record.apiKey!, sealed: parts.join('.') },
+      });
     } finally {
       await store.close();
     }
@@ -215,12 +252,18 @@ describe('npm run rotate-key', () => {
     const next = randomBytes(32);
     const run = await rotate(db, ['--new', b64(next)]);
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain('Checked 203 stored API keys: 200 to re-seal, 0 already under the new key, 3 that cannot be opened.');
+    expect(run.stdout).toContain(
+      'Checked 203 stored API keys: 200 to re-seal, 0 already under the new key, 3 that cannot be opened.',
+    );
     expect(run.stdout).toContain('Re-sealed 200 API keys under the new key (0 already were).');
-    expect(run.stderr).toContain('the rotation is done, but 3 stored API keys cannot be opened and were left as they are');
+    expect(run.stderr).toContain(
+      'the rotation is done, but 3 stored API keys cannot be opened and were left as they are',
+    );
     expect(run.stderr).toContain(`server ${damaged.plain} (not a sealed value)`);
     expect(run.stderr).toMatch(new RegExp(`server ${damaged.stray} \\(sealed under another key, key id [\\w-]{11}\\)`));
-    expect(run.stderr).toContain(`server ${damaged.altered} (altered, it does not open, key id ${createSealer(old).kid})`);
+    expect(run.stderr).toContain(
+      `server ${damaged.altered} (altered, it does not open, key id ${createSealer(old).kid})`,
+    );
     expect(readKey(db.keyFile)).toEqual(next);
     expect(existsSync(db.pendingFile)).toBe(false);
     expect(await keysUnder(db, { old, next })).toEqual({ next: 200 });
@@ -235,7 +278,11 @@ describe('npm run rotate-key', () => {
     }
 
     const bot = startBotProcess({ ...rig.env, DATABASE_URL: db.url }, rig.dir);
-    const warning = await bot.waitForLog((l) => l.msg.includes('ENCRYPTION_KEY cannot open'), 15_000, 'the warning naming the damaged servers');
+    const warning = await bot.waitForLog(
+      (l) => l.msg.includes('ENCRYPTION_KEY cannot open'),
+      15_000,
+      'the warning naming the damaged servers',
+    );
     expect(warning.count).toBe(3);
     expect((warning.servers as string[]).toSorted()).toEqual(Object.values(damaged).toSorted());
     await bot.waitForLog((l) => l.msg === 'ready', 15_000, 'the ready line');
@@ -270,7 +317,11 @@ describe('npm run rotate-key', () => {
 
     const fromFile = { ENCRYPTION_KEY: readFileSync(db.pendingFile, 'utf8').trim() };
     const bot = startBotProcess({ ...rig.env, DATABASE_URL: db.url, ...fromFile }, rig.dir);
-    const leftover = await bot.waitForLog((l) => l.msg.startsWith('a finished key rotation left'), 15_000, 'the leftover-file warning');
+    const leftover = await bot.waitForLog(
+      (l) => l.msg.startsWith('a finished key rotation left'),
+      15_000,
+      'the leftover-file warning',
+    );
     expect(leftover.file).toBe(db.pendingFile);
     await bot.waitForLog((l) => l.msg === 'ready', 15_000, 'the ready line');
     expect(await bot.stop('SIGTERM')).toBe(0);
@@ -278,7 +329,9 @@ describe('npm run rotate-key', () => {
     // Nothing left to finish; the file is the operator's to delete, once ENCRYPTION_KEY is saved.
     const again = await rotate(db, [], fromFile);
     expect(again).toMatchObject({ code: 0, stderr: '' });
-    expect(again.stdout).toContain(`No rotation to finish: ENCRYPTION_KEY is already the key saved in ${db.pendingFile}`);
+    expect(again.stdout).toContain(
+      `No rotation to finish: ENCRYPTION_KEY is already the key saved in ${db.pendingFile}`,
+    );
     expect(existsSync(db.pendingFile)).toBe(true);
   });
 
@@ -295,7 +348,11 @@ describe('npm run rotate-key', () => {
     const stray = randomBytes(32);
     const refused = await rotate(db, ['--new', b64(next)], { ENCRYPTION_KEY: b64(stray) });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(new RegExp(`^rotate-key: ENCRYPTION_KEY is not the key that seals the store ${db.file} \\(that is the key with id ${createSealer(old).kid}; this one has id ${createSealer(stray).kid}\\)\\. .*Nothing was changed\\.\n$`));
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^rotate-key: ENCRYPTION_KEY is not the key that seals the store ${db.file} \\(that is the key with id ${createSealer(old).kid}; this one has id ${createSealer(stray).kid}\\)\\. .*Nothing was changed\\.\n$`,
+      ),
+    );
     expect(existsSync(db.pendingFile)).toBe(false);
 
     const run = await rotate(db, ['--new', b64(next)]);
@@ -305,7 +362,9 @@ describe('npm run rotate-key', () => {
 
     const stale = startBotProcess({ ...rig.env, DATABASE_URL: db.url, ENCRYPTION_KEY: b64(old) }, rig.dir);
     expect(await stale.exited).toBe(1);
-    expect(stale.output()).toContain(`bot: ENCRYPTION_KEY is not the key that seals the store ${db.file}: that is the key with id ${createSealer(next).kid}`);
+    expect(stale.output()).toContain(
+      `bot: ENCRYPTION_KEY is not the key that seals the store ${db.file}: that is the key with id ${createSealer(next).kid}`,
+    );
     expectNoKeyMaterial(stale.output(), [old, next]);
     const bot = startBotProcess({ ...rig.env, DATABASE_URL: db.url }, rig.dir);
     await bot.waitForLog((l) => l.msg === 'ready', 15_000, 'the ready line');

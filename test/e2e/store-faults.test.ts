@@ -19,8 +19,14 @@ const BACKUP = fileURLToPath(new URL('../../dist/src/bin/backup.js', import.meta
 const RESTORE = fileURLToPath(new URL('../../dist/src/bin/restore.js', import.meta.url));
 
 const setKey = (world: World, guildId: string, key: string) =>
-  world.run({ ...people(world.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', key)] });
-const status = (world: World, guildId: string) => world.run({ ...people(world.discord, guildId).admin, command: 'apikey', subcommand: 'status' });
+  world.run({
+    ...people(world.discord, guildId).admin,
+    command: 'apikey',
+    subcommand: 'set',
+    options: [stringOption('key', key)],
+  });
+const status = (world: World, guildId: string) =>
+  world.run({ ...people(world.discord, guildId).admin, command: 'apikey', subcommand: 'status' });
 
 describe('backups and restores of a running bot', () => {
   let rig: Rig;
@@ -28,7 +34,8 @@ describe('backups and restores of a running bot', () => {
     rig = await startRig({ guilds: 4 });
   });
   afterAll(() => rig?.close());
-  const tool = (entry: string, file: string) => runScript(entry, { DISCORD_TOKEN: 'unused', DATABASE_URL: rig.env.DATABASE_URL! }, rig.dir, [file]);
+  const tool = (entry: string, file: string) =>
+    runScript(entry, { DISCORD_TOKEN: 'unused', DATABASE_URL: rig.env.DATABASE_URL! }, rig.dir, [file]);
 
   it('npm run backup while the bot runs holds what is still in the write-ahead log; restore with the bot stopped puts it back whole', async () => {
     const guildId = rig.guildIds[0]!;
@@ -76,7 +83,11 @@ describe('backups and restores of a running bot', () => {
     const reply = await setKey(rig, guildId, 'written-after-swap-33333');
     expect(embedOf(reply).title).toBe('Storage unavailable');
     expect(isEphemeral(reply)).toBe(true);
-    const line = await rig.bot.waitForLog((l) => l.msg === 'store unavailable' && l.guildId === guildId, 5000, 'the store error line');
+    const line = await rig.bot.waitForLog(
+      (l) => l.msg === 'store unavailable' && l.guildId === guildId,
+      5000,
+      'the store error line',
+    );
     expect(JSON.stringify(line)).toMatch(/was replaced while the bot was running.*Restart the bot/);
     expect(embedOf(await status(rig, guildId)).title).toBe('Storage unavailable');
 
@@ -104,12 +115,19 @@ describe('backups and restores of a running bot', () => {
     expect(embedOf(await status(rig, guildId)).description).toContain('••••3456');
   });
 
-  it('file locked by another process: a clear error after the busy timeout, then it works', { timeout: 30_000 }, async () => {
+  it('file locked by another process: a clear error after the busy timeout, then it works', {
+    timeout: 30_000,
+  }, async () => {
     const guildId = rig.guildIds[3]!;
     const other = sqliteConnection(rig.dbFile);
     await other.run('BEGIN EXCLUSIVE');
     try {
-      const handle = rig.discord.sendInteraction({ ...people(rig.discord, guildId).admin, command: 'apikey', subcommand: 'set', options: [stringOption('key', 'locked-out-key-1234')] });
+      const handle = rig.discord.sendInteraction({
+        ...people(rig.discord, guildId).admin,
+        command: 'apikey',
+        subcommand: 'set',
+        options: [stringOption('key', 'locked-out-key-1234')],
+      });
       const callback = await handle.callback;
       expect(callback.at - handle.sentAt).toBeLessThan(3000);
       // SQLite gives up just before the store's deadline (10 s): a definite failure, nothing written.
@@ -153,24 +171,40 @@ describe('a damaged record', () => {
     for (const id of rig.guildIds) await setKey(rig, id, `record-key-${id.slice(-6)}`);
     const other = sqliteConnection(rig.dbFile);
     await other.run(`UPDATE keyv SET value = '{"value":{"roles":[' WHERE key = 'sdbot:guild:${damaged}'`);
-    await other.run(`UPDATE keyv SET value = '{"value":{"apiKey":{"sealed":"v2.nonsense","setBy":"1","setAt":1},"roles":[],"audit":[]}}' WHERE key = 'sdbot:guild:${malformed}'`);
+    await other.run(
+      `UPDATE keyv SET value = '{"value":{"apiKey":{"sealed":"v2.nonsense","setBy":"1","setAt":1},"roles":[],"audit":[]}}' WHERE key = 'sdbot:guild:${malformed}'`,
+    );
     await other.close();
 
     const reply = await status(rig, damaged);
     expect(embedOf(reply).title).toBe("This server's settings cannot be read");
     expect(isEphemeral(reply)).toBe(true);
     expect(embedOf(await setKey(rig, damaged, 'fresh-key-000222')).title).toBe("This server's settings cannot be read");
-    expect(rig.bot.logs().find((l) => l.msg === 'damaged record' && l.guildId === damaged)).toMatchObject({ level: 50, record: `guild:${damaged}`, reason: 'not JSON' });
+    expect(rig.bot.logs().find((l) => l.msg === 'damaged record' && l.guildId === damaged)).toMatchObject({
+      level: 50,
+      record: `guild:${damaged}`,
+      reason: 'not JSON',
+    });
     expect(embedOf(await status(rig, healthy)).title).toBe('API key set');
 
     // A malformed sealed value is a key that does not open: the admin is told, and can set it again.
     expect(embedOf(await status(rig, malformed)).description).toContain('cannot be opened');
-    expect(embedOf(await rig.run({ ...people(rig.discord, malformed).admin, command: 'clearcache' })).title).toBe('The stored key cannot be opened');
+    expect(embedOf(await rig.run({ ...people(rig.discord, malformed).admin, command: 'clearcache' })).title).toBe(
+      'The stored key cannot be opened',
+    );
 
     await rig.bot.stop('SIGTERM');
     await rig.startBot();
-    expect(rig.bot.logs().filter((l) => /record is damaged/.test(l.msg)).map((l) => l.guildId)).toEqual([damaged]);
-    expect(rig.bot.logs().find((l) => /ENCRYPTION_KEY cannot open/.test(l.msg))).toMatchObject({ count: 1, servers: [malformed] });
+    expect(
+      rig.bot
+        .logs()
+        .filter((l) => /record is damaged/.test(l.msg))
+        .map((l) => l.guildId),
+    ).toEqual([damaged]);
+    expect(rig.bot.logs().find((l) => /ENCRYPTION_KEY cannot open/.test(l.msg))).toMatchObject({
+      count: 1,
+      servers: [malformed],
+    });
     expect(embedOf(await setKey(rig, malformed, 'replaced-key-000333')).title).toBe('API key checked and saved');
     expect(embedOf(await status(rig, healthy)).title).toBe('API key set');
   });
@@ -184,7 +218,8 @@ describe('a database that refuses writes (read-only, disk full), or is slow', ()
   afterAll(() => rig?.close());
 
   /** SQL on the bot's own connection, through the adapter's public query. */
-  const query = (sql: string, ...params: unknown[]) => (rig.app.store.keyv.store as KeyvSqlite).query(sql, ...params) as Promise<unknown[]>;
+  const query = (sql: string, ...params: unknown[]) =>
+    (rig.app.store.keyv.store as KeyvSqlite).query(sql, ...params) as Promise<unknown[]>;
   /** No page left: cap the file at its size, then fill every free byte. */
   async function fillDisk() {
     await query('PRAGMA max_page_count = 1');

@@ -27,10 +27,13 @@ describe('a store server that takes the connection and never answers, at start',
     if (!db) return undefined;
     const proxy = await tcpProxy(db.url);
     proxy.blackHole();
-    return { url: proxy.url, close: async () => {
-      await proxy.close();
-      await db.drop();
-    } };
+    return {
+      url: proxy.url,
+      close: async () => {
+        await proxy.close();
+        await db.drop();
+      },
+    };
   };
   const redisPort = new URL(TEST_REDIS_URL).port || '6379';
   const redisHost = new URL(TEST_REDIS_URL).hostname;
@@ -39,33 +42,65 @@ describe('a store server that takes the connection and never answers, at start',
     ['PostgreSQL, black-holed', () => blackHoled(postgresDatabase)],
     ['Redis, black-holed', () => blackHoled(redisDatabase)],
     // Redis reads the PostgreSQL greeting as the start of a command and waits for its end.
-    ['a PostgreSQL URL naming the Redis server', async () => ((await redisDatabase()) ? { url: `postgres://postgres@${redisHost}:${redisPort}/test`, close: async () => undefined } : undefined)],
-  ])('%s: exit 1 with one line naming DATABASE_URL, within the deadline', async (_name, make) => {
-    await startsAndStops(make, /^bot: DATABASE_URL: \w+:\/\/.* took the connection but gave no (PostgreSQL|Redis) answer within 2 s; check that the URL names/);
-  }, STORE_DEADLINE_MS + SLACK_MS + 10_000);
+    [
+      'a PostgreSQL URL naming the Redis server',
+      async () =>
+        (await redisDatabase())
+          ? { url: `postgres://postgres@${redisHost}:${redisPort}/test`, close: async () => undefined }
+          : undefined,
+    ],
+  ])(
+    '%s: exit 1 with one line naming DATABASE_URL, within the deadline',
+    async (_name, make) => {
+      await startsAndStops(
+        make,
+        /^bot: DATABASE_URL: \w+:\/\/.* took the connection but gave no (PostgreSQL|Redis) answer within 2 s; check that the URL names/,
+      );
+    },
+    STORE_DEADLINE_MS + SLACK_MS + 10_000,
+  );
 
-  it('Redis stopping after the greeting, while the bot reads its records: exit 1 with one line naming DATABASE_URL', async () => {
-    const make = async () => {
-      const db = await redisDatabase();
-      if (!db) return undefined;
-      const proxy = await tcpProxy(db.url);
-      proxy.blackHoleWhen((sent) => sent.includes('SCAN'));
-      return { url: proxy.url, close: async () => {
-      await proxy.close();
-      await db.drop();
-    } };
-    };
-    await startsAndStops(make, /^bot: DATABASE_URL: redis:\/\/.* stopped answering while the bot read its records at start \(no answer to a scan within 2000 ms\); check/);
-  }, STORE_DEADLINE_MS + SLACK_MS + 10_000);
+  it(
+    'Redis stopping after the greeting, while the bot reads its records: exit 1 with one line naming DATABASE_URL',
+    async () => {
+      const make = async () => {
+        const db = await redisDatabase();
+        if (!db) return undefined;
+        const proxy = await tcpProxy(db.url);
+        proxy.blackHoleWhen((sent) => sent.includes('SCAN'));
+        return {
+          url: proxy.url,
+          close: async () => {
+            await proxy.close();
+            await db.drop();
+          },
+        };
+      };
+      await startsAndStops(
+        make,
+        /^bot: DATABASE_URL: redis:\/\/.* stopped answering while the bot read its records at start \(no answer to a scan within 2000 ms\); check/,
+      );
+    },
+    STORE_DEADLINE_MS + SLACK_MS + 10_000,
+  );
 
   /** Starts the bot on the store `make` gives, and expects it to stop within the deadline with exactly one line. */
-  async function startsAndStops(make: () => Promise<{ url: string; close(): Promise<unknown> } | undefined>, line: RegExp) {
+  async function startsAndStops(
+    make: () => Promise<{ url: string; close(): Promise<unknown> } | undefined>,
+    line: RegExp,
+  ) {
     const target = await make();
     if (!target) return;
     const world = await startWorld({ guilds: 1 });
     try {
-      const bot = startBotProcess({ ...world.env, DATABASE_URL: target.url, ENCRYPTION_KEY, STORE_TIMEOUT_MS }, world.dir);
-      const code = await Promise.race([bot.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), STORE_DEADLINE_MS + SLACK_MS))]);
+      const bot = startBotProcess(
+        { ...world.env, DATABASE_URL: target.url, ENCRYPTION_KEY, STORE_TIMEOUT_MS },
+        world.dir,
+      );
+      const code = await Promise.race([
+        bot.exited,
+        new Promise((resolve) => setTimeout(() => resolve('still running'), STORE_DEADLINE_MS + SLACK_MS)),
+      ]);
       if (code === 'still running') await bot.stop('SIGKILL');
       expect(code).toBe(1);
       const lines = bot.output().trim().split('\n');
@@ -94,21 +129,27 @@ describe('a Redis server that stops answering while the bot runs', () => {
     await db?.drop();
   });
 
-  it('/help answers without the store and /apikey status says storage is unavailable, both within the deadline; then it works again', async (ctx) => {
-    if (!db) return ctx.skip();
-    const guildId = rig.guildIds[0]!;
-    const as = people(rig.discord, guildId);
-    proxy.blackHole();
-    const timeoutMs = STORE_DEADLINE_MS + SLACK_MS;
-    const help = rig.discord.sendInteraction({ ...as.member, command: 'help', timeoutMs });
-    const status = rig.discord.sendInteraction({ ...as.admin, command: 'apikey', subcommand: 'status', timeoutMs });
-    const [helpReply, statusReply] = await Promise.all([help.reply(), status.reply()]);
-    expect(embedOf(helpReply).title).toBe('Stable Diffusion cache bot');
-    expect(embedOf(statusReply).title).toBe('Storage unavailable');
-    expect(rig.bot.logs().find((l) => l.msg === 'store unavailable; answering without it')).toBeDefined();
+  it(
+    '/help answers without the store and /apikey status says storage is unavailable, both within the deadline; then it works again',
+    async (ctx) => {
+      if (!db) return ctx.skip();
+      const guildId = rig.guildIds[0]!;
+      const as = people(rig.discord, guildId);
+      proxy.blackHole();
+      const timeoutMs = STORE_DEADLINE_MS + SLACK_MS;
+      const help = rig.discord.sendInteraction({ ...as.member, command: 'help', timeoutMs });
+      const status = rig.discord.sendInteraction({ ...as.admin, command: 'apikey', subcommand: 'status', timeoutMs });
+      const [helpReply, statusReply] = await Promise.all([help.reply(), status.reply()]);
+      expect(embedOf(helpReply).title).toBe('Stable Diffusion cache bot');
+      expect(embedOf(statusReply).title).toBe('Storage unavailable');
+      expect(rig.bot.logs().find((l) => l.msg === 'store unavailable; answering without it')).toBeDefined();
 
-    proxy.resume();
-    expect(embedOf(await rig.run({ ...as.admin, command: 'apikey', subcommand: 'status' })).title).toBe('No API key set');
-    expect(rig.bot.child.exitCode).toBeNull();
-  }, 2 * (STORE_DEADLINE_MS + SLACK_MS));
+      proxy.resume();
+      expect(embedOf(await rig.run({ ...as.admin, command: 'apikey', subcommand: 'status' })).title).toBe(
+        'No API key set',
+      );
+      expect(rig.bot.child.exitCode).toBeNull();
+    },
+    2 * (STORE_DEADLINE_MS + SLACK_MS),
+  );
 });

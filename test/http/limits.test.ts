@@ -26,7 +26,12 @@ interface Started {
 
 async function start(limits: Partial<HttpLimits>, routes: Record<string, Handler> = {}): Promise<Started> {
   const warnings: string[] = [];
-  const log = createLogger({ level: 'warn', format: 'json', secrets: new SecretSet(), destination: { write: (line: string) => void warnings.push(line) } });
+  const log = createLogger({
+    level: 'warn',
+    format: 'json',
+    secrets: new SecretSet(),
+    destination: { write: (line: string) => void warnings.push(line) },
+  });
   const shed: LimitReason[] = [];
   const refused: LimitReason[] = [];
   const echo: Handler = async (_req, res, ctx) => {
@@ -60,15 +65,21 @@ function open(port: number, text = ''): Promise<Socket> {
   });
 }
 const head = (length: number) => `POST /echo HTTP/1.1\r\nhost: x\r\ncontent-length: ${length}\r\n\r\n`;
-const closed = (socket: Socket) => new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+const closed = (socket: Socket) =>
+  new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
 /** Waits until the server has seen `count` connections (its own count, not a guess). */
 async function connections(count: number): Promise<void> {
   while (server!.stats().connections < count) await new Promise((r) => setImmediate(r));
 }
-const post = (port: number, body: string) => fetch(`http://127.0.0.1:${port}/echo`, { method: 'POST', body }).then(async (r) => [r.status, await r.json()]);
+const post = (port: number, body: string) =>
+  fetch(`http://127.0.0.1:${port}/echo`, { method: 'POST', body }).then(async (r) => [r.status, await r.json()]);
 
 it('a body announced but not sent holds no bytes: twenty such requests leave room for a genuine one', async () => {
-  const { port, refused } = await start({ maxBufferedBytes: 1000, maxBufferedBytesPerAddress: 1000, maxBodyBytes: 900 });
+  const { port, refused } = await start({
+    maxBufferedBytes: 1000,
+    maxBufferedBytesPerAddress: 1000,
+    maxBodyBytes: 900,
+  });
   await Promise.all(Array.from({ length: 20 }, () => open(port, head(900))));
   await connections(20);
   expect(await post(port, 'x'.repeat(300))).toEqual([200, { bytes: 300 }]);
@@ -91,7 +102,11 @@ it('past the per-address connection cap the longest-waiting connection is cut, a
 });
 
 it('slow bodies holding the per-address byte budget are cut, the longest-waiting first, for a body that arrives at once', async () => {
-  const { port, shed, refused } = await start({ maxBufferedBytesPerAddress: 1000, maxBufferedBytes: 4000, maxBodyBytes: 900 });
+  const { port, shed, refused } = await start({
+    maxBufferedBytesPerAddress: 1000,
+    maxBufferedBytes: 4000,
+    maxBodyBytes: 900,
+  });
   const slow = [];
   for (let i = 0; i < 2; i += 1) {
     const socket = await open(port, head(900) + 'y'.repeat(450));
@@ -107,7 +122,11 @@ it('slow bodies holding the per-address byte budget are cut, the longest-waiting
 });
 
 it('a slow body that has waited longest is itself the one cut (503) when a quicker one holds the room; nothing is refused', async () => {
-  const { port, shed, refused } = await start({ maxBufferedBytesPerAddress: 1000, maxBufferedBytes: 4000, maxBodyBytes: 900 });
+  const { port, shed, refused } = await start({
+    maxBufferedBytesPerAddress: 1000,
+    maxBufferedBytes: 4000,
+    maxBodyBytes: 900,
+  });
   const oldest = await open(port, head(900));
   let answer = '';
   oldest.on('data', (d: Buffer) => (answer += d.toString()));
@@ -126,14 +145,17 @@ it('when nothing can be cut (every connection is work in hand) a newcomer is ref
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   let inHand = 0;
-  const { port, refused, warnings } = await start({ maxConnections: 2, maxConnectionsPerAddress: 10 }, {
-    'POST /slow': async (_req, res, ctx) => {
-      await ctx.readBody();
-      inHand += 1;
-      await gate;
-      sendJson(res, 200, {});
+  const { port, refused, warnings } = await start(
+    { maxConnections: 2, maxConnectionsPerAddress: 10 },
+    {
+      'POST /slow': async (_req, res, ctx) => {
+        await ctx.readBody();
+        inHand += 1;
+        await gate;
+        sendJson(res, 200, {});
+      },
     },
-  });
+  );
   const working = [0, 1].map(() => fetch(`http://127.0.0.1:${port}/slow`, { method: 'POST', body: 'x' }));
   while (inHand < 2) await new Promise((r) => setImmediate(r));
   let answer = '';

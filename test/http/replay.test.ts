@@ -12,7 +12,12 @@ import { postgresDatabase, redisDatabase, type TestDatabase } from '../support/s
 import { tempDir } from '../support/temp.js';
 
 const warnings: string[] = [];
-const log = createLogger({ level: 'warn', format: 'json', secrets: new SecretSet(), destination: { write: (line: string) => void warnings.push(line) } });
+const log = createLogger({
+  level: 'warn',
+  format: 'json',
+  secrets: new SecretSet(),
+  destination: { write: (line: string) => void warnings.push(line) },
+});
 const guards: ReplayGuard[] = [];
 afterEach(() => {
   for (const guard of guards.splice(0)) guard.stop();

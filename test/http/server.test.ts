@@ -7,7 +7,12 @@ afterEach(() => server?.close());
 
 it('/readyz is 503 until the bot takes work, 200 while it does and its store answers, 503 once it drains; /livez is always 200', async () => {
   let ready = false;
-  const log = createLogger({ level: 'silent', format: 'json', secrets: new SecretSet(), destination: { write: () => undefined } });
+  const log = createLogger({
+    level: 'silent',
+    format: 'json',
+    secrets: new SecretSet(),
+    destination: { write: () => undefined },
+  });
   server = createHttpServer({ host: '127.0.0.1', port: 0, log, ready: async () => ready, routes: {} });
   const base = `http://127.0.0.1:${await server.listen()}`;
   const status = async (path: string) => {

@@ -10,10 +10,16 @@ describe('Discord request signatures', () => {
     const key = await publicKeyFromHex(signer.publicKeyHex);
     const h = signer.headers(body);
     expect(await verifySignature(key, h['x-signature-ed25519']!, h['x-signature-timestamp']!, body)).toBe(true);
-    expect(await verifySignature(key, h['x-signature-ed25519']!, h['x-signature-timestamp']!, Buffer.from('{"type":2}'))).toBe(false);
-    expect(await verifySignature(key, h['x-signature-ed25519']!, String(Number(h['x-signature-timestamp']) + 1), body)).toBe(false);
+    expect(
+      await verifySignature(key, h['x-signature-ed25519']!, h['x-signature-timestamp']!, Buffer.from('{"type":2}')),
+    ).toBe(false);
+    expect(
+      await verifySignature(key, h['x-signature-ed25519']!, String(Number(h['x-signature-timestamp']) + 1), body),
+    ).toBe(false);
     const other = createSigner().headers(body);
-    expect(await verifySignature(key, other['x-signature-ed25519']!, other['x-signature-timestamp']!, body)).toBe(false);
+    expect(await verifySignature(key, other['x-signature-ed25519']!, other['x-signature-timestamp']!, body)).toBe(
+      false,
+    );
     expect(await verifySignature(key, 'zz', h['x-signature-timestamp']!, body)).toBe(false);
   });
 
@@ -24,7 +30,10 @@ describe('Discord request signatures', () => {
     expect(signatureHeaders(undefined, String(now), now).ok).toBe(false);
     expect(signatureHeaders('ab', String(now), now).ok).toBe(false);
     expect(signatureHeaders(good, 'soon', now).ok).toBe(false);
-    expect(signatureHeaders(good, String(now - MAX_CLOCK_SKEW_S - 1), now)).toEqual({ ok: false, reason: 'timestamp too far from now' });
+    expect(signatureHeaders(good, String(now - MAX_CLOCK_SKEW_S - 1), now)).toEqual({
+      ok: false,
+      reason: 'timestamp too far from now',
+    });
     expect(signatureHeaders(good, String(now + MAX_CLOCK_SKEW_S + 1), now).ok).toBe(false);
     expect(signatureHeaders(good, String(now - MAX_CLOCK_SKEW_S), now).ok).toBe(true);
   });

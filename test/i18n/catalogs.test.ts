@@ -13,7 +13,13 @@ import { validateCommands } from '../support/discord-validation.js';
 
 const KEYS = Object.keys(en) as MessageKey[];
 /** One entry per language (es-ES and es-419 share one catalog). */
-const LANGUAGES = Object.entries({ de: CATALOGS.de!, fr: CATALOGS.fr!, es: CATALOGS['es-ES']!, 'pt-BR': CATALOGS['pt-BR']!, ja: CATALOGS.ja! });
+const LANGUAGES = Object.entries({
+  de: CATALOGS.de!,
+  fr: CATALOGS.fr!,
+  es: CATALOGS['es-ES']!,
+  'pt-BR': CATALOGS['pt-BR']!,
+  ja: CATALOGS.ja!,
+});
 
 /**
  * The strings a language may keep as in English, because there they are the same word. Anything
@@ -22,12 +28,26 @@ const LANGUAGES = Object.entries({ de: CATALOGS.de!, fr: CATALOGS.fr!, es: CATAL
 const SAME_AS_ENGLISH: Record<string, MessageKey[]> = { de: ['help.links'], 'pt-BR': ['help.links'] };
 
 /** Kept as they are in every language: wherever English has one, the translation has it too. */
-const FIXED_WORDS = ['ModelsLab', 'Stable Diffusion', 'Discord', '@everyone', 'modelslab.com', 'API Keys', 'ENCRYPTION_KEY', 'HTTP', 'JSON', 'HTML', 'ms'];
+const FIXED_WORDS = [
+  'ModelsLab',
+  'Stable Diffusion',
+  'Discord',
+  '@everyone',
+  'modelslab.com',
+  'API Keys',
+  'ENCRYPTION_KEY',
+  'HTTP',
+  'JSON',
+  'HTML',
+  'ms',
+];
 
 const codeSpans = (text: string) => [...new Set(text.match(/`[^`]*`/g) ?? [])].sort();
 /** Slash commands named outside `code` (command descriptions, titles): not the paths inside URLs. */
-const slashCommands = (text: string) => [...new Set(text.replace(/`[^`]*`/g, '').match(/(?<![\w/.:])\/[a-z]+/g) ?? [])].sort();
-const links = (text: string) => [...text.matchAll(/\[([^\]]+)\]\(([^)]+)\)/g)].map((m) => ({ text: m[1]!, url: m[2]! }));
+const slashCommands = (text: string) =>
+  [...new Set(text.replace(/`[^`]*`/g, '').match(/(?<![\w/.:])\/[a-z]+/g) ?? [])].sort();
+const links = (text: string) =>
+  [...text.matchAll(/\[([^\]]+)\]\(([^)]+)\)/g)].map((m) => ({ text: m[1]!, url: m[2]! }));
 const chars = (text: string) => [...text].length;
 
 /** What is left of a string once the parts kept in English are taken out: it must read as its language. */
@@ -41,7 +61,8 @@ function prose(text: string): string {
   return rest;
 }
 /** Words that would only be there if a piece of English was left untranslated. */
-const ENGLISH = /\b(the|and|your|this|with|cannot|only|please|members|granted|again|key|keys|clear|cleared|run|not|were|been|would|should)\b/i;
+const ENGLISH =
+  /\b(the|and|your|this|with|cannot|only|please|members|granted|again|key|keys|clear|cleared|run|not|were|been|would|should)\b/i;
 const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
 
 describe.each(LANGUAGES)('the %s catalog', (language, catalog: Catalog) => {
@@ -72,8 +93,12 @@ describe.each(LANGUAGES)('the %s catalog', (language, catalog: Catalog) => {
     for (const key of KEYS) {
       expect(codeSpans(catalog[key]), key).toEqual(codeSpans(en[key]));
       expect(slashCommands(catalog[key]), key).toEqual(slashCommands(en[key]));
-      expect(links(catalog[key]).map((l) => l.url), key).toEqual(links(en[key]).map((l) => l.url));
-      for (const word of FIXED_WORDS) if (en[key].includes(word)) expect(catalog[key], `${key}: ${word}`).toContain(word);
+      expect(
+        links(catalog[key]).map((l) => l.url),
+        key,
+      ).toEqual(links(en[key]).map((l) => l.url));
+      for (const word of FIXED_WORDS)
+        if (en[key].includes(word)) expect(catalog[key], `${key}: ${word}`).toContain(word);
       // Paragraph breaks are part of a layout (the /access list body).
       expect(catalog[key].split('\n').length, key).toBe(en[key].split('\n').length);
     }
@@ -86,7 +111,8 @@ describe.each(LANGUAGES)('the %s catalog', (language, catalog: Catalog) => {
   });
 
   it('keeps every command description within 100 characters', () => {
-    for (const key of KEYS.filter((k) => k.startsWith('cmd.'))) expect(chars(catalog[key]), `${key}: ${catalog[key]}`).toBeLessThanOrEqual(100);
+    for (const key of KEYS.filter((k) => k.startsWith('cmd.')))
+      expect(chars(catalog[key]), `${key}: ${catalog[key]}`).toBeLessThanOrEqual(100);
   });
 });
 
@@ -96,7 +122,12 @@ it('maps the Discord locales we have words for, and only those', () => {
 });
 
 describe('the registration payload', () => {
-  type Described = { name: string; description?: string; description_localizations?: Partial<Record<string, string | null>> | null; options?: APIApplicationCommandOption[] };
+  type Described = {
+    name: string;
+    description?: string;
+    description_localizations?: Partial<Record<string, string | null>> | null;
+    options?: APIApplicationCommandOption[];
+  };
   /** Every command, subcommand and option, with a path for the failure messages. */
   function* described(items: readonly Described[], path = ''): Generator<[string, Described]> {
     for (const item of items) {

@@ -51,7 +51,22 @@ const API_MESSAGE = `${'<'.repeat(MAX_MESSAGE_CHARS - 1)}…`;
 const NETWORK_DETAIL = `${'x'.repeat(MAX_MESSAGE_CHARS - 1)}…`;
 /** The longest command name Discord allows. */
 const LONG_NAME = 'c'.repeat(32);
-const OUTCOME_KINDS = ['ok', 'invalid-key', 'no-credits', 'plan', 'rate-limited', 'processing', 'api-error', 'http-error', 'timeout', 'network', 'no-key', 'unreadable-key', 'cooldown', 'busy'];
+const OUTCOME_KINDS = [
+  'ok',
+  'invalid-key',
+  'no-credits',
+  'plan',
+  'rate-limited',
+  'processing',
+  'api-error',
+  'http-error',
+  'timeout',
+  'network',
+  'no-key',
+  'unreadable-key',
+  'cooldown',
+  'busy',
+];
 const KEY_PROBLEMS: KeyProblem[] = [
   { problem: 'empty' },
   { problem: 'whitespace' },
@@ -77,7 +92,9 @@ function outcomes(): Array<[string, ClearOutcome]> {
     ['processing', { kind: 'processing', message, etaS: undefined }],
     ['api-error', { kind: 'api-error', status: 599, message }],
     ['http-error (message)', { kind: 'http-error', status: 599, answer: 'server-error', message }],
-    ...(['empty', 'html', 'undocumented-json', 'not-json', 'unreadable', 'too-deep', 'server-error', 'redirect'] as const).map((answer): [string, ClearOutcome] => [`http-error (${answer})`, { kind: 'http-error', status: 599, answer }]),
+    ...(
+      ['empty', 'html', 'undocumented-json', 'not-json', 'unreadable', 'too-deep', 'server-error', 'redirect'] as const
+    ).map((answer): [string, ClearOutcome] => [`http-error (${answer})`, { kind: 'http-error', status: 599, answer }]),
     ['timeout', { kind: 'timeout', afterMs: 99_999_999 }],
     ['network', { kind: 'network', detail: NETWORK_DETAIL }],
   ];
@@ -100,7 +117,10 @@ function plainReplies(t: Translate): Array<[string, APIEmbed]> {
     ['unknown subcommand (apikey)', unknownSubcommand(t, '/apikey set', '/apikey status', '/apikey remove')],
     ['unknown subcommand (access)', unknownSubcommand(t, '/access grant', '/access revoke', '/access list')],
     // /apikey set's refusal, as the command composes it: the problem, then that the old key is kept.
-    ...KEY_PROBLEMS.map((p): [string, APIEmbed] => [`key refused (${p.problem})`, warning(t('key.refused.title'), `${keyProblem(t, p)} ${t('key.refused.kept')}`)]),
+    ...KEY_PROBLEMS.map((p): [string, APIEmbed] => [
+      `key refused (${p.problem})`,
+      warning(t('key.refused.title'), `${keyProblem(t, p)} ${t('key.refused.kept')}`),
+    ]),
   ];
   const attempts: Array<[string, ClearAttempt]> = [
     ['no-key', { kind: 'no-key' }],
@@ -108,38 +128,72 @@ function plainReplies(t: Translate): Array<[string, APIEmbed]> {
     ['cooldown', { kind: 'cooldown', until: LATE }],
     ['busy', { kind: 'busy' }],
     // Both notes at once: shared with another clear, and not written to the audit trail.
-    ...outcomes().map(([label, outcome]): [string, ClearAttempt] => [label, { kind: 'done', result: { outcome, latencyMs: 99_999_999, attempts: 3 }, shared: true, recorded: false }]),
+    ...outcomes().map(([label, outcome]): [string, ClearAttempt] => [
+      label,
+      { kind: 'done', result: { outcome, latencyMs: 99_999_999, attempts: 3 }, shared: true, recorded: false },
+    ]),
   ];
   for (const [label, attempt] of attempts) replies.push([`/clearcache ${label}`, clearAttemptEmbed(t, attempt)]);
   // /apikey set's answers after the API's word, and the balance /apikey status shows, in a field.
   const mask = '••••zzzz';
   const previous = t('key.unreadable');
   const money = { kind: 'ok', balance: -999_999_999_999.99, currency: 'USD' } as const;
-  replies.push(['/apikey set (checked)', savedEmbed(t, mask, previous, { kind: 'checked', balance: money.balance, currency: money.currency })]);
+  replies.push([
+    '/apikey set (checked)',
+    savedEmbed(t, mask, previous, { kind: 'checked', balance: money.balance, currency: money.currency }),
+  ]);
   replies.push(['/apikey set (refused)', refusedEmbed(t, API_MESSAGE, ` ${t('key.refused.kept')}`)]);
   const unchecked: Array<[string, Unchecked]> = [
     ['waiting', { kind: 'waiting', until: LATE }],
     ...outcomes()
       .filter(([, o]) => o.kind !== 'ok' && o.kind !== 'invalid-key')
-      .map(([label, o]): [string, Unchecked] => [label, o.kind === 'rate-limited' ? { ...o, until: LATE } : (o as Unchecked)]),
+      .map(([label, o]): [string, Unchecked] => [
+        label,
+        o.kind === 'rate-limited' ? { ...o, until: LATE } : (o as Unchecked),
+      ]),
   ];
   for (const [label, why] of unchecked) {
     replies.push([`/apikey set (unchecked ${label})`, savedEmbed(t, mask, previous, { kind: 'unchecked', why })]);
-    replies.push([`/apikey status (balance ${label})`, embed('warning', t('key.balance'), 'x', [{ name: t('key.balance'), value: balanceLine(t, { kind: 'unknown', why }) }])]);
+    replies.push([
+      `/apikey status (balance ${label})`,
+      embed('warning', t('key.balance'), 'x', [
+        { name: t('key.balance'), value: balanceLine(t, { kind: 'unknown', why }) },
+      ]),
+    ]);
   }
-  replies.push(['/apikey status (balance)', embed('warning', t('key.balance'), 'x', [{ name: t('key.balance'), value: balanceLine(t, money) }])]);
-  replies.push(['/apikey status (balance refused)', embed('warning', t('key.balance'), 'x', [{ name: t('key.balance'), value: balanceLine(t, { kind: 'refused', message: API_MESSAGE }) }])]);
+  replies.push([
+    '/apikey status (balance)',
+    embed('warning', t('key.balance'), 'x', [{ name: t('key.balance'), value: balanceLine(t, money) }]),
+  ]);
+  replies.push([
+    '/apikey status (balance refused)',
+    embed('warning', t('key.balance'), 'x', [
+      { name: t('key.balance'), value: balanceLine(t, { kind: 'refused', message: API_MESSAGE }) },
+    ]),
+  ]);
   return replies;
 }
 
 /** The longest audit trail /audit shows: ten events of one kind, or of every kind, each at its longest. */
 function auditTrails(): Array<[string, GuildSettings]> {
-  const event = (action: AuditAction, outcome: string) => ({ at: LATE, userId: ID, action, ...(action.startsWith('role') ? { detail: ID } : action === 'clear' ? { detail: outcome, latencyMs: 99_999_999 } : {}) });
+  const event = (action: AuditAction, outcome: string) => ({
+    at: LATE,
+    userId: ID,
+    action,
+    ...(action.startsWith('role')
+      ? { detail: ID }
+      : action === 'clear'
+        ? { detail: outcome, latencyMs: 99_999_999 }
+        : {}),
+  });
   const actions: AuditAction[] = ['key-set', 'key-remove', 'role-grant', 'role-revoke', 'clear'];
   const trails: Array<[string, GuildSettings]> = [];
   for (const action of actions) {
     for (const outcome of action === 'clear' ? OUTCOME_KINDS : ['']) {
-      trails.push([`${action} ${outcome}`, { roles: [], audit: Array.from({ length: 10 }, () => event(action, outcome)) }]);
+      trails.push([
+        `${action} ${outcome}`,
+        { roles: [], audit: Array.from({ length: 10 }, () => event(action, outcome)) },
+      ]);
     }
   }
   trails.push(['empty', { roles: [], audit: [] }]);
@@ -152,7 +206,12 @@ let world: CommandWorld;
 const rendered = new Map<string, Array<[string, APIEmbed]>>();
 
 /** Runs a command as the pipeline would, in a language, with settings as given. */
-async function run(locale: string, cmd: Command, input: Parameters<typeof guildInput>[0], overrides: Partial<CommandContext> = {}): Promise<APIEmbed[]> {
+async function run(
+  locale: string,
+  cmd: Command,
+  input: Parameters<typeof guildInput>[0],
+  overrides: Partial<CommandContext> = {},
+): Promise<APIEmbed[]> {
   const result = await world.run(cmd, guildInput({ ...input, locale }), { t: translate(locale), ...overrides });
   return result.embeds;
 }
@@ -163,25 +222,48 @@ async function commandReplies(locale: string): Promise<Array<[string, APIEmbed]>
   const add = (label: string, embeds: APIEmbed[]) => {
     for (const e of embeds) out.push([label, e]);
   };
-  const unreadable: GuildSettings = { roles: [], audit: [], apiKey: { sealed: 'not-sealed-by-this-key', setBy: ID, setAt: LATE } };
+  const unreadable: GuildSettings = {
+    roles: [],
+    audit: [],
+    apiKey: { sealed: 'not-sealed-by-this-key', setBy: ID, setAt: LATE },
+  };
   const guildId = `${GUILD_ID}${locale}`;
 
   // /apikey: a new key replacing one that cannot be opened (the longest "previous"); status with every last clear.
-  add('/apikey set (replaced)', await run(locale, apikey, { name: 'apikey', subcommand: 'set', options: { key: `k${'a1'.repeat(127)}z` }, guildId, userId: ID }, { settings: unreadable }));
+  add(
+    '/apikey set (replaced)',
+    await run(
+      locale,
+      apikey,
+      { name: 'apikey', subcommand: 'set', options: { key: `k${'a1'.repeat(127)}z` }, guildId, userId: ID },
+      { settings: unreadable },
+    ),
+  );
   for (const outcome of OUTCOME_KINDS) {
     const settings: GuildSettings = { ...unreadable, lastClear: { at: LATE, by: ID, outcome, latencyMs: 99_999_999 } };
-    add(`/apikey status (${outcome})`, await run(locale, apikey, { name: 'apikey', subcommand: 'status', guildId }, { settings }));
+    add(
+      `/apikey status (${outcome})`,
+      await run(locale, apikey, { name: 'apikey', subcommand: 'status', guildId }, { settings }),
+    );
   }
-  add('/apikey status (never cleared)', await run(locale, apikey, { name: 'apikey', subcommand: 'status', guildId }, { settings: unreadable }));
-  add('/apikey status (none)', await run(locale, apikey, { name: 'apikey', subcommand: 'status', guildId: `${guildId}-none` }));
+  add(
+    '/apikey status (never cleared)',
+    await run(locale, apikey, { name: 'apikey', subcommand: 'status', guildId }, { settings: unreadable }),
+  );
+  add(
+    '/apikey status (none)',
+    await run(locale, apikey, { name: 'apikey', subcommand: 'status', guildId: `${guildId}-none` }),
+  );
   add('/apikey remove', await run(locale, apikey, { name: 'apikey', subcommand: 'remove', guildId }));
   add('/apikey remove (none)', await run(locale, apikey, { name: 'apikey', subcommand: 'remove', guildId }));
   add('/apikey ??', await run(locale, apikey, { name: 'apikey', subcommand: 'rotate', guildId }));
 
   // /access: every answer to grant and revoke, with the longest role mention.
   const role = (r: Partial<ResolvedRole>) => ({ role: { id: ID, name: 'Role', managed: false, ...r } });
-  const grant = (r: Partial<ResolvedRole> = {}) => run(locale, access, { name: 'access', subcommand: 'grant', roles: role(r), guildId, userId: ID });
-  const revoke = () => run(locale, access, { name: 'access', subcommand: 'revoke', roles: role({}), guildId, userId: ID });
+  const grant = (r: Partial<ResolvedRole> = {}) =>
+    run(locale, access, { name: 'access', subcommand: 'grant', roles: role(r), guildId, userId: ID });
+  const revoke = () =>
+    run(locale, access, { name: 'access', subcommand: 'revoke', roles: role({}), guildId, userId: ID });
   add('/access grant', await grant());
   add('/access grant (already)', await grant());
   add('/access grant (@everyone)', await grant({ id: guildId }));
@@ -193,26 +275,55 @@ async function commandReplies(locale: string): Promise<Array<[string, APIEmbed]>
   // /access list: more granted roles than a server can have, half since deleted; then Discord not answering.
   const many = ids(300);
   world.discord.roles = new Set(many.slice(0, 150));
-  add('/access list (cleaned)', await run(locale, access, { name: 'access', subcommand: 'list', guildId }, { settings: { roles: many, audit: [] } }));
+  add(
+    '/access list (cleaned)',
+    await run(
+      locale,
+      access,
+      { name: 'access', subcommand: 'list', guildId },
+      { settings: { roles: many, audit: [] } },
+    ),
+  );
   const asked = world.discord.guildRoleIds;
   world.discord.guildRoleIds = async () => {
     throw new Error('Discord is down');
   };
   try {
-    add('/access list (unchecked)', await run(locale, access, { name: 'access', subcommand: 'list', guildId }, { settings: { roles: many, audit: [] } }));
-    add('/access list (none)', await run(locale, access, { name: 'access', subcommand: 'list', guildId: `${guildId}-none` }));
+    add(
+      '/access list (unchecked)',
+      await run(
+        locale,
+        access,
+        { name: 'access', subcommand: 'list', guildId },
+        { settings: { roles: many, audit: [] } },
+      ),
+    );
+    add(
+      '/access list (none)',
+      await run(locale, access, { name: 'access', subcommand: 'list', guildId: `${guildId}-none` }),
+    );
   } finally {
     world.discord.guildRoleIds = asked;
   }
 
-  for (const [label, settings] of auditTrails()) add(`/audit (${label})`, await run(locale, audit, { name: 'audit', guildId }, { settings }));
+  for (const [label, settings] of auditTrails())
+    add(`/audit (${label})`, await run(locale, audit, { name: 'audit', guildId }, { settings }));
 
   // /help: an admin (the most lines) in each key state, a member of a granted role, a plain member.
   const withKey: GuildSettings = { ...unreadable, roles: [ID] };
   add('/help (admin, key set)', await run(locale, help, { name: 'help', guildId }, { settings: withKey }));
-  add('/help (admin, no key)', await run(locale, help, { name: 'help', guildId }, { settings: { roles: [], audit: [] } }));
-  add('/help (admin, no store)', await run(locale, help, { name: 'help', guildId }, { settings: { roles: [], audit: [] }, storeUnavailable: true }));
-  add('/help (granted role)', await run(locale, help, { name: 'help', guildId, admin: false, roleIds: [ID] }, { settings: withKey }));
+  add(
+    '/help (admin, no key)',
+    await run(locale, help, { name: 'help', guildId }, { settings: { roles: [], audit: [] } }),
+  );
+  add(
+    '/help (admin, no store)',
+    await run(locale, help, { name: 'help', guildId }, { settings: { roles: [], audit: [] }, storeUnavailable: true }),
+  );
+  add(
+    '/help (granted role)',
+    await run(locale, help, { name: 'help', guildId, admin: false, roleIds: [ID] }, { settings: withKey }),
+  );
   add('/help (member)', await run(locale, help, { name: 'help', guildId, admin: false }, { settings: withKey }));
   return out;
 }
@@ -220,7 +331,8 @@ async function commandReplies(locale: string): Promise<Array<[string, APIEmbed]>
 beforeAll(async () => {
   sd = await startSdApiStandIn();
   world = await openCommandWorld(sd);
-  for (const locale of LANGUAGES) rendered.set(locale, [...plainReplies(translate(locale)), ...(await commandReplies(locale))]);
+  for (const locale of LANGUAGES)
+    rendered.set(locale, [...plainReplies(translate(locale)), ...(await commandReplies(locale))]);
 }, 60_000);
 afterAll(async () => {
   await world?.close();

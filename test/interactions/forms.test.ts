@@ -33,18 +33,37 @@ const KEY = `form-${randomBytes(12).toString('hex')}-KEY1`;
 describe('parsing', () => {
   it('a submitted form: its custom_id and text inputs by custom_id, from action rows and from labels', () => {
     for (const labels of [false, true]) {
-      const parsed = parseInteraction(formPayload({ customId: 'apikey:set', fields: { key: KEY, other: 'x' }, admin: true, labels, locale: 'de' }));
+      const parsed = parseInteraction(
+        formPayload({ customId: 'apikey:set', fields: { key: KEY, other: 'x' }, admin: true, labels, locale: 'de' }),
+      );
       expect(parsed.ok).toBe(true);
       if (!parsed.ok) return;
-      expect(parsed.input).toMatchObject({ name: '', subcommand: undefined, guildId: GUILD_ID, locale: 'de', caller: { permissions: 8n } });
-      expect(parsed.input.component).toEqual({ kind: 'form', customId: 'apikey:set', fields: new Map([['key', KEY], ['other', 'x']]) });
+      expect(parsed.input).toMatchObject({
+        name: '',
+        subcommand: undefined,
+        guildId: GUILD_ID,
+        locale: 'de',
+        caller: { permissions: 8n },
+      });
+      expect(parsed.input.component).toEqual({
+        kind: 'form',
+        customId: 'apikey:set',
+        fields: new Map([
+          ['key', KEY],
+          ['other', 'x'],
+        ]),
+      });
       expect(parsed.input.options.size).toBe(0);
     }
   });
 
   it('a component: its custom_id, no fields', () => {
     const parsed = parseInteraction(componentPayload({ customId: 'some-button' }));
-    expect(parsed.ok && parsed.input.component).toEqual({ kind: 'component', customId: 'some-button', fields: new Map() });
+    expect(parsed.ok && parsed.input.component).toEqual({
+      kind: 'component',
+      customId: 'some-button',
+      fields: new Map(),
+    });
   });
 
   it.each([
@@ -57,7 +76,21 @@ describe('parsing', () => {
 
   it('skips inputs that are not text inputs with a string value', () => {
     const raw = formPayload({ customId: 'f', fields: {} });
-    raw.data = { custom_id: 'f', components: [{ type: 1, components: [{ type: 4, custom_id: 'a', value: 5 }, { type: 3, custom_id: 'b', values: ['x'] }, { type: 4, custom_id: 'c', value: 'ok' }] }, 'junk', { type: 18 }] };
+    raw.data = {
+      custom_id: 'f',
+      components: [
+        {
+          type: 1,
+          components: [
+            { type: 4, custom_id: 'a', value: 5 },
+            { type: 3, custom_id: 'b', values: ['x'] },
+            { type: 4, custom_id: 'c', value: 'ok' },
+          ],
+        },
+        'junk',
+        { type: 18 },
+      ],
+    };
     const parsed = parseInteraction(raw);
     expect(parsed.ok && [...parsed.input.component!.fields]).toEqual([['c', 'ok']]);
   });
@@ -70,8 +103,17 @@ describe('parsing', () => {
   it('every value typed into a form is handed to keepSecret as soon as it is parsed', () => {
     const kept: string[] = [];
     const lines: string[] = [];
-    const log = createLogger({ level: 'info', format: 'json', secrets: new SecretSet(), destination: { write: (l: string) => void lines.push(l) } });
-    const received = receive(formPayload({ customId: 'apikey:set', fields: { key: KEY } }), { transport: () => recorder(), arrivedAt: 0, keepSecret: (v) => kept.push(v) }, log);
+    const log = createLogger({
+      level: 'info',
+      format: 'json',
+      secrets: new SecretSet(),
+      destination: { write: (l: string) => void lines.push(l) },
+    });
+    const received = receive(
+      formPayload({ customId: 'apikey:set', fields: { key: KEY } }),
+      { transport: () => recorder(), arrivedAt: 0, keepSecret: (v) => kept.push(v) },
+      log,
+    );
     expect(received.kind).toBe('command');
     expect(kept).toEqual([KEY]);
   });
@@ -109,7 +151,8 @@ describe('the pipeline', () => {
     data: new SlashCommandBuilder().setName('echo').setDescription('echo'),
     access: 'admin',
     visibility: 'ephemeral',
-    modal: (input) => (input.options.has('text') ? undefined : { custom_id: 'echo:form', title: 'Echo', components: [] }),
+    modal: (input) =>
+      input.options.has('text') ? undefined : { custom_id: 'echo:form', title: 'Echo', components: [] },
     forms: {
       'echo:form': async (input, ctx) => {
         submitted.push(input.component.fields.get('text') ?? '');
@@ -118,15 +161,35 @@ describe('the pipeline', () => {
     },
     execute: async () => ({ outcome: 'ok', embeds: [info('Ran', 'ran')] }),
   };
-  const commands = new Map<string, Command>([['echo', echo], ['apikey', apikey]]);
+  const commands = new Map<string, Command>([
+    ['echo', echo],
+    ['apikey', apikey],
+  ]);
 
   beforeAll(async () => {
     dir = tempDir();
     store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
     const guilds = new GuildRecords(store, createSealer(randomBytes(32)));
-    const log = createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
-    const clears = new ClearService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds, cooldownS: 0, apiTimeoutMs: 500, storeDeadlineMs: store.deadlineMs });
-    const services = { guilds, clears, keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }), discord: { guildRoleIds: async () => new Set<string>() }, log };
+    const log = createLogger({
+      level: 'info',
+      format: 'json',
+      secrets,
+      destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) },
+    });
+    const clears = new ClearService({
+      api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }),
+      guilds,
+      cooldownS: 0,
+      apiTimeoutMs: 500,
+      storeDeadlineMs: store.deadlineMs,
+    });
+    const services = {
+      guilds,
+      clears,
+      keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }),
+      discord: { guildRoleIds: async () => new Set<string>() },
+      log,
+    };
     pipeline = createPipeline(commands, services);
     // A store that never answers: whatever needs it cannot answer in time.
     const stuck = Object.create(guilds) as GuildRecords;
@@ -139,17 +202,33 @@ describe('the pipeline', () => {
   });
 
   const handle = async (on: Pipeline, raw: unknown, transport: Transport, arrivedAt = performance.now()) => {
-    const received = receive(raw, { transport: () => transport, arrivedAt, keepSecret: (v) => void secrets.add(v) }, createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } }));
+    const received = receive(
+      raw,
+      { transport: () => transport, arrivedAt, keepSecret: (v) => void secrets.add(v) },
+      createLogger({
+        level: 'info',
+        format: 'json',
+        secrets,
+        destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) },
+      }),
+    );
     if (received.kind !== 'command') throw new Error(`not received: ${received.reason}`);
     return on.handle(received.interaction);
   };
 
-  it('opens a command\'s form as the first response, without reading the store (which never answers here)', async () => {
+  it("opens a command's form as the first response, without reading the store (which never answers here)", async () => {
     const t = recorder(200);
-    expect(await handle(stalled, commandPayload({ command: 'echo', admin: true }), t)).toEqual({ kind: 'answered', outcome: 'form-opened' });
+    expect(await handle(stalled, commandPayload({ command: 'echo', admin: true }), t)).toEqual({
+      kind: 'answered',
+      outcome: 'form-opened',
+    });
     expect(t.responses).toEqual([{ type: 9, data: { custom_id: 'echo:form', title: 'Echo', components: [] } }]);
     expect(t.edits).toEqual([]);
-    expect(logs.findLast((l) => l.msg === 'interaction')).toMatchObject({ command: 'echo', outcome: 'form-opened', ack: 'reply' });
+    expect(logs.findLast((l) => l.msg === 'interaction')).toMatchObject({
+      command: 'echo',
+      outcome: 'form-opened',
+      ack: 'reply',
+    });
   });
 
   it('opens the form, never a deferral, even for an interaction that arrived past its budget', async () => {
@@ -161,21 +240,39 @@ describe('the pipeline', () => {
   it('refuses the form to a member who is not an admin, privately', async () => {
     const t = recorder();
     await handle(pipeline, commandPayload({ command: 'echo' }), t);
-    expect(t.responses).toEqual([{ type: 4, data: expect.objectContaining({ flags: 64, embeds: [expect.objectContaining({ title: 'Not allowed' })] }) }]);
+    expect(t.responses).toEqual([
+      {
+        type: 4,
+        data: expect.objectContaining({ flags: 64, embeds: [expect.objectContaining({ title: 'Not allowed' })] }),
+      },
+    ]);
   });
 
-  it('runs a submitted form through the command\'s gates, with the store read, privately', async () => {
+  it("runs a submitted form through the command's gates, with the store read, privately", async () => {
     const t = recorder();
-    expect(await handle(pipeline, formPayload({ customId: 'echo:form', fields: { text: 'hello' }, admin: true }), t)).toEqual({ kind: 'answered', outcome: 'ok' });
+    expect(
+      await handle(pipeline, formPayload({ customId: 'echo:form', fields: { text: 'hello' }, admin: true }), t),
+    ).toEqual({ kind: 'answered', outcome: 'ok' });
     expect(submitted.at(-1)).toBe('hello');
-    expect(t.responses).toEqual([{ type: 4, data: expect.objectContaining({ flags: 64, embeds: [expect.objectContaining({ title: 'Echoed', description: 'roles: 0' })] }) }]);
+    expect(t.responses).toEqual([
+      {
+        type: 4,
+        data: expect.objectContaining({
+          flags: 64,
+          embeds: [expect.objectContaining({ title: 'Echoed', description: 'roles: 0' })],
+        }),
+      },
+    ]);
     expect(logs.findLast((l) => l.msg === 'interaction')).toMatchObject({ command: 'echo', form: true, outcome: 'ok' });
   });
 
   it('refuses a submitted form from a member who is no longer an admin, running nothing', async () => {
     const before = submitted.length;
     const t = recorder();
-    expect(await handle(pipeline, formPayload({ customId: 'echo:form', fields: { text: 'late' } }), t)).toEqual({ kind: 'answered', outcome: 'refused' });
+    expect(await handle(pipeline, formPayload({ customId: 'echo:form', fields: { text: 'late' } }), t)).toEqual({
+      kind: 'answered',
+      outcome: 'refused',
+    });
     expect(submitted).toHaveLength(before);
     expect(t.responses).toEqual([{ type: 4, data: expect.objectContaining({ flags: 64 }) }]);
   });
@@ -190,14 +287,19 @@ describe('the pipeline', () => {
     const t = recorder();
     expect(await handle(pipeline, raw, t)).toEqual({ kind: 'answered', outcome: 'not-understood' });
     expect(submitted).toHaveLength(before);
-    expect(t.responses).toEqual([{ type: 4, data: expect.objectContaining({ flags: 64, embeds: [expect.objectContaining({ title: 'Not understood' })] }) }]);
+    expect(t.responses).toEqual([
+      {
+        type: 4,
+        data: expect.objectContaining({ flags: 64, embeds: [expect.objectContaining({ title: 'Not understood' })] }),
+      },
+    ]);
     const line = logs.findLast((l) => l.msg === 'interaction')!;
     expect(line).toMatchObject({ outcome: 'not-understood' });
     // The custom_id is the sender's: it names nothing in the log.
     expect(JSON.stringify(line)).not.toContain('echo:other');
   });
 
-  it('the key typed into /apikey set\'s form never reaches a log line, even when the command fails', async () => {
+  it("the key typed into /apikey set's form never reaches a log line, even when the command fails", async () => {
     const t = recorder();
     await handle(pipeline, formPayload({ customId: 'apikey:set', fields: { key: KEY }, admin: true }), t);
     expect(t.responses).toHaveLength(1);
@@ -209,12 +311,28 @@ describe('the pipeline', () => {
 
 describe("/apikey set's form", () => {
   it('is opened only without the key option, and fits Discord in every language (title and label 45 characters)', () => {
-    const input = (options: Record<string, string>) => ({ name: 'apikey', subcommand: 'set', options: new Map(Object.entries(options)), roles: new Map(), guildId: GUILD_ID, caller: { id: '1', permissions: 8n, roleIds: [] }, locale: 'en-US' });
+    const input = (options: Record<string, string>) => ({
+      name: 'apikey',
+      subcommand: 'set',
+      options: new Map(Object.entries(options)),
+      roles: new Map(),
+      guildId: GUILD_ID,
+      caller: { id: '1', permissions: 8n, roleIds: [] },
+      locale: 'en-US',
+    });
     expect(apikey.modal!(input({ key: KEY }), translate('en-US'))).toBeUndefined();
     for (const locale of ['en-US', ...Object.keys(CATALOGS)]) {
       const form = apikey.modal!(input({}), translate(locale))!;
       expect(validateModalData(form), locale).toBeUndefined();
-      expect(form).toMatchObject({ custom_id: 'apikey:set', components: [{ type: 1, components: [{ type: 4, custom_id: 'key', style: 1, min_length: 16, max_length: 256, required: true }] }] });
+      expect(form).toMatchObject({
+        custom_id: 'apikey:set',
+        components: [
+          {
+            type: 1,
+            components: [{ type: 4, custom_id: 'key', style: 1, min_length: 16, max_length: 256, required: true }],
+          },
+        ],
+      });
     }
   });
 });

@@ -45,10 +45,27 @@ beforeAll(async () => {
   store = await openStore(world.env.DATABASE_URL!);
   const secrets = new SecretSet();
   secrets.pin(TOKEN);
-  const log = createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
+  const log = createLogger({
+    level: 'info',
+    format: 'json',
+    secrets,
+    destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) },
+  });
   const guilds = new GuildRecords(store, createSealer(randomBytes(32)));
-  const clears = new ClearService({ api: createSdApi({ baseUrl: world.sd.baseUrl, timeoutMs: 1000 }), guilds, cooldownS: 0, apiTimeoutMs: 1000, storeDeadlineMs: store.deadlineMs });
-  const pipeline = createPipeline(new Map([['hello', hello]]), { guilds, clears, keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }), discord: { guildRoleIds: async () => new Set() }, log });
+  const clears = new ClearService({
+    api: createSdApi({ baseUrl: world.sd.baseUrl, timeoutMs: 1000 }),
+    guilds,
+    cooldownS: 0,
+    apiTimeoutMs: 1000,
+    storeDeadlineMs: store.deadlineMs,
+  });
+  const pipeline = createPipeline(new Map([['hello', hello]]), {
+    guilds,
+    clears,
+    keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }),
+    discord: { guildRoleIds: async () => new Set() },
+    log,
+  });
   gateway = createGateway(parseConfig(world.env), pipeline, log, (reason) => fatal.push(reason));
   await gateway.start();
 });
@@ -60,7 +77,10 @@ afterAll(async () => {
 
 it('answers in one request when the answer is ready within the budget', async () => {
   hold = undefined;
-  const handle = world.discord.sendInteraction({ ...people(world.discord, world.guildIds[0]!).admin, command: 'hello' });
+  const handle = world.discord.sendInteraction({
+    ...people(world.discord, world.guildIds[0]!).admin,
+    command: 'hello',
+  });
   const reply = await handle.reply();
   expect(reply.kind).toBe('callback');
   expect(embedOf(reply).title).toBe('Hello');
@@ -69,7 +89,10 @@ it('answers in one request when the answer is ready within the budget', async ()
 });
 
 it('defers, then edits the answer in, when the answer is slower than the budget', async () => {
-  const handle = world.discord.sendInteraction({ ...people(world.discord, world.guildIds[0]!).admin, command: 'hello' });
+  const handle = world.discord.sendInteraction({
+    ...people(world.discord, world.guildIds[0]!).admin,
+    command: 'hello',
+  });
   hold = handle.callback; // the answer is ready only once the interaction is acknowledged: slower than any budget
   const callback = await handle.callback;
   expect(callback.body).toEqual({ type: 5, data: {} });

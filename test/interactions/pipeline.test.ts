@@ -17,7 +17,13 @@ import { ja } from '../../src/i18n/ja.js';
 import type { Command } from '../../src/interactions/command.js';
 import { stringOption } from '../../src/interactions/input.js';
 import { receive } from '../../src/interactions/interaction.js';
-import { type AnswerMessage, type Handled, type Pipeline, type Transport, createPipeline } from '../../src/interactions/pipeline.js';
+import {
+  type AnswerMessage,
+  type Handled,
+  type Pipeline,
+  type Transport,
+  createPipeline,
+} from '../../src/interactions/pipeline.js';
 import type { Logger } from '../../src/logger.js';
 import { info } from '../../src/interactions/replies.js';
 import { SecretSet, createLogger } from '../../src/logger.js';
@@ -49,7 +55,10 @@ const commands = new Map<string, Command>([
     'open',
     {
       ...make('open', 'everyone', 'ephemeral'),
-      execute: async (_input, ctx) => ({ outcome: 'ok', embeds: [info(ctx.t('help.title'), ctx.storeUnavailable ? 'no store' : `roles: ${ctx.settings.roles.length}`)] }),
+      execute: async (_input, ctx) => ({
+        outcome: 'ok',
+        embeds: [info(ctx.t('help.title'), ctx.storeUnavailable ? 'no store' : `roles: ${ctx.settings.roles.length}`)],
+      }),
     },
   ],
 ]);
@@ -94,9 +103,26 @@ beforeAll(async () => {
   guilds = new GuildRecords(store, createSealer(randomBytes(32)));
   const secrets = new SecretSet();
   secrets.add(SECRET);
-  log = createLogger({ level: 'info', format: 'json', secrets, destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
-  const clears = new ClearService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds, cooldownS: 0, apiTimeoutMs: 500, storeDeadlineMs: store.deadlineMs });
-  pipeline = createPipeline(commands, { guilds, clears, keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }), discord: { guildRoleIds: async () => new Set() }, log });
+  log = createLogger({
+    level: 'info',
+    format: 'json',
+    secrets,
+    destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) },
+  });
+  const clears = new ClearService({
+    api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }),
+    guilds,
+    cooldownS: 0,
+    apiTimeoutMs: 500,
+    storeDeadlineMs: store.deadlineMs,
+  });
+  pipeline = createPipeline(commands, {
+    guilds,
+    clears,
+    keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }),
+    discord: { guildRoleIds: async () => new Set() },
+    log,
+  });
   await guilds.grantRole(GUILD_ID, '600000000000000001', 'admin');
 });
 afterAll(async () => {
@@ -119,7 +145,10 @@ const titleOf = (m: { embeds?: Array<{ title?: string }> } | undefined) => m?.em
 describe('one request when the answer is ready in time', () => {
   it('answers with the reply itself (type 4), private for a private command', async () => {
     const t = recorder();
-    await handle(commandPayload({ command: 'private', admin: true, options: [{ name: 'text', type: 3, value: 'hi' }] }), t);
+    await handle(
+      commandPayload({ command: 'private', admin: true, options: [{ name: 'text', type: 3, value: 'hi' }] }),
+      t,
+    );
     expect(t.responses).toHaveLength(1);
     expect(t.responses[0]).toMatchObject({ type: 4, data: { flags: 64, allowed_mentions: { parse: [] } } });
     expect(t.responses[0]!.type === 4 && t.responses[0]!.data?.embeds?.[0]?.description).toBe('option: hi');
@@ -129,7 +158,12 @@ describe('one request when the answer is ready in time', () => {
   it('a public command answers without the ephemeral flag', async () => {
     const t = recorder();
     await handle(commandPayload({ command: 'public', admin: true }), t);
-    expect(t.responses).toEqual([{ type: 4, data: { embeds: [expect.objectContaining({ title: 'Hello from /public' })], allowed_mentions: { parse: [] } } }]);
+    expect(t.responses).toEqual([
+      {
+        type: 4,
+        data: { embeds: [expect.objectContaining({ title: 'Hello from /public' })], allowed_mentions: { parse: [] } },
+      },
+    ]);
   });
 });
 
@@ -181,7 +215,11 @@ describe('refusals are private and run nothing', () => {
     ['an unknown command', { command: 'gone', admin: true }, 'Unknown command'],
     ['a DM', { command: 'private', guildId: null }, 'Servers only'],
     ['an admin command from a member', { command: 'private' }, 'Not allowed'],
-    ['an operator command from a member without a granted role', { command: 'public', roles: ['600000000000000009'] }, 'Not allowed'],
+    [
+      'an operator command from a member without a granted role',
+      { command: 'public', roles: ['600000000000000009'] },
+      'Not allowed',
+    ],
   ])('%s', async (_label, spec, title) => {
     const t = recorder();
     await handle(commandPayload(spec), t);
@@ -202,7 +240,9 @@ describe('refusals are private and run nothing', () => {
       raw.member.permissions = permissions;
       const t = recorder();
       await handle(raw, t);
-      expect(titleOf(t.responses[0]!.type === 4 ? t.responses[0]!.data : undefined), String(permissions)).toBe('Not allowed');
+      expect(titleOf(t.responses[0]!.type === 4 ? t.responses[0]!.data : undefined), String(permissions)).toBe(
+        'Not allowed',
+      );
     }
   });
 });
@@ -228,14 +268,19 @@ describe('a command open to everyone', () => {
     }
   });
 
-  it('answers in the caller\'s language where we have it, else English', async () => {
+  it("answers in the caller's language where we have it, else English", async () => {
     const titles: string[] = [];
     for (const locale of ['de', 'ja', 'en-GB', 'xx-YY']) {
       const t = recorder();
       await handle(commandPayload({ command: 'open', locale }), t);
       titles.push(String(t.responses[0]!.type === 4 && t.responses[0]!.data?.embeds?.[0]?.title));
     }
-    expect(titles).toEqual([de['help.title'], ja['help.title'], 'Stable Diffusion cache bot', 'Stable Diffusion cache bot']);
+    expect(titles).toEqual([
+      de['help.title'],
+      ja['help.title'],
+      'Stable Diffusion cache bot',
+      'Stable Diffusion cache bot',
+    ]);
     expect(new Set(titles).size).toBe(3);
   });
 });
@@ -243,7 +288,12 @@ describe('a command open to everyone', () => {
 describe('errors are classified in one place', () => {
   it.each([
     ['the store', new StoreError('read', new Error('SQLITE_BUSY')), 'Storage unavailable', 'store unavailable'],
-    ['a damaged record', new DamagedRecordError('guild:1', 'not JSON'), "This server's settings cannot be read", 'damaged record'],
+    [
+      'a damaged record',
+      new DamagedRecordError('guild:1', 'not JSON'),
+      "This server's settings cannot be read",
+      'damaged record',
+    ],
     ['anything else', new Error(`kaboom with ${SECRET}`), 'Something went wrong', 'command failed'],
   ])('%s: a private error reply and one error line, with no secret', async (_label, error, title, msg) => {
     failure = error;
@@ -257,14 +307,21 @@ describe('errors are classified in one place', () => {
 
   it('an option of the wrong kind is "options not understood", not a crash', async () => {
     const t = recorder();
-    await handle(commandPayload({ command: 'private', admin: true, options: [{ name: 'text', type: 4, value: 7 }] }), t);
+    await handle(
+      commandPayload({ command: 'private', admin: true, options: [{ name: 'text', type: 4, value: 7 }] }),
+      t,
+    );
     expect(titleOf(t.responses[0]!.type === 4 ? t.responses[0]!.data : undefined)).toBe('Options not understood');
   });
 
   it('an interaction that expired before the answer is logged as such; the next one works', async () => {
     const expired = Object.assign(new Error('Unknown interaction'), { code: 10062 });
     await handle(commandPayload({ command: 'private', admin: true }), recorder(1500, expired));
-    expect(logs.findLast((l) => l.msg === 'interaction')).toMatchObject({ command: 'private', ack: 'expired', outcome: 'ok' });
+    expect(logs.findLast((l) => l.msg === 'interaction')).toMatchObject({
+      command: 'private',
+      ack: 'expired',
+      outcome: 'ok',
+    });
     const t = recorder();
     await handle(commandPayload({ command: 'private', admin: true }), t);
     expect(t.responses).toHaveLength(1);
@@ -280,7 +337,17 @@ describe('errors are classified in one place', () => {
 
 it('logs one line per interaction: command, server, user, outcome, how it was acknowledged, latency', async () => {
   await handle(commandPayload({ command: 'private', admin: true, subcommand: undefined }), recorder());
-  expect(logs.findLast((l) => l.msg === 'interaction')).toEqual({ level: 30, time: expect.any(Number), msg: 'interaction', command: 'private', guildId: GUILD_ID, userId: expect.any(String), outcome: 'ok', ack: 'reply', ms: expect.any(Number) });
+  expect(logs.findLast((l) => l.msg === 'interaction')).toEqual({
+    level: 30,
+    time: expect.any(Number),
+    msg: 'interaction',
+    command: 'private',
+    guildId: GUILD_ID,
+    userId: expect.any(String),
+    outcome: 'ok',
+    ack: 'reply',
+    ms: expect.any(Number),
+  });
 });
 
 it('drain waits for the interactions in hand, up to its limit', async () => {
@@ -300,20 +367,39 @@ it('drain waits for the interactions in hand, up to its limit', async () => {
 
 describe('the pipeline says what happened', () => {
   it('answered, deferred then edited, or failed (expired or not delivered), with the outcome', async () => {
-    expect(await handle(commandPayload({ command: 'private', admin: true }), recorder())).toEqual({ kind: 'answered', outcome: 'ok' });
-    expect(await handle(commandPayload({ command: 'private' }), recorder())).toEqual({ kind: 'answered', outcome: 'refused' });
+    expect(await handle(commandPayload({ command: 'private', admin: true }), recorder())).toEqual({
+      kind: 'answered',
+      outcome: 'ok',
+    });
+    expect(await handle(commandPayload({ command: 'private' }), recorder())).toEqual({
+      kind: 'answered',
+      outcome: 'refused',
+    });
     const slow = recorder(20);
     hold = slow.responded; // the answer comes only after the deferral
-    expect(await handle(commandPayload({ command: 'public', admin: true }), slow)).toEqual({ kind: 'deferred', outcome: 'ok' });
+    expect(await handle(commandPayload({ command: 'public', admin: true }), slow)).toEqual({
+      kind: 'deferred',
+      outcome: 'ok',
+    });
     hold = undefined;
     const expired = Object.assign(new Error('Unknown interaction'), { code: 10062 });
-    expect(await handle(commandPayload({ command: 'private', admin: true }), recorder(1500, expired))).toEqual({ kind: 'failed', outcome: 'ok', expired: true });
-    expect(await handle(commandPayload({ command: 'private', admin: true }), recorder(1500, new Error('socket hang up')))).toEqual({ kind: 'failed', outcome: 'ok', expired: false });
+    expect(await handle(commandPayload({ command: 'private', admin: true }), recorder(1500, expired))).toEqual({
+      kind: 'failed',
+      outcome: 'ok',
+      expired: true,
+    });
+    expect(
+      await handle(commandPayload({ command: 'private', admin: true }), recorder(1500, new Error('socket hang up'))),
+    ).toEqual({ kind: 'failed', outcome: 'ok', expired: false });
   });
 
   it('what is not a command is told apart at the edge, with the reason, and never reaches the pipeline', () => {
     const t = recorder();
-    const received = receive({ type: 2, id: '1', token: 't', application_id: '2' }, { transport: () => t, arrivedAt: performance.now() }, log);
+    const received = receive(
+      { type: 2, id: '1', token: 't', application_id: '2' },
+      { transport: () => t, arrivedAt: performance.now() },
+      log,
+    );
     expect(received).toEqual({ kind: 'not-understood', reason: 'no command name' });
   });
 

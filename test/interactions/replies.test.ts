@@ -8,10 +8,20 @@ const described = (outcome: Parameters<typeof clearOutcomeEmbed>[1]) => clearOut
 describe('clear outcome words', () => {
   it('a wait the API asked for past a day shows as a day, and says it was capped', () => {
     const now = 1_800_000_000_000;
-    const reply = clearOutcomeEmbed(t, { kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 86_400, retryAfterCapped: true }, 10, now);
+    const reply = clearOutcomeEmbed(
+      t,
+      { kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 86_400, retryAfterCapped: true },
+      10,
+      now,
+    );
     expect(reply.description).toContain(`<t:${now / 1000 + 86_400}:R>`);
     expect(reply.description).toMatch(/asked for a longer wait; the bot waits a day at most/);
-    const plain = clearOutcomeEmbed(t, { kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 30 }, 10, now);
+    const plain = clearOutcomeEmbed(
+      t,
+      { kind: 'rate-limited', message: 'Rate limit exceeded', retryAfterS: 30 },
+      10,
+      now,
+    );
     expect(plain.description).not.toMatch(/a day at most/);
   });
 
@@ -40,30 +50,40 @@ describe('role lists', () => {
   });
 });
 
-describe('numbers in the caller\'s language', () => {
-  it('writes quantities the language\'s way, and codes such as an HTTP status as they are', () => {
+describe("numbers in the caller's language", () => {
+  it("writes quantities the language's way, and codes such as an HTTP status as they are", () => {
     const ok = { kind: 'ok', message: 'Cache cleared' } as const;
     expect(clearOutcomeEmbed(translate('en-US'), ok, 1234).footer?.text).toContain('1,234');
     expect(clearOutcomeEmbed(translate('de'), ok, 1234).footer?.text).toContain('1.234');
-    expect(clearOutcomeEmbed(translate('de'), { kind: 'api-error', status: 4000, message: '' }, 5).description).toContain('4000');
+    expect(
+      clearOutcomeEmbed(translate('de'), { kind: 'api-error', status: 4000, message: '' }, 5).description,
+    ).toContain('4000');
   });
 });
 
 describe('quote', () => {
   it('leaves no masked link clickable', () => {
     const quoted = quote('Visit [free credits](https://evil.example/claim) now, or [here]( https://x.example )');
-    expect(quoted).toBe('> Visit \\[free credits\\]\\(https://evil.example/claim\\) now, or \\[here\\]\\( https://x.example \\)');
+    expect(quoted).toBe(
+      '> Visit \\[free credits\\]\\(https://evil.example/claim\\) now, or \\[here\\]\\( https://x.example \\)',
+    );
     // No "[text](" remains with an unescaped bracket: Discord needs one to make a link.
     expect(quoted).not.toMatch(/(^|[^\\])\[[^\]]*(^|[^\\])\]\(/);
   });
 
   it('cannot open headers, angle-bracket links, mentions or timestamps', () => {
-    expect(quote('# Big <https://evil.example> <@123> <t:1:R>')).toBe('> \\# Big \\<https://evil.example\\> \\<@123\\> \\<t:1:R\\>');
+    expect(quote('# Big <https://evil.example> <@123> <t:1:R>')).toBe(
+      '> \\# Big \\<https://evil.example\\> \\<@123\\> \\<t:1:R\\>',
+    );
   });
 
   it('keeps plain words as they are, on one line', () => {
     expect(quote('Cache cleared')).toBe('> Cache cleared');
-    expect(quote('Rate limit exceeded.\n\nMaximum 5 queued requests allowed.')).toBe('> Rate limit exceeded. Maximum 5 queued requests allowed.');
-    expect(quote('*bold* _it_ `code` ~~s~~ ||spoiler|| > q')).toBe('> \\*bold\\* \\_it\\_ \\`code\\` \\~\\~s\\~\\~ \\|\\|spoiler\\|\\| \\> q');
+    expect(quote('Rate limit exceeded.\n\nMaximum 5 queued requests allowed.')).toBe(
+      '> Rate limit exceeded. Maximum 5 queued requests allowed.',
+    );
+    expect(quote('*bold* _it_ `code` ~~s~~ ||spoiler|| > q')).toBe(
+      '> \\*bold\\* \\_it\\_ \\`code\\` \\~\\~s\\~\\~ \\|\\|spoiler\\|\\| \\> q',
+    );
   });
 });

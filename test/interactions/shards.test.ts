@@ -22,16 +22,24 @@ afterAll(() => rig?.close());
 
 it('runs both shards on one session each, and logs each shard ready and the pair in the ready line', () => {
   const sessions = rig.discord.sessions();
-  expect(sessions.map((s) => [...s.shard]).sort()).toEqual([[0, 2], [1, 2]]);
+  expect(sessions.map((s) => [...s.shard]).sort()).toEqual([
+    [0, 2],
+    [1, 2],
+  ]);
   expect(sessions.every((s) => s.connected && s.live)).toBe(true);
   expect(rig.app.ready).toMatchObject({ shards: [0, 1], shardCount: 2 });
   const shardReady = rig.logs.filter((l) => l.msg === 'gateway shard ready');
-  expect(shardReady.map((l) => [l.shard, l.shardCount]).sort()).toEqual([[0, 2], [1, 2]]);
+  expect(shardReady.map((l) => [l.shard, l.shardCount]).sort()).toEqual([
+    [0, 2],
+    [1, 2],
+  ]);
   expect(rig.logs.find((l) => l.msg === 'ready')).toMatchObject({ mode: 'gateway', shards: [0, 1], shardCount: 2 });
 });
 
 it("answers every server's commands, each arriving on its own shard's session", async () => {
-  const handles = guildIds.map((guildId) => rig.discord.sendInteraction({ ...people(rig.discord, guildId).admin, command: 'apikey', subcommand: 'status' }));
+  const handles = guildIds.map((guildId) =>
+    rig.discord.sendInteraction({ ...people(rig.discord, guildId).admin, command: 'apikey', subcommand: 'status' }),
+  );
   const replies = await Promise.all(handles.map((h) => h.reply()));
   for (const reply of replies) expect(embedOf(reply).title).toMatch(/API key/);
   // Where the stand-in sent each one, and where the bot says it took each one in.
@@ -48,9 +56,17 @@ it('a dropped shard resumes on its own while the other keeps answering', async (
   const resumesBefore = rig.discord.resumes.length;
   await rig.discord.disconnect(4000, 1);
   // Shard 0 is untouched: its server is answered while shard 1 is away.
-  expect(embedOf(await rig.run({ ...people(rig.discord, guildIds[0]!).admin, command: 'audit' })).title).toContain('Audit trail');
+  expect(embedOf(await rig.run({ ...people(rig.discord, guildIds[0]!).admin, command: 'audit' })).title).toContain(
+    'Audit trail',
+  );
   await rig.discord.waitUntil(() => rig.discord.resumes.length > resumesBefore, 15_000, 'shard 1 resuming');
-  await rig.discord.waitUntil(() => rig.logs.some((l) => l.msg === 'gateway resumed' && l.shard === 1), 5_000, 'the resumed line for shard 1');
+  await rig.discord.waitUntil(
+    () => rig.logs.some((l) => l.msg === 'gateway resumed' && l.shard === 1),
+    5_000,
+    'the resumed line for shard 1',
+  );
   expect(rig.logs.filter((l) => l.msg === 'gateway resumed').map((l) => l.shard)).toEqual([1]);
-  expect(embedOf(await rig.run({ ...people(rig.discord, guildIds[1]!).admin, command: 'audit' })).title).toContain('Audit trail');
+  expect(embedOf(await rig.run({ ...people(rig.discord, guildIds[1]!).admin, command: 'audit' })).title).toContain(
+    'Audit trail',
+  );
 });

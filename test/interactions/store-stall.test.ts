@@ -29,9 +29,17 @@ const ROLE = { id: '600000000000000009', name: 'Ops', managed: false };
 
 /** The answer as the caller sees it, whether it came as the reply or as the edit after a deferral. */
 /** For the parse at the edge: every payload here is a command, so it logs nothing. */
-const quiet = createLogger({ level: 'silent', format: 'json', secrets: new SecretSet(), destination: { write: () => undefined } });
+const quiet = createLogger({
+  level: 'silent',
+  format: 'json',
+  secrets: new SecretSet(),
+  destination: { write: () => undefined },
+});
 
-async function ask(pipeline: Pipeline, spec: Parameters<typeof commandPayload>[0]): Promise<{ embed: APIEmbed; ms: number }> {
+async function ask(
+  pipeline: Pipeline,
+  spec: Parameters<typeof commandPayload>[0],
+): Promise<{ embed: APIEmbed; ms: number }> {
   const responses: APIInteractionResponse[] = [];
   const edits: AnswerMessage[] = [];
   const transport: Transport = {
@@ -40,7 +48,11 @@ async function ask(pipeline: Pipeline, spec: Parameters<typeof commandPayload>[0
     edit: async (m) => void edits.push(m),
   };
   const started = performance.now();
-  const received = receive(commandPayload({ admin: true, ...spec }), { transport: () => transport, arrivedAt: started }, quiet);
+  const received = receive(
+    commandPayload({ admin: true, ...spec }),
+    { transport: () => transport, arrivedAt: started },
+    quiet,
+  );
   if (received.kind !== 'command') throw new Error(received.reason);
   await pipeline.handle(received.interaction);
   const first = responses[0];
@@ -71,15 +83,39 @@ describe('commands while the Redis server stops answering', () => {
       },
     });
     guilds = new GuildRecords(records, createSealer(randomBytes(32)));
-    const log = createLogger({ level: 'info', format: 'json', secrets: new SecretSet(), destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
-    const clears = new ClearService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds, cooldownS: 0, apiTimeoutMs: 500, storeDeadlineMs: store.deadlineMs });
-    pipeline = createPipeline(await loadCommands(), { guilds, clears, keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }), discord: { guildRoleIds: async () => new Set([ROLE.id]) }, log });
+    const log = createLogger({
+      level: 'info',
+      format: 'json',
+      secrets: new SecretSet(),
+      destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) },
+    });
+    const clears = new ClearService({
+      api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }),
+      guilds,
+      cooldownS: 0,
+      apiTimeoutMs: 500,
+      storeDeadlineMs: store.deadlineMs,
+    });
+    pipeline = createPipeline(await loadCommands(), {
+      guilds,
+      clears,
+      keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }),
+      discord: { guildRoleIds: async () => new Set([ROLE.id]) },
+      log,
+    });
   });
   afterEach(async () => {
     stallAtWrite = false;
     proxy?.resume();
     // Back to answering before the next test: a read goes through.
-    for (let i = 0; i < 50; i++) if (await store.ping().then(() => true, () => false)) break;
+    for (let i = 0; i < 50; i++)
+      if (
+        await store.ping().then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
   });
   afterAll(async () => {
     await store?.close().catch(() => undefined);
@@ -100,18 +136,34 @@ describe('commands while the Redis server stops answering', () => {
   });
 
   it.for([
-    ['/apikey set', { command: 'apikey', subcommand: 'set', options: [{ name: 'key', type: 3, value: 'stalled-write-key-4321' }] }, '`/apikey status`'],
-    ['/access grant', { command: 'access', subcommand: 'grant', options: [{ name: 'role', type: 8, value: ROLE.id }], resolvedRoles: [ROLE] }, '`/access list`'],
-  ] as Array<[string, Parameters<typeof commandPayload>[0], string]>)('%s whose write gets no answer: "outcome unknown", how to check, and never "nothing was changed"', async ([, spec, check], ctx) => {
-    if (!db) return ctx.skip();
-    stallAtWrite = true;
-    const answer = await ask(pipeline, spec);
-    expect(answer.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
-    expect(answer.embed.title).toBe('Outcome unknown: the database did not answer in time');
-    expect(answer.embed.description).toContain(check);
-    expect(answer.embed.description).not.toMatch(/nothing was changed/);
-    expect(logs.findLast((l) => l.msg === 'store unavailable')).toMatchObject({ written: 'unknown' });
-  });
+    [
+      '/apikey set',
+      { command: 'apikey', subcommand: 'set', options: [{ name: 'key', type: 3, value: 'stalled-write-key-4321' }] },
+      '`/apikey status`',
+    ],
+    [
+      '/access grant',
+      {
+        command: 'access',
+        subcommand: 'grant',
+        options: [{ name: 'role', type: 8, value: ROLE.id }],
+        resolvedRoles: [ROLE],
+      },
+      '`/access list`',
+    ],
+  ] as Array<[string, Parameters<typeof commandPayload>[0], string]>)(
+    '%s whose write gets no answer: "outcome unknown", how to check, and never "nothing was changed"',
+    async ([, spec, check], ctx) => {
+      if (!db) return ctx.skip();
+      stallAtWrite = true;
+      const answer = await ask(pipeline, spec);
+      expect(answer.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+      expect(answer.embed.title).toBe('Outcome unknown: the database did not answer in time');
+      expect(answer.embed.description).toContain(check);
+      expect(answer.embed.description).not.toMatch(/nothing was changed/);
+      expect(logs.findLast((l) => l.msg === 'store unavailable')).toMatchObject({ written: 'unknown' });
+    },
+  );
 
   it('what "unknown" means: the write held back lands once the server answers again', async (ctx) => {
     if (!db) return ctx.skip();

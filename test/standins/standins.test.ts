@@ -21,7 +21,14 @@ import {
   type GatewayIntentBits as Intent,
 } from 'discord.js';
 import { startSdApiStandIn, SD_ANSWERS, type SdApiStandIn } from '../support/sdapi-standin.js';
-import { makeSnowflake, roleOption, shardOf, startDiscordStandIn, type DiscordStandIn, type DiscordStandInOptions } from '../support/discord-standin.js';
+import {
+  makeSnowflake,
+  roleOption,
+  shardOf,
+  startDiscordStandIn,
+  type DiscordStandIn,
+  type DiscordStandInOptions,
+} from '../support/discord-standin.js';
 import { validateCommands } from '../support/discord-validation.js';
 import { guildCreatePayload } from '../bench/guild-create.js';
 import { settlesWithin } from '../support/wait.js';
@@ -55,7 +62,12 @@ describe('SD API stand-in', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'success', message: 'Cache cleared' });
     expect(sd.requests).toHaveLength(1);
-    expect(sd.requests[0]).toMatchObject({ method: 'POST', path: '/api/v5/clear_cache', json: { key: 'k1' }, answeredWith: 'success' });
+    expect(sd.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/api/v5/clear_cache',
+      json: { key: 'k1' },
+      answeredWith: 'success',
+    });
     expect(sd.requests[0]?.headers['content-type']).toBe('application/json');
   });
 
@@ -82,7 +94,9 @@ describe('SD API stand-in', () => {
     const sd = await sdStandIn();
     sd.setMode('hang');
     const started = performance.now();
-    await expect(clearCache(sd, { key: 'k1' }, AbortSignal.timeout(200))).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(clearCache(sd, { key: 'k1' }, AbortSignal.timeout(200))).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
     const pending = clearCache(sd, { key: 'k1' }).catch((error: unknown) => error);
     await sd.waitForRequests(2, 5_000);
@@ -107,7 +121,10 @@ describe('SD API stand-in', () => {
     expect((await clearCache(sd, { key: 'rich' })).status).toBe(200);
     expect((await clearCache(sd, { key: 'poor' })).status).toBe(402);
     sd.setMode('invalid-key-200', { key: 'poor', times: 1 });
-    expect(await (await clearCache(sd, { key: 'poor' })).json()).toMatchObject({ status: 'error', message: 'Invalid Api Key' });
+    expect(await (await clearCache(sd, { key: 'poor' })).json()).toMatchObject({
+      status: 'error',
+      message: 'Invalid Api Key',
+    });
     expect((await clearCache(sd, { key: 'poor' })).status).toBe(402);
   });
 
@@ -140,7 +157,10 @@ describe('SD API stand-in', () => {
     await sd.waitForRequests(2, 5_000);
     // Unheld, an answer goes out in the microtasks after its arrival: by the next macrotask it would be written.
     await new Promise((resolve) => setImmediate(resolve));
-    expect(sd.requests.map((r) => [r.answeredWith, r.answeredAt])).toEqual([['success', undefined], ['no-credits', undefined]]);
+    expect(sd.requests.map((r) => [r.answeredWith, r.answeredAt])).toEqual([
+      ['success', undefined],
+      ['no-credits', undefined],
+    ]);
     expect(answered).toBe(0);
     gate.release();
     expect([(await first).status, (await second).status]).toEqual([200, 402]);
@@ -171,7 +191,11 @@ describe('Discord stand-in with the real discord.js client', () => {
     return discord;
   }
 
-  async function loggedInClient(discord: DiscordStandIn, intents: Intent[], options: Partial<ClientOptions> = {}): Promise<Client> {
+  async function loggedInClient(
+    discord: DiscordStandIn,
+    intents: Intent[],
+    options: Partial<ClientOptions> = {},
+  ): Promise<Client> {
     const client = new Client({ ...options, intents, rest: { ...options.rest, api: discord.apiUrl } });
     cleanups.push(() => client.destroy());
     const ready = once(client, Events.ClientReady);
@@ -229,17 +253,34 @@ describe('Discord stand-in with the real discord.js client', () => {
     const guildId = makeSnowflake();
     const discord = await discordStandIn({ guilds: [{ id: guildId }] });
     const client = await loggedInClient(discord, []);
-    const [registered] = await client.application!.commands.set([
-      { name: 'access', description: 'Who may clear', options: [{ type: 1, name: 'grant', description: 'Grant a role', options: [{ type: 8, name: 'role', description: 'Role', required: true }] }] },
-    ]).then((c) => [...c.values()]);
+    const [registered] = await client
+      .application!.commands.set([
+        {
+          name: 'access',
+          description: 'Who may clear',
+          options: [
+            {
+              type: 1,
+              name: 'grant',
+              description: 'Grant a role',
+              options: [{ type: 8, name: 'role', description: 'Role', required: true }],
+            },
+          ],
+        },
+      ])
+      .then((c) => [...c.values()]);
     expect(discord.commands().map((c) => c.name)).toEqual(['access']);
 
     const admin = discord.roleByName(guildId, 'Admin');
     const moderator = discord.roleByName(guildId, 'Moderator');
     const received = nextInteraction(client);
     const handle = discord.sendInteraction({
-      guildId, userId: makeSnowflake(), roles: [admin.id],
-      command: 'access', subcommand: 'grant', options: [roleOption('role', moderator.id)],
+      guildId,
+      userId: makeSnowflake(),
+      roles: [admin.id],
+      command: 'access',
+      subcommand: 'grant',
+      options: [roleOption('role', moderator.id)],
     });
     const interaction = await received;
     expect(interaction.commandId).toBe(registered?.id);
@@ -254,7 +295,11 @@ describe('Discord stand-in with the real discord.js client', () => {
     expect(edited.embeds[0]?.title).toBe('Granted');
 
     const callback = await handle.callback;
-    expect(callback).toMatchObject({ status: 204, query: { with_response: 'false' }, body: { type: 5, data: { flags: 64 } } });
+    expect(callback).toMatchObject({
+      status: 204,
+      query: { with_response: 'false' },
+      body: { type: 5, data: { flags: 64 } },
+    });
     const reply = await handle.reply();
     expect(reply.kind).toBe('edit');
     expect(reply.request.method).toBe('PATCH');
@@ -272,12 +317,17 @@ describe('Discord stand-in with the real discord.js client', () => {
     const interaction = await received;
     expect(interaction.inCachedGuild()).toBe(true);
     await interaction.reply({ content: 'pong', flags: MessageFlags.Ephemeral });
-    expect(await handle.callback).toMatchObject({ status: 204, body: { type: 4, data: { content: 'pong', flags: 64 } } });
+    expect(await handle.callback).toMatchObject({
+      status: 204,
+      body: { type: 4, data: { content: 'pong', flags: 64 } },
+    });
     const reply = await handle.reply();
     expect(reply).toMatchObject({ kind: 'callback', body: { content: 'pong' } });
     // Discord forbids a second callback; discord.js would refuse locally, so ask the stand-in directly.
     const again = await fetch(`${discord.apiUrl}/v10/interactions/${handle.id}/${handle.token}/callback`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 4, data: { content: 'x' } }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 4, data: { content: 'x' } }),
     });
     expect(again.status).toBe(400);
     expect(await again.json()).toEqual({ message: 'Interaction has already been acknowledged.', code: 40060 });
@@ -312,7 +362,10 @@ describe('Discord stand-in with the real discord.js client', () => {
     const handle = discord.sendInteraction({ userId: makeSnowflake(), command: 'report' });
     const interaction = await received;
     await interaction.deferReply();
-    await interaction.editReply({ content: 'see file', files: [{ attachment: Buffer.from('hello'), name: 'log.txt' }] });
+    await interaction.editReply({
+      content: 'see file',
+      files: [{ attachment: Buffer.from('hello'), name: 'log.txt' }],
+    });
     const reply = await handle.reply();
     expect(reply.request.headers['content-type']).toMatch(/^multipart\/form-data/);
     expect(reply.request.files).toMatchObject([{ filename: 'log.txt', size: 5 }]);
@@ -330,7 +383,9 @@ describe('Discord stand-in with the real discord.js client', () => {
     await loggedInClient(discord, []);
     const post = (id: string, token: string, query: string, body: unknown): Promise<Response> =>
       fetch(`${discord.apiUrl}/v10/interactions/${id}/${token}/callback?${query}`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
       });
     const first = discord.sendInteraction({ userId: makeSnowflake(), command: 'a' });
     const plain = await post(first.id, first.token, 'with_response=false', { type: 5 });
@@ -341,7 +396,10 @@ describe('Discord stand-in with the real discord.js client', () => {
     const second = discord.sendInteraction({ userId: makeSnowflake(), command: 'b' });
     const rich = await post(second.id, second.token, 'with_response=true', { type: 5 });
     expect(rich.status).toBe(200);
-    expect(await rich.json()).toMatchObject({ interaction: { id: second.id, response_message_loading: true }, resource: { type: 5 } });
+    expect(await rich.json()).toMatchObject({
+      interaction: { id: second.id, response_message_loading: true },
+      resource: { type: 5 },
+    });
 
     const unknown = await post(makeSnowflake(), 'nope', 'with_response=false', { type: 5 });
     expect(unknown.status).toBe(404);
@@ -360,14 +418,24 @@ describe('Discord stand-in with the real discord.js client', () => {
     expect(discord.requests.find((r) => r.status === 401)).toBeUndefined();
   });
 
-  it('takes a modal (type 9) within Discord\'s limits, never in answer to a submitted form, and sends forms and components', async () => {
+  it("takes a modal (type 9) within Discord's limits, never in answer to a submitted form, and sends forms and components", async () => {
     const discord = await discordStandIn({ guilds: [{ id: makeSnowflake() }] });
     await loggedInClient(discord, []);
     const post = (id: string, token: string, body: unknown): Promise<Response> =>
-      fetch(`${discord.apiUrl}/v10/interactions/${id}/${token}/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${discord.apiUrl}/v10/interactions/${id}/${token}/callback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const modal = (title: string, label: string) => ({
       type: 9,
-      data: { custom_id: 'f', title, components: [{ type: 1, components: [{ type: 4, custom_id: 'k', style: 1, label, min_length: 16, max_length: 256 }] }] },
+      data: {
+        custom_id: 'f',
+        title,
+        components: [
+          { type: 1, components: [{ type: 4, custom_id: 'k', style: 1, label, min_length: 16, max_length: 256 }] },
+        ],
+      },
     });
     const good = discord.sendInteraction({ userId: makeSnowflake(), command: 'a' });
     expect((await post(good.id, good.token, modal('T'.repeat(45), 'L'.repeat(45)))).status).toBe(204);
@@ -380,14 +448,23 @@ describe('Discord stand-in with the real discord.js client', () => {
     expect(Object.keys(errors).sort()).toEqual(['components', 'title']);
     expect(JSON.stringify(errors.components)).toContain('BASE_TYPE_BAD_LENGTH');
 
-    const form = discord.sendInteraction({ userId: makeSnowflake(), command: 'c', form: { customId: 'f', fields: { k: 'typed' } } });
-    expect(form.payload).toMatchObject({ type: 5, data: { custom_id: 'f', components: [{ type: 1, components: [{ type: 4, custom_id: 'k', value: 'typed' }] }] } });
+    const form = discord.sendInteraction({
+      userId: makeSnowflake(),
+      command: 'c',
+      form: { customId: 'f', fields: { k: 'typed' } },
+    });
+    expect(form.payload).toMatchObject({
+      type: 5,
+      data: { custom_id: 'f', components: [{ type: 1, components: [{ type: 4, custom_id: 'k', value: 'typed' }] }] },
+    });
     expect(await (await post(form.id, form.token, modal('T', 'L'))).json()).toMatchObject({ code: 40043 });
 
     const button = discord.sendInteraction({ userId: makeSnowflake(), command: 'd', component: { customId: 'b' } });
     expect(button.payload).toMatchObject({ type: 3, data: { custom_id: 'b', component_type: 2 } });
     expect((await post(button.id, button.token, { type: 4, data: { content: 'ok' } })).status).toBe(204);
-    expect(discord.dispatches.filter((d) => d.event === 'INTERACTION_CREATE').map((d) => (d.data as { type: number }).type)).toEqual([2, 2, 5, 3]);
+    expect(
+      discord.dispatches.filter((d) => d.event === 'INTERACTION_CREATE').map((d) => (d.data as { type: number }).type),
+    ).toEqual([2, 2, 5, 3]);
   });
 
   it('serves and deletes roles, dispatching GUILD_ROLE_DELETE to a Guilds session', async () => {
@@ -442,7 +519,9 @@ describe('Discord stand-in with the real discord.js client', () => {
       await interaction.deferReply();
       await interaction.editReply(`done in ${interaction.guildId}`);
     });
-    const handles = guilds.map(({ id }) => discord.sendInteraction({ guildId: id, userId: makeSnowflake(), command: 'clearcache' }));
+    const handles = guilds.map(({ id }) =>
+      discord.sendInteraction({ guildId: id, userId: makeSnowflake(), command: 'clearcache' }),
+    );
     const replies = await Promise.all(handles.map((h) => h.reply(5_000)));
     for (const [i, reply] of replies.entries()) expect(reply.body.content).toBe(`done in ${guilds[i]?.id}`);
     expect(discord.requests.filter((r) => r.status >= 400)).toEqual([]);
@@ -456,11 +535,17 @@ describe('Discord stand-in: shards', () => {
     return discord;
   }
 
-  async function shardedClient(discord: DiscordStandIn, options: Partial<ClientOptions>, intents: Intent[] = []): Promise<{ client: Client; received: Array<{ id: string; shard: number }> }> {
+  async function shardedClient(
+    discord: DiscordStandIn,
+    options: Partial<ClientOptions>,
+    intents: Intent[] = [],
+  ): Promise<{ client: Client; received: Array<{ id: string; shard: number }> }> {
     const client = new Client({ ...options, intents, rest: { api: discord.apiUrl } });
     cleanups.push(() => client.destroy());
     const received: Array<{ id: string; shard: number }> = [];
-    client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: { id: string }, shard: number) => received.push({ id: data.id, shard }));
+    client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: { id: string }, shard: number) =>
+      received.push({ id: data.id, shard }),
+    );
     const ready = once(client, Events.ClientReady);
     await client.login(TOKEN);
     await ready;
@@ -497,35 +582,83 @@ describe('Discord stand-in: shards', () => {
   });
 
   it('one client running two shards: one session per shard, each guild (READY, GUILD_CREATE, roles, interactions) on its own', async () => {
-    const [a0, b0, a1, b1] = [makeSnowflake({ shard: 0, count: 2 }), makeSnowflake({ shard: 0, count: 2 }), makeSnowflake({ shard: 1, count: 2 }), makeSnowflake({ shard: 1, count: 2 })];
+    const [a0, b0, a1, b1] = [
+      makeSnowflake({ shard: 0, count: 2 }),
+      makeSnowflake({ shard: 0, count: 2 }),
+      makeSnowflake({ shard: 1, count: 2 }),
+      makeSnowflake({ shard: 1, count: 2 }),
+    ];
     const discord = await discordStandIn({ guilds: [a0, a1, b0, b1].map((id) => ({ id })), maxConcurrency: 2 });
     const readyGuilds = new Map<number, string[]>();
-    const client = new Client({ intents: [GatewayIntentBits.Guilds], shards: [0, 1], shardCount: 2, rest: { api: discord.apiUrl } });
+    const client = new Client({
+      intents: [GatewayIntentBits.Guilds],
+      shards: [0, 1],
+      shardCount: 2,
+      rest: { api: discord.apiUrl },
+    });
     cleanups.push(() => client.destroy());
     const received: Array<{ id: string; shard: number }> = [];
     const guildCreates: Array<{ id: string; shard: number }> = [];
-    client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: { id: string }, shard: number) => received.push({ id: data.id, shard }));
-    client.ws.on(GatewayDispatchEvents.GuildCreate, (data: { id: string }, shard: number) => guildCreates.push({ id: data.id, shard }));
-    client.on(Events.Raw, (packet: { t?: string; d?: { guilds?: Array<{ id: string }>; shard?: [number, number] } }) => {
-      if (packet.t === 'READY') readyGuilds.set(packet.d!.shard![0], packet.d!.guilds!.map((g) => g.id));
-    });
+    client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: { id: string }, shard: number) =>
+      received.push({ id: data.id, shard }),
+    );
+    client.ws.on(GatewayDispatchEvents.GuildCreate, (data: { id: string }, shard: number) =>
+      guildCreates.push({ id: data.id, shard }),
+    );
+    client.on(
+      Events.Raw,
+      (packet: { t?: string; d?: { guilds?: Array<{ id: string }>; shard?: [number, number] } }) => {
+        if (packet.t === 'READY')
+          readyGuilds.set(
+            packet.d!.shard![0],
+            packet.d!.guilds!.map((g) => g.id),
+          );
+      },
+    );
     const ready = once(client, Events.ClientReady);
     await client.login(TOKEN);
     await ready;
 
-    expect(discord.identifies.map((i) => i.shard).sort()).toEqual([[0, 2], [1, 2]]);
-    expect(discord.sessions().map((s) => [s.shard, s.connected, s.live]).sort()).toEqual([[[0, 2], true, true], [[1, 2], true, true]]);
+    expect(discord.identifies.map((i) => i.shard).sort()).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+    expect(
+      discord
+        .sessions()
+        .map((s) => [s.shard, s.connected, s.live])
+        .sort(),
+    ).toEqual([
+      [[0, 2], true, true],
+      [[1, 2], true, true],
+    ]);
     expect(readyGuilds.get(0)?.sort()).toEqual([a0, b0].sort());
     expect(readyGuilds.get(1)?.sort()).toEqual([a1, b1].sort());
-    expect(guildCreates.filter((g) => g.shard === 0).map((g) => g.id).sort()).toEqual([a0, b0].sort());
-    expect(guildCreates.filter((g) => g.shard === 1).map((g) => g.id).sort()).toEqual([a1, b1].sort());
+    expect(
+      guildCreates
+        .filter((g) => g.shard === 0)
+        .map((g) => g.id)
+        .sort(),
+    ).toEqual([a0, b0].sort());
+    expect(
+      guildCreates
+        .filter((g) => g.shard === 1)
+        .map((g) => g.id)
+        .sort(),
+    ).toEqual([a1, b1].sort());
     expect(client.guilds.cache.get(a1)?.shardId).toBe(1);
 
     const role = discord.addRole(a1, { name: 'On shard one' });
-    await discord.waitUntil(() => client.guilds.cache.get(a1)?.roles.cache.has(role.id) === true, 2_000, 'GUILD_ROLE_CREATE applied');
+    await discord.waitUntil(
+      () => client.guilds.cache.get(a1)?.roles.cache.has(role.id) === true,
+      2_000,
+      'GUILD_ROLE_CREATE applied',
+    );
     expect(discord.dispatches.filter((d) => d.event === 'GUILD_ROLE_CREATE').map((d) => d.shard)).toEqual([[1, 2]]);
 
-    const handles = [a0, a1, b0, b1].map((guildId) => discord.sendInteraction({ guildId, userId: makeSnowflake(), command: 'ping' }));
+    const handles = [a0, a1, b0, b1].map((guildId) =>
+      discord.sendInteraction({ guildId, userId: makeSnowflake(), command: 'ping' }),
+    );
     const dm = discord.sendInteraction({ dm: true, userId: makeSnowflake(), command: 'ping' });
     await discord.waitUntil(() => received.length === 5, 2_000, 'five interactions');
     expect(handles.map((h) => discord.shardsOf(h.id))).toEqual([[[0, 2]], [[1, 2]], [[0, 2]], [[1, 2]]]);
@@ -539,7 +672,9 @@ describe('Discord stand-in: shards', () => {
     const [g0, g1] = [makeSnowflake({ shard: 0, count: 2 }), makeSnowflake({ shard: 1, count: 2 })];
     const discord = await discordStandIn({ guilds: [{ id: g0 }, { id: g1 }] });
     const zero = await shardedClient(discord, { shards: [0], shardCount: 2 });
-    expect(() => discord.sendInteraction({ guildId: g1, userId: makeSnowflake(), command: 'x' })).toThrow(/no connected gateway session is on the shard of guild .*connected shards \(id\/count\): 0\/2/);
+    expect(() => discord.sendInteraction({ guildId: g1, userId: makeSnowflake(), command: 'x' })).toThrow(
+      /no connected gateway session is on the shard of guild .*connected shards \(id\/count\): 0\/2/,
+    );
     const one = await shardedClient(discord, { shards: [1], shardCount: 2 });
     const h0 = discord.sendInteraction({ guildId: g0, userId: makeSnowflake(), command: 'a' });
     const h1 = discord.sendInteraction({ guildId: g1, userId: makeSnowflake(), command: 'b' });
@@ -560,14 +695,30 @@ describe('Discord stand-in: shards', () => {
 
   it("recommends a shard count: discord.js with shards 'auto' runs that many", async () => {
     const guilds = [makeSnowflake({ shard: 0, count: 3 }), makeSnowflake({ shard: 2, count: 3 })];
-    const discord = await discordStandIn({ guilds: guilds.map((id) => ({ id })), recommendedShards: 3, maxConcurrency: 3 });
+    const discord = await discordStandIn({
+      guilds: guilds.map((id) => ({ id })),
+      recommendedShards: 3,
+      maxConcurrency: 3,
+    });
     const { client, received } = await shardedClient(discord, { shards: 'auto' });
     expect(client.options.shardCount).toBe(3);
-    expect(discord.sessions().map((s) => s.shard).sort()).toEqual([[0, 3], [1, 3], [2, 3]]);
+    expect(
+      discord
+        .sessions()
+        .map((s) => s.shard)
+        .sort(),
+    ).toEqual([
+      [0, 3],
+      [1, 3],
+      [2, 3],
+    ]);
     const handle = discord.sendInteraction({ guildId: guilds[1]!, userId: makeSnowflake(), command: 'x' });
     await discord.waitUntil(() => received.length === 1, 2_000, 'the interaction');
     expect(received).toEqual([{ id: handle.id, shard: 2 }]);
-    const info = (await client.rest.get(Routes.gatewayBot())) as { shards: number; session_start_limit: { max_concurrency: number } };
+    const info = (await client.rest.get(Routes.gatewayBot())) as {
+      shards: number;
+      session_start_limit: { max_concurrency: number };
+    };
     expect(info).toMatchObject({ shards: 3, session_start_limit: { max_concurrency: 3 } });
   });
 
@@ -582,7 +733,9 @@ describe('Discord stand-in: shards', () => {
     const strict = await discordStandIn({ guilds: [{ id: makeSnowflake() }], requiredShards: 2 });
     expect(await rawIdentify(strict, {})).toBe(4011);
     expect(await rawIdentify(strict, { shard: [0, 1] })).toBe(4011);
-    const info = await fetch(`${strict.apiUrl}/v10/gateway/bot`, { headers: { authorization: `Bot ${TOKEN}` } }).then((r) => r.json() as Promise<{ shards: number }>);
+    const info = await fetch(`${strict.apiUrl}/v10/gateway/bot`, { headers: { authorization: `Bot ${TOKEN}` } }).then(
+      (r) => r.json() as Promise<{ shards: number }>,
+    );
     expect(info.shards).toBe(2);
     // discord.js treats 4011 as final: the shard disconnects for good.
     const client = new Client({ intents: [], shards: [0], shardCount: 1, rest: { api: strict.apiUrl } });
@@ -596,15 +749,32 @@ describe('Discord stand-in: shards', () => {
 
 describe("the Discord stand-in's checks on command registrations", () => {
   const command = (extra: Record<string, unknown>, option: Record<string, unknown> = {}) => [
-    { name: 'access', description: 'Who may clear', ...extra, options: [{ type: 1, name: 'list', description: 'List them', ...option }] },
+    {
+      name: 'access',
+      description: 'Who may clear',
+      ...extra,
+      options: [{ type: 1, name: 'list', description: 'List them', ...option }],
+    },
   ];
 
   it('accepts localized descriptions and names for Discord locales, within 100 characters', () => {
-    expect(validateCommands(command({ description_localizations: { de: 'Wer leeren darf', 'es-419': 'x'.repeat(100) }, name_localizations: { ja: 'アクセス' } }, { description_localizations: null }))).toBeUndefined();
+    expect(
+      validateCommands(
+        command(
+          {
+            description_localizations: { de: 'Wer leeren darf', 'es-419': 'x'.repeat(100) },
+            name_localizations: { ja: 'アクセス' },
+          },
+          { description_localizations: null },
+        ),
+      ),
+    ).toBeUndefined();
   });
 
   it('refuses a localized description over 100 characters or empty, at its path', () => {
-    const error = validateCommands(command({ description_localizations: { fr: 'x'.repeat(101) } }, { description_localizations: { ja: '' } }));
+    const error = validateCommands(
+      command({ description_localizations: { fr: 'x'.repeat(101) } }, { description_localizations: { ja: '' } }),
+    );
     expect(error).toMatchObject({
       code: 50035,
       errors: {
@@ -617,9 +787,14 @@ describe("the Discord stand-in's checks on command registrations", () => {
   });
 
   it('refuses a locale Discord does not have, and an invalid localized name', () => {
-    const error = validateCommands(command({ description_localizations: { es: 'Quién puede' }, name_localizations: { de: 'Zugriff verwalten' } }));
+    const error = validateCommands(
+      command({ description_localizations: { es: 'Quién puede' }, name_localizations: { de: 'Zugriff verwalten' } }),
+    );
     expect(error?.errors).toMatchObject({
-      0: { description_localizations: { es: { _errors: [{ code: 'BASE_TYPE_CHOICES' }] } }, name_localizations: { de: { _errors: [{ code: 'APPLICATION_COMMAND_INVALID_NAME' }] } } },
+      0: {
+        description_localizations: { es: { _errors: [{ code: 'BASE_TYPE_CHOICES' }] } },
+        name_localizations: { de: { _errors: [{ code: 'APPLICATION_COMMAND_INVALID_NAME' }] } },
+      },
     });
   });
 });

@@ -36,7 +36,11 @@ const backends: Backend[] = [
     async corrupt(url, key, raw) {
       const { sqliteConnection } = await import('../support/sqlite.js');
       const db = sqliteConnection(url.replace('sqlite://', ''));
-      await db.all('INSERT INTO keyv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', `sdbot:${key}`, raw);
+      await db.all(
+        'INSERT INTO keyv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+        `sdbot:${key}`,
+        raw,
+      );
       await db.close();
     },
     async cut() {
@@ -47,14 +51,24 @@ const backends: Backend[] = [
     name: 'postgres',
     create: postgresDatabase,
     async rawBytes(url) {
-      return (await postgresQuery(url, 'SELECT key, value FROM keyv')).map((r) => `${String(r.key)} ${String(r.value)}`).join('\n');
+      return (await postgresQuery(url, 'SELECT key, value FROM keyv'))
+        .map((r) => `${String(r.key)} ${String(r.value)}`)
+        .join('\n');
     },
     async corrupt(url, key, raw) {
-      await postgresQuery(url, 'INSERT INTO keyv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [`sdbot:${key}`, raw]);
+      await postgresQuery(
+        url,
+        'INSERT INTO keyv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        [`sdbot:${key}`, raw],
+      );
     },
     async cut(url) {
       const name = new URL(url).pathname.slice(1);
-      await postgresQuery(url, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+      await postgresQuery(
+        url,
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [name],
+      );
     },
   },
   {
@@ -105,7 +119,7 @@ describe.each(backends)('the $name store', (backend) => {
     expect(guilds.openKey('1', await guilds.settings('1'))).toMatchObject({ kind: 'ok', key: KEY });
   });
 
-  it('keeps every record across a restart (close, open again), in keyv\'s own format', async (ctx) => {
+  it("keeps every record across a restart (close, open again), in keyv's own format", async (ctx) => {
     if (!db) return ctx.skip();
     const first = await open();
     await new GuildRecords(first, sealer).grantRole('3', '33', 'u');
@@ -150,7 +164,12 @@ describe.each(backends)('the $name store', (backend) => {
     const settings = await a.settings('6');
     expect(settings.roles.toSorted()).toEqual(Array.from({ length: 30 }, (_, i) => `r${i}`).toSorted());
     expect(settings.audit.map((e) => e.detail).toSorted()).toEqual(settings.roles.toSorted());
-    const counted = await updateRecord(await open(), 'counter', (v) => (v as number | undefined) ?? 0, (n) => ({ next: n + 1, result: n + 1 }));
+    const counted = await updateRecord(
+      await open(),
+      'counter',
+      (v) => (v as number | undefined) ?? 0,
+      (n) => ({ next: n + 1, result: n + 1 }),
+    );
     expect(counted.result).toBe(1);
   });
 
@@ -162,7 +181,8 @@ describe.each(backends)('the $name store', (backend) => {
     await guilds.grantRole('9', 'x', 'u');
     await backend.corrupt(db.url, 'guild:8000', '{"value":{"roles":[');
     const seen = new Map<string, string>();
-    for await (const record of guildRecords(store)) seen.set(record.guildId, 'damaged' in record ? `damaged: ${record.damaged}` : 'ok');
+    for await (const record of guildRecords(store))
+      seen.set(record.guildId, 'damaged' in record ? `damaged: ${record.damaged}` : 'ok');
     expect([...seen.keys()].filter((id) => Number(id) >= 7000 && Number(id) < 7620)).toHaveLength(620);
     expect(seen.get('8000')).toBe('damaged: not JSON');
     expect(seen.get('9')).toBe('ok');

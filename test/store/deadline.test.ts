@@ -74,7 +74,8 @@ describe.each([
     proxy.resume();
     // The store answers again by itself (a dropped connection is made anew).
     let after: Awaited<ReturnType<GuildRecords['settings']>> | undefined;
-    for (let attempt = 0; attempt < 50 && !after; attempt++) after = await guilds.settings('1001').catch(() => undefined);
+    for (let attempt = 0; attempt < 50 && !after; attempt++)
+      after = await guilds.settings('1001').catch(() => undefined);
     expect(guilds.openKey('1001', after!)).toMatchObject({ key: 'before-the-stall-0001' });
     // What "unknown" means: on Redis the held-back write was delivered and landed after all.
     if (name === 'redis') expect(after!.roles).toEqual(['2002']);
@@ -100,8 +101,16 @@ describe.each([
 
 describe('a store server that takes the connection and never answers, at start', () => {
   const cases = [
-    { name: 'PostgreSQL black-holed', server: postgresDatabase, url: (port: number, db: string) => `postgres://postgres:s3cret-pass@127.0.0.1:${port}${new URL(db).pathname}` },
-    { name: 'Redis black-holed', server: redisDatabase, url: (port: number) => `redis://:s3cret-pass@127.0.0.1:${port}/0` },
+    {
+      name: 'PostgreSQL black-holed',
+      server: postgresDatabase,
+      url: (port: number, db: string) => `postgres://postgres:s3cret-pass@127.0.0.1:${port}${new URL(db).pathname}`,
+    },
+    {
+      name: 'Redis black-holed',
+      server: redisDatabase,
+      url: (port: number) => `redis://:s3cret-pass@127.0.0.1:${port}/0`,
+    },
   ];
   it.each(cases)('$name: the opening stops within the deadline, naming DATABASE_URL', async ({ server, url }) => {
     const db = await server();
@@ -114,7 +123,9 @@ describe('a store server that takes the connection and never answers, at start',
       expect(performance.now() - started).toBeLessThan(DEADLINE_MS + SLACK_MS);
       expect(proxy.accepted()).toBeGreaterThan(0);
       expect(error?.name).toBe('StoreOpenError');
-      expect(error?.message).toMatch(/^DATABASE_URL: \w+:\/\/.*127\.0\.0\.1:\d+.* took the connection but gave no (PostgreSQL|Redis) answer within 0\.4 s/);
+      expect(error?.message).toMatch(
+        /^DATABASE_URL: \w+:\/\/.*127\.0\.0\.1:\d+.* took the connection but gave no (PostgreSQL|Redis) answer within 0\.4 s/,
+      );
       expect(error?.message).not.toContain('s3cret-pass');
     } finally {
       await proxy.close();
@@ -125,25 +136,31 @@ describe('a store server that takes the connection and never answers, at start',
   it.each([
     ['a PostgreSQL URL', (port: number) => `postgres://postgres@127.0.0.1:${port}/test`],
     ['a Redis URL', (port: number) => `redis://127.0.0.1:${port}/0`],
-  ])('%s pointing at a service that never answers: the opening stops within the deadline, naming DATABASE_URL', async (_name, url) => {
-    const silent = await silentListener();
-    try {
-      const started = performance.now();
-      const error = await failure(openStore(url(silent.port), { deadlineMs: DEADLINE_MS }));
-      expect(performance.now() - started).toBeLessThan(DEADLINE_MS + SLACK_MS);
-      expect(silent.accepted()).toBeGreaterThan(0);
-      expect(error?.name).toBe('StoreOpenError');
-      expect(error?.message).toMatch(/^DATABASE_URL: \w+:\/\/.*127\.0\.0\.1:\d+.* took the connection but gave no (PostgreSQL|Redis) answer within 0\.4 s/);
-    } finally {
-      await silent.close();
-    }
-  });
+  ])(
+    '%s pointing at a service that never answers: the opening stops within the deadline, naming DATABASE_URL',
+    async (_name, url) => {
+      const silent = await silentListener();
+      try {
+        const started = performance.now();
+        const error = await failure(openStore(url(silent.port), { deadlineMs: DEADLINE_MS }));
+        expect(performance.now() - started).toBeLessThan(DEADLINE_MS + SLACK_MS);
+        expect(silent.accepted()).toBeGreaterThan(0);
+        expect(error?.name).toBe('StoreOpenError');
+        expect(error?.message).toMatch(
+          /^DATABASE_URL: \w+:\/\/.*127\.0\.0\.1:\d+.* took the connection but gave no (PostgreSQL|Redis) answer within 0\.4 s/,
+        );
+      } finally {
+        await silent.close();
+      }
+    },
+  );
 });
 
 describe('a stall shorter than the deadline is ridden out, on every backend', () => {
   /** Longer than the old per-driver limits (SQLite 3 s, PostgreSQL 5 s), well inside the deadline. */
   const STALL_MS = 5500;
-  const release = (run: () => Promise<unknown>) => new Promise<void>((resolve, reject) => setTimeout(() => run().then(() => resolve(), reject), STALL_MS));
+  const release = (run: () => Promise<unknown>) =>
+    new Promise<void>((resolve, reject) => setTimeout(() => run().then(() => resolve(), reject), STALL_MS));
   expect(STALL_MS).toBeLessThan(STORE_DEADLINE_MS - 2000);
 
   it.concurrent('SQLite: a write waits out another connection holding the file locked', async () => {
@@ -212,6 +229,8 @@ describe('STORE_TIMEOUT_MS', () => {
     expect(parseConfig({ DISCORD_TOKEN: TOKEN }).storeTimeoutMs).toBe(STORE_DEADLINE_MS);
     expect(STORE_DEADLINE_MS).toBe(10_000);
     expect(parseConfig({ DISCORD_TOKEN: TOKEN, STORE_TIMEOUT_MS: '30000' }).storeTimeoutMs).toBe(30_000);
-    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, STORE_TIMEOUT_MS: '500' })).toThrow(/STORE_TIMEOUT_MS must be a whole number of milliseconds from 1000 to 120000/);
+    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, STORE_TIMEOUT_MS: '500' })).toThrow(
+      /STORE_TIMEOUT_MS must be a whole number of milliseconds from 1000 to 120000/,
+    );
   });
 });

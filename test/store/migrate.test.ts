@@ -49,7 +49,11 @@ async function fill(store: Store, guilds: number): Promise<Record<string, string
       }),
     );
   }
-  await store.write('clear:7100000000000000000', { token: 't', startedAt: 1, holdUntil: 2, cooldownUntil: 3 }, undefined);
+  await store.write(
+    'clear:7100000000000000000',
+    { token: 't', startedAt: 1, holdUntil: 2, cooldownUntil: 3 },
+    undefined,
+  );
   // Not JSON: moved as it is, for the bot at the target to report just as it does here.
   expect(await store.insertRaw('guild:7199999999999999999', '{"value":{"roles":[')).toBe('written');
   return apiKeys;
@@ -99,7 +103,9 @@ describe.each(kinds)('migrateRecords from SQLite to $name', ({ create }) => {
 
     // The 250th write fails: the batches before it landed, and the rest of its batch settled.
     const progress: MigrationCounts[] = [];
-    await expect(migrateRecords(source, failingFrom(to, 250), (c) => progress.push(c))).rejects.toThrow('connection lost');
+    await expect(migrateRecords(source, failingFrom(to, 250), (c) => progress.push(c))).rejects.toThrow(
+      'connection lost',
+    );
     expect(progress.map((c) => c.seen)).toEqual([100, 200]);
     const landed = (await rawRecords(to)).size;
     expect(landed).toBe(299);
@@ -150,7 +156,13 @@ describe.each(kinds)('migrateRecords from SQLite to $name', ({ create }) => {
     expect(after).toEqual(expected);
 
     // Again: the same conflict, nothing else to do, still not overwritten.
-    expect(await migrateRecords(source, to)).toEqual({ seen: 452, copied: 0, alreadyThere: 451, conflicting: 1, conflicts: [clashing] });
+    expect(await migrateRecords(source, to)).toEqual({
+      seen: 452,
+      copied: 0,
+      alreadyThere: 451,
+      conflicting: 1,
+      conflicts: [clashing],
+    });
     expect((await rawRecords(to)).get(clashing)).toBe(theirs);
   });
 });
@@ -186,13 +198,26 @@ describe('migrateRecords, whatever the backend', () => {
     const dir = tempDir();
     const to = await openStore(`sqlite://${dir.path}/bot.sqlite`);
     try {
-      const walk = { async *scanRaw() {
-        yield ['guild:1', '{"value":1}'] as [string, string];
-        yield ['guild:2', '{"value":2}'] as [string, string];
-        yield ['guild:1', '{"value":1}'] as [string, string];
-      } };
-      expect(await migrateRecords(walk, to)).toEqual({ seen: 2, copied: 2, alreadyThere: 0, conflicting: 0, conflicts: [] });
-      expect(await rawRecords(to)).toEqual(new Map([['guild:1', '{"value":1}'], ['guild:2', '{"value":2}']]));
+      const walk = {
+        async *scanRaw() {
+          yield ['guild:1', '{"value":1}'] as [string, string];
+          yield ['guild:2', '{"value":2}'] as [string, string];
+          yield ['guild:1', '{"value":1}'] as [string, string];
+        },
+      };
+      expect(await migrateRecords(walk, to)).toEqual({
+        seen: 2,
+        copied: 2,
+        alreadyThere: 0,
+        conflicting: 0,
+        conflicts: [],
+      });
+      expect(await rawRecords(to)).toEqual(
+        new Map([
+          ['guild:1', '{"value":1}'],
+          ['guild:2', '{"value":2}'],
+        ]),
+      );
     } finally {
       await to.close();
       dir.remove();

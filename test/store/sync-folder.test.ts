@@ -13,7 +13,7 @@ describe('syncFolder', () => {
     }
   });
 
-  it("throws when it cannot, if the caller says so (a restore), and goes on if not (a key file)", () => {
+  it('throws when it cannot, if the caller says so (a restore), and goes on if not (a key file)', () => {
     const dir = tempDir();
     const missing = `${dir.path}/gone`;
     try {

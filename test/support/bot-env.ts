@@ -18,9 +18,19 @@ export interface RunResult {
 }
 
 /** Runs a script to completion (bounded by timeoutMs, then killed). */
-export function runScript(entry: string, env: Record<string, string>, cwd: string, args: string[] = [], timeoutMs = 15_000): Promise<RunResult> {
+export function runScript(
+  entry: string,
+  env: Record<string, string>,
+  cwd: string,
+  args: string[] = [],
+  timeoutMs = 15_000,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry, ...args], { env: { ...baseEnv(), ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry, ...args], {
+      env: { ...baseEnv(), ...env },
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -57,9 +57,19 @@ function parseLog(text: string): LogLine | undefined {
   }
 }
 
-export function startBotProcess(env: Record<string, string>, cwd: string, entry = BOT_ENTRY, args: string[] = [], nodeArgs: string[] = []): BotProcess {
+export function startBotProcess(
+  env: Record<string, string>,
+  cwd: string,
+  entry = BOT_ENTRY,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): BotProcess {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, entry, ...args], { env: { ...baseEnv(), ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, entry, ...args], {
+    env: { ...baseEnv(), ...env },
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (child.pid === undefined) throw new Error(`could not start node ${entry}`);
   alive.add(child);
   const lines: OutputLine[] = [];
@@ -98,9 +108,16 @@ export function startBotProcess(env: Record<string, string>, cwd: string, entry 
       const check = () => {
         const found = find();
         if (found !== undefined) return finish(() => resolve(found));
-        if (ended) finish(() => reject(new Error(`the process exited before ${what}; output:\n${output().slice(-4000)}`)));
+        if (ended)
+          finish(() => reject(new Error(`the process exited before ${what}; output:\n${output().slice(-4000)}`)));
       };
-      const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; output:\n${output().slice(-4000)}`))), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          finish(() =>
+            reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; output:\n${output().slice(-4000)}`)),
+          ),
+        timeoutMs,
+      );
       const finish = (settle: () => void) => {
         clearTimeout(timer);
         watchers.delete(check);
@@ -120,7 +137,8 @@ export function startBotProcess(env: Record<string, string>, cwd: string, entry 
     logs: () => logs,
     exited,
     waitForLog: (match, timeoutMs = 15_000, what = 'a log line') => waitFor(() => logs.find(match), timeoutMs, what),
-    waitForLine: (match, timeoutMs = 15_000, what = 'a line') => waitFor(() => lines.find((l) => match(l.text)), timeoutMs, what),
+    waitForLine: (match, timeoutMs = 15_000, what = 'a line') =>
+      waitFor(() => lines.find((l) => match(l.text)), timeoutMs, what),
     async stop(signal = 'SIGTERM', timeoutMs = 12_000) {
       if (!ended) child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

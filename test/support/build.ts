@@ -23,7 +23,9 @@ function filesUnder(dir: string, suffix: string): string[] {
 }
 
 function upToDate(): boolean {
-  const sources = SOURCES.flatMap((dir) => filesUnder(join(ROOT, dir), '.ts')).filter((file) => !file.endsWith('.d.ts'));
+  const sources = SOURCES.flatMap((dir) => filesUnder(join(ROOT, dir), '.ts')).filter(
+    (file) => !file.endsWith('.d.ts'),
+  );
   const outputs = sources.map((file) => join(ROOT, 'dist', relative(ROOT, file)).replace(/\.ts$/, '.js'));
   if (sources.length === 0 || !outputs.every((file) => existsSync(file))) return false; // a first build, or a new source
   const newestSource = Math.max(...[...sources, join(ROOT, 'tsconfig.json')].map((file) => statSync(file).mtimeMs));
@@ -33,5 +35,9 @@ function upToDate(): boolean {
 
 export default function build(): void {
   if (upToDate()) return;
-  execFileSync(process.execPath, [fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)), '-p', '.'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)), '-p', '.'],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
 }

@@ -16,7 +16,13 @@ import { KeyService } from '../../src/core/keys.js';
 import { type GuildSettings, GuildRecords } from '../../src/core/guilds.js';
 import { createSdApi } from '../../src/core/sdapi.js';
 import { type Sealer, createSealer } from '../../src/core/seal.js';
-import type { Command, CommandContext, CommandResult, DiscordPort, GuildInput } from '../../src/interactions/command.js';
+import type {
+  Command,
+  CommandContext,
+  CommandResult,
+  DiscordPort,
+  GuildInput,
+} from '../../src/interactions/command.js';
 import { SecretSet, createLogger } from '../../src/logger.js';
 import { translate } from '../../src/i18n/index.js';
 import { type Store, openStore } from '../../src/store/index.js';
@@ -63,7 +69,9 @@ export interface CommandWorld {
   logs: LogLine[];
   dbFile: string;
   /** Another ClearService over a second connection to the same file: another process of the bot. */
-  otherProcess(options?: CommandWorldOptions): Promise<{ guilds: GuildRecords; clears: ClearService; keys: KeyService }>;
+  otherProcess(
+    options?: CommandWorldOptions,
+  ): Promise<{ guilds: GuildRecords; clears: ClearService; keys: KeyService }>;
   settings(guildId?: string): Promise<GuildSettings>;
   /** The context the pipeline would build for this guild now: settings loaded once. */
   context(guildId?: string, overrides?: Partial<CommandContext>): Promise<CommandContext>;
@@ -82,14 +90,27 @@ export async function openCommandWorld(sd: SdApiStandIn, options: CommandWorldOp
   const now = () => clock.now;
   const sealer = createSealer(randomBytes(32));
   const logs: LogLine[] = [];
-  const log = createLogger({ level: 'debug', format: 'json', secrets: new SecretSet(), destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) } });
+  const log = createLogger({
+    level: 'debug',
+    format: 'json',
+    secrets: new SecretSet(),
+    destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) },
+  });
 
   const compose = async ({ cooldownS = 0, apiTimeoutMs = 2000, statusTimeoutMs }: CommandWorldOptions) => {
     const store = await openStore(`sqlite://${dbFile}`);
     stores.push(store);
     const guilds = new GuildRecords(store, sealer, undefined, now);
     const api = createSdApi({ baseUrl: sd.baseUrl, timeoutMs: apiTimeoutMs, backoffMs: 5 });
-    const clears = new ClearService({ api, guilds, cooldownS, apiTimeoutMs, storeDeadlineMs: store.deadlineMs, now, pollMs: 10 });
+    const clears = new ClearService({
+      api,
+      guilds,
+      cooldownS,
+      apiTimeoutMs,
+      storeDeadlineMs: store.deadlineMs,
+      now,
+      pollMs: 10,
+    });
     const keys = new KeyService({ api, guilds, now, ...(statusTimeoutMs === undefined ? {} : { statusTimeoutMs }) });
     return { store, guilds, clears, keys };
   };
@@ -143,7 +164,10 @@ export const everything = (result: CommandResult): string => JSON.stringify(resu
  *   let world: CommandWorld;
  *   useCommandWorld({ cooldownS: 30 }, (s, w) => { sd = s; world = w; });
  */
-export function useCommandWorld(options: CommandWorldOptions, bind: (sd: SdApiStandIn, world: CommandWorld) => void): void {
+export function useCommandWorld(
+  options: CommandWorldOptions,
+  bind: (sd: SdApiStandIn, world: CommandWorld) => void,
+): void {
   let sd: SdApiStandIn | undefined;
   let world: CommandWorld | undefined;
   beforeAll(async () => {

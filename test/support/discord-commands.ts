@@ -53,7 +53,8 @@ export class CommandRegistry {
   /** A guild command wins over a global one of the same name; an unregistered name gets a stable id. */
   idFor(name: string, guildId?: string): { id: string; guildId?: string } {
     const isIt = (c: APIApplicationCommand): boolean => c.name === name && c.type === ApplicationCommandType.ChatInput;
-    const registered = (guildId ? this.#byScope.get(guildId)?.find(isIt) : undefined) ?? this.#byScope.get(GLOBAL)?.find(isIt);
+    const registered =
+      (guildId ? this.#byScope.get(guildId)?.find(isIt) : undefined) ?? this.#byScope.get(GLOBAL)?.find(isIt);
     if (registered) return { id: registered.id, ...(registered.guild_id ? { guildId: registered.guild_id } : {}) };
     return { id: this.#id(`unregistered:${name}`) };
   }

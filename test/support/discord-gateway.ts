@@ -137,7 +137,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
   let heartbeats = 0;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
-  const tokenOk = (token: unknown): boolean => typeof token === 'string' && token.replace(/^Bot\s+/i, '') === opts.token;
+  const tokenOk = (token: unknown): boolean =>
+    typeof token === 'string' && token.replace(/^Bot\s+/i, '') === opts.token;
 
   function send(session: Session, event: string, data: unknown): boolean {
     const socket = session.socket;
@@ -175,7 +176,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
     let sent = 0;
     for (const guildId of opts.guildIds()) {
       if (!owns(session, guildId)) continue;
-      if (session.socket !== socket || !send(session, GatewayDispatchEvents.GuildCreate, opts.guildCreate?.(guildId))) return;
+      if (session.socket !== socket || !send(session, GatewayDispatchEvents.GuildCreate, opts.guildCreate?.(guildId)))
+        return;
       // Let heartbeats and REST through while thousands of guilds stream out.
       if (++sent % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -214,7 +216,12 @@ export function createGateway(opts: GatewayOptions): Gateway {
   function resume(socket: WebSocket, d: Record<string, unknown>): Session | undefined {
     const sessionId = typeof d.session_id === 'string' ? d.session_id : '';
     const session = sessions.get(sessionId);
-    resumes.push({ at: performance.now(), sessionId, seq: Number(d.seq), accepted: tokenOk(d.token) && session !== undefined });
+    resumes.push({
+      at: performance.now(),
+      sessionId,
+      seq: Number(d.seq),
+      accepted: tokenOk(d.token) && session !== undefined,
+    });
     opts.onChange();
     if (!tokenOk(d.token)) return void socket.close(4004, 'Authentication failed.');
     if (!session) return void sendOp(socket, GatewayOpcodes.InvalidSession, false);
@@ -277,7 +284,13 @@ export function createGateway(opts: GatewayOptions): Gateway {
     },
     dispatches,
     sessions: () =>
-      [...sessions.values()].map((s) => ({ id: s.id, shard: s.shard, intents: s.intents, connected: isOpen(s), live: live.get(shardKey(s)) === s })),
+      [...sessions.values()].map((s) => ({
+        id: s.id,
+        shard: s.shard,
+        intents: s.intents,
+        connected: isOpen(s),
+        live: live.get(shardKey(s)) === s,
+      })),
     upgrade(req, socket, head) {
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },
@@ -296,7 +309,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
       return sent;
     },
     async disconnect(code, shardId) {
-      const target = shardId === undefined ? current : [...live.values()].find((s) => s.shard[0] === shardId && isOpen(s));
+      const target =
+        shardId === undefined ? current : [...live.values()].find((s) => s.shard[0] === shardId && isOpen(s));
       const socket = target?.socket;
       if (!socket || socket.readyState === WebSocket.CLOSED) return;
       const closed = once(socket, 'close');

@@ -154,13 +154,17 @@ export class InteractionTracker {
       },
       payload,
       callback,
-      reply: (ms = timeoutMs) => waits.until(tracked.topic, () => tracked.visible, ms, `visible reply for ${label}`, seen),
+      reply: (ms = timeoutMs) =>
+        waits.until(tracked.topic, () => tracked.visible, ms, `visible reply for ${label}`, seen),
       allRequests: () => [...tracked.requests],
       original: () => tracked.original,
       followups: () => [...tracked.followups.values()],
       deadlinePassed: () => {
         const deadline = this.opts.callbackDeadlineMs;
-        if (!Number.isFinite(deadline)) return Promise.reject(new Error(`Discord stand-in: ${label} has no callback deadline (callbackDeadlineMs is ${deadline})`));
+        if (!Number.isFinite(deadline))
+          return Promise.reject(
+            new Error(`Discord stand-in: ${label} has no callback deadline (callbackDeadlineMs is ${deadline})`),
+          );
         if (Number.isNaN(tracked.sentAt)) return Promise.reject(new Error(`Discord stand-in: ${label} was never sent`));
         // One millisecond past it: the rule is "later than the deadline", and timers may fire on the dot.
         const left = tracked.sentAt + deadline + 1 - performance.now();
@@ -205,7 +209,8 @@ export class InteractionTracker {
       tracked.original = this.#message(tracked, {}, record, flags);
     } else if (type === InteractionResponseType.Modal) {
       // A form cannot answer a form: Discord takes a modal only for commands and components.
-      if ((tracked.payload.type as number) === 5) return discordError(400, 40043, 'Interaction callback type is not valid for this interaction');
+      if ((tracked.payload.type as number) === 5)
+        return discordError(400, 40043, 'Interaction callback type is not valid for this interaction');
       const invalid = validateModalData(body.data);
       if (invalid) return { status: 400, body: invalid };
     } else {
@@ -242,7 +247,11 @@ export class InteractionTracker {
       if (record.method !== 'POST') return discordError(405, 0, '405: Method Not Allowed');
       const invalid = validateMessageData(body, true, record.files.length);
       if (invalid) return { status: 400, body: invalid };
-      if (tracked.ackType === InteractionResponseType.DeferredChannelMessageWithSource && !tracked.visible && tracked.original) {
+      if (
+        tracked.ackType === InteractionResponseType.DeferredChannelMessageWithSource &&
+        !tracked.visible &&
+        tracked.original
+      ) {
         // Discord turns the first follow-up after a deferral into the deferred message itself.
         tracked.original = this.#edit(tracked, body, record);
         tracked.visible = { at: record.at, kind: 'followup', body, message: tracked.original, request: record };
@@ -275,7 +284,14 @@ export class InteractionTracker {
     return { status: 200, body: edited };
   }
 
-  #message(tracked: Tracked, body: MessageBody, record: RecordedRequest, flags: number, original = true, previous?: APIMessage): APIMessage {
+  #message(
+    tracked: Tracked,
+    body: MessageBody,
+    record: RecordedRequest,
+    flags: number,
+    original = true,
+    previous?: APIMessage,
+  ): APIMessage {
     const { payload } = tracked;
     return buildMessage({
       id: previous?.id ?? makeSnowflake(),

@@ -273,7 +273,13 @@ export function buildInteraction(input: InteractionInput): APIChatInputApplicati
     return {
       ...common,
       channel_id: input.channelId,
-      channel: { id: input.channelId, type: ChannelType.DM, last_message_id: null, flags: 0 as ChannelFlags, recipients: [input.user] },
+      channel: {
+        id: input.channelId,
+        type: ChannelType.DM,
+        last_message_id: null,
+        flags: 0 as ChannelFlags,
+        recipients: [input.user],
+      },
       user: input.user,
       // Discord sends "0" for the guild-install owner when the command runs in the bot's DM.
       authorizing_integration_owners: { '0': '0' },
@@ -316,17 +322,27 @@ export function buildInteraction(input: InteractionInput): APIChatInputApplicati
  * Turns a built command interaction into a MODAL_SUBMIT (type 5) as Discord sends it: the same
  * member, guild, channel and locale; data holds the form's custom_id and its text inputs' values.
  */
-export function asFormSubmit(payload: APIChatInputApplicationCommandInteraction, form: { customId: string; fields: Record<string, string> }): void {
+export function asFormSubmit(
+  payload: APIChatInputApplicationCommandInteraction,
+  form: { customId: string; fields: Record<string, string> },
+): void {
   const loose = payload as unknown as Record<string, unknown>;
   loose.type = InteractionType.ModalSubmit;
   loose.data = {
     custom_id: form.customId,
-    components: Object.entries(form.fields).map(([customId, value]) => ({ type: 1, components: [{ type: 4, custom_id: customId, value }] })),
+    components: Object.entries(form.fields).map(([customId, value]) => ({
+      type: 1,
+      components: [{ type: 4, custom_id: customId, value }],
+    })),
   };
 }
 
 /** Turns a built command interaction into a MESSAGE_COMPONENT (type 3): a button press on `message`, which Discord always sends with it. */
-export function asComponent(payload: APIChatInputApplicationCommandInteraction, customId: string, message: APIMessage): void {
+export function asComponent(
+  payload: APIChatInputApplicationCommandInteraction,
+  customId: string,
+  message: APIMessage,
+): void {
   const loose = payload as unknown as Record<string, unknown>;
   loose.type = InteractionType.MessageComponent;
   loose.data = { custom_id: customId, component_type: 2 };
@@ -391,7 +407,9 @@ export function buildMessage(input: MessageInput): APIMessage {
       body.embeds === undefined
         ? (previous?.embeds ?? [])
         : (body.embeds ?? []).map((embed) => ({ type: 'rich' as APIEmbed['type'], ...embed })),
-    components: (body.components === undefined ? (previous?.components ?? []) : (body.components ?? [])) as APIMessage['components'],
+    components: (body.components === undefined
+      ? (previous?.components ?? [])
+      : (body.components ?? [])) as APIMessage['components'],
     attachments: attachments.length > 0 || body.attachments !== undefined ? attachments : (previous?.attachments ?? []),
     mentions: [],
     mention_roles: [],
@@ -400,7 +418,8 @@ export function buildMessage(input: MessageInput): APIMessage {
     tts: body.tts ?? false,
     timestamp: previous?.timestamp ?? new Date().toISOString(),
     // Filling in a deferred (loading) message is not an edit; changing a visible one is.
-    edited_timestamp: previous && ((previous.flags ?? 0) & MESSAGE_FLAG_LOADING) === 0 ? new Date().toISOString() : null,
+    edited_timestamp:
+      previous && ((previous.flags ?? 0) & MESSAGE_FLAG_LOADING) === 0 ? new Date().toISOString() : null,
     flags: input.flags,
     application_id: input.applicationId,
     webhook_id: input.applicationId,

@@ -41,8 +41,21 @@ import {
   type RESTGetAPIGatewayBotResult,
 } from 'discord.js';
 import { CommandRegistry } from './discord-commands.js';
-import { createGateway, GUILDS_INTENT, type GatewayDispatch, type GatewayIdentify, type GatewayResume, type GatewaySession } from './discord-gateway.js';
-import { discordError, InteractionTracker, type InteractionHandle, type RecordedRequest, type RestAnswer } from './discord-interactions.js';
+import {
+  createGateway,
+  GUILDS_INTENT,
+  type GatewayDispatch,
+  type GatewayIdentify,
+  type GatewayResume,
+  type GatewaySession,
+} from './discord-gateway.js';
+import {
+  discordError,
+  InteractionTracker,
+  type InteractionHandle,
+  type RecordedRequest,
+  type RestAnswer,
+} from './discord-interactions.js';
 import {
   asComponent,
   asFormSubmit,
@@ -62,7 +75,15 @@ import {
 import { type Delivered, type Signer, createSigner, deliver } from './discord-http.js';
 import { createWaits } from './wait.js';
 
-export { makeSnowflake, roleOption, stringOption, userOption, type GuildSpec, type GuildState, type InteractionOption } from './discord-payloads.js';
+export {
+  makeSnowflake,
+  roleOption,
+  stringOption,
+  userOption,
+  type GuildSpec,
+  type GuildState,
+  type InteractionOption,
+} from './discord-payloads.js';
 export type { InteractionHandle, RecordedRequest, VisibleReply } from './discord-interactions.js';
 export { shardOf } from './discord-gateway.js';
 export type { GatewayDispatch, GatewayIdentify, GatewayResume, GatewaySession } from './discord-gateway.js';
@@ -198,7 +219,12 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
 
   const waits = createWaits('Discord stand-in');
   const changes = waits.topic();
-  const tracker = new InteractionTracker({ applicationId, botUser, callbackDeadlineMs: opts.callbackDeadlineMs ?? 3_000, waits });
+  const tracker = new InteractionTracker({
+    applicationId,
+    botUser,
+    callbackDeadlineMs: opts.callbackDeadlineMs ?? 3_000,
+    waits,
+  });
 
   function guildState(guildId: string): GuildState {
     let state = guildStates.get(guildId);
@@ -231,18 +257,27 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
       const info: RESTGetAPIGatewayBotResult = {
         url: gatewayUrl,
         shards: recommendedShards,
-        session_start_limit: { total: 1000, remaining: 1000 - gateway.identifies.length, reset_after: 86_400_000, max_concurrency: opts.maxConcurrency ?? 1 },
+        session_start_limit: {
+          total: 1000,
+          remaining: 1000 - gateway.identifies.length,
+          reset_after: 86_400_000,
+          max_concurrency: opts.maxConcurrency ?? 1,
+        },
       };
       return { status: 200, body: info };
     }
     if (route === '/users/@me' && method === 'GET') {
-      return { status: 200, body: { ...botUser, verified: true, mfa_enabled: false, locale: Locale.EnglishUS, email: null } };
+      return {
+        status: 200,
+        body: { ...botUser, verified: true, mfa_enabled: false, locale: Locale.EnglishUS, email: null },
+      };
     }
     if (route === '/applications/@me' && method === 'GET') return { status: 200, body: application() };
     const commands = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(route);
     if (commands) {
       const [, appId, guildId] = commands;
-      if (appId !== applicationId || (guildId !== undefined && !specs.has(guildId))) return discordError(403, 50001, 'Missing Access');
+      if (appId !== applicationId || (guildId !== undefined && !specs.has(guildId)))
+        return discordError(403, 50001, 'Missing Access');
       if (method === 'GET') return { status: 200, body: registry.list(guildId) };
       if (method !== 'PUT') return discordError(405, 0, '405: Method Not Allowed');
       const result = registry.put(body, guildId);
@@ -310,7 +345,9 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
       status: 0,
     };
     requests.push(record);
-    const answer = path.startsWith(`${API_PREFIX}/`) ? route(record, req.headers.authorization) : discordError(404, 0, '404: Not Found');
+    const answer = path.startsWith(`${API_PREFIX}/`)
+      ? route(record, req.headers.authorization)
+      : discordError(404, 0, '404: Not Found');
     if (restLatencyMs > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -327,7 +364,9 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
         res.writeHead(answer.status).end();
       } else {
         const text = JSON.stringify(answer.body);
-        res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+        res
+          .writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+          .end(text);
       }
     }
     const token = /^\/(?:interactions\/\d+|webhooks\/\d+)\/([\w-]+)/.exec(record.route)?.[1];
@@ -356,17 +395,24 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
 
   function sendInteraction(spec: InteractionSpec): InteractionHandle {
     const endpoint = spec.endpoint ?? endpointUrl;
-    if (!endpoint && !gateway.connected()) throw new Error('Discord stand-in: no gateway session is connected; log the client in first');
+    if (!endpoint && !gateway.connected())
+      throw new Error('Discord stand-in: no gateway session is connected; log the client in first');
     const guildId = spec.dm ? undefined : (spec.guildId ?? specs.keys().next().value);
     if (!spec.dm && guildId === undefined) throw new Error('Discord stand-in: no guild to send the interaction in');
     if (!endpoint && !gateway.reaches(guildId)) {
-      const live = gateway.sessions().filter((s) => s.live && s.connected).map((s) => s.shard.join('/'));
-      throw new Error(`Discord stand-in: no connected gateway session is on the shard of ${guildId === undefined ? 'DMs (shard 0)' : `guild ${guildId}`}; connected shards (id/count): ${live.join(', ')}`);
+      const live = gateway
+        .sessions()
+        .filter((s) => s.live && s.connected)
+        .map((s) => s.shard.join('/'));
+      throw new Error(
+        `Discord stand-in: no connected gateway session is on the shard of ${guildId === undefined ? 'DMs (shard 0)' : `guild ${guildId}`}; connected shards (id/count): ${live.join(', ')}`,
+      );
     }
     const guild = guildId === undefined ? undefined : guildState(guildId);
     const memberRoles = spec.roles ?? [];
     for (const roleId of memberRoles) {
-      if (!guild?.roles.has(roleId)) throw new Error(`Discord stand-in: member role ${roleId} is not a role of guild ${guildId ?? '(DM)'}`);
+      if (!guild?.roles.has(roleId))
+        throw new Error(`Discord stand-in: member role ${roleId} is not a role of guild ${guildId ?? '(DM)'}`);
     }
     const channelId = spec.channelId ?? (guild ? guild.channelIds[0] : dmChannels.get(spec.userId)) ?? makeSnowflake();
     if (!guild) dmChannels.set(spec.userId, channelId);
@@ -399,7 +445,20 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
     else if (spec.component) {
       // The message the button is on: one the bot posted before, in the same channel.
       const user = payload.member?.user ?? payload.user ?? botUser;
-      const message = buildMessage({ id: makeSnowflake(), channelId, author: botUser, applicationId, interactionId: makeSnowflake(), invoker: user, commandName: spec.command, authorizingOwners: payload.authorizing_integration_owners, original: true, body: { content: 'an earlier message' }, files: [], flags: 0 });
+      const message = buildMessage({
+        id: makeSnowflake(),
+        channelId,
+        author: botUser,
+        applicationId,
+        interactionId: makeSnowflake(),
+        invoker: user,
+        commandName: spec.command,
+        authorizingOwners: payload.authorizing_integration_owners,
+        original: true,
+        body: { content: 'an earlier message' },
+        files: [],
+        flags: 0,
+      });
       asComponent(payload, spec.component.customId, message);
     }
     spec.mutate?.(payload);
@@ -422,10 +481,21 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
       (answer) => {
         deliveries.push({ id: payload.id, sentAt, ...answer });
         const path = `${API_PREFIX}/interactions/${payload.id}/${payload.token}/callback`;
-        const record: RecordedRequest = { method: 'POST', path, route: path.slice(API_PREFIX.length), query: {}, headers: answer.headers, body: answer.body, files: [], at: answer.at, status: 0 };
+        const record: RecordedRequest = {
+          method: 'POST',
+          path,
+          route: path.slice(API_PREFIX.length),
+          query: {},
+          headers: answer.headers,
+          body: answer.body,
+          files: [],
+          at: answer.at,
+          status: 0,
+        };
         requests.push(record);
         // Only a 200 with an interaction response counts; anything else fails the interaction, as on Discord.
-        record.status = answer.status === 200 ? tracker.callback(record, payload.id, payload.token).status : answer.status;
+        record.status =
+          answer.status === 200 ? tracker.callback(record, payload.id, payload.token).status : answer.status;
         tracker.answered(payload.token);
         waits.notify(changes);
       },
@@ -451,7 +521,12 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
     sessions: () => gateway.sessions(),
     dispatches: gateway.dispatches,
     shardsOf: (interactionId) =>
-      gateway.dispatches.filter((d) => d.event === GatewayDispatchEvents.InteractionCreate && (d.data as { id?: unknown }).id === interactionId).map((d) => d.shard),
+      gateway.dispatches
+        .filter(
+          (d) =>
+            d.event === GatewayDispatchEvents.InteractionCreate && (d.data as { id?: unknown }).id === interactionId,
+        )
+        .map((d) => d.shard),
     guild: guildState,
     roleByName(guildId, name) {
       const role = [...guildState(guildId).roles.values()].find((r) => r.name === name);
@@ -468,7 +543,8 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
     deleteRole(guildId, roleId) {
       if (roleId === guildId) throw new Error('Discord stand-in: @everyone cannot be deleted');
       const deleted = guildState(guildId).roles.delete(roleId);
-      if (deleted) gateway.dispatch(GatewayDispatchEvents.GuildRoleDelete, { guild_id: guildId, role_id: roleId }, GUILDS_INTENT);
+      if (deleted)
+        gateway.dispatch(GatewayDispatchEvents.GuildRoleDelete, { guild_id: guildId, role_id: roleId }, GUILDS_INTENT);
       return deleted;
     },
     commands: (guildId) => registry.list(guildId),
@@ -480,9 +556,16 @@ export async function startDiscordStandIn(opts: DiscordStandInOptions): Promise<
       endpointUrl = url;
     },
     async checkEndpoint(url) {
-      const ping = JSON.stringify({ id: makeSnowflake(), application_id: applicationId, type: 1, token: randomBytes(24).toString('base64url'), version: 1 });
+      const ping = JSON.stringify({
+        id: makeSnowflake(),
+        application_id: applicationId,
+        type: 1,
+        token: randomBytes(24).toString('base64url'),
+        version: 1,
+      });
       const bad = { ...signer.headers(ping) };
-      bad['x-signature-ed25519'] = `${bad['x-signature-ed25519']!.slice(0, -2)}${bad['x-signature-ed25519']!.endsWith('00') ? '11' : '00'}`;
+      bad['x-signature-ed25519'] =
+        `${bad['x-signature-ed25519']!.slice(0, -2)}${bad['x-signature-ed25519']!.endsWith('00') ? '11' : '00'}`;
       return { ping: await deliver(url, ping, signer.headers(ping)), badSignature: await deliver(url, ping, bad) };
     },
     disconnect: (code, shardId) => gateway.disconnect(code, shardId),
@@ -522,14 +605,18 @@ function safeDecode(path: string): string {
 }
 
 /** JSON, multipart (payload_json + files, as discord.js sends attachments), or plain text. */
-async function parseBody(raw: Buffer, contentType: string | undefined): Promise<{ body: unknown; files: UploadedFile[] }> {
+async function parseBody(
+  raw: Buffer,
+  contentType: string | undefined,
+): Promise<{ body: unknown; files: UploadedFile[] }> {
   if (raw.length === 0) return { body: undefined, files: [] };
   if (contentType?.startsWith('multipart/form-data')) {
     const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
     const files: UploadedFile[] = [];
     let body: unknown;
     for (const [field, value] of form) {
-      if (typeof value !== 'string') files.push({ field, filename: value.name, contentType: value.type, size: value.size });
+      if (typeof value !== 'string')
+        files.push({ field, filename: value.name, contentType: value.type, size: value.size });
       else if (field === 'payload_json') body = JSON.parse(value);
     }
     return { body, files };

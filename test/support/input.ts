@@ -45,15 +45,47 @@ export function commandPayload(spec: PayloadSpec): Record<string, unknown> {
       name: spec.command,
       type: 1,
       options: spec.subcommand ? [{ type: 1, name: spec.subcommand, options }] : options,
-      ...(spec.resolvedRoles ? { resolved: { roles: Object.fromEntries(spec.resolvedRoles.map((r) => [r.id, { ...r, permissions: '0', position: 1, color: 0, hoist: false, mentionable: false, flags: 0 }])) } } : {}),
+      ...(spec.resolvedRoles
+        ? {
+            resolved: {
+              roles: Object.fromEntries(
+                spec.resolvedRoles.map((r) => [
+                  r.id,
+                  { ...r, permissions: '0', position: 1, color: 0, hoist: false, mentionable: false, flags: 0 },
+                ]),
+              ),
+            },
+          }
+        : {}),
     },
     ...(guildId === null
       ? { user }
-      : { guild_id: guildId, member: { user, roles: spec.roles ?? [], permissions: spec.admin ? String(ADMINISTRATOR) : '0', joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 } }),
+      : {
+          guild_id: guildId,
+          member: {
+            user,
+            roles: spec.roles ?? [],
+            permissions: spec.admin ? String(ADMINISTRATOR) : '0',
+            joined_at: '2024-01-01T00:00:00.000Z',
+            deaf: false,
+            mute: false,
+            flags: 0,
+          },
+        }),
   };
 }
 
-export function guildInput(spec: { name: string; subcommand?: string; options?: Record<string, string | number | boolean>; roles?: Record<string, ResolvedRole>; userId?: string; admin?: boolean; roleIds?: string[]; guildId?: string; locale?: string }): GuildInput {
+export function guildInput(spec: {
+  name: string;
+  subcommand?: string;
+  options?: Record<string, string | number | boolean>;
+  roles?: Record<string, ResolvedRole>;
+  userId?: string;
+  admin?: boolean;
+  roleIds?: string[];
+  guildId?: string;
+  locale?: string;
+}): GuildInput {
   const roles = new Map(Object.entries(spec.roles ?? {}));
   const options = new Map<string, string | number | boolean>(Object.entries(spec.options ?? {}));
   for (const [name, role] of roles) options.set(name, role.id);
@@ -63,20 +95,38 @@ export function guildInput(spec: { name: string; subcommand?: string; options?: 
     options,
     roles,
     guildId: spec.guildId ?? GUILD_ID,
-    caller: { id: spec.userId ?? USER_ID, permissions: spec.admin === false ? 0n : ADMINISTRATOR, roleIds: spec.roleIds ?? [] },
+    caller: {
+      id: spec.userId ?? USER_ID,
+      permissions: spec.admin === false ? 0n : ADMINISTRATOR,
+      roleIds: spec.roleIds ?? [],
+    },
     locale: spec.locale ?? 'en-US',
   };
 }
 
 /** A MODAL_SUBMIT (type 5) as Discord sends it, from the member `spec` describes: text inputs in action rows, or in labels. */
-export function formPayload(spec: Omit<PayloadSpec, 'command' | 'subcommand' | 'options' | 'resolvedRoles'> & { customId: string; fields: Record<string, string>; labels?: boolean }): Record<string, unknown> {
+export function formPayload(
+  spec: Omit<PayloadSpec, 'command' | 'subcommand' | 'options' | 'resolvedRoles'> & {
+    customId: string;
+    fields: Record<string, string>;
+    labels?: boolean;
+  },
+): Record<string, unknown> {
   const base = commandPayload({ ...spec, command: 'unused' });
   const inputs = Object.entries(spec.fields).map(([customId, value]) => ({ type: 4, custom_id: customId, value }));
-  const components = spec.labels ? inputs.map((component) => ({ type: 18, component })) : inputs.map((input) => ({ type: 1, components: [input] }));
+  const components = spec.labels
+    ? inputs.map((component) => ({ type: 18, component }))
+    : inputs.map((input) => ({ type: 1, components: [input] }));
   return { ...base, type: 5, data: { custom_id: spec.customId, components } };
 }
 
 /** A MESSAGE_COMPONENT (type 3): a button press. */
-export function componentPayload(spec: Omit<PayloadSpec, 'command' | 'subcommand' | 'options' | 'resolvedRoles'> & { customId: string }): Record<string, unknown> {
-  return { ...commandPayload({ ...spec, command: 'unused' }), type: 3, data: { custom_id: spec.customId, component_type: 2 } };
+export function componentPayload(
+  spec: Omit<PayloadSpec, 'command' | 'subcommand' | 'options' | 'resolvedRoles'> & { customId: string },
+): Record<string, unknown> {
+  return {
+    ...commandPayload({ ...spec, command: 'unused' }),
+    type: 3,
+    data: { custom_id: spec.customId, component_type: 2 },
+  };
 }

@@ -57,6 +57,9 @@ else if (point === 'tcp') {
     if (String(chunk).includes(target)) die();
     return result;
   };
-} else throw new Error(`KILL_AT must be open:N, seal:N, rename:NAME, unlink:NAME, tcp:N or stdout:TEXT, not ${process.env.KILL_AT}`);
+} else
+  throw new Error(
+    `KILL_AT must be open:N, seal:N, rename:NAME, unlink:NAME, tcp:N or stdout:TEXT, not ${process.env.KILL_AT}`,
+  );
 // ESM named imports of node:crypto and node:fs see the replacements too.
 syncBuiltinESMExports();

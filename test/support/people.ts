@@ -22,5 +22,10 @@ export const isEphemeral = (reply: VisibleReply) => ((reply.message.flags ?? 0) 
 export const embedOf = (reply: VisibleReply) => {
   const embed = reply.message.embeds[0];
   if (!embed) throw new Error(`no embed in the reply: ${JSON.stringify(reply.body)}`);
-  return { title: embed.title ?? '', description: embed.description ?? '', fields: embed.fields ?? [], all: JSON.stringify(embed) };
+  return {
+    title: embed.title ?? '',
+    description: embed.description ?? '',
+    fields: embed.fields ?? [],
+    all: JSON.stringify(embed),
+  };
 };

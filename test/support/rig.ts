@@ -12,7 +12,14 @@ import type { App } from '../../src/app.js';
 import { createBot } from '../../src/bot.js';
 import { parseConfig } from '../../src/config.js';
 import { type BotProcess, type LogLine, startBotProcess } from './bot-process.js';
-import { type DiscordStandIn, type DiscordStandInOptions, type InteractionSpec, type VisibleReply, makeSnowflake, startDiscordStandIn } from './discord-standin.js';
+import {
+  type DiscordStandIn,
+  type DiscordStandInOptions,
+  type InteractionSpec,
+  type VisibleReply,
+  makeSnowflake,
+  startDiscordStandIn,
+} from './discord-standin.js';
 import { type SdApiStandIn, startSdApiStandIn } from './sdapi-standin.js';
 import { tempDir } from './temp.js';
 
@@ -58,7 +65,11 @@ export interface InProcessRig extends World {
 
 export async function startWorld(options: RigOptions): Promise<World & { closeWorld(): Promise<void> }> {
   const guildIds = options.guildIds ?? Array.from({ length: options.guilds ?? 3 }, () => makeSnowflake());
-  const discord = await startDiscordStandIn({ ...options.discord, token: TOKEN, guilds: guildIds.map((id) => ({ id })) });
+  const discord = await startDiscordStandIn({
+    ...options.discord,
+    token: TOKEN,
+    guilds: guildIds.map((id) => ({ id })),
+  });
   const sd = await startSdApiStandIn({ latencyMs: options.sdLatencyMs ?? 0 });
   const dir = tempDir('sdbot-e2e-');
   const env: Record<string, string> = {
@@ -69,7 +80,9 @@ export async function startWorld(options: RigOptions): Promise<World & { closeWo
     CLEARCACHE_COOLDOWN_S: '0',
     DATABASE_URL: `sqlite://${dir.path}/data/bot.sqlite`,
     LOG_LEVEL: 'debug',
-    ...(options.mode === 'http' ? { INTERACTIONS_MODE: 'http', DISCORD_PUBLIC_KEY: discord.publicKey, HTTP_HOST: '127.0.0.1', HTTP_PORT: '0' } : {}),
+    ...(options.mode === 'http'
+      ? { INTERACTIONS_MODE: 'http', DISCORD_PUBLIC_KEY: discord.publicKey, HTTP_HOST: '127.0.0.1', HTTP_PORT: '0' }
+      : {}),
     ...options.env,
   };
   return {

@@ -28,9 +28,25 @@ import { performance } from 'node:perf_hooks';
 import { createWaits } from './wait.js';
 
 export const SD_MODES = [
-  'success', 'invalid-key-200', 'invalid-key-401', 'no-credits', 'plan', 'rate-limited',
-  'rate-limited-legacy', 'failed', 'processing', 'messege', 'validation', 'error-200',
-  'html-500', 'html-502', 'html-503', 'empty-504', 'not-json-200', 'hang', 'drop',
+  'success',
+  'invalid-key-200',
+  'invalid-key-401',
+  'no-credits',
+  'plan',
+  'rate-limited',
+  'rate-limited-legacy',
+  'failed',
+  'processing',
+  'messege',
+  'validation',
+  'error-200',
+  'html-500',
+  'html-502',
+  'html-503',
+  'empty-504',
+  'not-json-200',
+  'hang',
+  'drop',
 ] as const;
 export type SdMode = (typeof SD_MODES)[number];
 
@@ -101,7 +117,11 @@ export const SD_ANSWERS: Readonly<Record<Exclude<SdMode, 'hang' | 'drop'>, SdAns
   'invalid-key-401': json(401, INVALID_KEY),
   'no-credits': json(402, { status: 'error', message: 'Insufficient credits. Please add more credits to continue.' }),
   plan: json(403, { status: 'error', message: 'This feature requires a premium subscription' }),
-  'rate-limited': json(429, { status: 'error', message: 'Rate limit exceeded. Maximum 5 queued requests allowed.', retry_after: 30 }),
+  'rate-limited': json(429, {
+    status: 'error',
+    message: 'Rate limit exceeded. Maximum 5 queued requests allowed.',
+    retry_after: 30,
+  }),
   'rate-limited-legacy': json(200, {
     status: 'error',
     message: 'Rate limit exceeded',
@@ -116,7 +136,11 @@ export const SD_ANSWERS: Readonly<Record<Exclude<SdMode, 'hang' | 'drop'>, SdAns
   'html-502': html(502, 'Bad Gateway'),
   'html-503': html(503, 'Service Unavailable'),
   'empty-504': { status: 504, body: '' },
-  'not-json-200': { status: 200, headers: { 'content-type': 'text/plain; charset=UTF-8' }, body: 'Cache cleared (not JSON)' },
+  'not-json-200': {
+    status: 200,
+    headers: { 'content-type': 'text/plain; charset=UTF-8' },
+    body: 'Cache cleared (not JSON)',
+  },
 };
 
 /** Per scope (default, or one key): a lasting mode plus one-shot overrides used up first. */
@@ -212,7 +236,10 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
 
     if (latencyMs > 0) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { timers.delete(timer); resolve(); }, latencyMs);
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          resolve();
+        }, latencyMs);
         timers.add(timer);
       });
     }
@@ -282,7 +309,14 @@ export async function startSdApiStandIn(opts: { latencyMs?: number } = {}): Prom
       return waits.until(arrivals, probe, timeoutMs, `${n} request(s)`, () => `got ${requests.length}`);
     },
     waitForClose(request, timeoutMs = 5_000) {
-      return waits.until(arrivals, () => (request.closedAt === undefined ? undefined : true), timeoutMs, `close of the connection of the request at ${request.at.toFixed(0)} ms`).then(() => undefined);
+      return waits
+        .until(
+          arrivals,
+          () => (request.closedAt === undefined ? undefined : true),
+          timeoutMs,
+          `close of the connection of the request at ${request.at.toFixed(0)} ms`,
+        )
+        .then(() => undefined);
     },
     hold() {
       let open!: () => void;

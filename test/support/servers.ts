@@ -59,7 +59,11 @@ export async function postgresDatabase(): Promise<TestDatabase | undefined> {
 }
 
 /** Runs SQL on a test database (as another process would). */
-export async function postgresQuery(url: string, sql: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
+export async function postgresQuery(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Array<Record<string, unknown>>> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

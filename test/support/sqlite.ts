@@ -11,7 +11,10 @@ export function sqliteConnection(file: string): SqliteConnection {
   const db = new sqlite3.Database(file);
   db.configure('busyTimeout', 3000);
   return {
-    all: (sql, ...params) => new Promise((resolve, reject) => db.all(sql, params, (e: Error | null, rows: never[]) => (e ? reject(e) : resolve(rows)))),
+    all: (sql, ...params) =>
+      new Promise((resolve, reject) =>
+        db.all(sql, params, (e: Error | null, rows: never[]) => (e ? reject(e) : resolve(rows))),
+      ),
     run: (sql) => new Promise<void>((resolve, reject) => db.exec(sql, (e) => (e ? reject(e) : resolve()))),
     close: () => new Promise<void>((resolve) => db.close(() => resolve())),
   };

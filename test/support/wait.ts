@@ -19,7 +19,13 @@ export type Topic = Set<() => void>;
 
 export interface Waits {
   topic(): Topic;
-  until<T>(topic: Topic, probe: () => T | undefined, timeoutMs: number, what: string, detail?: () => string): Promise<T>;
+  until<T>(
+    topic: Topic,
+    probe: () => T | undefined,
+    timeoutMs: number,
+    what: string,
+    detail?: () => string,
+  ): Promise<T>;
   notify(topic: Topic): void;
   closeAll(): void;
 }
