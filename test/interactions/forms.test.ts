@@ -10,11 +10,7 @@ import { SlashCommandBuilder } from '@discordjs/builders';
 import type { APIInteractionResponse } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command as apikey } from '../../commands/apikey.js';
-import { ClearService } from '../../src/core/clearing.js';
-import { KeyService } from '../../src/core/keys.js';
-import { GuildRecords } from '../../src/core/guilds.js';
-import { createSdApi } from '../../src/core/sdapi.js';
-import { createSealer } from '../../src/core/seal.js';
+import type { GuildRecords } from '../../src/core/guilds.js';
 import { CATALOGS, translate } from '../../src/i18n/index.js';
 import type { Command } from '../../src/interactions/command.js';
 import { parseInteraction } from '../../src/interactions/input.js';
@@ -27,6 +23,7 @@ import type { LogLine } from '../support/bot-process.js';
 import { validateModalData } from '../support/discord-validation.js';
 import { GUILD_ID, commandPayload, componentPayload, formPayload } from '../support/input.js';
 import { tempDir } from '../support/temp.js';
+import { pipelineServices } from '../support/services.js';
 
 const KEY = `form-${randomBytes(12).toString('hex')}-KEY1`;
 
@@ -169,30 +166,10 @@ describe('the pipeline', () => {
   beforeAll(async () => {
     dir = tempDir();
     store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
-    const guilds = new GuildRecords(store, createSealer(randomBytes(32)));
-    const log = createLogger({
-      level: 'info',
-      format: 'json',
-      secrets,
-      destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) },
-    });
-    const clears = new ClearService({
-      api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }),
-      guilds,
-      cooldownS: 0,
-      apiTimeoutMs: 500,
-      storeDeadlineMs: store.deadlineMs,
-    });
-    const services = {
-      guilds,
-      clears,
-      keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }),
-      discord: { guildRoleIds: async () => new Set<string>() },
-      log,
-    };
+    const services = pipelineServices(store, { logs, secrets });
     pipeline = createPipeline(commands, services);
     // A store that never answers: whatever needs it cannot answer in time.
-    const stuck = Object.create(guilds) as GuildRecords;
+    const stuck = Object.create(services.guilds) as GuildRecords;
     stuck.settings = () => new Promise(() => undefined);
     stalled = createPipeline(commands, { ...services, guilds: stuck });
   });

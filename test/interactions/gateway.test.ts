@@ -1,26 +1,17 @@
-/**
- * The gateway edge, with the real discord.js client against the Discord stand-in: one request
- * when the answer is ready, a deferral and an edit when it is not, and a fatal close reported.
- */
-import { randomBytes } from 'node:crypto';
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ClearService } from '../../src/core/clearing.js';
-import { KeyService } from '../../src/core/keys.js';
-import { GuildRecords } from '../../src/core/guilds.js';
-import { createSdApi } from '../../src/core/sdapi.js';
-import { createSealer } from '../../src/core/seal.js';
 import { type Gateway, createGateway } from '../../src/gateway/gateway.js';
 import type { Command } from '../../src/interactions/command.js';
 import { createPipeline } from '../../src/interactions/pipeline.js';
 import { info } from '../../src/interactions/replies.js';
 import { parseConfig } from '../../src/config.js';
-import { SecretSet, createLogger } from '../../src/logger.js';
+import { SecretSet } from '../../src/logger.js';
 import { type Store, openStore } from '../../src/store/index.js';
 import type { LogLine } from '../support/bot-process.js';
 import { embedOf, isEphemeral, people } from '../support/people.js';
 import { TOKEN, type World, startWorld } from '../support/rig.js';
 import { settlesWithin } from '../support/wait.js';
+import { pipelineServices } from '../support/services.js';
 
 /** What the command waits for before it answers (an event the test controls): none by default. */
 let hold: Promise<unknown> | undefined;
@@ -45,28 +36,9 @@ beforeAll(async () => {
   store = await openStore(world.env.DATABASE_URL!);
   const secrets = new SecretSet();
   secrets.pin(TOKEN);
-  const log = createLogger({
-    level: 'info',
-    format: 'json',
-    secrets,
-    destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) },
-  });
-  const guilds = new GuildRecords(store, createSealer(randomBytes(32)));
-  const clears = new ClearService({
-    api: createSdApi({ baseUrl: world.sd.baseUrl, timeoutMs: 1000 }),
-    guilds,
-    cooldownS: 0,
-    apiTimeoutMs: 1000,
-    storeDeadlineMs: store.deadlineMs,
-  });
-  const pipeline = createPipeline(new Map([['hello', hello]]), {
-    guilds,
-    clears,
-    keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }),
-    discord: { guildRoleIds: async () => new Set() },
-    log,
-  });
-  gateway = createGateway(parseConfig(world.env), pipeline, log, (reason) => fatal.push(reason));
+  const services = pipelineServices(store, { logs, secrets, sdApiBaseUrl: world.sd.baseUrl, apiTimeoutMs: 1000 });
+  const pipeline = createPipeline(new Map([['hello', hello]]), services);
+  gateway = createGateway(parseConfig(world.env), pipeline, services.log, (reason) => fatal.push(reason));
   await gateway.start();
 });
 afterAll(async () => {

@@ -6,12 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { SlashCommandBuilder } from '@discordjs/builders';
 import type { APIInteractionResponse } from 'discord-api-types/v10';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ClearService } from '../../src/core/clearing.js';
-import { KeyService } from '../../src/core/keys.js';
-import { GuildRecords } from '../../src/core/guilds.js';
+import type { GuildRecords } from '../../src/core/guilds.js';
 import { DamagedRecordError, StoreError } from '../../src/core/errors.js';
-import { createSdApi } from '../../src/core/sdapi.js';
-import { createSealer } from '../../src/core/seal.js';
 import { de } from '../../src/i18n/de.js';
 import { ja } from '../../src/i18n/ja.js';
 import type { Command } from '../../src/interactions/command.js';
@@ -26,11 +22,12 @@ import {
 } from '../../src/interactions/pipeline.js';
 import type { Logger } from '../../src/logger.js';
 import { info } from '../../src/interactions/replies.js';
-import { SecretSet, createLogger } from '../../src/logger.js';
+import { SecretSet } from '../../src/logger.js';
 import { type Store, openStore } from '../../src/store/index.js';
 import type { LogLine } from '../support/bot-process.js';
 import { GUILD_ID, commandPayload } from '../support/input.js';
 import { tempDir } from '../support/temp.js';
+import { pipelineServices } from '../support/services.js';
 import { settlesWithin } from '../support/wait.js';
 
 const SECRET = `secret-${randomBytes(8).toString('hex')}`;
@@ -100,29 +97,11 @@ const logs: LogLine[] = [];
 beforeAll(async () => {
   dir = tempDir();
   store = await openStore(`sqlite://${dir.path}/bot.sqlite`);
-  guilds = new GuildRecords(store, createSealer(randomBytes(32)));
   const secrets = new SecretSet();
   secrets.add(SECRET);
-  log = createLogger({
-    level: 'info',
-    format: 'json',
-    secrets,
-    destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) },
-  });
-  const clears = new ClearService({
-    api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }),
-    guilds,
-    cooldownS: 0,
-    apiTimeoutMs: 500,
-    storeDeadlineMs: store.deadlineMs,
-  });
-  pipeline = createPipeline(commands, {
-    guilds,
-    clears,
-    keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }),
-    discord: { guildRoleIds: async () => new Set() },
-    log,
-  });
+  const services = pipelineServices(store, { logs, secrets });
+  ({ guilds, log } = services);
+  pipeline = createPipeline(commands, services);
   await guilds.grantRole(GUILD_ID, '600000000000000001', 'admin');
 });
 afterAll(async () => {

@@ -1,18 +1,7 @@
-/**
- * The real commands through the pipeline over a real Redis behind a proxy that stops answering: every
- * command answers within the store's deadline (here short), /help without the store, and a
- * change whose write got no answer says that its outcome is unknown and how to check, never that
- * nothing was changed (on Redis the held-back write does land once the server answers again).
- */
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { APIEmbed, APIInteractionResponse } from 'discord-api-types/v10';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ClearService } from '../../src/core/clearing.js';
-import { KeyService } from '../../src/core/keys.js';
-import { GuildRecords } from '../../src/core/guilds.js';
-import { createSdApi } from '../../src/core/sdapi.js';
-import { createSealer } from '../../src/core/seal.js';
+import type { GuildRecords } from '../../src/core/guilds.js';
 import { loadCommands } from '../../src/interactions/command.js';
 import { receive } from '../../src/interactions/interaction.js';
 import { type AnswerMessage, type Pipeline, type Transport, createPipeline } from '../../src/interactions/pipeline.js';
@@ -22,6 +11,7 @@ import type { LogLine } from '../support/bot-process.js';
 import { GUILD_ID, commandPayload } from '../support/input.js';
 import { type TestDatabase, openStoreForStallTest, redisDatabase } from '../support/servers.js';
 import { type TcpProxy, tcpProxy } from '../support/tcp-proxy.js';
+import { pipelineServices } from '../support/services.js';
 
 const DEADLINE_MS = 400;
 const SLACK_MS = 1500;
@@ -82,27 +72,9 @@ describe('commands while the Redis server stops answering', () => {
         return store.write(key, value, version);
       },
     });
-    guilds = new GuildRecords(records, createSealer(randomBytes(32)));
-    const log = createLogger({
-      level: 'info',
-      format: 'json',
-      secrets: new SecretSet(),
-      destination: { write: (l: string) => void logs.push(JSON.parse(l) as LogLine) },
-    });
-    const clears = new ClearService({
-      api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }),
-      guilds,
-      cooldownS: 0,
-      apiTimeoutMs: 500,
-      storeDeadlineMs: store.deadlineMs,
-    });
-    pipeline = createPipeline(await loadCommands(), {
-      guilds,
-      clears,
-      keys: new KeyService({ api: createSdApi({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 500 }), guilds }),
-      discord: { guildRoleIds: async () => new Set([ROLE.id]) },
-      log,
-    });
+    const services = pipelineServices(store, { logs, records, roleIds: [ROLE.id] });
+    guilds = services.guilds;
+    pipeline = createPipeline(await loadCommands(), services);
   });
   afterEach(async () => {
     stallAtWrite = false;
