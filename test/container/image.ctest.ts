@@ -145,8 +145,9 @@ async function startImage(env: Record<string, string>, dataDir: string) {
   const logs: LogLine[] = [];
   let output = '';
   const watchers = new Set<() => void>();
+  // 'close', not 'exit': it comes after the output has ended, so every line has been read.
   const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       children.delete(child);
       resolve(code ?? signal ?? -1);
       for (const w of [...watchers]) w();

@@ -180,7 +180,9 @@ describe('a damaged record', () => {
     expect(embedOf(reply).title).toBe("This server's settings cannot be read");
     expect(isEphemeral(reply)).toBe(true);
     expect(embedOf(await setKey(rig, damaged, 'fresh-key-000222')).title).toBe("This server's settings cannot be read");
-    expect(rig.bot.logs().find((l) => l.msg === 'damaged record' && l.guildId === damaged)).toMatchObject({
+    expect(
+      await rig.bot.waitForLog((l) => l.msg === 'damaged record' && l.guildId === damaged, 5000, 'the damaged line'),
+    ).toMatchObject({
       level: 50,
       record: `guild:${damaged}`,
       reason: 'not JSON',

@@ -76,8 +76,9 @@ export function startBotProcess(
   const logs: LogLine[] = [];
   const watchers = new Set<() => void>();
   let ended = false;
+  // 'close', not 'exit': it comes after stdout and stderr have ended, so output() and logs() hold every line.
   const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       ended = true;
       alive.delete(child);
       resolve(code ?? signal ?? -1);
