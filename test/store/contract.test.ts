@@ -83,7 +83,16 @@ const backends: Backend[] = [
       await redisCommand(url, ['SET', `sdbot::${key}`, raw]);
     },
     async cut(url) {
-      await redisCommand(url, ['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']);
+      // Only the connections on this test's database: other test files use the same server at the same time.
+      const db = new URL(url).pathname.slice(1);
+      const list = String(await redisCommand(url, ['CLIENT', 'LIST', 'TYPE', 'normal']));
+      const ids = list
+        .split('\n')
+        .map((line) => Object.fromEntries(line.split(' ').map((field) => field.split('=', 2))))
+        .filter((client) => client.db === db && client.cmd !== 'client|list')
+        .map((client) => client.id as string);
+      for (const id of ids) await redisCommand(url, ['CLIENT', 'KILL', 'ID', id]);
+      expect(ids.length).toBeGreaterThan(0);
     },
   },
 ];
