@@ -21,6 +21,8 @@ export interface HttpLimits {
   /** The whole request, body included: a client sending a byte at a time is cut off here. */
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** Requests one connection may carry: a pipelined flood needs new connections, which the caps above count. */
+  maxRequestsPerConnection: number;
 }
 
 export const DEFAULT_LIMITS: HttpLimits = {
@@ -35,6 +37,8 @@ export const DEFAULT_LIMITS: HttpLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 15_000,
   keepAliveTimeoutMs: 5_000,
+  // nginx's keepalive_requests: Discord reconnects after it at the cost of one handshake.
+  maxRequestsPerConnection: 1000,
 };
 
 /** Why a client was cut (shed) or turned away (refused); a fixed set, fit for a metric label. */
@@ -67,9 +71,10 @@ export interface ConnectionGuard {
   /** Takes `bytes` more of the body budget for this socket's request; false when it is the one cut for room. */
   reserve(socket: Socket, bytes: number): boolean;
   release(socket: Socket, bytes: number): void;
-  /** The server cut this socket for a deadline (Node's own timers): counted as shed. */
+  /** The server answered this socket 408 for a deadline (Node's own timers) and closes it: counted as shed. */
   timedOut(socket: Socket): void;
-  stats(): { connections: number; bufferedBytes: number };
+  /** addresses: how many remote addresses have a connection (what the per-address table holds). */
+  stats(): { connections: number; bufferedBytes: number; addresses: number };
 }
 
 export function createConnectionGuard(limits: HttpLimits, events: GuardEvents): ConnectionGuard {
@@ -114,7 +119,7 @@ export function createConnectionGuard(limits: HttpLimits, events: GuardEvents): 
       const address = socket.remoteAddress ?? 'unknown';
       const now = performance.now();
       // The per-address cap first: a crowd from one address makes room among its own connections.
-      if (tally(address).count >= limits.maxConnectionsPerAddress) {
+      if ((perAddress.get(address)?.count ?? 0) >= limits.maxConnectionsPerAddress) {
         const victim = longestWaiting((c) => c.address === address, now);
         if (!victim) return refuse(socket, 'address-connections', address);
         shed(victim, 'address-connections');
@@ -175,22 +180,28 @@ export function createConnectionGuard(limits: HttpLimits, events: GuardEvents): 
       buffered -= give;
     },
     timedOut(socket) {
+      // Still counted until it closes (within a second): a half-open peer cannot slip out of the caps.
       const conn = connections.get(socket);
-      if (!conn) return;
-      forget(conn);
-      events.shed('timeout', conn.address);
+      if (conn) events.shed('timeout', conn.address);
     },
-    stats: () => ({ connections: connections.size, bufferedBytes: buffered }),
+    stats: () => ({ connections: connections.size, bufferedBytes: buffered, addresses: perAddress.size }),
   };
 
   function refuse(socket: Socket, reason: LimitReason, address: string): void {
-    // A plain 503 (a probe reads "unavailable", not a reset), and the socket gone within a second whatever the peer does.
-    socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    setTimeout(() => socket.destroy(), 1000).unref();
+    // A plain 503: a probe reads "unavailable", not a reset.
+    closeWith(socket, 'HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     events.refused(reason, address);
   }
   function shedSelf(conn: Connection, reason: LimitReason): false {
     events.shed(reason, conn.address);
     return false;
   }
+}
+
+/** Sends a last raw answer and closes: the socket is gone within a second whatever the peer does (a half-open peer included). */
+export function closeWith(socket: Socket, answer: string): void {
+  if (socket.writable) {
+    socket.end(answer);
+    setTimeout(() => socket.destroy(), 1000).unref();
+  } else socket.destroy();
 }

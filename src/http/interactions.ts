@@ -52,6 +52,12 @@ const ANSWERED = new Set<unknown>([
   InteractionType.MessageComponent,
 ]);
 
+/** 401, and the connection closed: Discord never sends a bad signature, so a stream of them pays a connection each. */
+function refuseUnsigned(res: ServerResponse): void {
+  res.setHeader('connection', 'close');
+  sendJson(res, 401, { error: 'invalid request signature' });
+}
+
 export function interactionsHandler(endpoint: InteractionsEndpoint) {
   const { log } = endpoint;
   const warnReplay = throttledWarn(
@@ -64,7 +70,7 @@ export function interactionsHandler(endpoint: InteractionsEndpoint) {
     const headers = signatureHeaders(signature, timestamp);
     if (!headers.ok) {
       req.resume();
-      return sendJson(res, 401, { error: 'invalid request signature' });
+      return refuseUnsigned(res);
     }
     const read = await ctx.readBody();
     if (!read.ok) {
@@ -76,7 +82,7 @@ export function interactionsHandler(endpoint: InteractionsEndpoint) {
     }
     const arrivedAt = performance.now();
     if (!(await verifySignature(endpoint.publicKey, signature as string, timestamp as string, read.body))) {
-      return sendJson(res, 401, { error: 'invalid request signature' });
+      return refuseUnsigned(res);
     }
     let raw: unknown;
     try {

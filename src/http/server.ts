@@ -13,6 +13,7 @@ import { throttledWarn } from './throttle.js';
 import {
   type ConnectionGuard,
   DEFAULT_LIMITS,
+  closeWith,
   type HttpLimits,
   type LimitReason,
   createConnectionGuard,
@@ -59,8 +60,8 @@ export interface HttpServer {
   drain(): void;
   /** Whether drain() was called: handlers refuse new work then. */
   readonly draining: boolean;
-  /** Open connections and body bytes held, for the metrics. */
-  stats(): { connections: number; bufferedBytes: number };
+  /** Open connections, body bytes held and remote addresses connected, for the metrics. */
+  stats(): ReturnType<ConnectionGuard['stats']>;
   /** Closes every connection that is left. */
   close(): Promise<void>;
 }
@@ -150,8 +151,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const route = routes[`${req.method} ${path}`];
     if (draining) res.setHeader('connection', 'close');
     if (!route) {
-      // Drain whatever body came with it, so the connection stays usable for the next request.
+      // Nothing asks for an unknown path twice: the connection closes (its body drained meanwhile).
       req.resume();
+      res.setHeader('connection', 'close');
       return sendJson(res, 404, { error: 'not found' });
     }
     const ctx: RequestContext = { readBody: () => readBody(req, guard, limits.maxBodyBytes) };
@@ -170,14 +172,17 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     socket.once('close', () => sockets.delete(socket));
     guard.admit(socket);
   });
+  server.maxRequestsPerSocket = limits.maxRequestsPerConnection;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
     if (timedOut) guard.timedOut(socket);
-    if (socket.writable)
-      socket.end(
-        `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
-      );
-    else socket.destroy();
+    const status = timedOut
+      ? '408 Request Timeout'
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : '400 Bad Request';
+    // The answer, then the socket gone within a second: a peer that never closes its side holds nothing.
+    closeWith(socket, `HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   });
 
   return {

@@ -66,6 +66,8 @@ describe('every request is verified before its body is read', () => {
     const answer = await signedPost(ping(), headers() as Record<string, string>);
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual({ error: 'invalid request signature' });
+    // Discord never sends one: a stream of forged requests pays a connection each.
+    expect(answer.headers.connection).toBe('close');
     expect({ lines: interactionLines(), requests: rig.discord.requests.length, sd: rig.sd.requests.length }).toEqual(
       before,
     );

@@ -6,7 +6,8 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
-import type { HttpLimits, LimitReason } from '../../src/http/guard.js';
+import { EventEmitter } from 'node:events';
+import { type HttpLimits, type LimitReason, createConnectionGuard, DEFAULT_LIMITS } from '../../src/http/guard.js';
 import { type Handler, type HttpServer, createHttpServer, sendJson } from '../../src/http/server.js';
 import { SecretSet, createLogger } from '../../src/logger.js';
 
@@ -171,4 +172,78 @@ it('when nothing can be cut (every connection is work in hand) a newcomer is ref
   expect((await Promise.all(working)).map((r) => r.status)).toEqual([200, 200]);
   const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
   expect([ready.status, await ready.json()]).toEqual([503, { status: 'overloaded' }]);
+});
+
+it('a client past its deadline gets 408 and is closed within a second, also when it never closes its side', async () => {
+  const { port, shed } = await start({ headersTimeoutMs: 300, requestTimeoutMs: 300 });
+  const socket = await new Promise<Socket>((resolve) => {
+    // allowHalfOpen: the peer keeps its side open after the server's end, as a slowloris client would.
+    const s = connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () => resolve(s));
+    s.on('error', () => undefined);
+    sockets.push(s);
+  });
+  let answer = '';
+  socket.on('data', (d: Buffer) => (answer += d.toString()));
+  const ended = new Promise((resolve) => socket.once('end', resolve));
+  socket.resume();
+  socket.write('POST /echo HTTP/1.1\r\nhost: x\r\n');
+  await ended;
+  expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+  expect(shed).toEqual(['timeout']);
+  // The server's side is gone, not merely ended: what the peer sends now is reset, and the socket closes.
+  const gone = closed(socket);
+  const poke = setInterval(() => socket.writable && socket.write('x'), 50);
+  await gone.finally(() => clearInterval(poke));
+  while (server!.stats().connections > 0) await new Promise((r) => setImmediate(r));
+});
+
+it('headers past the size Node takes get 431, and the connection closes', async () => {
+  const { port } = await start({});
+  const socket = await open(port);
+  let answer = '';
+  socket.on('data', (d: Buffer) => (answer += d.toString()));
+  socket.write(`GET /livez HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`);
+  await closed(socket);
+  expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+});
+
+it('one connection carries at most maxRequestsPerConnection requests; the last answer says close', async () => {
+  const { port } = await start({ maxRequestsPerConnection: 2 });
+  const socket = await open(port);
+  let answer = '';
+  const statuses = () => [...answer.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]);
+  const third = new Promise<void>((resolve) =>
+    socket.on('data', (d: Buffer) => {
+      answer += d.toString();
+      if (statuses().length === 3) resolve();
+    }),
+  );
+  socket.write('GET /livez HTTP/1.1\r\nhost: x\r\n\r\n'.repeat(3));
+  await third;
+  expect(statuses()).toEqual(['200', '200', '503']);
+  expect(answer.split('HTTP/1.1 ')[2]).toMatch(/connection: close/i);
+});
+
+it('an unknown path gets 404 and the connection closes', async () => {
+  const { port } = await start({});
+  const socket = await open(port, 'GET /nope HTTP/1.1\r\nhost: x\r\n\r\n');
+  let answer = '';
+  socket.on('data', (d: Buffer) => (answer += d.toString()));
+  await closed(socket);
+  expect(answer).toMatch(/^HTTP\/1\.1 404 [^]*connection: close/i);
+});
+
+it('a refused connection leaves nothing behind in the per-address table', () => {
+  const events = { shed: () => undefined, refused: () => undefined };
+  const guard = createConnectionGuard({ ...DEFAULT_LIMITS, maxConnections: 1 }, events);
+  /** Just what the guard uses of a socket: its address, close, end and destroy. */
+  const fakeSocket = (remoteAddress: string) =>
+    Object.assign(new EventEmitter(), { remoteAddress, writable: true, end() {}, destroy() {} }) as unknown as Socket;
+  const holder = fakeSocket('10.0.0.1');
+  guard.admit(holder);
+  guard.requestBegun(holder, false); // work in hand: never shed
+  for (let i = 0; i < 100; i++) guard.admit(fakeSocket(`2001:db8::${i.toString(16)}`));
+  expect(guard.stats()).toMatchObject({ connections: 1, addresses: 1 });
+  holder.emit('close');
+  expect(guard.stats()).toMatchObject({ connections: 0, addresses: 0 });
 });
