@@ -15,10 +15,11 @@ import {
 } from 'discord-api-types/v10';
 import { MAX_KEY_LENGTH, MIN_KEY_LENGTH, checkApiKey, maskKey } from '../src/core/apikey.js';
 import type { Balance, KeySet, Unchecked } from '../src/core/keys.js';
-import { type Translate, described } from '../src/i18n/index.js';
+import { type Money, type Translate, described } from '../src/i18n/index.js';
 import type { Command, CommandContext, CommandResult } from '../src/interactions/command.js';
 import { stringOption } from '../src/interactions/input.js';
 import {
+  failure,
   info,
   keyProblem,
   outcomeLabel,
@@ -55,6 +56,10 @@ export async function checkAndSetKey(
   const previous = storedMask(guildId, ctx);
   const set = await ctx.keys.checkAndSetKey(guildId, userId, checked.key, ctx.settings);
   if (set.kind === 'refused') return { outcome: 'key-refused', embeds: [refusedEmbed(t, set.message, kept)] };
+  if (set.kind === 'not-saved') {
+    ctx.log.error({ guildId, userId, err: set.error, written: set.error.written }, 'store unavailable');
+    return { outcome: 'store-error', embeds: [notSavedEmbed(t, set.check, kept)] };
+  }
   return {
     outcome: set.kind === 'checked' ? 'ok' : 'key-unchecked',
     embeds: [savedEmbed(t, maskKey(checked.key), previous, set)],
@@ -65,19 +70,12 @@ export async function checkAndSetKey(
 export const refusedEmbed = (t: Translate, message: string, kept: string) =>
   warning(t('key.refused.title'), said(t, message, `${t('key.invalid.body')}${kept}`));
 
-export function savedEmbed(
-  t: Translate,
-  mask: string,
-  previous: string | undefined,
-  set: Exclude<KeySet, { kind: 'refused' }>,
-): APIEmbed {
+type CheckedOrNot = Extract<KeySet, { kind: 'checked' | 'unchecked' }>;
+
+export function savedEmbed(t: Translate, mask: string, previous: string | undefined, set: CheckedOrNot): APIEmbed {
   if (set.kind === 'checked') {
     const body = previous ? t('key.checked.replaced', { mask, previous }) : t('key.checked.body', { mask });
-    return withField(
-      success(t('key.checked.title'), body),
-      t('key.balance'),
-      t('key.balance.value', { balance: { amount: set.balance, currency: set.currency } }),
-    );
+    return withField(success(t('key.checked.title'), body), t('key.balance'), balanceValue(t, set.balance));
   }
   const body = previous ? t('key.saved.replaced', { mask, previous }) : t('key.saved.body', { mask });
   return withField(
@@ -86,6 +84,17 @@ export function savedEmbed(
     `${why(t, set.why)} ${t('key.unchecked.later')}`,
   );
 }
+
+/** The API's word on the key was had (or not), then the store failed the write: nothing is kept. */
+export function notSavedEmbed(t: Translate, check: CheckedOrNot, kept: string): APIEmbed {
+  const base = failure(t('key.notsaved.title'), `${t('key.notsaved.body')}${kept}`);
+  return check.kind === 'checked'
+    ? withField(base, t('key.notsaved.checked'), balanceValue(t, check.balance))
+    : withField(base, t('key.unchecked.field'), why(t, check.why));
+}
+
+const balanceValue = (t: Translate, balance: Money | undefined) =>
+  balance ? t('key.balance.value', { balance }) : t('key.balance.missing');
 
 /**
  * The API's message first, quoted as it came, then our words (as clear replies do). In a field
@@ -110,7 +119,7 @@ function why(t: Translate, reason: Unchecked): string {
         FIELD_MESSAGE_CHARS,
       );
     case 'timeout':
-      return t('check.timeout', { seconds: (reason.afterMs / 1000).toFixed(1) });
+      return t('check.timeout', { seconds: Math.round(reason.afterMs / 100) / 10 });
     case 'network':
       return t('check.network', { detail: reason.detail });
     case 'http-error':
@@ -127,8 +136,7 @@ function why(t: Translate, reason: Unchecked): string {
 }
 
 export function balanceLine(t: Translate, balance: Balance): string {
-  if (balance.kind === 'ok')
-    return t('key.balance.value', { balance: { amount: balance.balance, currency: balance.currency } });
+  if (balance.kind === 'ok') return balanceValue(t, balance.balance);
   if (balance.kind === 'refused') return said(t, balance.message, t('key.balance.refused'), FIELD_MESSAGE_CHARS);
   return `${t('key.balance.unknown')} ${why(t, balance.why)}`;
 }

@@ -5,8 +5,9 @@
  * API's rate limit is respected as clears respect it: while a known retry-after runs, no call.
  * Knows no transport: a slash command option and a submitted form call the same checkAndSetKey.
  */
+import { StoreError } from './errors.js';
 import type { GuildRecords, GuildSettings } from './guilds.js';
-import type { ClearResult, SdApi, WalletOutcome } from './sdapi.js';
+import type { ClearResult, Money, SdApi, WalletOutcome } from './sdapi.js';
 
 /** Why a key was not checked, or a balance not shown: the API's failure, or a wait it asked for. */
 export type Unchecked =
@@ -15,13 +16,16 @@ export type Unchecked =
   | (Extract<WalletOutcome, { kind: 'rate-limited' }> & { until?: number })
   | { kind: 'waiting'; until: number };
 
+/** balance: what the API said is left, when it said (a success without it still means the key works). */
 export type KeySet =
-  | { kind: 'checked'; balance: number; currency: string }
+  | { kind: 'checked'; balance?: Money }
   | { kind: 'refused'; message: string }
-  | { kind: 'unchecked'; why: Unchecked };
+  | { kind: 'unchecked'; why: Unchecked }
+  /** The store failed the write (nothing was written): the key is not kept, whatever the API said of it. */
+  | { kind: 'not-saved'; check: Extract<KeySet, { kind: 'checked' | 'unchecked' }>; error: StoreError };
 
 export type Balance =
-  | { kind: 'ok'; balance: number; currency: string }
+  | { kind: 'ok'; balance?: Money }
   | { kind: 'refused'; message: string }
   | { kind: 'unknown'; why: Unchecked };
 
@@ -53,11 +57,17 @@ export class KeyService {
   async checkAndSetKey(guildId: string, userId: string, key: string, settings: GuildSettings): Promise<KeySet> {
     const looked = await this.lookUp(guildId, key, settings);
     if (looked.kind === 'refused') return looked;
-    // Storing a new key also ends the cooldown, in the same write.
-    await this.options.guilds.setKey(guildId, key, userId, settings);
-    return looked.kind === 'ok'
-      ? { kind: 'checked', balance: looked.balance, currency: looked.currency }
-      : { kind: 'unchecked', why: looked.why };
+    const check: Extract<KeySet, { kind: 'checked' | 'unchecked' }> =
+      looked.kind === 'ok' ? { ...looked, kind: 'checked' } : { kind: 'unchecked', why: looked.why };
+    try {
+      // Storing a new key also ends the cooldown, in the same write.
+      await this.options.guilds.setKey(guildId, key, userId, settings);
+    } catch (error) {
+      // A write that may have landed is not "not saved": that one is the caller's to report as unknown.
+      if (error instanceof StoreError && error.written === 'none') return { kind: 'not-saved', check, error };
+      throw error;
+    }
+    return check;
   }
 
   /** The account's balance by the stored key, within a short budget. */

@@ -34,8 +34,14 @@ export type UnusableAnswer =
   | 'too-deep'
   | 'server-error';
 
-/** wallet_balance's outcome: the balance, or why there is none (the failures clear_cache has). */
-export type WalletOutcome = { kind: 'ok'; balance: number; currency: string } | Exclude<ClearOutcome, { kind: 'ok' }>;
+/** An account's balance as the API gave it: the currency is a three-letter code when it gave one. */
+export interface Money {
+  amount: number;
+  currency?: string;
+}
+
+/** wallet_balance's outcome: the key works, with the balance if the API said it; or why not (the failures clear_cache has). */
+export type WalletOutcome = { kind: 'ok'; balance?: Money } | Exclude<ClearOutcome, { kind: 'ok' }>;
 
 export interface WalletResult {
   outcome: WalletOutcome;
@@ -234,11 +240,27 @@ function describeNetworkError(error: unknown): string {
 
 type Json = Record<string, unknown>;
 
+/**
+ * A message that says the key itself is refused, in either word order ("Invalid Api Key", "key: The
+ * selected key is invalid.", "Api key is revoked"), and not one about something else near the word
+ * key ("Invalid request: key missing" is the request's fault, not the key's).
+ */
+const KEY_REFUSED =
+  /\b(?:invalid|revoked|expired|wrong|incorrect)\s+(?:api\s*)?key\b|\bkey\b[^.;:]{0,20}?\b(?:invalid|not valid|revoked|expired)\b|unauthori[sz]ed/i;
+
+function rateLimited(message: string, asked: number | undefined): ClearOutcome {
+  return asked !== undefined && asked > MAX_WAIT_S
+    ? { kind: 'rate-limited', message, retryAfterS: MAX_WAIT_S, retryAfterCapped: true }
+    : { kind: 'rate-limited', message, retryAfterS: asked };
+}
+
 /** Turns one HTTP answer into an outcome. Exported for the tests of each API.md case. */
 export function classify(status: number, text: string, retryAfterHeader: string | null, key: string): ClearOutcome {
   if (/^\s*[[{]/.test(text) && depthOver(text, MAX_JSON_DEPTH))
     return { kind: 'http-error', status, answer: 'too-deep' };
   const body = parseObject(text);
+  // A 429 is a rate limit whatever came with it (a proxy's HTML page, nothing): its header says how long.
+  if (!body && status === 429) return rateLimited('', retryAfterSeconds(retryAfterHeader));
   if (!body) {
     const answer =
       text.trim() === '' ? 'empty' : /^\s*</.test(text) ? 'html' : isJson(text) ? 'undocumented-json' : 'not-json';
@@ -255,17 +277,17 @@ export function classify(status: number, text: string, retryAfterHeader: string 
     const eta = positiveNumber(body.eta);
     return { kind: 'processing', message, etaS: eta !== undefined && eta <= MAX_WAIT_S ? eta : undefined };
   }
-  const asked = positiveNumber(body.retry_after) ?? positiveNumber(retryAfterHeader) ?? secondsIn(tips);
   if (
     status === 429 ||
     /rate.?limit|too many requests|queued requests/i.test(hint) ||
     (apiStatus !== 'success' && secondsIn(tips) !== undefined)
   ) {
-    return asked !== undefined && asked > MAX_WAIT_S
-      ? { kind: 'rate-limited', message, retryAfterS: MAX_WAIT_S, retryAfterCapped: true }
-      : { kind: 'rate-limited', message, retryAfterS: asked };
+    return rateLimited(
+      message,
+      positiveNumber(body.retry_after) ?? retryAfterSeconds(retryAfterHeader) ?? secondsIn(tips),
+    );
   }
-  if (status === 401 || /invalid.{0,10}key|unauthori[sz]ed/i.test(message)) return { kind: 'invalid-key', message };
+  if (status === 401 || KEY_REFUSED.test(message)) return { kind: 'invalid-key', message };
   if (status === 402 || /credit|insufficient|balance/i.test(message)) return { kind: 'no-credits', message };
   if (status === 403 || /premium|subscription|upgrade your plan/i.test(message)) return { kind: 'plan', message };
   if (status >= 500)
@@ -280,8 +302,9 @@ export function classify(status: number, text: string, retryAfterHeader: string 
 }
 
 /**
- * wallet_balance's answer: the same failures as clear_cache's; its success is only the documented
- * `data` with a finite balance and a currency code, anything else is an answer the bot cannot use.
+ * wallet_balance's answer: the same failures as clear_cache's. A success says the key works, even
+ * when its `data` is not the documented balance and currency code: the balance is then what can be
+ * read of it (a finite amount; a currency only if it is a three-letter code), or nothing.
  */
 export function classifyWallet(
   status: number,
@@ -294,15 +317,10 @@ export function classifyWallet(
   const data = parseObject(text)?.data;
   const { balance, currency } = (data !== null && typeof data === 'object' ? data : {}) as Json;
   const amount = typeof balance === 'string' && balance.trim() !== '' ? Number(balance) : balance;
-  if (
-    typeof amount !== 'number' ||
-    !Number.isFinite(amount) ||
-    typeof currency !== 'string' ||
-    !/^[A-Za-z]{3}$/.test(currency)
-  ) {
-    return { kind: 'http-error', status, answer: 'undocumented-json' };
-  }
-  return { kind: 'ok', balance: amount, currency: currency.toUpperCase() };
+  if (typeof amount !== 'number' || !Number.isFinite(amount)) return { kind: 'ok' };
+  return typeof currency === 'string' && /^[A-Za-z]{3}$/.test(currency)
+    ? { kind: 'ok', balance: { amount, currency: currency.toUpperCase() } }
+    : { kind: 'ok', balance: { amount } };
 }
 
 /** Whether brackets outside strings nest deeper than max: checked before parsing, without recursion. */
@@ -401,6 +419,15 @@ function scrub(text: string, key: string): string {
 function positiveNumber(value: unknown): number | undefined {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.ceil(n) : undefined;
+}
+
+/** A Retry-After header: seconds, or an HTTP date (RFC 9110), as seconds from now. */
+function retryAfterSeconds(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const seconds = positiveNumber(header);
+  if (seconds !== undefined || /^\s*[\d.]+\s*$/.test(header)) return seconds;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : positiveNumber((at - Date.now()) / 1000);
 }
 
 function secondsIn(text: string): number | undefined {

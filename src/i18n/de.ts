@@ -100,6 +100,10 @@ export const de: Catalog = {
     'Die API hat den Schlüssel {mask} angenommen; er ist verschlüsselt gespeichert und ersetzt den bisherigen Schlüssel {previous}. Admins und freigegebene Rollen können jetzt `/clearcache` ausführen.',
   'key.invalid.body':
     'Die API hat diesen Schlüssel abgelehnt: Er ist ungültig oder wurde widerrufen. Kopiere ihn erneut aus deinem ModelsLab-Dashboard (API Keys).',
+  'key.notsaved.title': 'API-Schlüssel nicht gespeichert',
+  'key.notsaved.body':
+    'Der Bot konnte den Schlüssel nicht in seine Datenbank schreiben, daher wurde er nicht gespeichert. Der Betreiber des Bots wurde über die Logs informiert; versuche es in ein paar Minuten erneut.',
+  'key.notsaved.checked': 'Die API hat den Schlüssel angenommen',
   'key.unchecked.title': 'API-Schlüssel gespeichert, nicht geprüft',
   'key.unchecked.field': 'Warum er nicht geprüft wurde',
   'key.unchecked.later': '`/apikey status` fragt die API erneut.',
@@ -107,6 +111,7 @@ export const de: Catalog = {
   'key.balance.value': '{balance} auf dem ModelsLab-Konto',
   'key.balance.refused':
     'Die API lehnt den gespeicherten Schlüssel ab: Er ist ungültig oder wurde widerrufen. Ein Admin kann mit `/apikey set` einen neuen speichern.',
+  'key.balance.missing': 'Die API hat den Schlüssel angenommen, aber nicht gesagt, wie viel Guthaben übrig ist.',
   'key.balance.unknown': 'Konnte gerade nicht abgefragt werden.',
   'check.waiting':
     'Die API hat gebeten, von diesem Konto bis {when} keine Anfragen mehr zu senden, daher wurde keine gesendet.',

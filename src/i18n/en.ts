@@ -99,6 +99,10 @@ export const en = {
     'The API accepted the key {mask}, and it is stored, encrypted, in place of the previous key {previous}. Admins and granted roles can now run `/clearcache`.',
   'key.invalid.body':
     'The API refused this key: it is invalid or was revoked. Copy it again from your ModelsLab dashboard (API Keys).',
+  'key.notsaved.title': 'API key not saved',
+  'key.notsaved.body':
+    "The bot could not write the key to its database, so it was not saved. The bot's host has been told in the logs; try again in a few minutes.",
+  'key.notsaved.checked': 'The API accepted the key',
   'key.unchecked.title': 'API key saved, not checked',
   'key.unchecked.field': 'Why it was not checked',
   'key.unchecked.later': '`/apikey status` asks the API again.',
@@ -106,6 +110,7 @@ export const en = {
   'key.balance.value': '{balance} on the ModelsLab account',
   'key.balance.refused':
     'The API refuses the stored key: it is invalid or was revoked. An admin can store a new one with `/apikey set`.',
+  'key.balance.missing': 'The API accepted the key but did not say what is left on the account.',
   'key.balance.unknown': 'Could not be checked now.',
   'check.waiting': 'The API asked for no more requests from this account until {when}, so none was sent.',
   'check.rate-limited': 'The API is rate limiting this account.',

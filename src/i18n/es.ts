@@ -99,6 +99,10 @@ export const es: Catalog = {
     'La API aceptó la clave {mask}, que quedó guardada y cifrada en lugar de la clave anterior {previous}. Los admins y los roles autorizados ya pueden usar `/clearcache`.',
   'key.invalid.body':
     'La API rechazó esta clave: no es válida o fue revocada. Cópiala de nuevo desde tu panel de ModelsLab (API Keys).',
+  'key.notsaved.title': 'Clave de API no guardada',
+  'key.notsaved.body':
+    'El bot no pudo escribir la clave en su base de datos, así que no se guardó. Se avisó en los registros a quien aloja el bot; vuelve a intentarlo en unos minutos.',
+  'key.notsaved.checked': 'La API aceptó la clave',
   'key.unchecked.title': 'Clave de API guardada, sin comprobar',
   'key.unchecked.field': 'Por qué no se comprobó',
   'key.unchecked.later': '`/apikey status` vuelve a preguntar a la API.',
@@ -106,6 +110,7 @@ export const es: Catalog = {
   'key.balance.value': '{balance} en la cuenta de ModelsLab',
   'key.balance.refused':
     'La API rechaza la clave guardada: no es válida o fue revocada. Un admin puede guardar una nueva con `/apikey set`.',
+  'key.balance.missing': 'La API aceptó la clave, pero no dijo cuánto saldo queda en la cuenta.',
   'key.balance.unknown': 'No se pudo comprobar ahora.',
   'check.waiting': 'La API pidió no enviar más solicitudes de esta cuenta hasta {when}, así que no se envió ninguna.',
   'check.rate-limited': 'La API está limitando las solicitudes de esta cuenta.',

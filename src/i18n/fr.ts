@@ -101,6 +101,10 @@ export const fr: Catalog = {
     "L'API a accepté la clé {mask}, qui est enregistrée, chiffrée, à la place de la clé précédente {previous}. Les admins et les rôles autorisés peuvent maintenant lancer `/clearcache`.",
   'key.invalid.body':
     "L'API a refusé cette clé : elle est invalide ou a été révoquée. Copiez-la à nouveau depuis votre tableau de bord ModelsLab (API Keys).",
+  'key.notsaved.title': "Clé d'API non enregistrée",
+  'key.notsaved.body':
+    "Le bot n'a pas pu écrire la clé dans sa base de données : elle n'a pas été enregistrée. L'hébergeur du bot a été prévenu dans les journaux ; réessayez dans quelques minutes.",
+  'key.notsaved.checked': "L'API a accepté la clé",
   'key.unchecked.title': "Clé d'API enregistrée, non vérifiée",
   'key.unchecked.field': "Pourquoi elle n'a pas été vérifiée",
   'key.unchecked.later': "`/apikey status` interroge à nouveau l'API.",
@@ -108,6 +112,7 @@ export const fr: Catalog = {
   'key.balance.value': '{balance} sur le compte ModelsLab',
   'key.balance.refused':
     "L'API refuse la clé enregistrée : elle est invalide ou a été révoquée. Un admin peut en enregistrer une nouvelle avec `/apikey set`.",
+  'key.balance.missing': "L'API a accepté la clé mais n'a pas indiqué le solde restant sur le compte.",
   'key.balance.unknown': 'Impossible de le vérifier pour le moment.',
   'check.waiting':
     "L'API a demandé de ne plus rien envoyer pour ce compte avant {when} : aucune requête n'a donc été envoyée.",

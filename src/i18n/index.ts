@@ -9,17 +9,15 @@ import { es } from './es.js';
 import { fr } from './fr.js';
 import { ja } from './ja.js';
 import { ptBR } from './pt-BR.js';
+import { Locale } from 'discord-api-types/v10';
+import type { Money } from '../core/sdapi.js';
 
 export type { Catalog, MessageKey } from './en.js';
 
 type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}`
   ? Name | Placeholders<Rest>
   : never;
-/** An amount of money in the currency the API gave (ISO 4217 code): written the language's way. */
-export interface Money {
-  amount: number;
-  currency: string;
-}
+export type { Money };
 
 type Param = string | number | Money;
 
@@ -45,7 +43,10 @@ export const LOCALIZED = Object.keys(CATALOGS);
 
 const PLACEHOLDER = /\{(\w+)\}/g;
 
-/** Numbers and amounts are written the language's way (1,234 / 1.234 / 1 234; $43.60 / 43,60 $); words come from the catalog. */
+/**
+ * Words come from the catalog; numbers and amounts are written the member's own way (1,234 / 1.234 /
+ * 1 234; $43.60 / 43,60 $), in their locale even where the words are another language's.
+ */
 function translator(catalog: Catalog, locale: string): Translate {
   // Made on first use: each Intl formatter loads its locale's data, and most locales never come up.
   let numbers: Intl.NumberFormat | undefined;
@@ -53,11 +54,12 @@ function translator(catalog: Catalog, locale: string): Translate {
     numbers ??= new Intl.NumberFormat(locale);
     return numbers.format(value);
   };
+  // No currency given: the amount alone. A code Intl does not take: the amount, then the code.
   const money = ({ amount, currency }: Money) => {
+    if (currency === undefined) return number(amount);
     try {
       return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
     } catch {
-      // A code Intl does not take (not three letters): the amount, then the code as the API wrote it.
       return `${number(amount)} ${currency}`;
     }
   };
@@ -71,12 +73,20 @@ function translator(catalog: Catalog, locale: string): Translate {
   }) as Translate;
 }
 
-const inEnglish = translator(en, 'en-US');
-const translators = new Map(Object.entries(CATALOGS).map(([locale, catalog]) => [locale, translator(catalog, locale)]));
+/** Every locale Discord sends: the only ones a translator is made for, so what is kept stays bounded. */
+const DISCORD_LOCALES: ReadonlySet<string> = new Set(Object.values(Locale));
+const translators = new Map<string, Translate>();
+const inEnglish = translator(en, Locale.EnglishUS);
 
-/** The translator for a Discord locale (`de`, `pt-BR`, `en-US`...); English when we have no catalog for it. */
+/** The translator for a Discord locale (`de`, `pt-BR`, `nl`...): its catalog's words, or English's, and its own numbers. */
 export function translate(locale: string | undefined): Translate {
-  return (locale !== undefined && translators.get(locale)) || inEnglish;
+  if (locale === undefined || !DISCORD_LOCALES.has(locale)) return inEnglish;
+  let made = translators.get(locale);
+  if (!made) {
+    made = translator(CATALOGS[locale] ?? en, locale);
+    translators.set(locale, made);
+  }
+  return made;
 }
 
 /** A key in English, the language Discord shows when it has no localization. */

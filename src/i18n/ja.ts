@@ -98,6 +98,10 @@ export const ja: Catalog = {
     'API はキー {mask} を受け付けました。暗号化して保存し、以前のキー {previous} と置き換えました。管理者と許可されたロールは `/clearcache` を実行できるようになりました。',
   'key.invalid.body':
     'API はこのキーを拒否しました。無効か、取り消されています。ModelsLab のダッシュボード（API Keys）からもう一度コピーしてください。',
+  'key.notsaved.title': 'API キーを保存できませんでした',
+  'key.notsaved.body':
+    'ボットがキーをデータベースに書き込めなかったため、保存していません。ボットの運用者にはログで通知しました。数分後にもう一度お試しください。',
+  'key.notsaved.checked': 'API はキーを受け付けました',
   'key.unchecked.title': 'API キーを保存しました（未確認）',
   'key.unchecked.field': '確認できなかった理由',
   'key.unchecked.later': '`/apikey status` で API にもう一度問い合わせます。',
@@ -105,6 +109,7 @@ export const ja: Catalog = {
   'key.balance.value': 'ModelsLab アカウントに {balance}',
   'key.balance.refused':
     'API は保存されたキーを拒否しています。無効か、取り消されています。管理者は `/apikey set` で新しいキーを保存できます。',
+  'key.balance.missing': 'API はキーを受け付けましたが、アカウントの残高は示しませんでした。',
   'key.balance.unknown': '今は確認できませんでした。',
   'check.waiting':
     'API から {when} までこのアカウントのリクエストを控えるよう求められているため、何も送信していません。',

@@ -98,6 +98,10 @@ export const ptBR: Catalog = {
     'A API aceitou a chave {mask}, que está salva, criptografada, no lugar da chave anterior {previous}. Admins e cargos autorizados já podem usar `/clearcache`.',
   'key.invalid.body':
     'A API recusou esta chave: ela é inválida ou foi revogada. Copie-a de novo do seu painel da ModelsLab (API Keys).',
+  'key.notsaved.title': 'Chave de API não salva',
+  'key.notsaved.body':
+    'O bot não conseguiu gravar a chave no banco de dados, então ela não foi salva. Quem hospeda o bot foi avisado nos logs; tente de novo em alguns minutos.',
+  'key.notsaved.checked': 'A API aceitou a chave',
   'key.unchecked.title': 'Chave de API salva, sem verificação',
   'key.unchecked.field': 'Por que ela não foi verificada',
   'key.unchecked.later': '`/apikey status` consulta a API de novo.',
@@ -105,6 +109,7 @@ export const ptBR: Catalog = {
   'key.balance.value': '{balance} na conta da ModelsLab',
   'key.balance.refused':
     'A API recusa a chave salva: ela é inválida ou foi revogada. Um admin pode salvar uma nova com `/apikey set`.',
+  'key.balance.missing': 'A API aceitou a chave, mas não informou quanto resta na conta.',
   'key.balance.unknown': 'Não foi possível consultar agora.',
   'check.waiting': 'A API pediu que esta conta não enviasse pedidos até {when}, então nenhum foi enviado.',
   'check.rate-limited': 'A API está limitando os pedidos desta conta.',

@@ -155,7 +155,7 @@ export function clearOutcomeEmbed(t: Translate, outcome: ClearOutcome, latencyMs
     case 'timeout':
       return failure(
         t('clear.timeout.title'),
-        t('clear.timeout.body', { seconds: (outcome.afterMs / 1000).toFixed(1) }),
+        t('clear.timeout.body', { seconds: Math.round(outcome.afterMs / 100) / 10 }),
       );
     case 'network':
       return failure(t('clear.network.title'), t('clear.network.body', { detail: outcome.detail }));

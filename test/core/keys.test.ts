@@ -20,7 +20,7 @@ describe('checkAndSetKey', () => {
   it('a key the API accepts is stored, with the balance it reported', async () => {
     sd.setBalance(7.25, 'usd');
     const set = await keys().checkAndSetKey(GUILD_ID, USER_ID, KEY, await world.settings());
-    expect(set).toEqual({ kind: 'checked', balance: 7.25, currency: 'USD' });
+    expect(set).toEqual({ kind: 'checked', balance: { amount: 7.25, currency: 'USD' } });
     expect(world.guilds.openKey(GUILD_ID, await world.settings())).toMatchObject({
       kind: 'ok',
       key: KEY,
@@ -67,8 +67,7 @@ describe('the API rate limit', () => {
     expect(keys().waitingUntil(GUILD_ID, await world.settings())).toBeUndefined();
     expect(await keys().balance(GUILD_ID, KEY, await world.settings())).toEqual({
       kind: 'ok',
-      balance: 43.6,
-      currency: 'USD',
+      balance: { amount: 43.6, currency: 'USD' },
     });
   });
 

@@ -25,7 +25,7 @@ describe('walletBalance, against a loopback API', () => {
   it('POSTs the key as JSON to {base}/wallet_balance and reads the balance and currency', async () => {
     sd.setBalance(1234.5, 'eur');
     const result = await api().walletBalance(KEY);
-    expect(result.outcome).toEqual({ kind: 'ok', balance: 1234.5, currency: 'EUR' });
+    expect(result.outcome).toEqual({ kind: 'ok', balance: { amount: 1234.5, currency: 'EUR' } });
     expect(result.attempts).toBe(1);
     const [request] = sd.requests;
     expect(request).toMatchObject({ method: 'POST', path: '/api/wallet_balance', json: { key: KEY } });
@@ -56,26 +56,74 @@ describe('walletBalance, against a loopback API', () => {
   it('retries a 502 within its deadline, as a clear does', async () => {
     sd.setMode('html-502', { times: 1 });
     const result = await api().walletBalance(KEY);
-    expect(result).toMatchObject({ outcome: { kind: 'ok', balance: 43.6, currency: 'USD' }, attempts: 2 });
+    expect(result).toMatchObject({ outcome: { kind: 'ok', balance: { amount: 43.6, currency: 'USD' } }, attempts: 2 });
   });
 
-  const undocumented: Array<[string, unknown]> = [
-    ['no data', { status: 'success' }],
-    ['a balance that is not a number', { status: 'success', data: { balance: 'lots', currency: 'USD' } }],
-    ['no currency', { status: 'success', data: { balance: 3 } }],
-    ['a currency that is not a code', { status: 'success', data: { balance: 3, currency: 'US dollars' } }],
+  // A success says the key works, whatever else is in it: the balance is what can be read of it.
+  const undocumented: Array<[string, unknown, WalletOutcome]> = [
+    ['no data', { status: 'success' }, { kind: 'ok' }],
+    [
+      'a balance that is not a number',
+      { status: 'success', data: { balance: 'lots', currency: 'USD' } },
+      { kind: 'ok' },
+    ],
+    [
+      'a balance in a string',
+      { status: 'success', data: { balance: '43.60', currency: 'usd' } },
+      { kind: 'ok', balance: { amount: 43.6, currency: 'USD' } },
+    ],
+    ['no currency', { status: 'success', data: { balance: 3 } }, { kind: 'ok', balance: { amount: 3 } }],
+    [
+      'a currency that is not a code',
+      { status: 'success', data: { balance: 3, currency: 'US dollars' } },
+      { kind: 'ok', balance: { amount: 3 } },
+    ],
   ];
-  it.each(undocumented)('a success with %s is an answer the bot cannot use, not a balance', async (_what, body) => {
+  it.each(undocumented)('a success with %s still says the key works', async (_what, body, expected) => {
     sd.setResponder(() => ({
       status: 200,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     }));
-    expect((await api().walletBalance(KEY)).outcome).toEqual({
-      kind: 'http-error',
-      status: 200,
-      answer: 'undocumented-json',
-    });
+    expect((await api().walletBalance(KEY)).outcome).toEqual(expected);
+  });
+
+  it('a 429 is a rate limit whatever its body, with the wait its Retry-After gives, in seconds or as a date', async () => {
+    sd.setResponder(() => ({
+      status: 429,
+      headers: { 'content-type': 'text/html', 'retry-after': '120' },
+      body: '<html>Slow down</html>',
+    }));
+    expect((await api().walletBalance(KEY)).outcome).toEqual({ kind: 'rate-limited', message: '', retryAfterS: 120 });
+    const at = new Date(Date.now() + 90_000).toUTCString();
+    sd.setResponder(() => ({ status: 429, headers: { 'retry-after': at }, body: '' }));
+    const { outcome } = await api().walletBalance(KEY);
+    expect(outcome).toMatchObject({ kind: 'rate-limited', message: '' });
+    // An HTTP date has whole seconds: 89-90 s from now.
+    expect((outcome as { retryAfterS: number }).retryAfterS).toBeGreaterThanOrEqual(88);
+    expect((outcome as { retryAfterS: number }).retryAfterS).toBeLessThanOrEqual(90);
+    expect(sd.requests).toHaveLength(2);
+  });
+
+  const keyWords: Array<[string, number, unknown, WalletOutcome['kind']]> = [
+    [
+      'the key named invalid after it',
+      400,
+      { status: 'error', message: { key: ['The selected key is invalid.'] } },
+      'invalid-key',
+    ],
+    ['a revoked key', 200, { status: 'error', message: 'Api key is revoked' }, 'invalid-key'],
+    ['an expired key', 200, { status: 'error', message: 'Your API key has expired' }, 'invalid-key'],
+    [
+      'a request fault near the word key',
+      400,
+      { status: 'error', message: 'Invalid request: key missing' },
+      'api-error',
+    ],
+  ];
+  it.each(keyWords)('%s is read as such', async (_what, status, body, kind) => {
+    sd.setResponder(() => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+    expect((await api().walletBalance(KEY)).outcome.kind).toBe(kind);
   });
 
   it('a per-call budget shorter than the client deadline gives up at that budget', async () => {

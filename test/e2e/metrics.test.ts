@@ -58,7 +58,7 @@ it('counts interactions, API calls, cooldowns and store errors as they happened,
   await query('PRAGMA query_only = ON');
   try {
     expect(embedOf(await setKey(people(rig.discord, three), 'metricsKeyThree012345678')).title).toBe(
-      'Storage unavailable',
+      'API key not saved',
     );
   } finally {
     await query('PRAGMA query_only = OFF');

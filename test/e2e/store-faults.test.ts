@@ -130,8 +130,9 @@ describe('backups and restores of a running bot', () => {
       });
       const callback = await handle.callback;
       expect(callback.at - handle.sentAt).toBeLessThan(3000);
-      // SQLite gives up just before the store's deadline (10 s): a definite failure, nothing written.
-      expect(embedOf(await handle.reply(STORE_DEADLINE_MS + 5000)).title).toBe('Storage unavailable');
+      // SQLite gives up just before the store's deadline (10 s): a definite failure, nothing written,
+      // and the reply says the key is not saved, after the API's check that came before the write.
+      expect(embedOf(await handle.reply(STORE_DEADLINE_MS + 5000)).title).toBe('API key not saved');
     } finally {
       await other.run('COMMIT');
       await other.close();
@@ -272,7 +273,12 @@ describe('a database that refuses writes (read-only, disk full), or is slow', ()
     await fault();
     try {
       const reply = await setKey(rig, guildId, 'written-while-faulty-1111');
-      expect(embedOf(reply).title).toBe('Storage unavailable');
+      // The check reached the API before the write failed: the reply says both, and that nothing was kept.
+      expect(embedOf(reply)).toMatchObject({
+        title: 'API key not saved',
+        description: expect.stringContaining('The key stored before is unchanged.'),
+        fields: [{ name: 'The API accepted the key', value: '$43.60 on the ModelsLab account' }],
+      });
       const line = rig.logs.findLast((l) => l.msg === 'store unavailable');
       expect(JSON.stringify(line)).toMatch(error);
       expect(embedOf(await status(rig, guildId)).description).toContain('••••0000');

@@ -6,7 +6,7 @@
  */
 import type { APIApplicationCommandOption } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
-import { CATALOGS, type Catalog, LOCALIZED, type MessageKey, placeholdersOf } from '../../src/i18n/index.js';
+import { CATALOGS, type Catalog, LOCALIZED, type MessageKey, placeholdersOf, translate } from '../../src/i18n/index.js';
 import { en } from '../../src/i18n/en.js';
 import { loadCommands, registrationPayload } from '../../src/interactions/command.js';
 import { validateCommands } from '../support/discord-validation.js';
@@ -154,5 +154,26 @@ describe('the registration payload', () => {
 
   it("passes the Discord stand-in's checks on registrations, localizations included", async () => {
     expect(validateCommands(registrationPayload(await loadCommands()))).toBeUndefined();
+  });
+});
+
+describe('numbers and amounts', () => {
+  const balance = { amount: 1234.5, currency: 'EUR' };
+  // Intl separates with no-break spaces: compared as plain spaces.
+  const value = (locale: string) => translate(locale)('key.balance.value', { balance }).replace(/\s/g, ' ');
+  it("are written the member's own way, also where the words are English", () => {
+    expect(value('en-US')).toBe('€1,234.50 on the ModelsLab account');
+    expect(value('de')).toBe('1.234,50 € auf dem ModelsLab-Konto');
+    // No catalog for Dutch or Swedish: English words, their own numbers.
+    expect(value('nl')).toBe('€ 1.234,50 on the ModelsLab account');
+    expect(value('sv-SE')).toBe('1 234,50 € on the ModelsLab account');
+    expect(translate('de')('check.timeout', { seconds: 2.5 })).toBe(
+      'Die API hat nicht innerhalb von 2,5 s geantwortet.',
+    );
+  });
+
+  it('fall back to English for a locale Discord does not send, and show an amount without a currency plainly', () => {
+    expect(value('xx-not-a-locale')).toBe('€1,234.50 on the ModelsLab account');
+    expect(translate('fr')('key.balance.value', { balance: { amount: 3 } })).toBe('3 sur le compte ModelsLab');
   });
 });

@@ -9,7 +9,7 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command as access } from '../../commands/access.js';
-import { command as apikey, balanceLine, refusedEmbed, savedEmbed } from '../../commands/apikey.js';
+import { command as apikey, balanceLine, notSavedEmbed, refusedEmbed, savedEmbed } from '../../commands/apikey.js';
 import { command as audit } from '../../commands/audit.js';
 import { command as help } from '../../commands/help.js';
 import type { KeyProblem } from '../../src/core/apikey.js';
@@ -137,11 +137,12 @@ function plainReplies(t: Translate): Array<[string, APIEmbed]> {
   // /apikey set's answers after the API's word, and the balance /apikey status shows, in a field.
   const mask = '••••zzzz';
   const previous = t('key.unreadable');
-  const money = { kind: 'ok', balance: -999_999_999_999.99, currency: 'USD' } as const;
-  replies.push([
-    '/apikey set (checked)',
-    savedEmbed(t, mask, previous, { kind: 'checked', balance: money.balance, currency: money.currency }),
-  ]);
+  const balance = { amount: -999_999_999_999.99, currency: 'USD' };
+  const money = { kind: 'ok', balance } as const;
+  replies.push(['/apikey set (checked)', savedEmbed(t, mask, previous, { kind: 'checked', balance })]);
+  replies.push(['/apikey set (checked, no balance)', savedEmbed(t, mask, previous, { kind: 'checked' })]);
+  const kept = ` ${t('key.refused.kept')}`;
+  replies.push(['/apikey set (checked, not saved)', notSavedEmbed(t, { kind: 'checked', balance }, kept)]);
   replies.push(['/apikey set (refused)', refusedEmbed(t, API_MESSAGE, ` ${t('key.refused.kept')}`)]);
   const unchecked: Array<[string, Unchecked]> = [
     ['waiting', { kind: 'waiting', until: LATE }],
@@ -154,6 +155,7 @@ function plainReplies(t: Translate): Array<[string, APIEmbed]> {
   ];
   for (const [label, why] of unchecked) {
     replies.push([`/apikey set (unchecked ${label})`, savedEmbed(t, mask, previous, { kind: 'unchecked', why })]);
+    replies.push([`/apikey set (unchecked ${label}, not saved)`, notSavedEmbed(t, { kind: 'unchecked', why }, kept)]);
     replies.push([
       `/apikey status (balance ${label})`,
       embed('warning', t('key.balance'), 'x', [
