@@ -7,13 +7,16 @@ import { ConfigError, KeyFileError, StartupError } from '../errors.js';
 import { resolveEncryptionKey } from '../keyfile.js';
 import { openStore, sqliteFile } from '../store/index.js';
 import { restoreDatabase } from '../store/sqlite-files.js';
+import { parseArguments } from './arguments.js';
+
+const USAGE =
+  'npm run restore -- <backup file>, e.g. npm run restore -- backups/bot-2026-11-29.sqlite (stop the bot first)';
 
 export async function restore(args: readonly string[]): Promise<void> {
-  const source = args[0];
-  if (!source)
-    throw new StartupError(
-      'name the backup to restore: npm run restore -- backups/bot-2026-11-29.sqlite (stop the bot first)',
-    );
+  const parsed = parseArguments(args, { usage: USAGE, positionals: 1 });
+  if (!parsed) return;
+  const source = parsed.positionals[0];
+  if (!source) throw new StartupError(`name the backup to restore: ${USAGE}`);
   const config = loadConfig();
   if (!config.databaseUrl.startsWith('sqlite:'))
     throw new StartupError(
