@@ -8,6 +8,7 @@ import { type App, createApp } from './app.js';
 import { StartupError } from './errors.js';
 import { type Config, loadConfig } from './config.js';
 import { type Logger, SecretSet, createLogger } from './logger.js';
+import { urlSecrets } from './store/index.js';
 
 const SHUTDOWN_BUDGET_MS = 9000;
 
@@ -30,9 +31,8 @@ export function configSecrets(config: Config): SecretSet {
   const secrets = new SecretSet();
   secrets.pin(config.discordToken);
   secrets.pin(config.metricsToken);
-  // A store URL's password is kept out of every line by redaction; the scrubber is a second guard.
-  if (URL.canParse(config.databaseUrl))
-    secrets.pin(decodeURIComponent(new URL(config.databaseUrl).password) || undefined);
+  // A store URL's credentials are kept out of every line by redaction; the scrubber is a second guard.
+  for (const secret of urlSecrets(config.databaseUrl)) secrets.pin(secret);
   return secrets;
 }
 
