@@ -83,12 +83,24 @@ function databaseUrlProblem(v: string, name: string): string | undefined {
     return undefined;
   }
   if (!/^(postgres(ql)?|rediss?):\/\/[^\s]+$/.test(v) || !URL.canParse(v)) return `${name} must look like ${shapes}`;
+  // The clients percent-decode the user, password and database name: a lone % (or an escape that is no UTF-8) makes them throw "URI malformed".
+  if (!decodes(v))
+    return `${name} holds a % that is not a percent-escape (%XX): write a literal % as %25 (in a password too)`;
   // Redis names its databases by number; anything else fails deep inside the client.
   const { protocol, pathname } = new URL(v);
   if (protocol.startsWith('redis') && !/^\/?(\d{1,5})?$/.test(pathname)) {
     return `${name} must end in a Redis database number (or nothing, for 0), e.g. redis://host:6379/0`;
   }
   return undefined;
+}
+
+function decodes(v: string): boolean {
+  try {
+    decodeURIComponent(v);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Checks a store URL given elsewhere than DATABASE_URL (a command's option) as DATABASE_URL is checked; never echoes it. */

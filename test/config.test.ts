@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { describe, expect, it } from 'vitest';
+import { configSecrets } from '../src/bot.js';
 import { parseConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { BOT_ENTRY, runScript } from './support/bot-env.js';
@@ -185,6 +186,13 @@ describe('parseConfig', () => {
     }
   });
 
+  it('the secrets of a store URL whose encoding is malformed are read as written, never thrown over', () => {
+    const password = 'Pa55-w0rd-xyz%pw-4f1c';
+    const config = { ...parseConfig({ DISCORD_TOKEN: TOKEN }), databaseUrl: `postgres://u:${password}@db:5432/x` };
+    const secrets = configSecrets(config);
+    expect(secrets.scrub(`connect failed for ${password}`)).not.toContain(password);
+  });
+
   it('.env.example, with a token filled in, is a valid configuration of the defaults', () => {
     const example = parse(readFileSync(new URL('../.env.example', import.meta.url)));
     expect(parseConfig({ ...example, DISCORD_TOKEN: TOKEN })).toEqual(parseConfig({ DISCORD_TOKEN: TOKEN }));
@@ -282,6 +290,15 @@ describe.concurrent('starting the bot with a bad environment', () => {
       'SQLite DATABASE_URL with a ?query',
       { DISCORD_TOKEN: TOKEN, DATABASE_URL: 'sqlite://data/bot.sqlite?cache=shared' },
       /DATABASE_URL is a file path after sqlite:\/\/ and takes no \?options/,
+    ],
+    [
+      'a literal % in the DATABASE_URL password',
+      {
+        DISCORD_TOKEN: TOKEN,
+        DATABASE_URL: 'postgres://postgres:Pa55-w0rd-xyz%pw@127.0.0.1:5432/db',
+        ENCRYPTION_KEY: KEY,
+      },
+      /^bot: DATABASE_URL holds a % that is not a percent-escape \(%XX\): write a literal % as %25/,
     ],
     [
       'Redis DATABASE_URL with a name for a number',

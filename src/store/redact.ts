@@ -29,11 +29,20 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** The credentials redactUrl hides, decoded as the client reads them: for the log scrubber. */
+/** The credentials redactUrl hides, decoded as the client reads them: for the log scrubber. Never throws. */
 export function urlSecrets(url: string): string[] {
   if (!URL.canParse(url)) return [];
   const parsed = new URL(url);
-  const found = [parsed.password, ...(isRedis(parsed) ? [parsed.username] : [])].map(decodeURIComponent);
+  const found = [parsed.password, ...(isRedis(parsed) ? [parsed.username] : [])].map(decoded);
   for (const [name, value] of parsed.searchParams) if (SECRET_PARAM.test(name)) found.push(value);
   return found.filter((secret) => secret !== '');
+}
+
+/** A URL part percent-decoded; as written when its encoding is malformed (a lone %), rather than throwing. */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
