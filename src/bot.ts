@@ -5,7 +5,7 @@
  */
 import type { DestinationStream } from 'pino';
 import { type App, createApp } from './app.js';
-import { StartupError } from './errors.js';
+import { StartupError, TOKEN_REFUSED } from './errors.js';
 import { type Config, loadConfig } from './config.js';
 import { type Logger, SecretSet, createLogger } from './logger.js';
 import { urlSecrets } from './store/index.js';
@@ -58,9 +58,7 @@ export async function startBot({ app, config, secrets }: Bot): Promise<void> {
     const { code, status } = error as { code?: unknown; status?: unknown };
     if (error instanceof StartupError) throw error;
     if (code === 'TokenInvalid' || status === 401) {
-      throw new StartupError(
-        'DISCORD_TOKEN was refused by Discord: copy a fresh token from the Developer Portal (Bot > Reset Token) into .env',
-      );
+      throw new StartupError(TOKEN_REFUSED);
     }
     throw new StartupError(
       `could not connect to Discord at DISCORD_API_URL=${config.discordApiUrl}: ${secrets.scrub((error as Error).message)}`,
