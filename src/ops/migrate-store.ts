@@ -48,7 +48,7 @@ export async function migrateStore(args: string[]): Promise<void> {
 
   const opened: Store[] = [];
   try {
-    const source = await openStore(from);
+    const source = await openStore(from, { deadlineMs: config.storeTimeoutMs });
     opened.push(source);
     const pending = pendingKeyFileFor(keyAnchor(source));
     if (existsSync(pending)) {
@@ -58,7 +58,7 @@ export async function migrateStore(args: string[]): Promise<void> {
     }
     let target: Store;
     try {
-      target = await openStore(to);
+      target = await openStore(to, { deadlineMs: config.storeTimeoutMs });
     } catch (error) {
       // The store names the variable it was opened from; this one came from --to.
       if (error instanceof StoreOpenError) throw new StoreOpenError(error.message.replace(/^DATABASE_URL:/, '--to:'));
@@ -80,7 +80,7 @@ export async function migrateStore(args: string[]): Promise<void> {
       });
     } catch (error) {
       throw new StartupError(
-        `the copy stopped after ${records(done)} (${(error as Error).message}). What was copied stays: run the same command again to go on from there`,
+        `the copy stopped after ${records(done)} (${(error as Error).message}). What was copied stays: run the same command again to finish`,
       );
     }
     say(

@@ -21,6 +21,7 @@ import {
 } from '../keyfile.js';
 import { openStore } from '../store/index.js';
 import { parseArguments } from './arguments.js';
+import { resumable } from './resumable.js';
 
 const USAGE = 'npm run rotate-key -- --new "$(openssl rand -base64 32)"';
 
@@ -45,7 +46,7 @@ export async function rotateKey(args: string[]): Promise<void> {
   const { values } = parsed;
   const given = values.new === undefined ? undefined : decodeEncryptionKey(values.new, '--new');
   const config = loadConfig();
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { deadlineMs: config.storeTimeoutMs });
   let open = true;
   const close = async () => {
     if (open) {
@@ -140,6 +141,8 @@ export async function rotateKey(args: string[]): Promise<void> {
       );
       process.exitCode = 2;
     }
+  } catch (error) {
+    throw resumable(error, store.where);
   } finally {
     await close();
   }
