@@ -5,9 +5,10 @@
  */
 import type { DestinationStream } from 'pino';
 import { type App, createApp } from './app.js';
-import { StartupError } from './errors.js';
+import { StartupError, TOKEN_REFUSED } from './errors.js';
 import { type Config, loadConfig } from './config.js';
 import { type Logger, SecretSet, createLogger } from './logger.js';
+import { urlSecrets } from './store/index.js';
 
 const SHUTDOWN_BUDGET_MS = 9000;
 
@@ -30,9 +31,8 @@ export function configSecrets(config: Config): SecretSet {
   const secrets = new SecretSet();
   secrets.pin(config.discordToken);
   secrets.pin(config.metricsToken);
-  // A store URL's password is kept out of every line by redaction; the scrubber is a second guard.
-  if (URL.canParse(config.databaseUrl))
-    secrets.pin(decodeURIComponent(new URL(config.databaseUrl).password) || undefined);
+  // A store URL's credentials are kept out of every line by redaction; the scrubber is a second guard.
+  for (const secret of urlSecrets(config.databaseUrl)) secrets.pin(secret);
   return secrets;
 }
 
@@ -58,9 +58,7 @@ export async function startBot({ app, config, secrets }: Bot): Promise<void> {
     const { code, status } = error as { code?: unknown; status?: unknown };
     if (error instanceof StartupError) throw error;
     if (code === 'TokenInvalid' || status === 401) {
-      throw new StartupError(
-        'DISCORD_TOKEN was refused by Discord: copy a fresh token from the Developer Portal (Bot > Reset Token) into .env',
-      );
+      throw new StartupError(TOKEN_REFUSED);
     }
     throw new StartupError(
       `could not connect to Discord at DISCORD_API_URL=${config.discordApiUrl}: ${secrets.scrub((error as Error).message)}`,

@@ -83,12 +83,24 @@ function databaseUrlProblem(v: string, name: string): string | undefined {
     return undefined;
   }
   if (!/^(postgres(ql)?|rediss?):\/\/[^\s]+$/.test(v) || !URL.canParse(v)) return `${name} must look like ${shapes}`;
+  // The clients percent-decode the user, password and database name: a lone % (or an escape that is no UTF-8) makes them throw "URI malformed".
+  if (!decodes(v))
+    return `${name} holds a % that is not a percent-escape (%XX): write a literal % as %25 (in a password too)`;
   // Redis names its databases by number; anything else fails deep inside the client.
   const { protocol, pathname } = new URL(v);
   if (protocol.startsWith('redis') && !/^\/?(\d{1,5})?$/.test(pathname)) {
     return `${name} must end in a Redis database number (or nothing, for 0), e.g. redis://host:6379/0`;
   }
   return undefined;
+}
+
+function decodes(v: string): boolean {
+  try {
+    decodeURIComponent(v);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Checks a store URL given elsewhere than DATABASE_URL (a command's option) as DATABASE_URL is checked; never echoes it. */
@@ -104,7 +116,6 @@ export const MAX_SHARDS = 100_000;
 /** `auto`, or a whole number of shards. */
 const shardCount = z
   .string()
-  .trim()
   .default('auto')
   .refine(
     (v) => v.toLowerCase() === 'auto' || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_SHARDS),
@@ -115,7 +126,6 @@ const shardCount = z
 /** Shard ids as ranges and lists, e.g. `0-3` or `0,2,5` or `0-3,8`: sorted, without repeats. */
 const shardIds = z
   .string()
-  .trim()
   .transform((v, ctx) => {
     const ids = new Set<number>();
     for (const part of v.split(',')) {
@@ -140,7 +150,7 @@ const integer = (name: string, fallback: number, min: number, max: number, unit:
     .string()
     .default(String(fallback))
     .refine(
-      (v) => /^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max,
+      (v) => /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max,
       `${name} must be a whole number of ${unit} from ${min} to ${max}`,
     )
     .transform(Number);
@@ -156,7 +166,6 @@ export function decodeEncryptionKey(value: string, name = 'ENCRYPTION_KEY'): Buf
 const schema = z.object({
   DISCORD_TOKEN: z
     .string({ error: 'DISCORD_TOKEN is not set: put your bot token (Developer Portal > Bot > Reset Token) in .env' })
-    .trim()
     .min(1, 'DISCORD_TOKEN is empty: put your bot token (Developer Portal > Bot > Reset Token) in .env')
     .refine((v) => !/\s/.test(v), 'DISCORD_TOKEN contains whitespace: paste the token alone'),
   DISCORD_CLIENT_ID: snowflake('DISCORD_CLIENT_ID'),
@@ -164,10 +173,8 @@ const schema = z.object({
   DISCORD_API_URL: httpUrl('DISCORD_API_URL', 'https://discord.com/api'),
   SD_API_BASE_URL: httpUrl('SD_API_BASE_URL', 'https://modelslab.com/api'),
   SD_API_TIMEOUT_MS: integer('SD_API_TIMEOUT_MS', 10_000, 100, 120_000, 'milliseconds'),
-  // Trimmed: a value from an env file may carry a space or the CR of a CRLF line at its end.
   DATABASE_URL: z
     .string()
-    .trim()
     .default('sqlite://data/bot.sqlite')
     .superRefine((v, ctx) => {
       const problem = databaseUrlProblem(v, 'DATABASE_URL');
@@ -184,13 +191,13 @@ const schema = z.object({
     .default('gateway'),
   DISCORD_PUBLIC_KEY: z
     .string()
-    .trim()
     .regex(
       /^[0-9a-fA-F]{64}$/,
       'DISCORD_PUBLIC_KEY must be the 64 hex characters of Developer Portal > General Information > Public Key',
     )
     .optional(),
-  HTTP_HOST: z.string().trim().min(1).default('0.0.0.0'),
+  // Empty (or only spaces): unset, so every address.
+  HTTP_HOST: z.string().default('0.0.0.0'),
   METRICS_TOKEN: z
     .string()
     .regex(
@@ -201,7 +208,7 @@ const schema = z.object({
   HTTP_PORT: z
     .string()
     .refine(
-      (v) => /^\d+$/.test(v.trim()) && Number(v) <= 65_535,
+      (v) => /^\d+$/.test(v) && Number(v) <= 65_535,
       'HTTP_PORT must be a TCP port from 1 to 65535 (0: any free port, logged at start)',
     )
     .transform(Number)
@@ -210,13 +217,31 @@ const schema = z.object({
   SHARD_IDS: shardIds,
 });
 
+/**
+ * The variables as the schema reads them, in the one place they are cleaned: trimmed, since an env
+ * file may add a space or the CR of a CRLF line at either end of any value, and an empty value taken
+ * as unset (the default applies) rather than as "". DISCORD_TOKEN stays, to be named when empty.
+ */
+function present(env: Record<string, string | undefined>): Record<string, string> {
+  const trimmed = Object.entries(env).map(([name, value]) => [name, value?.trim()] as const);
+  return Object.fromEntries(
+    trimmed.filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && (entry[1] !== '' || entry[0] === 'DISCORD_TOKEN'),
+    ),
+  );
+}
+
+/** An issue's message, prefixed with its variable where the message does not name it (a check without a message of ours). */
+function namingItsVariable(issue: z.core.$ZodIssue): string {
+  const name = String(issue.path[0] ?? '');
+  return name === '' || issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
+}
+
 /** Validates an environment. Throws one ConfigError naming every bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  // An empty value in .env means "unset": fall back to the default instead of failing on "".
-  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k === 'DISCORD_TOKEN' || v !== ''));
-  const parsed = schema.safeParse(present);
+  const parsed = schema.safeParse(present(env));
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => issue.message).join('; '));
+    throw new ConfigError(parsed.error.issues.map(namingItsVariable).join('; '));
   }
   const e = parsed.data;
   if (!e.DATABASE_URL.startsWith('sqlite:') && e.ENCRYPTION_KEY === undefined) {

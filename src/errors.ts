@@ -24,3 +24,7 @@ export class StartupError extends BotError {
   readonly code = 'SDBOT_STARTUP';
   override readonly expected = true;
 }
+
+/** What a process says when Discord refuses DISCORD_TOKEN (401), at start and when registering commands. */
+export const TOKEN_REFUSED =
+  'DISCORD_TOKEN was refused by Discord: copy a fresh token from the Developer Portal (Bot > Reset Token) into .env';

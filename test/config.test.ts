@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { describe, expect, it } from 'vitest';
+import { configSecrets } from '../src/bot.js';
 import { parseConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { BOT_ENTRY, runScript } from './support/bot-env.js';
@@ -185,9 +186,47 @@ describe('parseConfig', () => {
     }
   });
 
+  it('the secrets of a store URL whose encoding is malformed are read as written, never thrown over', () => {
+    const password = 'Pa55-w0rd-xyz%pw-4f1c';
+    const config = { ...parseConfig({ DISCORD_TOKEN: TOKEN }), databaseUrl: `postgres://u:${password}@db:5432/x` };
+    const secrets = configSecrets(config);
+    expect(secrets.scrub(`connect failed for ${password}`)).not.toContain(password);
+  });
+
   it('.env.example, with a token filled in, is a valid configuration of the defaults', () => {
     const example = parse(readFileSync(new URL('../.env.example', import.meta.url)));
     expect(parseConfig({ ...example, DISCORD_TOKEN: TOKEN })).toEqual(parseConfig({ DISCORD_TOKEN: TOKEN }));
+  });
+
+  it('ignores spaces and the CR of a CRLF line around every variable, and names the variable of any refusal', () => {
+    const env = {
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_CLIENT_ID: '123456789012345678',
+      DISCORD_GUILD_ID: '223456789012345678',
+      DISCORD_API_URL: 'http://127.0.0.1:9/api',
+      SD_API_TIMEOUT_MS: '5000',
+      STORE_TIMEOUT_MS: '2000',
+      ENCRYPTION_KEY: KEY,
+      CLEARCACHE_COOLDOWN_S: '10',
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
+      NODE_ENV: 'production',
+      INTERACTIONS_MODE: 'http',
+      DISCORD_PUBLIC_KEY: 'ab'.repeat(32),
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '3001',
+      METRICS_TOKEN: 'm'.repeat(32),
+      SHARD_COUNT: '2',
+      SHARD_IDS: '0-1',
+    };
+    const padded = Object.fromEntries(Object.entries(env).map(([name, value]) => [name, ` ${value} \r`]));
+    expect(parseConfig(padded)).toEqual(parseConfig(env));
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, HTTP_HOST: ' \r' }).httpHost).toBe('0.0.0.0');
+    // Every variable but the two free-form ones refuses this, and the refusal names it.
+    for (const name of Object.keys(env).filter((n) => n !== 'NODE_ENV' && n !== 'HTTP_HOST')) {
+      const bad = { ...env, [name]: '%bad value%' };
+      expect(() => parseConfig(bad), name).toThrow(new RegExp(`\\b${name}\\b`));
+    }
   });
 
   it('treats an empty optional variable as unset', () => {
@@ -229,6 +268,30 @@ describe('parseConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(/DISCORD_TOKEN.*SD_API_TIMEOUT_MS.*LOG_LEVEL/s);
+  });
+});
+
+describe('starting the bot from an environment whose values end in the CR of a CRLF line', () => {
+  it('reads every value as without it: the start gets as far as Discord', async () => {
+    const dir = tempDir();
+    try {
+      const env = {
+        DISCORD_TOKEN: TOKEN,
+        LOG_LEVEL: 'info',
+        LOG_FORMAT: 'json',
+        INTERACTIONS_MODE: 'gateway',
+        NODE_ENV: 'production',
+        DISCORD_API_URL: 'http://127.0.0.1:9/api',
+      };
+      const crlf = Object.fromEntries(Object.entries(env).map(([name, value]) => [name, `${value}\r`]));
+      const result = await runScript(BOT_ENTRY, crlf, dir.path);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^bot: could not connect to Discord at DISCORD_API_URL=http:\/\/127\.0\.0\.1:9\/api: /,
+      );
+    } finally {
+      dir.remove();
+    }
   });
 });
 
@@ -282,6 +345,15 @@ describe.concurrent('starting the bot with a bad environment', () => {
       'SQLite DATABASE_URL with a ?query',
       { DISCORD_TOKEN: TOKEN, DATABASE_URL: 'sqlite://data/bot.sqlite?cache=shared' },
       /DATABASE_URL is a file path after sqlite:\/\/ and takes no \?options/,
+    ],
+    [
+      'a literal % in the DATABASE_URL password',
+      {
+        DISCORD_TOKEN: TOKEN,
+        DATABASE_URL: 'postgres://postgres:Pa55-w0rd-xyz%pw@127.0.0.1:5432/db',
+        ENCRYPTION_KEY: KEY,
+      },
+      /^bot: DATABASE_URL holds a % that is not a percent-escape \(%XX\): write a literal % as %25/,
     ],
     [
       'Redis DATABASE_URL with a name for a number',

@@ -2,4 +2,4 @@
 import { runEntry } from '../cli.js';
 import { registerCommands } from '../ops/deploy-commands.js';
 
-runEntry('deploy-commands', () => registerCommands());
+runEntry('deploy-commands', () => registerCommands(process.argv.slice(2)));

@@ -1,13 +1,32 @@
 /** npm run backup -- <file>: a consistent copy of the SQLite database, safe while the bot runs. */
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadConfig } from '../config.js';
 import { StartupError } from '../errors.js';
 import { sqliteFile } from '../store/index.js';
 import { backupDatabase } from '../store/sqlite-files.js';
+import { parseArguments } from './arguments.js';
+
+const EXAMPLE = 'backups/bot-2026-11-29.sqlite';
+const USAGE = `npm run backup -- <file>, e.g. npm run backup -- ${EXAMPLE}`;
+
+/** The backup file named on the command line; undefined when --help was asked for. */
+function targetArgument(args: readonly string[]): string | undefined {
+  const parsed = parseArguments(args, { usage: USAGE, positionals: 1 });
+  if (!parsed) return undefined;
+  const target = parsed.positionals[0];
+  if (!target) throw new StartupError(`name the backup file: ${USAGE}`);
+  // A folder is not a file name: path.resolve drops the trailing slash, and the backup would become a file named like the folder.
+  if (target.endsWith('/') || statSync(target, { throwIfNoEntry: false })?.isDirectory())
+    throw new StartupError(
+      `${target} is a folder: name the backup file in it, e.g. npm run backup -- ${join(target, 'bot-2026-11-29.sqlite')}`,
+    );
+  return target;
+}
 
 export async function backup(args: readonly string[]): Promise<void> {
-  const target = args[0];
-  if (!target) throw new StartupError('name the backup file: npm run backup -- backups/bot-2026-11-29.sqlite');
+  const target = targetArgument(args);
+  if (target === undefined) return;
   const config = loadConfig();
   if (!config.databaseUrl.startsWith('sqlite:'))
     throw new StartupError(

@@ -6,13 +6,13 @@
  * Stop the bot first: a change it made after its record was copied would stay behind.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { checkDatabaseUrl, loadConfig } from '../config.js';
 import { SEALING_MARK_KEY } from '../core/sealing-mark.js';
 import { StartupError } from '../errors.js';
 import { keyAnchor, keyFileFor, pendingKeyFileFor } from '../keyfile.js';
 import { StoreOpenError, type Store, openStore, redactUrl, sqliteFile } from '../store/index.js';
 import { migrateRecords, sameStore } from '../store/migrate.js';
+import { parseArguments } from './arguments.js';
 
 const USAGE = 'npm run migrate-store -- --to postgres://user:password@host:5432/db (or redis://host:6379/0)';
 /** A progress line after every this many records. */
@@ -23,16 +23,11 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const shown = (url: string) => (url.startsWith('sqlite:') ? url : redactUrl(url));
 const records = (n: number) => `${n} ${n === 1 ? 'record' : 'records'}`;
 
-function targetArgument(args: string[]): string {
-  let parsed: ReturnType<
-    typeof parseArgs<{ args: string[]; options: { to: { type: 'string' } }; strict: true; allowPositionals: true }>
-  >;
-  try {
-    parsed = parseArgs({ args, options: { to: { type: 'string' } }, strict: true, allowPositionals: true });
-  } catch {
-    // parseArgs' own message can quote what was typed, and that may be a password.
-    throw new StartupError(`the one option is --to <url>: ${USAGE}`);
-  }
+/** The URL given with --to, checked; undefined when --help was asked for. */
+function targetArgument(args: string[]): string | undefined {
+  // Any number of plain arguments is read, so that a URL given without --to gets its own answer.
+  const parsed = parseArguments(args, { usage: USAGE, options: ['to'], positionals: Number.POSITIVE_INFINITY });
+  if (!parsed) return undefined;
   if (parsed.positionals.length > 0) throw new StartupError(`give the new store with --to: ${USAGE}`);
   if (parsed.values.to === undefined) throw new StartupError(`name the new store: ${USAGE}`);
   return checkDatabaseUrl(parsed.values.to, '--to');
@@ -40,6 +35,7 @@ function targetArgument(args: string[]): string {
 
 export async function migrateStore(args: string[]): Promise<void> {
   const to = targetArgument(args);
+  if (to === undefined) return;
   const config = loadConfig();
   const from = config.databaseUrl;
   if (sameStore(from, to))
@@ -52,7 +48,7 @@ export async function migrateStore(args: string[]): Promise<void> {
 
   const opened: Store[] = [];
   try {
-    const source = await openStore(from);
+    const source = await openStore(from, { deadlineMs: config.storeTimeoutMs });
     opened.push(source);
     const pending = pendingKeyFileFor(keyAnchor(source));
     if (existsSync(pending)) {
@@ -62,7 +58,7 @@ export async function migrateStore(args: string[]): Promise<void> {
     }
     let target: Store;
     try {
-      target = await openStore(to);
+      target = await openStore(to, { deadlineMs: config.storeTimeoutMs });
     } catch (error) {
       // The store names the variable it was opened from; this one came from --to.
       if (error instanceof StoreOpenError) throw new StoreOpenError(error.message.replace(/^DATABASE_URL:/, '--to:'));
@@ -84,7 +80,7 @@ export async function migrateStore(args: string[]): Promise<void> {
       });
     } catch (error) {
       throw new StartupError(
-        `the copy stopped after ${records(done)} (${(error as Error).message}). What was copied stays: run the same command again to go on from there`,
+        `the copy stopped after ${records(done)} (${(error as Error).message}). What was copied stays: run the same command again to finish`,
       );
     }
     say(

@@ -1,19 +1,22 @@
 /** npm run restore -- <file>: puts a backup in place of the SQLite database. Stop the bot first. */
 import { resolve } from 'node:path';
-import { loadConfig } from '../config.js';
+import { type Config, loadConfig } from '../config.js';
 import { createSealer } from '../core/seal.js';
 import { readSealingMark } from '../core/sealing-mark.js';
 import { ConfigError, KeyFileError, StartupError } from '../errors.js';
 import { resolveEncryptionKey } from '../keyfile.js';
 import { openStore, sqliteFile } from '../store/index.js';
 import { restoreDatabase } from '../store/sqlite-files.js';
+import { parseArguments } from './arguments.js';
+
+const USAGE =
+  'npm run restore -- <backup file>, e.g. npm run restore -- backups/bot-2026-11-29.sqlite (stop the bot first)';
 
 export async function restore(args: readonly string[]): Promise<void> {
-  const source = args[0];
-  if (!source)
-    throw new StartupError(
-      'name the backup to restore: npm run restore -- backups/bot-2026-11-29.sqlite (stop the bot first)',
-    );
+  const parsed = parseArguments(args, { usage: USAGE, positionals: 1 });
+  if (!parsed) return;
+  const source = parsed.positionals[0];
+  if (!source) throw new StartupError(`name the backup to restore: ${USAGE}`);
   const config = loadConfig();
   if (!config.databaseUrl.startsWith('sqlite:'))
     throw new StartupError(
@@ -24,20 +27,20 @@ export async function restore(args: readonly string[]): Promise<void> {
   process.stdout.write(
     `Restored ${records} records into ${file}. Start the bot; it needs the encryption key the backup was sealed with.\n`,
   );
-  await warnOfAnotherKey(config.databaseUrl, config.encryptionKey, file);
+  await warnOfAnotherKey(config, file);
 }
 
 /** Says so now, rather than at the next start, when the backup is sealed under another key than the bot's. */
-async function warnOfAnotherKey(databaseUrl: string, configured: Buffer | undefined, file: string): Promise<void> {
+async function warnOfAnotherKey(config: Config, file: string): Promise<void> {
   let key: ReturnType<typeof resolveEncryptionKey>;
   try {
-    key = resolveEncryptionKey(configured, file, false);
+    key = resolveEncryptionKey(config.encryptionKey, file, false);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof KeyFileError) return; // no key to read here: nothing to compare
     throw error;
   }
   const sealer = createSealer(key.key);
-  const store = await openStore(databaseUrl);
+  const store = await openStore(config.databaseUrl, { deadlineMs: config.storeTimeoutMs });
   try {
     const marked = await readSealingMark(store, sealer);
     if (marked.kind !== 'other') return;

@@ -6,7 +6,6 @@
  * replace the key file; remove the saved new key. While that file exists, a run finishes the
  * rotation to its key whatever --new says.
  */
-import { parseArgs } from 'node:util';
 import { decodeEncryptionKey, loadConfig } from '../config.js';
 import { type DamagedKey, checkKeys, largestOtherKeyGroup, resealKeys } from '../core/rotation.js';
 import { createSealer, keyId } from '../core/seal.js';
@@ -21,6 +20,10 @@ import {
   writeKeyFile,
 } from '../keyfile.js';
 import { openStore } from '../store/index.js';
+import { parseArguments } from './arguments.js';
+import { resumable } from './resumable.js';
+
+const USAGE = 'npm run rotate-key -- --new "$(openssl rand -base64 32)"';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -38,10 +41,12 @@ function describe(damaged: DamagedKey[]): string {
 }
 
 export async function rotateKey(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { new: { type: 'string' } }, strict: true });
+  const parsed = parseArguments(args, { usage: USAGE, options: ['new'] });
+  if (!parsed) return;
+  const { values } = parsed;
   const given = values.new === undefined ? undefined : decodeEncryptionKey(values.new, '--new');
   const config = loadConfig();
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { deadlineMs: config.storeTimeoutMs });
   let open = true;
   const close = async () => {
     if (open) {
@@ -73,7 +78,7 @@ export async function rotateKey(args: string[]): Promise<void> {
       );
       return;
     } else if (!given) {
-      throw new StartupError('give the new key: npm run rotate-key -- --new "$(openssl rand -base64 32)"');
+      throw new StartupError(`give the new key: ${USAGE}`);
     } else if (keyId(given) === from.kid) {
       throw new StartupError(`--new is the key already in use (${source}): give another one. Nothing was changed.`);
     } else {
@@ -136,6 +141,8 @@ export async function rotateKey(args: string[]): Promise<void> {
       );
       process.exitCode = 2;
     }
+  } catch (error) {
+    throw resumable(error, store.where);
   } finally {
     await close();
   }

@@ -5,7 +5,7 @@ import { type Store, storeOver } from './store.js';
 
 export { StoreOpenError } from './errors.js';
 export { sqliteFile } from './sqlite.js';
-export { redactUrl } from './redact.js';
+export { redactUrl, urlSecrets } from './redact.js';
 export { STORE_DEADLINE_MS } from './deadline.js';
 export type { Store } from './store.js';
 

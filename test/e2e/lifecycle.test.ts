@@ -93,6 +93,37 @@ describe('npm run deploy-commands', () => {
         .sort(),
     ).toEqual(['access', 'apikey', 'audit', 'clearcache', 'help']);
   });
+
+  it.each([
+    [
+      'a token Discord refuses (401)',
+      () => ({ DISCORD_TOKEN: `${TOKEN}x` }),
+      /^deploy-commands: DISCORD_TOKEN was refused by Discord: /,
+    ],
+    [
+      'a server the bot is not in (403 Missing Access)',
+      () => ({ DISCORD_GUILD_ID: '123456789012345678' }),
+      /^deploy-commands: Discord refused to register commands in server DISCORD_GUILD_ID=123456789012345678 \(Missing Access\): invite the bot there with the applications\.commands scope/,
+    ],
+    [
+      'a Discord that cannot be reached',
+      () => ({ DISCORD_API_URL: 'http://127.0.0.1:9/api' }),
+      /^deploy-commands: could not reach Discord at DISCORD_API_URL=http:\/\/127\.0\.0\.1:9\/api \(ECONNREFUSED\)/,
+    ],
+  ])('%s: one line naming what to fix, exit 1, nothing registered', async (_name, env, message) => {
+    const before = rig.discord.commands().length;
+    const result = await runScript(
+      DEPLOY,
+      { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: rig.discord.apiUrl, ...env() },
+      rig.dir,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toContain('unexpected failure');
+    expect(result.stderr).not.toContain(TOKEN);
+    expect(rig.discord.commands()).toHaveLength(before);
+  });
 });
 
 describe('crashes, restarts and signals', () => {

@@ -301,7 +301,7 @@ describe('npm run migrate-store refuses, plainly and without echoing a password'
     [
       'an unknown option',
       ['--too=postgres://u:s3cret-pass@127.0.0.1/db'],
-      /^migrate-store: the one option is --to <url>: /,
+      /^migrate-store: an option it does not know was given; usage: npm run migrate-store -- --to /,
     ],
     [
       'a URL of another kind',
