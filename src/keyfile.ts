@@ -19,9 +19,9 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { decodeEncryptionKey } from './config.js';
-import { keyCensus } from './core/guilds.js';
+import { guildRecords, keyCensus } from './core/guilds.js';
 import { DamagedRecordError, StoreError, StoreTimeoutError } from './core/errors.js';
-import type { RecordStore } from './core/records.js';
+import { type RecordStore, guarded } from './core/records.js';
 import { type Sealer, keyId } from './core/seal.js';
 import { SEALING_MARK_KEY, claimSealingMark } from './core/sealing-mark.js';
 import { ConfigError, KeyFileError } from './errors.js';
@@ -76,6 +76,44 @@ export function resolveEncryptionKey(configured: Buffer | undefined, databaseFil
   // Another process (a second shard started at the same moment) made it first: its key is the key.
   const made = readIfPresent(file, `ENCRYPTION_KEY is not set and the key file ${file} cannot be read`) ?? '';
   return { key: decodeEncryptionKey(made, `ENCRYPTION_KEY (from the key file ${file})`), file, created: false };
+}
+
+/**
+ * The key a bot starts with: ENCRYPTION_KEY, else the key file, else a new key file, but only on a
+ * store that nothing was sealed in yet. A store that holds sealed keys or names its sealing key has
+ * lost its key file: a new key would open none of it, so the start stops and writes nothing.
+ */
+export async function resolveStartKey(
+  configured: Buffer | undefined,
+  records: RecordStore,
+  databaseFile: string,
+  where: string,
+): Promise<ResolvedKey> {
+  if (configured) return resolveEncryptionKey(configured, databaseFile);
+  const file = keyFileFor(databaseFile);
+  const unreadable = `ENCRYPTION_KEY is not set and the key file ${file} cannot be read`;
+  if (
+    readIfPresent(file, unreadable) === undefined &&
+    (await storeAtStart(where, () => holdsSealedData(records))) &&
+    // Another process starting at the same moment may have made the file, and sealed, since the first look.
+    readIfPresent(file, unreadable) === undefined
+  ) {
+    throw new ConfigError(
+      `ENCRYPTION_KEY is not set and the key file ${file} is missing, but the store ${where} holds data sealed with it: ` +
+        `put back the backup of ${file}, or set ENCRYPTION_KEY to that key. Nothing was written.`,
+    );
+  }
+  return resolveEncryptionKey(undefined, databaseFile);
+}
+
+/** Whether the store names a sealing key or holds a sealed API key (a damaged record may be one). */
+async function holdsSealedData(records: RecordStore): Promise<boolean> {
+  const { value } = await guarded('read', () => records.read(SEALING_MARK_KEY));
+  if (value !== undefined) return true;
+  for await (const record of guildRecords(records)) {
+    if ('damaged' in record || record.settings.apiKey) return true;
+  }
+  return false;
 }
 
 /**

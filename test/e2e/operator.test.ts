@@ -4,7 +4,16 @@
  * restore pointed at the live database under another name.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyId } from '../../src/core/seal.js';
@@ -101,6 +110,40 @@ describe('DATABASE_URL with what an env file adds', () => {
       /^bot: DATABASE_URL is a file path after sqlite:\/\/ and takes no \?options or #fragment: remove everything from the \? or #/,
     );
     expect(readdirSync(`${rig.dir}/data`).some((name) => name.includes('?'))).toBe(false);
+  });
+});
+
+describe('a key file lost beside a store that holds sealed keys', () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig({ guilds: 1 });
+  });
+  afterAll(() => rig?.close());
+
+  it('the first start on an empty store makes the key file and says so once', () => {
+    const made = rig.bot.logs().filter((l) => l.msg.startsWith('generated ENCRYPTION_KEY'));
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({ file: `${rig.dir}/data/encryption.key` });
+  });
+
+  it('a start without it stops with one line naming the file and the fix, and writes no new key', async () => {
+    const guildId = rig.guildIds[0]!;
+    expect(embedOf(await setKey(rig, guildId, 'sealed-before-loss-1357')).title).toBe('API key checked and saved');
+    expect(await rig.bot.stop('SIGTERM')).toBe(0);
+    const keyFile = `${rig.dir}/data/encryption.key`;
+    renameSync(keyFile, `${rig.dir}/encryption.key.backup`);
+
+    const refused = startBotProcess(rig.env, rig.dir);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toBe(
+      `bot: ENCRYPTION_KEY is not set and the key file ${keyFile} is missing, but the store ${rig.dbFile} holds data sealed with it: ` +
+        `put back the backup of ${keyFile}, or set ENCRYPTION_KEY to that key. Nothing was written.\n`,
+    );
+    expect(existsSync(keyFile)).toBe(false);
+
+    renameSync(`${rig.dir}/encryption.key.backup`, keyFile);
+    await rig.startBot();
+    expect(embedOf(await status(rig, guildId)).description).toContain('••••1357');
   });
 });
 
