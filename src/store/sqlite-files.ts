@@ -10,6 +10,7 @@ import {
   copyFileSync,
   existsSync,
   fsyncSync,
+  mkdirSync,
   openSync,
   renameSync,
   rmSync,
@@ -33,8 +34,11 @@ const close = (db: sqlite3.Database) => new Promise<void>((resolve) => db.close(
 
 /** How many records a database file holds, after SQLite checked every page of it. */
 async function inspect(file: string): Promise<number> {
-  const db = await open(file, sqlite3.OPEN_READONLY);
+  if (statIfPresent(file)?.isDirectory())
+    throw new StoreOpenError(`${file} is a folder, not a backup: name the backup file in it`);
+  let db: sqlite3.Database | undefined;
   try {
+    db = await open(file, sqlite3.OPEN_READONLY);
     const [check] = await all(db, 'PRAGMA integrity_check');
     if (check?.integrity_check !== 'ok')
       throw new StoreOpenError(`${file} is damaged (${String(check?.integrity_check)})`);
@@ -44,7 +48,7 @@ async function inspect(file: string): Promise<number> {
     if (error instanceof StoreOpenError) throw error;
     throw new StoreOpenError(`${file} is not a database of this bot (${(error as Error).message})`);
   } finally {
-    await close(db);
+    if (db) await close(db);
   }
 }
 
@@ -70,6 +74,15 @@ export async function backupDatabase(file: string, destination: string): Promise
     await close(db);
   }
   return inspect(destination);
+}
+
+/** Removes a leftover of a failed step; a folder that is gone or not a folder has none. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing to remove.
+  }
 }
 
 function statIfPresent(path: string): Stats | undefined {
@@ -101,17 +114,31 @@ export async function restoreDatabase(file: string, backup: string): Promise<num
     );
   }
   const records = await inspect(backup);
+  const folder = dirname(file);
   const staging = `${file}.restoring`;
-  copyFileSync(backup, staging);
-  const fd = openSync(staging, 'r+');
+  // Until the old -wal goes, the database is as it was.
+  let changed = false;
   try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    // A restore onto a new host: the folder DATABASE_URL names may not exist yet (as at a first start).
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(backup, staging);
+    const fd = openSync(staging, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    changed = true;
+    rmSync(`${file}-wal`, { force: true });
+    rmSync(`${file}-shm`, { force: true });
+    renameSync(staging, file);
+    syncFolder(folder, 'throw');
+  } catch (error) {
+    removeQuietly(staging);
+    throw new StoreOpenError(
+      `cannot restore into ${file} (${(error as Error).message}): check that the folder ${folder} can be created, is writable and has room, ` +
+        (changed ? 'then run the restore again' : 'then run the restore again. Nothing was changed.'),
+    );
   }
-  rmSync(`${file}-wal`, { force: true });
-  rmSync(`${file}-shm`, { force: true });
-  renameSync(staging, file);
-  syncFolder(dirname(file), 'throw');
   return records;
 }

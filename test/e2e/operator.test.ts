@@ -245,6 +245,38 @@ describe("npm run backup and restore on the operator's paths", () => {
     expect(existsSync(`${rig.dir}/no-such-folder`)).toBe(false);
   });
 
+  it('a restore onto a new host creates the folder DATABASE_URL names; a folder as the backup, or an unusable target, is one line', async () => {
+    const backup = `${rig.dir}/fresh-host.sqlite`;
+    expect((await tool(BACKUP, backup)).code).toBe(0);
+    const restoreTo = (url: string, file: string) =>
+      runScript(RESTORE, { DISCORD_TOKEN: 'unused', DATABASE_URL: url }, rig.dir, [file]);
+
+    const fresh = await restoreTo('sqlite://newdata/bot.sqlite', backup);
+    expect(fresh.stderr).toBe('');
+    expect(fresh.stdout).toMatch(/^Restored \d+ records into .*\/newdata\/bot\.sqlite\./);
+    expect(fresh.code).toBe(0);
+    expect(readdirSync(`${rig.dir}/newdata`)).toEqual(['bot.sqlite']);
+
+    mkdirSync(`${rig.dir}/backups`);
+    const folder = await restoreTo('sqlite://other/bot.sqlite', 'backups');
+    expect(folder).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `restore: ${rig.dir}/backups is a folder, not a backup: name the backup file in it\n`,
+    });
+
+    // The folder the database would go in cannot be made: a file holds its name.
+    writeFileSync(`${rig.dir}/taken`, 'a file, not a folder');
+    const blocked = await restoreTo('sqlite://taken/bot.sqlite', backup);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toMatch(
+      new RegExp(
+        `^restore: cannot restore into ${rig.dir}/taken/bot\\.sqlite \\(.*\\): check that the folder ${rig.dir}/taken can be created, is writable and has room, then run the restore again\\. Nothing was changed\\.\n$`,
+      ),
+    );
+    expect(blocked.stderr).not.toMatch(/unexpected failure/);
+  });
+
   it('a restore whose "backup" is the live database (same path, relative, symlink, hard link) is refused and loses nothing', async () => {
     const guildId = rig.guildIds[0]!;
     expect(embedOf(await setKey(rig, guildId, 'acknowledged-key-24680')).title).toBe('API key checked and saved');
