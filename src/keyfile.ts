@@ -9,6 +9,7 @@ import {
   closeSync,
   fsyncSync,
   linkSync,
+  mkdirSync,
   openSync,
   readFileSync,
   renameSync,
@@ -160,6 +161,14 @@ export function readPendingKey(databaseFile: string): PendingKey | undefined {
 /** Writes a key file (0600) in one step: written and synced beside it, then renamed over it. */
 export function writeKeyFile(file: string, key: Buffer): void {
   const temporary = `${file}.tmp`;
+  // For a server store the folder is ./data of wherever the command runs, which need not exist yet.
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (error) {
+    throw new KeyFileError(
+      `cannot create the folder ${dirname(file)} for the key file ${file} (${(error as Error).message}): run the command from a folder where it can be created`,
+    );
+  }
   rmSync(temporary, { force: true }); // a leftover of a run killed while writing
   const fd = openSync(temporary, 'wx', 0o600);
   try {
