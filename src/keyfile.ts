@@ -158,6 +158,22 @@ export function readPendingKey(databaseFile: string): PendingKey | undefined {
     : { key: decodeEncryptionKey(text, `the new key of an unfinished rotation (${file})`), file };
 }
 
+/**
+ * What the saved new key of a rotation says, next to the key in use (its id; undefined when no key
+ * is at hand): `unfinished` when it is another key, `finished` when it is this key (a rotation with
+ * ENCRYPTION_KEY leaves it for the operator to delete once the key is saved where the bot reads it).
+ */
+export type PendingRotation =
+  | { kind: 'none' }
+  | { kind: 'unfinished'; pending: PendingKey }
+  | { kind: 'finished'; pending: PendingKey };
+
+export function pendingRotation(databaseFile: string, currentKid: string | undefined): PendingRotation {
+  const pending = readPendingKey(databaseFile);
+  if (pending === undefined) return { kind: 'none' };
+  return keyId(pending.key) === currentKid ? { kind: 'finished', pending } : { kind: 'unfinished', pending };
+}
+
 /** Writes a key file (0600) in one step: written and synced beside it, then renamed over it. */
 export function writeKeyFile(file: string, key: Buffer): void {
   const temporary = `${file}.tmp`;
@@ -221,10 +237,10 @@ export async function assertKeyOpensStore(
   databaseFile: string,
   context: KeyCheckContext,
 ): Promise<StoreKeyCheck> {
-  const pending = readPendingKey(databaseFile);
-  if (pending && keyId(pending.key) !== sealer.kid) {
+  const rotation = pendingRotation(databaseFile, sealer.kid);
+  if (rotation.kind === 'unfinished') {
     throw new ConfigError(
-      `a key rotation is not finished: its new key is in ${pending.file}. Run npm run rotate-key to finish it (no --new needed); ` +
+      `a key rotation is not finished: its new key is in ${rotation.pending.file}. Run npm run rotate-key to finish it (no --new needed); ` +
         'if ENCRYPTION_KEY is set, then set it to the key in that file. Nothing was changed.',
     );
   }
@@ -246,7 +262,12 @@ export async function assertKeyOpensStore(
   // Marked already, or marked now by this key; or another process marked it first, with its own key.
   const marked = await storeAtStart(context.where, () => claimSealingMark(records, sealer));
   if (marked.kind === 'other') throw otherKey(marked.kid);
-  return { total, unopened: foreign, damaged, leftoverPendingFile: pending?.file };
+  return {
+    total,
+    unopened: foreign,
+    damaged,
+    leftoverPendingFile: rotation.kind === 'finished' ? rotation.pending.file : undefined,
+  };
 }
 
 /** A store that fails at start stops it with one line naming the store, not "unexpected failure". */
