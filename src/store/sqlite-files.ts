@@ -10,6 +10,7 @@ import {
   copyFileSync,
   existsSync,
   fsyncSync,
+  linkSync,
   mkdirSync,
   openSync,
   renameSync,
@@ -62,18 +63,61 @@ export async function backupDatabase(file: string, destination: string): Promise
     throw new StoreOpenError(
       `the folder ${folder} does not exist: create it (mkdir -p ${folder}) or pick another place for the backup`,
     );
+  // Written under another name in the same folder and linked into place once whole and checked:
+  // a backup stopped part way (killed, disk full) never leaves a file that looks like a backup.
+  const partial = `${destination}.partial`;
+  const removePartial = () => {
+    removeQuietly(partial);
+    removeQuietly(`${partial}-journal`);
+  };
+  removePartial(); // what a killed run left
   const db = await open(file, sqlite3.OPEN_READWRITE);
   try {
     await all(db, 'PRAGMA busy_timeout = 3000');
-    await all(db, 'VACUUM INTO ?', destination);
+    await all(db, 'VACUUM INTO ?', partial);
   } catch (error) {
+    removePartial();
     throw new StoreOpenError(
-      `cannot write the backup ${destination} (${(error as Error).message}): check that its folder is writable and has room`,
+      `cannot write the backup ${destination} (${(error as Error).message}): check that its folder is writable and has room. Nothing was written.`,
     );
   } finally {
     await close(db);
   }
-  return inspect(destination);
+  try {
+    const records = await inspect(partial);
+    publish(partial, destination);
+    return records;
+  } finally {
+    removePartial();
+  }
+}
+
+/** Puts a finished file in place under its name, durably, never over a file that appeared meanwhile. */
+function publish(finished: string, destination: string): void {
+  const fd = openSync(finished, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    try {
+      linkSync(finished, destination);
+    } catch (error) {
+      const { code } = error as NodeJS.ErrnoException;
+      // A file system without hard links: a rename, after one more look.
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+      if (existsSync(destination)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+      renameSync(finished, destination);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new StoreOpenError(`${destination} already exists: pick a new file name`);
+    throw new StoreOpenError(
+      `cannot write the backup ${destination} (${(error as Error).message}): check that its folder is writable and has room. Nothing was written.`,
+    );
+  }
+  syncFolder(dirname(destination), 'ignore');
 }
 
 /** Removes a leftover of a failed step; a folder that is gone or not a folder has none. */

@@ -4,16 +4,18 @@
  * `npm run backup` while the bot runs are consistent; `npm run restore` with the bot stopped puts
  * one back whole. Each fault is made for real on a real SQLite file.
  */
-import { closeSync, copyFileSync, existsSync, openSync, rmSync, writeSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { closeSync, copyFileSync, existsSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type KeyvSqlite from '@keyv/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_DEADLINE_MS } from '../../src/store/index.js';
-import { runScript } from '../support/bot-env.js';
+import { STORE_DEADLINE_MS, openStore } from '../../src/store/index.js';
+import { baseEnv, runScript } from '../support/bot-env.js';
 import { stringOption } from '../support/discord-standin.js';
 import { embedOf, isEphemeral, people } from '../support/people.js';
 import { type InProcessRig, type Rig, type World, startInProcessRig, startRig } from '../support/rig.js';
 import { sqliteConnection } from '../support/sqlite.js';
+import { tempDir } from '../support/temp.js';
 
 const BACKUP = fileURLToPath(new URL('../../dist/src/bin/backup.js', import.meta.url));
 const RESTORE = fileURLToPath(new URL('../../dist/src/bin/restore.js', import.meta.url));
@@ -156,6 +158,49 @@ describe('backups and restores of a running bot', () => {
     expect((await tool(RESTORE, `${rig.dir}/undamaged.sqlite`)).code).toBe(0);
     await rig.startBot();
     expect(embedOf(await status(rig, guildId)).description).toContain('••••cdef');
+  });
+});
+
+describe('npm run backup stopped part way', () => {
+  let dir: ReturnType<typeof tempDir>;
+  const env = { DISCORD_TOKEN: 'unused', DATABASE_URL: 'sqlite://data/bot.sqlite' };
+  beforeAll(async () => {
+    dir = tempDir();
+    // About 1 MiB of records: more than the file size limit below lets a backup write.
+    const store = await openStore(`sqlite://${dir.path}/data/bot.sqlite`);
+    for (let i = 0; i < 2000; i++) await store.write(`filler:${i}`, { text: 'y'.repeat(500) }, undefined);
+    await store.close();
+  });
+  afterAll(() => dir?.remove());
+
+  /** The backup with a 64 KiB limit on the files it writes: the disk "fills" part way through VACUUM INTO. */
+  const backupWithFullDisk = (target: string) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(
+        'bash',
+        ['-c', 'ulimit -f 64 && exec "$0" "$@"', process.execPath, BACKUP, target],
+        { cwd: dir.path, env: { ...baseEnv(), ...env } },
+        (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
+      );
+    });
+
+  it('a backup that fails part way leaves no file that looks like a backup, and a rerun writes it whole', async () => {
+    const failed = await backupWithFullDisk('backup.sqlite');
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(
+      new RegExp(
+        `^backup: cannot write the backup ${dir.path}/backup\\.sqlite \\(SQLITE_\\w+: .*\\): check that its folder is writable and has room\\. Nothing was written\\.\n$`,
+      ),
+    );
+    expect(readdirSync(dir.path).sort()).toEqual(['data']);
+
+    // What a run killed part way leaves (no cleanup runs then): a half-written file under the other name.
+    writeFileSync(`${dir.path}/backup.sqlite.partial`, 'half a database');
+    writeFileSync(`${dir.path}/backup.sqlite.partial-journal`, 'its journal');
+    const again = await runScript(BACKUP, env, dir.path, ['backup.sqlite']);
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect(again.stdout).toMatch(/^Backed up 2000 records /);
+    expect(readdirSync(dir.path).sort()).toEqual(['backup.sqlite', 'data']);
   });
 });
 
