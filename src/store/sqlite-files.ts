@@ -77,6 +77,11 @@ export async function backupDatabase(file: string, destination: string): Promise
     await all(db, 'VACUUM INTO ?', partial);
   } catch (error) {
     removePartial();
+    const { code } = error as { code?: string };
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED')
+      throw new StoreOpenError(
+        `cannot back up ${file}: it is locked by another program (${(error as Error).message}); try again when that program is done. Nothing was written.`,
+      );
     throw new StoreOpenError(
       `cannot write the backup ${destination} (${(error as Error).message}): check that its folder is writable and has room. Nothing was written.`,
     );

@@ -161,7 +161,7 @@ describe('backups and restores of a running bot', () => {
   });
 });
 
-describe('npm run backup stopped part way', () => {
+describe('npm run backup stopped part way, or locked out', () => {
   let dir: ReturnType<typeof tempDir>;
   const env = { DISCORD_TOKEN: 'unused', DATABASE_URL: 'sqlite://data/bot.sqlite' };
   beforeAll(async () => {
@@ -201,6 +201,24 @@ describe('npm run backup stopped part way', () => {
     expect(again).toMatchObject({ code: 0, stderr: '' });
     expect(again.stdout).toMatch(/^Backed up 2000 records /);
     expect(readdirSync(dir.path).sort()).toEqual(['backup.sqlite', 'data']);
+  });
+
+  it('a backup of a database another program holds locked says so, and writes nothing', async () => {
+    const other = sqliteConnection(`${dir.path}/data/bot.sqlite`);
+    // Exclusive locking mode: even readers of the write-ahead log are kept out until it lets go.
+    await other.run("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; DELETE FROM keyv WHERE key = 'sdbot:filler:0'");
+    try {
+      const locked = await runScript(BACKUP, env, dir.path, ['locked.sqlite']);
+      expect(locked.code).toBe(1);
+      expect(locked.stderr).toBe(
+        `backup: cannot back up ${dir.path}/data/bot.sqlite: it is locked by another program (SQLITE_BUSY: database is locked); try again when that program is done. Nothing was written.\n`,
+      );
+      expect(existsSync(`${dir.path}/locked.sqlite`)).toBe(false);
+    } finally {
+      await other.run('ROLLBACK');
+      await other.close();
+    }
+    expect(await runScript(BACKUP, env, dir.path, ['locked.sqlite'])).toMatchObject({ code: 0, stderr: '' });
   });
 });
 
