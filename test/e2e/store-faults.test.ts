@@ -5,7 +5,19 @@
  * one back whole. Each fault is made for real on a real SQLite file.
  */
 import { execFile } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type KeyvSqlite from '@keyv/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +25,10 @@ import { STORE_DEADLINE_MS, openStore } from '../../src/store/index.js';
 import { baseEnv, runScript } from '../support/bot-env.js';
 import { stringOption } from '../support/discord-standin.js';
 import { embedOf, isEphemeral, people } from '../support/people.js';
-import { type InProcessRig, type Rig, type World, startInProcessRig, startRig } from '../support/rig.js';
+import { type InProcessRig, type Rig, type World, startInProcessRig, startRig, startWorld } from '../support/rig.js';
+import { startBotProcess } from '../support/bot-process.js';
+import { createSealer } from '../../src/core/seal.js';
+import { claimSealingMark } from '../../src/core/sealing-mark.js';
 import { sqliteConnection } from '../support/sqlite.js';
 import { tempDir } from '../support/temp.js';
 
@@ -219,6 +234,50 @@ describe('npm run backup stopped part way, or locked out', () => {
       await other.close();
     }
     expect(await runScript(BACKUP, env, dir.path, ['locked.sqlite'])).toMatchObject({ code: 0, stderr: '' });
+  });
+});
+
+describe('a database file the bot may read but not write', () => {
+  it('stops the start with one line naming DATABASE_URL and the file, before it would be ready', async () => {
+    const world = await startWorld({ guilds: 1 });
+    try {
+      const key = randomBytes(32);
+      // A store a bot ran on before: marked by its key, so the start itself writes nothing.
+      const store = await openStore(`sqlite://${world.dbFile}`);
+      await claimSealingMark(store, createSealer(key));
+      await store.close();
+      chmodSync(world.dbFile, 0o444);
+      // Root writes whatever the mode says: run the bot as an ordinary user who owns the folder.
+      const asRoot = process.getuid?.() === 0;
+      const user = asRoot ? { uid: 65534, gid: 65534 } : undefined;
+      if (user) for (const path of [world.dir, `${world.dir}/data`, world.dbFile]) chownSync(path, user.uid, user.gid);
+      const bot = startBotProcess(
+        { ...world.env, ENCRYPTION_KEY: key.toString('base64') },
+        world.dir,
+        undefined,
+        [],
+        [],
+        user,
+      );
+      // A bot that gets as far as ready took a database it cannot write: that ends the wait too.
+      const end = await Promise.race([
+        bot.exited,
+        bot
+          .waitForLog((l) => l.msg === 'ready')
+          .then(
+            () => 'ready',
+            () => bot.exited,
+          ),
+      ]);
+      if (end === 'ready') await bot.stop('SIGKILL');
+      expect(end).toBe(1);
+      expect(bot.output()).toBe(
+        `bot: DATABASE_URL: the database ${world.dbFile} can be read but not written (SQLITE_READONLY: attempt to write a readonly database); ` +
+          'make it, its -wal and -shm, and its folder writable by the user the bot runs as\n',
+      );
+    } finally {
+      await world.closeWorld();
+    }
   });
 });
 
