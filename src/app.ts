@@ -15,7 +15,7 @@ import { listenErrorMessage } from './http/listen-error.js';
 import { type HttpServer, createHttpServer } from './http/server.js';
 import { loadCommands } from './interactions/command.js';
 import { type Pipeline, createPipeline, within } from './interactions/pipeline.js';
-import { assertKeyOpensStore, keyAnchor, resolveEncryptionKey } from './keyfile.js';
+import { assertKeyOpensStore, keyAnchor, resolveStartKey } from './keyfile.js';
 import type { Logger, SecretSet } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { type Store, openStore } from './store/index.js';
@@ -58,7 +58,7 @@ export async function createApp(config: Config, log: Logger, secrets: SecretSet,
   // Everything the bot does through the store is timed and its failures counted.
   const store = metrics ? metrics.instrumentStore(opened) : opened;
   try {
-    const sealing = resolveEncryptionKey(config.encryptionKey, keyAnchor(store));
+    const sealing = await resolveStartKey(config.encryptionKey, store, keyAnchor(store), store.where);
     if (sealing.created)
       log.info(
         { file: sealing.file },

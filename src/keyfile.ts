@@ -9,6 +9,7 @@ import {
   closeSync,
   fsyncSync,
   linkSync,
+  mkdirSync,
   openSync,
   readFileSync,
   renameSync,
@@ -19,9 +20,9 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { decodeEncryptionKey } from './config.js';
-import { keyCensus } from './core/guilds.js';
+import { guildRecords, keyCensus } from './core/guilds.js';
 import { DamagedRecordError, StoreError, StoreTimeoutError } from './core/errors.js';
-import type { RecordStore } from './core/records.js';
+import { type RecordStore, guarded } from './core/records.js';
 import { type Sealer, keyId } from './core/seal.js';
 import { SEALING_MARK_KEY, claimSealingMark } from './core/sealing-mark.js';
 import { ConfigError, KeyFileError } from './errors.js';
@@ -79,6 +80,44 @@ export function resolveEncryptionKey(configured: Buffer | undefined, databaseFil
 }
 
 /**
+ * The key a bot starts with: ENCRYPTION_KEY, else the key file, else a new key file, but only on a
+ * store that nothing was sealed in yet. A store that holds sealed keys or names its sealing key has
+ * lost its key file: a new key would open none of it, so the start stops and writes nothing.
+ */
+export async function resolveStartKey(
+  configured: Buffer | undefined,
+  records: RecordStore,
+  databaseFile: string,
+  where: string,
+): Promise<ResolvedKey> {
+  if (configured) return resolveEncryptionKey(configured, databaseFile);
+  const file = keyFileFor(databaseFile);
+  const unreadable = `ENCRYPTION_KEY is not set and the key file ${file} cannot be read`;
+  if (
+    readIfPresent(file, unreadable) === undefined &&
+    (await storeAtStart(where, () => holdsSealedData(records))) &&
+    // Another process starting at the same moment may have made the file, and sealed, since the first look.
+    readIfPresent(file, unreadable) === undefined
+  ) {
+    throw new ConfigError(
+      `ENCRYPTION_KEY is not set and the key file ${file} is missing, but the store ${where} holds data sealed with it: ` +
+        `put back the backup of ${file}, or set ENCRYPTION_KEY to that key. Nothing was written.`,
+    );
+  }
+  return resolveEncryptionKey(undefined, databaseFile);
+}
+
+/** Whether the store names a sealing key or holds a sealed API key (a damaged record may be one). */
+async function holdsSealedData(records: RecordStore): Promise<boolean> {
+  const { value } = await guarded('read', () => records.read(SEALING_MARK_KEY));
+  if (value !== undefined) return true;
+  for await (const record of guildRecords(records)) {
+    if ('damaged' in record || record.settings.apiKey) return true;
+  }
+  return false;
+}
+
+/**
  * Puts a new key file in place unless one exists (false then), never overwriting one and never
  * showing a half-written one: written whole under a name of this process's own, then linked into
  * place, which fails if another process got there first.
@@ -119,9 +158,33 @@ export function readPendingKey(databaseFile: string): PendingKey | undefined {
     : { key: decodeEncryptionKey(text, `the new key of an unfinished rotation (${file})`), file };
 }
 
+/**
+ * What the saved new key of a rotation says, next to the key in use (its id; undefined when no key
+ * is at hand): `unfinished` when it is another key, `finished` when it is this key (a rotation with
+ * ENCRYPTION_KEY leaves it for the operator to delete once the key is saved where the bot reads it).
+ */
+export type PendingRotation =
+  | { kind: 'none' }
+  | { kind: 'unfinished'; pending: PendingKey }
+  | { kind: 'finished'; pending: PendingKey };
+
+export function pendingRotation(databaseFile: string, currentKid: string | undefined): PendingRotation {
+  const pending = readPendingKey(databaseFile);
+  if (pending === undefined) return { kind: 'none' };
+  return keyId(pending.key) === currentKid ? { kind: 'finished', pending } : { kind: 'unfinished', pending };
+}
+
 /** Writes a key file (0600) in one step: written and synced beside it, then renamed over it. */
 export function writeKeyFile(file: string, key: Buffer): void {
   const temporary = `${file}.tmp`;
+  // For a server store the folder is ./data of wherever the command runs, which need not exist yet.
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (error) {
+    throw new KeyFileError(
+      `cannot create the folder ${dirname(file)} for the key file ${file} (${(error as Error).message}): run the command from a folder where it can be created`,
+    );
+  }
   rmSync(temporary, { force: true }); // a leftover of a run killed while writing
   const fd = openSync(temporary, 'wx', 0o600);
   try {
@@ -174,10 +237,10 @@ export async function assertKeyOpensStore(
   databaseFile: string,
   context: KeyCheckContext,
 ): Promise<StoreKeyCheck> {
-  const pending = readPendingKey(databaseFile);
-  if (pending && keyId(pending.key) !== sealer.kid) {
+  const rotation = pendingRotation(databaseFile, sealer.kid);
+  if (rotation.kind === 'unfinished') {
     throw new ConfigError(
-      `a key rotation is not finished: its new key is in ${pending.file}. Run npm run rotate-key to finish it (no --new needed); ` +
+      `a key rotation is not finished: its new key is in ${rotation.pending.file}. Run npm run rotate-key to finish it (no --new needed); ` +
         'if ENCRYPTION_KEY is set, then set it to the key in that file. Nothing was changed.',
     );
   }
@@ -199,7 +262,12 @@ export async function assertKeyOpensStore(
   // Marked already, or marked now by this key; or another process marked it first, with its own key.
   const marked = await storeAtStart(context.where, () => claimSealingMark(records, sealer));
   if (marked.kind === 'other') throw otherKey(marked.kid);
-  return { total, unopened: foreign, damaged, leftoverPendingFile: pending?.file };
+  return {
+    total,
+    unopened: foreign,
+    damaged,
+    leftoverPendingFile: rotation.kind === 'finished' ? rotation.pending.file : undefined,
+  };
 }
 
 /** A store that fails at start stops it with one line naming the store, not "unexpected failure". */

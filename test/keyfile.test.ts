@@ -288,6 +288,15 @@ describe('the sealing key', () => {
     expect(existsSync(file)).toBe(false);
   });
 
+  it("writes a key file into a folder not made yet (a server store's ./data), creating it", () => {
+    const file = pendingKeyFileFor(keyAnchor({ file: `${dir.path}/data/store` }));
+    expect(existsSync(`${dir.path}/data`)).toBe(false);
+    const key = randomBytes(32);
+    writeKeyFile(file, key);
+    expect(readFileSync(file, 'utf8')).toBe(`${key.toString('base64')}\n`);
+    expect(readdirSync(`${dir.path}/data`)).toEqual(['encryption.key.next']);
+  });
+
   it('refuses a damaged saved rotation key, naming it', () => {
     writeFileSync(pendingKeyFileFor(`${dir.path}/bot.sqlite`), 'garbage\n');
     expect(() => readPendingKey(`${dir.path}/bot.sqlite`)).toThrow(

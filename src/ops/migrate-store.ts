@@ -8,8 +8,9 @@
 import { existsSync } from 'node:fs';
 import { checkDatabaseUrl, loadConfig } from '../config.js';
 import { SEALING_MARK_KEY } from '../core/sealing-mark.js';
-import { StartupError } from '../errors.js';
-import { keyAnchor, keyFileFor, pendingKeyFileFor } from '../keyfile.js';
+import { keyId } from '../core/seal.js';
+import { ConfigError, KeyFileError, StartupError } from '../errors.js';
+import { keyAnchor, keyFileFor, pendingRotation, resolveEncryptionKey } from '../keyfile.js';
 import { StoreOpenError, type Store, openStore, redactUrl, sqliteFile } from '../store/index.js';
 import { migrateRecords, sameStore } from '../store/migrate.js';
 import { parseArguments } from './arguments.js';
@@ -33,6 +34,16 @@ function targetArgument(args: string[]): string | undefined {
   return checkDatabaseUrl(parsed.values.to, '--to');
 }
 
+/** The id of the key in use (ENCRYPTION_KEY, or the key file), or undefined when there is none to read. */
+function currentKeyId(configured: Buffer | undefined, anchor: string): string | undefined {
+  try {
+    return keyId(resolveEncryptionKey(configured, anchor, false).key);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof KeyFileError) return undefined;
+    throw error;
+  }
+}
+
 export async function migrateStore(args: string[]): Promise<void> {
   const to = targetArgument(args);
   if (to === undefined) return;
@@ -50,10 +61,16 @@ export async function migrateStore(args: string[]): Promise<void> {
   try {
     const source = await openStore(from, { deadlineMs: config.storeTimeoutMs });
     opened.push(source);
-    const pending = pendingKeyFileFor(keyAnchor(source));
-    if (existsSync(pending)) {
+    // The saved new key of a rotation is unfinished business unless it is the key in use (then a leftover).
+    const rotation = pendingRotation(keyAnchor(source), currentKeyId(config.encryptionKey, keyAnchor(source)));
+    if (rotation.kind === 'unfinished') {
       throw new StartupError(
-        `a key rotation is not finished (its new key is in ${pending}): run npm run rotate-key to finish it, then move the store. Nothing was copied.`,
+        `a key rotation is not finished (its new key is in ${rotation.pending.file}): run npm run rotate-key to finish it, then move the store. Nothing was copied.`,
+      );
+    }
+    if (rotation.kind === 'finished') {
+      say(
+        `${rotation.pending.file} holds the key in use, left by a finished rotation: it is not copied; delete it once ENCRYPTION_KEY or the key file holds that key.`,
       );
     }
     let target: Store;

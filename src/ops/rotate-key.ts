@@ -14,7 +14,7 @@ import { StartupError } from '../errors.js';
 import {
   keyAnchor,
   pendingKeyFileFor,
-  readPendingKey,
+  pendingRotation,
   removeKeyFile,
   resolveEncryptionKey,
   writeKeyFile,
@@ -59,14 +59,15 @@ export async function rotateKey(args: string[]): Promise<void> {
     const source = current.file ? `the key file ${current.file}` : 'ENCRYPTION_KEY';
     const from = createSealer(current.key);
     const pendingFile = pendingKeyFileFor(keyAnchor(store));
-    const pending = readPendingKey(keyAnchor(store));
     // A saved new key that is already the current one is what a finished rotation leaves behind.
-    const finishing = pending !== undefined && keyId(pending.key) !== from.kid;
+    const rotation = pendingRotation(keyAnchor(store), from.kid);
+    const pending = rotation.kind === 'none' ? undefined : rotation.pending;
+    const finishing = rotation.kind === 'unfinished';
 
     let next: Buffer;
-    if (finishing) {
-      next = pending.key;
-      say(`Finishing the unfinished rotation to the new key saved in ${pending.file}.`);
+    if (rotation.kind === 'unfinished') {
+      next = rotation.pending.key;
+      say(`Finishing the unfinished rotation to the new key saved in ${rotation.pending.file}.`);
       if (given && keyId(given) !== keyId(next))
         say('The --new key was not used: when this is done, run npm run rotate-key again with it to rotate once more.');
     } else if (!given && pending) {

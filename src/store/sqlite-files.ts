@@ -10,6 +10,8 @@ import {
   copyFileSync,
   existsSync,
   fsyncSync,
+  linkSync,
+  mkdirSync,
   openSync,
   renameSync,
   rmSync,
@@ -33,8 +35,11 @@ const close = (db: sqlite3.Database) => new Promise<void>((resolve) => db.close(
 
 /** How many records a database file holds, after SQLite checked every page of it. */
 async function inspect(file: string): Promise<number> {
-  const db = await open(file, sqlite3.OPEN_READONLY);
+  if (statIfPresent(file)?.isDirectory())
+    throw new StoreOpenError(`${file} is a folder, not a backup: name the backup file in it`);
+  let db: sqlite3.Database | undefined;
   try {
+    db = await open(file, sqlite3.OPEN_READONLY);
     const [check] = await all(db, 'PRAGMA integrity_check');
     if (check?.integrity_check !== 'ok')
       throw new StoreOpenError(`${file} is damaged (${String(check?.integrity_check)})`);
@@ -44,7 +49,7 @@ async function inspect(file: string): Promise<number> {
     if (error instanceof StoreOpenError) throw error;
     throw new StoreOpenError(`${file} is not a database of this bot (${(error as Error).message})`);
   } finally {
-    await close(db);
+    if (db) await close(db);
   }
 }
 
@@ -58,18 +63,75 @@ export async function backupDatabase(file: string, destination: string): Promise
     throw new StoreOpenError(
       `the folder ${folder} does not exist: create it (mkdir -p ${folder}) or pick another place for the backup`,
     );
+  // Written under another name in the same folder and linked into place once whole and checked:
+  // a backup stopped part way (killed, disk full) never leaves a file that looks like a backup.
+  const partial = `${destination}.partial`;
+  const removePartial = () => {
+    removeQuietly(partial);
+    removeQuietly(`${partial}-journal`);
+  };
+  removePartial(); // what a killed run left
   const db = await open(file, sqlite3.OPEN_READWRITE);
   try {
     await all(db, 'PRAGMA busy_timeout = 3000');
-    await all(db, 'VACUUM INTO ?', destination);
+    await all(db, 'VACUUM INTO ?', partial);
   } catch (error) {
+    removePartial();
+    const { code } = error as { code?: string };
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED')
+      throw new StoreOpenError(
+        `cannot back up ${file}: it is locked by another program (${(error as Error).message}); try again when that program is done. Nothing was written.`,
+      );
     throw new StoreOpenError(
-      `cannot write the backup ${destination} (${(error as Error).message}): check that its folder is writable and has room`,
+      `cannot write the backup ${destination} (${(error as Error).message}): check that its folder is writable and has room. Nothing was written.`,
     );
   } finally {
     await close(db);
   }
-  return inspect(destination);
+  try {
+    const records = await inspect(partial);
+    publish(partial, destination);
+    return records;
+  } finally {
+    removePartial();
+  }
+}
+
+/** Puts a finished file in place under its name, durably, never over a file that appeared meanwhile. */
+function publish(finished: string, destination: string): void {
+  const fd = openSync(finished, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    try {
+      linkSync(finished, destination);
+    } catch (error) {
+      const { code } = error as NodeJS.ErrnoException;
+      // A file system without hard links: a rename, after one more look.
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+      if (existsSync(destination)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+      renameSync(finished, destination);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new StoreOpenError(`${destination} already exists: pick a new file name`);
+    throw new StoreOpenError(
+      `cannot write the backup ${destination} (${(error as Error).message}): check that its folder is writable and has room. Nothing was written.`,
+    );
+  }
+  syncFolder(dirname(destination), 'ignore');
+}
+
+/** Removes a leftover of a failed step; a folder that is gone or not a folder has none. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing to remove.
+  }
 }
 
 function statIfPresent(path: string): Stats | undefined {
@@ -101,17 +163,31 @@ export async function restoreDatabase(file: string, backup: string): Promise<num
     );
   }
   const records = await inspect(backup);
+  const folder = dirname(file);
   const staging = `${file}.restoring`;
-  copyFileSync(backup, staging);
-  const fd = openSync(staging, 'r+');
+  // Until the old -wal goes, the database is as it was.
+  let changed = false;
   try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    // A restore onto a new host: the folder DATABASE_URL names may not exist yet (as at a first start).
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(backup, staging);
+    const fd = openSync(staging, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    changed = true;
+    rmSync(`${file}-wal`, { force: true });
+    rmSync(`${file}-shm`, { force: true });
+    renameSync(staging, file);
+    syncFolder(folder, 'throw');
+  } catch (error) {
+    removeQuietly(staging);
+    throw new StoreOpenError(
+      `cannot restore into ${file} (${(error as Error).message}): check that the folder ${folder} can be created, is writable and has room, ` +
+        (changed ? 'then run the restore again' : 'then run the restore again. Nothing was changed.'),
+    );
   }
-  rmSync(`${file}-wal`, { force: true });
-  rmSync(`${file}-shm`, { force: true });
-  renameSync(staging, file);
-  syncFolder(dirname(file), 'throw');
   return records;
 }

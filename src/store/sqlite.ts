@@ -36,6 +36,31 @@ const identity = (file: string): string | undefined => {
   }
 };
 
+/**
+ * SQLite opens a file it may not write (mode 0444, a read-only mount, a read-only -shm) read-only
+ * without a word, and every write would fail after a ready start. A delete of a key that never
+ * exists needs the write lock, so finds out at open, and changes nothing. Busy (another process
+ * holds the lock) shows the file takes writes.
+ */
+async function probeWrite(
+  query: (sql: string, ...params: unknown[]) => Promise<unknown>,
+  file: string,
+  disconnect: () => Promise<void>,
+): Promise<void> {
+  try {
+    await query(`DELETE FROM ${TABLE} WHERE key = ?`, `${NAMESPACE}:meta:write-probe`);
+  } catch (error) {
+    const { code } = error as { code?: string };
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return;
+    await disconnect().catch(() => undefined);
+    throw new StoreOpenError(
+      code === 'SQLITE_READONLY'
+        ? `DATABASE_URL: the database ${file} can be read but not written (${(error as Error).message}); make it, its -wal and -shm, and its folder writable by the user the bot runs as`
+        : `DATABASE_URL: cannot write to the database ${file} (${(error as Error).message}); check the path and its permissions`,
+    );
+  }
+}
+
 export async function openSqlite(databaseUrl: string, deadlineMs: number): Promise<RawBackend> {
   const file = sqliteFile(databaseUrl);
   try {
@@ -71,6 +96,7 @@ export async function openSqlite(databaseUrl: string, deadlineMs: number): Promi
       `DATABASE_URL: cannot open the database ${file} (${(error as Error).message}); check the path and its permissions`,
     );
   }
+  await probeWrite(query, file, () => adapter.disconnect());
 
   const known = identity(file);
   let fenced: string | undefined;

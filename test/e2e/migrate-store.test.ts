@@ -26,6 +26,7 @@ import { sqliteConnection } from '../support/sqlite.js';
 import { tempDir } from '../support/temp.js';
 
 const MIGRATE = fileURLToPath(new URL('../../dist/src/bin/migrate-store.js', import.meta.url));
+const ROTATE = fileURLToPath(new URL('../../dist/src/bin/rotate-key.js', import.meta.url));
 const KILL_AT = pathToFileURL(fileURLToPath(new URL('../support/kill-at.mjs', import.meta.url))).href;
 const FILLED = 3000;
 /** The id of the nth filled server (19 digits, as Discord's). */
@@ -387,6 +388,43 @@ describe('npm run migrate-store refuses, plainly and without echoing a password'
       const after = await openStore(`sqlite://${dir.path}/new/bot.sqlite`);
       expect((await after.read(SEALING_MARK_KEY)).value).toEqual(theirs);
       await after.close();
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('a rotation finished with ENCRYPTION_KEY (its saved key is the key in use) is not called unfinished: the copy runs', async () => {
+    const dir = tempDir();
+    try {
+      const [old, next] = [randomBytes(32), randomBytes(32)];
+      const store = await openStore(`sqlite://${dir.path}/data/bot.sqlite`);
+      const sealer = createSealer(old);
+      await claimSealingMark(store, sealer);
+      await new GuildRecords(store, sealer).setKey('1', 'a-key-to-move-0123456789', 'u');
+      await store.close();
+      const env = (key: Buffer) => ({
+        DATABASE_URL: 'sqlite://data/bot.sqlite',
+        ENCRYPTION_KEY: key.toString('base64'),
+      });
+      const rotated = await runScript(ROTATE, { DISCORD_TOKEN: TOKEN, ...env(old) }, dir.path, [
+        '--new',
+        next.toString('base64'),
+      ]);
+      expect(rotated).toMatchObject({ code: 0, stderr: '' });
+      const leftover = `${dir.path}/data/encryption.key.next`;
+      expect(existsSync(leftover)).toBe(true);
+
+      const args = ['--to', `sqlite://${dir.path}/new/bot.sqlite`];
+      const moved = await run(env(next), args, dir.path);
+      expect(moved).toMatchObject({ code: 0, stderr: '' });
+      expect(moved.stdout).toContain(
+        `${leftover} holds the key in use, left by a finished rotation: it is not copied; delete it once ENCRYPTION_KEY or the key file holds that key.`,
+      );
+      expect(moved.stdout).toContain(`Copied 2 records to ${dir.path}/new/bot.sqlite`);
+      // The old key is still refused: to it, the saved key is a rotation not finished.
+      const refused = await run(env(old), ['--to', `sqlite://${dir.path}/other/bot.sqlite`], dir.path);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^migrate-store: a key rotation is not finished/);
     } finally {
       dir.remove();
     }

@@ -4,7 +4,16 @@
  * restore pointed at the live database under another name.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyId } from '../../src/core/seal.js';
@@ -104,6 +113,40 @@ describe('DATABASE_URL with what an env file adds', () => {
   });
 });
 
+describe('a key file lost beside a store that holds sealed keys', () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig({ guilds: 1 });
+  });
+  afterAll(() => rig?.close());
+
+  it('the first start on an empty store makes the key file and says so once', () => {
+    const made = rig.bot.logs().filter((l) => l.msg.startsWith('generated ENCRYPTION_KEY'));
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({ file: `${rig.dir}/data/encryption.key` });
+  });
+
+  it('a start without it stops with one line naming the file and the fix, and writes no new key', async () => {
+    const guildId = rig.guildIds[0]!;
+    expect(embedOf(await setKey(rig, guildId, 'sealed-before-loss-1357')).title).toBe('API key checked and saved');
+    expect(await rig.bot.stop('SIGTERM')).toBe(0);
+    const keyFile = `${rig.dir}/data/encryption.key`;
+    renameSync(keyFile, `${rig.dir}/encryption.key.backup`);
+
+    const refused = startBotProcess(rig.env, rig.dir);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toBe(
+      `bot: ENCRYPTION_KEY is not set and the key file ${keyFile} is missing, but the store ${rig.dbFile} holds data sealed with it: ` +
+        `put back the backup of ${keyFile}, or set ENCRYPTION_KEY to that key. Nothing was written.\n`,
+    );
+    expect(existsSync(keyFile)).toBe(false);
+
+    renameSync(`${rig.dir}/encryption.key.backup`, keyFile);
+    await rig.startBot();
+    expect(embedOf(await status(rig, guildId)).description).toContain('••••1357');
+  });
+});
+
 describe.each([
   ['a SQLite file', async () => ({ url: '', drop: async () => undefined }) as TestDatabase],
   ['PostgreSQL', postgresDatabase],
@@ -200,6 +243,38 @@ describe("npm run backup and restore on the operator's paths", () => {
       `backup: the folder ${rig.dir}/no-such-folder does not exist: create it (mkdir -p ${rig.dir}/no-such-folder) or pick another place for the backup\n`,
     );
     expect(existsSync(`${rig.dir}/no-such-folder`)).toBe(false);
+  });
+
+  it('a restore onto a new host creates the folder DATABASE_URL names; a folder as the backup, or an unusable target, is one line', async () => {
+    const backup = `${rig.dir}/fresh-host.sqlite`;
+    expect((await tool(BACKUP, backup)).code).toBe(0);
+    const restoreTo = (url: string, file: string) =>
+      runScript(RESTORE, { DISCORD_TOKEN: 'unused', DATABASE_URL: url }, rig.dir, [file]);
+
+    const fresh = await restoreTo('sqlite://newdata/bot.sqlite', backup);
+    expect(fresh.stderr).toBe('');
+    expect(fresh.stdout).toMatch(/^Restored \d+ records into .*\/newdata\/bot\.sqlite\./);
+    expect(fresh.code).toBe(0);
+    expect(readdirSync(`${rig.dir}/newdata`)).toEqual(['bot.sqlite']);
+
+    mkdirSync(`${rig.dir}/backups`);
+    const folder = await restoreTo('sqlite://other/bot.sqlite', 'backups');
+    expect(folder).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `restore: ${rig.dir}/backups is a folder, not a backup: name the backup file in it\n`,
+    });
+
+    // The folder the database would go in cannot be made: a file holds its name.
+    writeFileSync(`${rig.dir}/taken`, 'a file, not a folder');
+    const blocked = await restoreTo('sqlite://taken/bot.sqlite', backup);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toMatch(
+      new RegExp(
+        `^restore: cannot restore into ${rig.dir}/taken/bot\\.sqlite \\(.*\\): check that the folder ${rig.dir}/taken can be created, is writable and has room, then run the restore again\\. Nothing was changed\\.\n$`,
+      ),
+    );
+    expect(blocked.stderr).not.toMatch(/unexpected failure/);
   });
 
   it('a restore whose "backup" is the live database (same path, relative, symlink, hard link) is refused and loses nothing', async () => {

@@ -4,16 +4,33 @@
  * `npm run backup` while the bot runs are consistent; `npm run restore` with the bot stopped puts
  * one back whole. Each fault is made for real on a real SQLite file.
  */
-import { closeSync, copyFileSync, existsSync, openSync, rmSync, writeSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type KeyvSqlite from '@keyv/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_DEADLINE_MS } from '../../src/store/index.js';
-import { runScript } from '../support/bot-env.js';
+import { STORE_DEADLINE_MS, openStore } from '../../src/store/index.js';
+import { baseEnv, runScript } from '../support/bot-env.js';
 import { stringOption } from '../support/discord-standin.js';
 import { embedOf, isEphemeral, people } from '../support/people.js';
-import { type InProcessRig, type Rig, type World, startInProcessRig, startRig } from '../support/rig.js';
+import { type InProcessRig, type Rig, type World, startInProcessRig, startRig, startWorld } from '../support/rig.js';
+import { startBotProcess } from '../support/bot-process.js';
+import { createSealer } from '../../src/core/seal.js';
+import { claimSealingMark } from '../../src/core/sealing-mark.js';
 import { sqliteConnection } from '../support/sqlite.js';
+import { tempDir } from '../support/temp.js';
 
 const BACKUP = fileURLToPath(new URL('../../dist/src/bin/backup.js', import.meta.url));
 const RESTORE = fileURLToPath(new URL('../../dist/src/bin/restore.js', import.meta.url));
@@ -157,6 +174,111 @@ describe('backups and restores of a running bot', () => {
     expect((await tool(RESTORE, `${rig.dir}/undamaged.sqlite`)).code).toBe(0);
     await rig.startBot();
     expect(embedOf(await status(rig, guildId)).description).toContain('••••cdef');
+  });
+});
+
+describe('npm run backup stopped part way, or locked out', () => {
+  let dir: ReturnType<typeof tempDir>;
+  const env = { DISCORD_TOKEN: 'unused', DATABASE_URL: 'sqlite://data/bot.sqlite' };
+  beforeAll(async () => {
+    dir = tempDir();
+    // About 1 MiB of records: more than the file size limit below lets a backup write.
+    const store = await openStore(`sqlite://${dir.path}/data/bot.sqlite`);
+    for (let i = 0; i < 2000; i++) await store.write(`filler:${i}`, { text: 'y'.repeat(500) }, undefined);
+    await store.close();
+  });
+  afterAll(() => dir?.remove());
+
+  /** The backup with a 64 KiB limit on the files it writes: the disk "fills" part way through VACUUM INTO. */
+  const backupWithFullDisk = (target: string) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(
+        'bash',
+        ['-c', 'ulimit -f 64 && exec "$0" "$@"', process.execPath, BACKUP, target],
+        { cwd: dir.path, env: { ...baseEnv(), ...env } },
+        (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
+      );
+    });
+
+  it('a backup that fails part way leaves no file that looks like a backup, and a rerun writes it whole', async () => {
+    const failed = await backupWithFullDisk('backup.sqlite');
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(
+      new RegExp(
+        `^backup: cannot write the backup ${dir.path}/backup\\.sqlite \\(SQLITE_\\w+: .*\\): check that its folder is writable and has room\\. Nothing was written\\.\n$`,
+      ),
+    );
+    expect(readdirSync(dir.path).sort()).toEqual(['data']);
+
+    // What a run killed part way leaves (no cleanup runs then): a half-written file under the other name.
+    writeFileSync(`${dir.path}/backup.sqlite.partial`, 'half a database');
+    writeFileSync(`${dir.path}/backup.sqlite.partial-journal`, 'its journal');
+    const again = await runScript(BACKUP, env, dir.path, ['backup.sqlite']);
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect(again.stdout).toMatch(/^Backed up 2000 records /);
+    expect(readdirSync(dir.path).sort()).toEqual(['backup.sqlite', 'data']);
+  });
+
+  it('a backup of a database another program holds locked says so, and writes nothing', async () => {
+    const other = sqliteConnection(`${dir.path}/data/bot.sqlite`);
+    // Exclusive locking mode: even readers of the write-ahead log are kept out until it lets go.
+    await other.run("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; DELETE FROM keyv WHERE key = 'sdbot:filler:0'");
+    try {
+      const locked = await runScript(BACKUP, env, dir.path, ['locked.sqlite']);
+      expect(locked.code).toBe(1);
+      expect(locked.stderr).toBe(
+        `backup: cannot back up ${dir.path}/data/bot.sqlite: it is locked by another program (SQLITE_BUSY: database is locked); try again when that program is done. Nothing was written.\n`,
+      );
+      expect(existsSync(`${dir.path}/locked.sqlite`)).toBe(false);
+    } finally {
+      await other.run('ROLLBACK');
+      await other.close();
+    }
+    expect(await runScript(BACKUP, env, dir.path, ['locked.sqlite'])).toMatchObject({ code: 0, stderr: '' });
+  });
+});
+
+describe('a database file the bot may read but not write', () => {
+  it('stops the start with one line naming DATABASE_URL and the file, before it would be ready', async () => {
+    const world = await startWorld({ guilds: 1 });
+    try {
+      const key = randomBytes(32);
+      // A store a bot ran on before: marked by its key, so the start itself writes nothing.
+      const store = await openStore(`sqlite://${world.dbFile}`);
+      await claimSealingMark(store, createSealer(key));
+      await store.close();
+      chmodSync(world.dbFile, 0o444);
+      // Root writes whatever the mode says: run the bot as an ordinary user who owns the folder.
+      const asRoot = process.getuid?.() === 0;
+      const user = asRoot ? { uid: 65534, gid: 65534 } : undefined;
+      if (user) for (const path of [world.dir, `${world.dir}/data`, world.dbFile]) chownSync(path, user.uid, user.gid);
+      const bot = startBotProcess(
+        { ...world.env, ENCRYPTION_KEY: key.toString('base64') },
+        world.dir,
+        undefined,
+        [],
+        [],
+        user,
+      );
+      // A bot that gets as far as ready took a database it cannot write: that ends the wait too.
+      const end = await Promise.race([
+        bot.exited,
+        bot
+          .waitForLog((l) => l.msg === 'ready')
+          .then(
+            () => 'ready',
+            () => bot.exited,
+          ),
+      ]);
+      if (end === 'ready') await bot.stop('SIGKILL');
+      expect(end).toBe(1);
+      expect(bot.output()).toBe(
+        `bot: DATABASE_URL: the database ${world.dbFile} can be read but not written (SQLITE_READONLY: attempt to write a readonly database); ` +
+          'make it, its -wal and -shm, and its folder writable by the user the bot runs as\n',
+      );
+    } finally {
+      await world.closeWorld();
+    }
   });
 });
 

@@ -63,12 +63,15 @@ export function startBotProcess(
   entry = BOT_ENTRY,
   args: string[] = [],
   nodeArgs: string[] = [],
+  /** Another user to run as (when this process may switch: as root). */
+  user?: { uid: number; gid: number },
 ): BotProcess {
   const startedAt = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, entry, ...args], {
     env: { ...baseEnv(), ...env },
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...user,
   });
   if (child.pid === undefined) throw new Error(`could not start node ${entry}`);
   alive.add(child);
