@@ -17,7 +17,7 @@ import {
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyId } from '../../src/core/seal.js';
-import { type BotProcess, startBotProcess } from '../support/bot-process.js';
+import { type BotProcess, startBotProcess, startEnds } from '../support/bot-process.js';
 import { runScript } from '../support/bot-env.js';
 import { stringOption } from '../support/discord-standin.js';
 import { embedOf, people } from '../support/people.js';
@@ -93,16 +93,7 @@ describe('DATABASE_URL with what an env file adds', () => {
   it('a SQLite DATABASE_URL with a ?query stops the start with one line naming DATABASE_URL, creating no file', async () => {
     const bot = startBotProcess({ ...rig.env, DATABASE_URL: 'sqlite://data/bot.sqlite?mode=ro' }, rig.dir);
     // A bot that gets as far as ready has opened some other file: that ends the wait too.
-    const end = await Promise.race([
-      bot.exited,
-      bot
-        .waitForLog((l) => l.msg === 'ready')
-        .then(
-          () => 'ready',
-          () => bot.exited,
-        ),
-    ]);
-    if (end === 'ready') await bot.stop('SIGKILL');
+    const end = await startEnds(bot);
     expect(end).toBe(1);
     const lines = bot.output().trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -26,7 +26,7 @@ import { baseEnv, runScript } from '../support/bot-env.js';
 import { stringOption } from '../support/discord-standin.js';
 import { embedOf, isEphemeral, people } from '../support/people.js';
 import { type InProcessRig, type Rig, type World, startInProcessRig, startRig, startWorld } from '../support/rig.js';
-import { startBotProcess } from '../support/bot-process.js';
+import { startBotProcess, startEnds } from '../support/bot-process.js';
 import { createSealer } from '../../src/core/seal.js';
 import { claimSealingMark } from '../../src/core/sealing-mark.js';
 import { sqliteConnection } from '../support/sqlite.js';
@@ -261,16 +261,7 @@ describe('a database file the bot may read but not write', () => {
         user,
       );
       // A bot that gets as far as ready took a database it cannot write: that ends the wait too.
-      const end = await Promise.race([
-        bot.exited,
-        bot
-          .waitForLog((l) => l.msg === 'ready')
-          .then(
-            () => 'ready',
-            () => bot.exited,
-          ),
-      ]);
-      if (end === 'ready') await bot.stop('SIGKILL');
+      const end = await startEnds(bot);
       expect(end).toBe(1);
       expect(bot.output()).toBe(
         `bot: DATABASE_URL: the database ${world.dbFile} can be read but not written (SQLITE_READONLY: attempt to write a readonly database); ` +

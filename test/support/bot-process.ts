@@ -57,6 +57,24 @@ function parseLog(text: string): LogLine | undefined {
   }
 }
 
+/**
+ * How a start that should stop ends: its exit code, or 'ready' when it got that far instead (it is
+ * killed then, so the test fails on the code rather than hanging on a bot that runs).
+ */
+export async function startEnds(bot: BotProcess): Promise<number | string> {
+  const end = await Promise.race([
+    bot.exited,
+    bot
+      .waitForLog((l) => l.msg === 'ready')
+      .then(
+        () => 'ready',
+        () => bot.exited,
+      ),
+  ]);
+  if (end === 'ready') await bot.stop('SIGKILL');
+  return end;
+}
+
 export function startBotProcess(
   env: Record<string, string>,
   cwd: string,
