@@ -81,15 +81,19 @@ export function startBotProcess(
   entry = BOT_ENTRY,
   args: string[] = [],
   nodeArgs: string[] = [],
-  /** Another user to run as (when this process may switch: as root). */
-  user?: { uid: number; gid: number },
+  /**
+   * Without root's power over file modes: in a user namespace of its own (`unshare -U`), the bot is
+   * held to the owner's bits of root's files (a 0444 file is read-only), yet reads every path root can.
+   */
+  withoutRootPower = false,
 ): BotProcess {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, entry, ...args], {
+  const command = [process.execPath, ...nodeArgs, entry, ...args];
+  if (withoutRootPower) command.unshift('unshare', '--user');
+  const child = spawn(command[0]!, command.slice(1), {
     env: { ...baseEnv(), ...env },
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...user,
   });
   if (child.pid === undefined) throw new Error(`could not start node ${entry}`);
   alive.add(child);
