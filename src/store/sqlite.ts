@@ -22,6 +22,10 @@ import { KEYV_FORMAT, NAMESPACE, type RawBackend } from './store.js';
 const FALLBACK_CHECK_MS = 5000;
 const TABLE = 'keyv';
 
+type Query = (sql: string, ...params: unknown[]) => Promise<Array<Record<string, unknown>>>;
+
+const isBusy = (error: unknown) => ['SQLITE_BUSY', 'SQLITE_LOCKED'].includes((error as { code?: string }).code ?? '');
+
 /** `sqlite://relative/path` or `sqlite:///absolute/path` to an absolute file path. */
 export function sqliteFile(databaseUrl: string): string {
   return resolve(databaseUrl.replace(/^sqlite:\/\//, ''));
@@ -42,22 +46,61 @@ const identity = (file: string): string | undefined => {
  * exists needs the write lock, so finds out at open, and changes nothing. Busy (another process
  * holds the lock) shows the file takes writes.
  */
-async function probeWrite(
-  query: (sql: string, ...params: unknown[]) => Promise<unknown>,
-  file: string,
-  disconnect: () => Promise<void>,
-): Promise<void> {
+async function probeWrite(query: Query, file: string, disconnect: () => Promise<void>): Promise<void> {
   try {
     await query(`DELETE FROM ${TABLE} WHERE key = ?`, `${NAMESPACE}:meta:write-probe`);
   } catch (error) {
+    // Another process holds the write lock: the file takes writes.
+    if (isBusy(error)) return;
     const { code } = error as { code?: string };
-    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return;
     await disconnect().catch(() => undefined);
     throw new StoreOpenError(
       code === 'SQLITE_READONLY'
         ? `DATABASE_URL: the database ${file} can be read but not written (${(error as Error).message}); make it, its -wal and -shm, and its folder writable by the user the bot runs as`
         : `DATABASE_URL: cannot write to the database ${file} (${(error as Error).message}); check the path and its permissions`,
     );
+  }
+}
+
+/**
+ * The connection, its table, its journal settings and the write probe. Processes opening the same
+ * file at once (shards starting together) meet here: where waiting could deadlock SQLite answers
+ * BUSY at once instead of waiting out its busy timeout, so a connection that met another one is
+ * made again, until the store's deadline.
+ */
+async function connect(file: string, deadlineMs: number): Promise<{ adapter: KeyvSqlite; keyv: Keyv; query: Query }> {
+  const giveUpAt = Date.now() + deadlineMs;
+  for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
+    const adapter = new KeyvSqlite({
+      uri: `sqlite://${file}`,
+      table: TABLE,
+      busyTimeout: driverLimit(deadlineMs),
+      iterationLimit: 500,
+    });
+    const query: Query = (sql, ...params) => adapter.query(sql, ...params) as ReturnType<Query>;
+    try {
+      // The table exists once the adapter has connected; then the journal settings of this connection.
+      await query('PRAGMA journal_mode=WAL');
+      await query('PRAGMA synchronous=NORMAL');
+    } catch (error) {
+      await adapter.disconnect().catch(() => undefined);
+      if (isBusy(error) && Date.now() + pause < giveUpAt) {
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        continue;
+      }
+      throw new StoreOpenError(
+        `DATABASE_URL: cannot open the database ${file} (${(error as Error).message}); check the path and its permissions`,
+      );
+    }
+    await probeWrite(query, file, () => adapter.disconnect());
+    const keyv = new Keyv({
+      store: adapter,
+      namespace: NAMESPACE,
+      ...KEYV_FORMAT,
+      throwOnErrors: true,
+      emitErrors: false,
+    });
+    return { adapter, keyv, query };
   }
 }
 
@@ -71,32 +114,7 @@ export async function openSqlite(databaseUrl: string, deadlineMs: number): Promi
       `DATABASE_URL: cannot create the folder ${dirname(file)} (${(error as Error).message}); pick a writable path`,
     );
   }
-  const adapter = new KeyvSqlite({
-    uri: `sqlite://${file}`,
-    table: TABLE,
-    busyTimeout: driverLimit(deadlineMs),
-    iterationLimit: 500,
-  });
-  const keyv = new Keyv({
-    store: adapter,
-    namespace: NAMESPACE,
-    ...KEYV_FORMAT,
-    throwOnErrors: true,
-    emitErrors: false,
-  });
-  const query = (sql: string, ...params: unknown[]) =>
-    adapter.query(sql, ...params) as Promise<Array<Record<string, unknown>>>;
-  try {
-    // The table exists once the adapter has connected; then the journal settings of this connection.
-    await query('PRAGMA journal_mode=WAL');
-    await query('PRAGMA synchronous=NORMAL');
-  } catch (error) {
-    await adapter.disconnect().catch(() => undefined);
-    throw new StoreOpenError(
-      `DATABASE_URL: cannot open the database ${file} (${(error as Error).message}); check the path and its permissions`,
-    );
-  }
-  await probeWrite(query, file, () => adapter.disconnect());
+  const { adapter, keyv, query } = await connect(file, deadlineMs);
 
   const known = identity(file);
   let fenced: string | undefined;
