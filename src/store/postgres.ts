@@ -6,13 +6,12 @@
  * ours listens. A conditional write is one statement, atomic on the server across every process.
  */
 import KeyvPostgres from '@keyv/postgres';
-import Keyv from 'keyv';
 import pg from 'pg';
 import { StoreTimeoutError } from '../core/errors.js';
 import { driverLimit, withDeadline } from './deadline.js';
 import { StoreOpenError } from './errors.js';
 import { redactUrl } from './redact.js';
-import { KEYV_FORMAT, NAMESPACE, type RawBackend } from './store.js';
+import { NAMESPACE, type RawBackend, keyvOver } from './store.js';
 
 const TABLE = 'keyv';
 const PAGE = 500;
@@ -26,13 +25,7 @@ export async function openPostgres(databaseUrl: string, deadlineMs: number): Pro
     max: 1,
     idleTimeoutMillis: 1,
   } as ConstructorParameters<typeof KeyvPostgres>[0]);
-  const keyv = new Keyv({
-    store: adapter,
-    namespace: NAMESPACE,
-    ...KEYV_FORMAT,
-    throwOnErrors: true,
-    emitErrors: false,
-  });
+  const keyv = keyvOver(adapter);
   // The server gives up on a statement (a lock wait included) just before the store's deadline, so
   // that it fails as "nothing written"; a connection that never answers is dropped at the deadline.
   const limit = driverLimit(deadlineMs);

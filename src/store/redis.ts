@@ -6,12 +6,11 @@
  * as "no key set". A conditional write is one Lua script, atomic on the server.
  */
 import KeyvRedis, { createClient } from '@keyv/redis';
-import Keyv from 'keyv';
 import { StoreTimeoutError } from '../core/errors.js';
 import { withDeadline } from './deadline.js';
 import { StoreOpenError } from './errors.js';
 import { redactUrl } from './redact.js';
-import { KEYV_FORMAT, NAMESPACE, type RawBackend } from './store.js';
+import { NAMESPACE, type RawBackend, keyvOver } from './store.js';
 
 /** Sets (or deletes) KEYS[1] only if it still holds ARGV[2] (ARGV[1] = '0': only if absent). */
 const COMPARE_AND_SET = `
@@ -66,14 +65,7 @@ export async function openRedis(databaseUrl: string, deadlineMs: number): Promis
     throwOnErrors: true,
     throwOnConnectError: true,
   });
-  const keyv = new Keyv({
-    store: adapter,
-    namespace: NAMESPACE,
-    ...KEYV_FORMAT,
-    useKeyPrefix: false,
-    throwOnErrors: true,
-    emitErrors: false,
-  });
+  const keyv = keyvOver(adapter, { useKeyPrefix: false });
 
   return {
     kind: 'redis',

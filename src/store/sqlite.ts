@@ -13,10 +13,10 @@
 import { type FSWatcher, mkdirSync, statSync, watch } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
-import Keyv from 'keyv';
+import type Keyv from 'keyv';
 import { driverLimit } from './deadline.js';
 import { StoreOpenError } from './errors.js';
-import { KEYV_FORMAT, NAMESPACE, type RawBackend } from './store.js';
+import { NAMESPACE, type RawBackend, keyvOver } from './store.js';
 
 /** Without a word from the file system, the file's identity is still looked at this often. */
 const FALLBACK_CHECK_MS = 5000;
@@ -93,13 +93,7 @@ async function connect(file: string, deadlineMs: number): Promise<{ adapter: Key
       );
     }
     await probeWrite(query, file, () => adapter.disconnect());
-    const keyv = new Keyv({
-      store: adapter,
-      namespace: NAMESPACE,
-      ...KEYV_FORMAT,
-      throwOnErrors: true,
-      emitErrors: false,
-    });
+    const keyv = keyvOver(adapter);
     return { adapter, keyv, query };
   }
 }

@@ -3,7 +3,7 @@
  * the records in keyv's own format, plus the one thing keyv does not offer: a write that lands only
  * if the record is unchanged (compare-and-set), done by the backend's own server in one step.
  */
-import type Keyv from 'keyv';
+import Keyv, { type KeyvOptions } from 'keyv';
 import { DamagedRecordError } from '../core/errors.js';
 import type { RecordStore, Scanned, Versioned, Written } from '../core/records.js';
 import { walkWithin, withDeadline } from './deadline.js';
@@ -19,6 +19,11 @@ export type StoreKind = 'sqlite' | 'postgres' | 'redis';
  * cost of JSON. (Any keyv opened with these two options reads them.)
  */
 export const KEYV_FORMAT = { serialize: JSON.stringify, deserialize: JSON.parse } as const;
+
+/** keyv over a backend's adapter, as every backend uses it: the bot's namespace and format, and errors thrown (never read as "no record"). */
+export function keyvOver(store: KeyvOptions['store'], options: Partial<KeyvOptions> = {}): Keyv {
+  return new Keyv({ store, namespace: NAMESPACE, ...KEYV_FORMAT, throwOnErrors: true, emitErrors: false, ...options });
+}
 
 export interface Store extends RecordStore {
   readonly kind: StoreKind;
